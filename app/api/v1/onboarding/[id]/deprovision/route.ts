@@ -1,0 +1,12 @@
+// POST /api/v1/onboarding/:id/deprovision — start a deprovision run (deduplicated: an active one is returned)
+import { apiRoute, idParams } from "@/lib/api/handler";
+import { versionedActionSchema } from "@/lib/onboarding/schemas";
+import { requireVersion } from "@/lib/onboarding/version";
+import { startRun } from "@/lib/runs/start-run";
+import { runStartedResponse } from "@/lib/runs/action-route";
+
+export const POST = apiRoute({ params: idParams, body: versionedActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
+  const base = requireVersion(req, body.version);
+  const result = await startRun(actor, params.id, "deprovision", { expectedVersion: base.version, versionSource: base.source });
+  return runStartedResponse(result);
+});

@@ -1,0 +1,12 @@
+// POST /api/v1/operation-runs/:id/cancel — stop this run (the onboarding stays open)
+import { apiRoute, idParams, json } from "@/lib/api/handler";
+import { versionedActionSchema } from "@/lib/onboarding/schemas";
+import { requireVersion } from "@/lib/onboarding/version";
+import { cancelRun } from "@/lib/runs/start-run";
+import { etagFor, serializeSession } from "@/lib/onboarding/serialize";
+
+export const POST = apiRoute({ params: idParams, body: versionedActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
+  const base = requireVersion(req, body.version);
+  const session = await cancelRun(actor, params.id, { expectedVersion: base.version, versionSource: base.source });
+  return json({ session: serializeSession(session) }, { status: 202, headers: { etag: etagFor(session) } });
+});

@@ -1,0 +1,124 @@
+// Builds the OpenAPI 3 document from the same zod schemas the handlers validate with.
+import { z, type ZodType } from "zod";
+import {
+  activateSchema,
+  createdResponse,
+  createOnboardingSchema,
+  patchOnboardingSchema,
+  sessionResponse,
+  versionedActionSchema,
+} from "@/lib/onboarding/schemas";
+
+type Json = Record<string, unknown>;
+
+const components: Record<string, Json> = {};
+
+function schemaRef(schema: ZodType, io: "input" | "output"): Json {
+  const json = z.toJSONSchema(schema, { target: "openapi-3.0", io, unrepresentable: "any" }) as Json & { definitions?: Record<string, Json> };
+  const rewrite = (value: Json): Json => JSON.parse(JSON.stringify(value).replaceAll("#/definitions/", "#/components/schemas/"));
+  for (const [name, def] of Object.entries(json.definitions ?? {})) components[name] = rewrite(def);
+  const { definitions: _drop, ...rest } = json;
+  void _drop;
+  return rewrite(rest);
+}
+
+const problem = { $ref: "#/components/schemas/Problem" };
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: "Problem", content: { "application/problem+json": { schema: problem } } }]));
+
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const ifMatch = { name: "If-Match", in: "header", required: false, schema: { type: "string" }, description: 'ETag of the version the change is based on, e.g. "3" (or send `version` in the body)' };
+
+function op(summary: string, opts: { body?: ZodType; response?: ZodType; status?: number; params?: Json[]; errors?: number[]; description?: string }): Json {
+  return {
+    summary,
+    ...(opts.description ? { description: opts.description } : {}),
+    parameters: opts.params ?? [],
+    ...(opts.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaRef(opts.body, "input") } } } } : {}),
+    responses: {
+      [String(opts.status ?? 200)]: {
+        description: "OK",
+        ...(opts.response ? { content: { "application/json": { schema: schemaRef(opts.response, "output") } } } : {}),
+      },
+      ...errors(401, 403, 404, ...(opts.errors ?? [])),
+    },
+  };
+}
+
+export function buildOpenApi(): Json {
+  const action = (name: string, what: string) =>
+    op(what, { body: versionedActionSchema, params: [idParam, ifMatch], status: 202, errors: [409, 412, 422, 428], description: `POST /api/v1/onboarding/:id/${name}` });
+  const paths: Json = {
+    "/api/v1/onboarding": {
+      get: op("List onboardings (filters, cursor pagination, newest first)", {
+        params: ["status", "lifecycle", "q", "cursor", "limit"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
+      }),
+      post: op("Create an onboarding", {
+        body: createOnboardingSchema,
+        response: createdResponse,
+        status: 202,
+        errors: [400, 409, 413, 415, 422, 429],
+        params: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 } }],
+      }),
+    },
+    "/api/v1/onboarding/{id}": {
+      get: op("Fetch an onboarding (ETag; If-None-Match → 304)", { response: sessionResponse, params: [idParam] }),
+      patch: op("Update draft fields, or report executor progress", {
+        body: patchOnboardingSchema,
+        response: sessionResponse,
+        params: [idParam, ifMatch],
+        errors: [400, 409, 412, 422, 428],
+      }),
+    },
+    "/api/v1/onboarding/{id}/verify-access": { post: action("verify-access", "Start Verify Access") },
+    "/api/v1/onboarding/{id}/bootstrap": { post: action("bootstrap", "Start the bootstrap pipeline") },
+    "/api/v1/onboarding/{id}/resume": { post: action("resume", "Resume a failed bootstrap at its first unfinished step") },
+    "/api/v1/onboarding/{id}/cancel": { post: action("cancel", "Cancel the onboarding and its active runs") },
+    "/api/v1/onboarding/{id}/deprovision": { post: action("deprovision", "Remove what a cancelled onboarding created") },
+    "/api/v1/onboarding/{id}/activate": {
+      post: op("Activate (override needs a reason and the override capability)", { body: activateSchema, params: [idParam, ifMatch], errors: [409, 412, 422, 428] }),
+    },
+    "/api/v1/onboarding/{id}/runs": { get: op("The onboarding's operation runs", { params: [idParam] }) },
+    "/api/v1/onboarding/{id}/audit": { get: op("The onboarding's audit trail", { params: [idParam] }) },
+    "/api/v1/onboarding/slug-availability": { get: op("Is a slug valid and free?", { params: [{ name: "slug", in: "query", required: true, schema: { type: "string" } }] }) },
+    "/api/v1/operation-runs/{id}": { get: op("An operation run with its steps and log (?logAfter=)", { params: [idParam] }) },
+    "/api/v1/operation-runs/{id}/cancel": { post: op("Cancel one run", { body: versionedActionSchema, params: [idParam, ifMatch], status: 202, errors: [409, 412, 428] }) },
+    "/api/v1/me": { get: op("The caller, workspace, role and capabilities", {}) },
+    "/api/health": { get: { summary: "Database reachable and migrations applied", security: [], responses: { "200": { description: "OK" }, "503": { description: "Unhealthy" } } } },
+  };
+  return {
+    openapi: "3.0.3",
+    info: {
+      title: "Onramp API",
+      version: "1.0.0",
+      description:
+        "Onboard a platform from signup to its first working deployment. Every write to an onboarding states the version it is based on (`version` in the body → 409 when stale, or `If-Match` → 412); errors are RFC 9457 problem+json with a stable `code`.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }, { cookie: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "An API token from `npm run admin -- token create` or Settings → API tokens" },
+        cookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
+      },
+      schemas: {
+        ...components,
+        Problem: {
+          type: "object",
+          properties: {
+            type: { type: "string" },
+            title: { type: "string" },
+            status: { type: "integer" },
+            code: { type: "string" },
+            detail: { type: "string" },
+            reasonCode: { type: "string" },
+            errors: { type: "array", items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } } } },
+            currentVersion: { type: "integer" },
+          },
+          required: ["type", "title", "status", "code", "detail"],
+        },
+      },
+    },
+  };
+}

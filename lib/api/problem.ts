@@ -1,0 +1,54 @@
+// RFC 9457 problem+json bodies. The only place responses for errors are built.
+import { ZodError } from "zod";
+import { ApiError, type FieldProblem } from "./errors";
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  412: "Precondition Failed",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+};
+
+export function zodFields(error: ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join(".") || "(body)",
+    message: issue.message,
+    code: issue.code,
+  }));
+}
+
+export function problemResponse(err: unknown, instance?: string): Response {
+  const apiError =
+    err instanceof ApiError
+      ? err
+      : err instanceof ZodError
+        ? new ApiError("validation_failed", "The request has invalid fields.", { fields: zodFields(err) })
+        : new ApiError("internal_error", "Something went wrong on our side. It has been logged.");
+  if (!(err instanceof ApiError) && !(err instanceof ZodError)) {
+    console.error("[api] unhandled error", instance ?? "", err instanceof Error ? err.stack : err);
+  }
+  const body: Record<string, unknown> = {
+    type: `https://onramp.dev/problems/${apiError.code.replace(/_/g, "-")}`,
+    title: TITLES[apiError.status] ?? "Error",
+    status: apiError.status,
+    code: apiError.code,
+    detail: apiError.message,
+    ...(instance ? { instance } : {}),
+    ...(apiError.reasonCode ? { reasonCode: apiError.reasonCode } : {}),
+    ...(apiError.fields ? { errors: apiError.fields } : {}),
+    ...(apiError.extra ?? {}),
+  };
+  return new Response(JSON.stringify(body), {
+    status: apiError.status,
+    headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...(apiError.headers ?? {}) },
+  });
+}

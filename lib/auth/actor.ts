@@ -1,0 +1,124 @@
+import "server-only";
+// Who is calling: a browser session (next-auth JWT cookie) or an API token (Bearer).
+// Memberships are read from the database on every request so a role change applies at once.
+import { getToken } from "next-auth/jwt";
+import type { NextRequest } from "next/server";
+import { db } from "@/lib/db/client";
+import { ApiError, notFound } from "@/lib/api/errors";
+import { can, roleAtMost, type Capability, type Role } from "./capabilities";
+import { hashToken, TOKEN_PREFIX } from "./api-token";
+import { authSecret } from "./secret";
+
+export interface ActorMembership {
+  workspaceId: string;
+  workspaceSlug: string;
+  workspaceName: string;
+  role: Role;
+}
+
+export interface Actor {
+  userId: string;
+  email: string;
+  via: "session" | "token";
+  tokenId?: string;
+  memberships: ActorMembership[];
+}
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+async function actorFromToken(token: string): Promise<Actor | null> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+  const record = await db().apiToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { user: true, workspace: true },
+  });
+  if (!record || record.revokedAt || (record.expiresAt && record.expiresAt < new Date())) return null;
+  const membership = await db().membership.findUnique({
+    where: { workspaceId_userId: { workspaceId: record.workspaceId, userId: record.userId } },
+  });
+  if (!membership) return null;
+  // Bounded write amplification: record use at most once a minute per token.
+  if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db().apiToken.update({ where: { id: record.id }, data: { lastUsedAt: new Date() } });
+  }
+  return {
+    userId: record.userId,
+    email: record.user.email,
+    via: "token",
+    tokenId: record.id,
+    memberships: [
+      {
+        workspaceId: record.workspaceId,
+        workspaceSlug: record.workspace.slug,
+        workspaceName: record.workspace.name,
+        role: roleAtMost(record.role, membership.role),
+      },
+    ],
+  };
+}
+
+export async function actorForUser(userId: string, via: Actor["via"]): Promise<Actor | null> {
+  const user = await db().user.findUnique({
+    where: { id: userId },
+    include: { memberships: { include: { workspace: true }, orderBy: { createdAt: "asc" } } },
+  });
+  if (!user) return null;
+  return {
+    userId: user.id,
+    email: user.email,
+    via,
+    memberships: user.memberships.map((m) => ({
+      workspaceId: m.workspaceId,
+      workspaceSlug: m.workspace.slug,
+      workspaceName: m.workspace.name,
+      role: m.role,
+    })),
+  };
+}
+
+export async function resolveActor(req: NextRequest): Promise<Actor | null> {
+  const authorization = req.headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    return match ? actorFromToken(match[1]) : null;
+  }
+  const jwt = await getToken({ req, secret: authSecret() });
+  if (!jwt?.sub) return null;
+  return actorForUser(jwt.sub, "session");
+}
+
+export function membershipFor(actor: Actor, workspaceId: string): ActorMembership | undefined {
+  return actor.memberships.find((m) => m.workspaceId === workspaceId);
+}
+
+/**
+ * Deny-as-not-found: a record in a workspace the caller is not a member of is reported as
+ * missing; a member without the capability gets 403.
+ */
+export function authorize(actor: Actor, workspaceId: string, capability: Capability, what = "Resource"): ActorMembership {
+  const membership = membershipFor(actor, workspaceId);
+  if (!membership) throw notFound(what);
+  if (!can(membership.role, capability)) {
+    throw new ApiError("forbidden", `Your role (${membership.role}) does not allow "${capability}" in this workspace.`, {
+      extra: { capability, role: membership.role },
+    });
+  }
+  return membership;
+}
+
+/**
+ * The workspace a collection request acts in: `X-Onramp-Workspace` (slug or id) or the
+ * `workspace` query parameter, else the caller's first workspace.
+ */
+export function selectWorkspace(actor: Actor, req: NextRequest): ActorMembership {
+  const wanted = req.headers.get("x-onramp-workspace") ?? req.nextUrl.searchParams.get("workspace");
+  const membership = wanted
+    ? actor.memberships.find((m) => m.workspaceId === wanted || m.workspaceSlug === wanted)
+    : actor.memberships[0];
+  if (!membership) throw notFound("Workspace");
+  return membership;
+}
+
+export function actorLabel(actor: Actor): string {
+  return actor.via === "token" ? `${actor.email} (API token)` : actor.email;
+}

@@ -1,0 +1,143 @@
+// Request and response schemas of the onboarding API. The same zod schemas validate requests
+// and generate /api/v1/openapi.json.
+import { z } from "zod";
+import {
+  LIFECYCLE_STATES,
+  PIPELINE_STEP_KEYS,
+  SEED_STEP_STATUSES,
+  SESSION_STATUSES,
+  SLUG_HINT,
+  SLUG_PATTERN,
+  TIERS,
+  CHECKPOINTS,
+} from "./constants";
+
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "Not a valid id");
+const text = (max: number) => z.string().trim().min(1, "Required").max(max, `At most ${max} characters`);
+
+export const slugSchema = z.string().regex(SLUG_PATTERN, SLUG_HINT).meta({ description: SLUG_HINT, example: "acme-cloud" });
+
+export const simulationSchema = z
+  .strictObject({
+    failStep: z.enum(PIPELINE_STEP_KEYS).optional().meta({ description: "Step that fails (simulated provider only)" }),
+    failTimes: z.int().min(0).max(100).default(1).meta({ description: "How many attempts of failStep fail; 0 = every attempt" }),
+    stepDelayMs: z.int().min(0).max(60_000).optional().meta({ description: "Duration of each simulated step" }),
+    failCheck: z.string().max(64).optional().meta({ description: "Verify Access check key that fails" }),
+  })
+  .meta({ id: "Simulation", description: "Failure injection for the simulated provider. Refused when a real provider is configured." });
+
+/** Wizard answers that are not columns; a bounded, flat object of simple values. */
+export const draftSchema = z
+  .record(
+    z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/, "Draft keys are identifiers"),
+    z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]),
+  )
+  .refine((d) => Object.keys(d).length <= 50, "At most 50 draft fields")
+  .meta({ id: "Draft" });
+
+export const createOnboardingSchema = z
+  .strictObject({
+    platformName: text(120).meta({ description: "Human-readable platform name", example: "Acme Cloud" }),
+    slug: slugSchema,
+    stackTemplateId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._/-]+$/, "Letters, digits and . _ / - only").nullish(),
+    tier: z.enum(TIERS),
+    userId: id.optional().meta({ description: "User initiating onboarding; must be the caller when given" }),
+    connectionId: id.nullish().meta({ description: "Provider connection; omitted or null = simulated" }),
+    autoStart: z.boolean().optional().meta({ description: "Start Verify Access right away" }),
+    simulation: simulationSchema.optional(),
+  })
+  .meta({ id: "CreateOnboarding" });
+export type CreateOnboardingInput = z.infer<typeof createOnboardingSchema>;
+
+export const seedStepSchema = z.strictObject({
+  key: z.enum(PIPELINE_STEP_KEYS),
+  status: z.enum(SEED_STEP_STATUSES),
+  label: z.string().max(120).optional(),
+  result: z.unknown().optional(),
+});
+
+export const patchOnboardingSchema = z
+  .strictObject({
+    version: z.int().min(1).optional().meta({ description: "The version this change is based on (or send If-Match)" }),
+    platformName: text(120).optional(),
+    slug: slugSchema.optional(),
+    tier: z.enum(TIERS).optional(),
+    stackTemplateId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._/-]+$/).nullable().optional(),
+    connectionId: id.nullable().optional().meta({ description: "Choose the provider connection (null = simulated); completes Connect" }),
+    draft: draftSchema.optional(),
+    steps: z.array(seedStepSchema).min(1).max(5).optional().meta({ description: "Executor progress report" }),
+    status: z.enum(SESSION_STATUSES).optional().meta({ description: "Executor status report" }),
+    provisionJobId: z.string().trim().min(1).max(200).nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).some((k) => k !== "version"), { message: "Nothing to change", path: [] })
+  .meta({ id: "PatchOnboarding" });
+export type PatchOnboardingInput = z.infer<typeof patchOnboardingSchema>;
+
+export const listOnboardingQuery = z.strictObject({
+  status: z.enum(SESSION_STATUSES).optional(),
+  lifecycle: z.enum(LIFECYCLE_STATES).optional(),
+  q: z.string().max(100).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  workspace: z.string().max(100).optional(),
+});
+
+export const versionedActionSchema = z
+  .strictObject({
+    version: z.int().min(1).optional(),
+    reason: z.string().trim().min(1).max(2000).optional(),
+  })
+  .meta({ id: "VersionedAction" });
+
+export const activateSchema = z
+  .strictObject({
+    version: z.int().min(1).optional(),
+    override: z.boolean().optional().meta({ description: "Activate although checks are not all green (needs the override capability)" }),
+    reason: z.string().trim().min(10, "Explain the override in at least 10 characters").max(2000).optional(),
+  })
+  .refine((b) => !b.override || !!b.reason, { message: "An override needs a written reason", path: ["reason"] })
+  .meta({ id: "Activate" });
+
+export const seedStepResponse = z.object({ key: z.enum(PIPELINE_STEP_KEYS), status: z.enum(SEED_STEP_STATUSES), label: z.string(), result: z.unknown().optional() });
+
+export const createdResponse = z
+  .object({
+    onboardingId: z.string(),
+    jobId: z.string().nullable(),
+    status: z.enum(SESSION_STATUSES),
+    steps: z.array(seedStepResponse),
+    version: z.int(),
+  })
+  .meta({ id: "OnboardingCreated" });
+
+export const sessionResponse = z
+  .object({
+    id: z.string(),
+    onboardingId: z.string(),
+    workspaceId: z.string(),
+    platformName: z.string(),
+    slug: z.string(),
+    tier: z.enum(TIERS),
+    stackTemplateId: z.string().nullable(),
+    userId: z.string(),
+    connectionId: z.string().nullable(),
+    draft: z.record(z.string(), z.unknown()),
+    status: z.enum(SESSION_STATUSES),
+    steps: z.array(seedStepResponse),
+    provisionJobId: z.string().nullable(),
+    platformId: z.string().nullable(),
+    lifecycleState: z.enum(LIFECYCLE_STATES),
+    currentCheckpoint: z.enum(CHECKPOINTS),
+    lastCompletedCheckpoint: z.enum(CHECKPOINTS).nullable(),
+    reasonCode: z.string().nullable(),
+    blockingReasonCode: z.string().nullable(),
+    simulation: z.unknown().nullable(),
+    version: z.int(),
+    updatedById: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    completedAt: z.iso.datetime().nullable(),
+    cancelledAt: z.iso.datetime().nullable(),
+    activatedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "OnboardingSession" });

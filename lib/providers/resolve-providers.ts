@@ -1,0 +1,61 @@
+import "server-only";
+// Picks the providers for a session from its workspace connection. The simulated provider is
+// used only when no connection (or a simulated one) was chosen — never in place of a real one.
+import { db } from "@/lib/db/client";
+import type { OnboardingSession } from "@/lib/generated/prisma/client";
+import { decryptSecret } from "@/lib/crypto/secrets";
+import { createSimulatedInfra, createSimulatedRepository, type SimulationOptions } from "./simulated/simulated-providers";
+import { createGitHubProvider } from "./github/github-provider";
+import type { InfraProvider, RepositoryProvider } from "./types";
+import { ProviderError } from "./types";
+
+export interface SessionProviders {
+  infra: InfraProvider;
+  repo: RepositoryProvider;
+  simulated: boolean;
+  simulation: { failStep?: string; failTimes?: number; stepDelayMs?: number; failCheck?: string } | null;
+}
+
+export interface GitHubConnectionConfig {
+  org: string;
+  templateOwner: string;
+  templateRepo: string;
+  baseUrl?: string;
+}
+
+export async function providersFor(session: OnboardingSession): Promise<SessionProviders> {
+  const connection = session.connectionId
+    ? await db().providerConnection.findUnique({ where: { id: session.connectionId } })
+    : null;
+  if (session.connectionId && !connection) {
+    throw new ProviderError("connection_missing", "The provider connection chosen for this onboarding was deleted.", {
+      remediation: "Choose another connection at the Connect step.",
+    });
+  }
+  if (!connection || connection.kind === "simulated") {
+    const simulation = (session.simulation ?? null) as SessionProviders["simulation"];
+    const opts: SimulationOptions = { stepDelayMs: simulation?.stepDelayMs, failCheck: simulation?.failCheck };
+    return { infra: createSimulatedInfra(opts), repo: createSimulatedRepository(opts), simulated: true, simulation };
+  }
+  const config = connection.config as unknown as GitHubConnectionConfig;
+  if (!connection.secretCiphertext) {
+    throw new ProviderError("github_token_missing", `Connection "${connection.name}" has no token.`, {
+      remediation: "Add a GitHub token to the connection in Settings → Connections.",
+    });
+  }
+  const [templateOwner, templateRepo] = session.stackTemplateId?.includes("/")
+    ? session.stackTemplateId.split("/", 2)
+    : [config.templateOwner, config.templateRepo];
+  return {
+    infra: createSimulatedInfra({}),
+    repo: createGitHubProvider({
+      token: decryptSecret(connection.secretCiphertext, connection.id),
+      org: config.org,
+      templateOwner,
+      templateRepo,
+      baseUrl: config.baseUrl,
+    }),
+    simulated: false,
+    simulation: null,
+  };
+}

@@ -1,0 +1,168 @@
+// The simulated provider: the default, needs no credentials, and behaves like a real one —
+// resources persist (in SimulatedResource), a second create answers "already exists", steps
+// take realistic time and every wait honours cancellation.
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { AccessCheck, InfraProvider, ProviderContext, RepositoryProvider, RepositoryInfo, DeploymentInfo } from "../types";
+import { ProviderError } from "../types";
+
+export interface SimulationOptions {
+  /** Each simulated operation takes this long (default SIMULATED_STEP_DELAY_MS or 1500 ms). */
+  stepDelayMs?: number;
+  /** Verify Access check key that reports a failure. */
+  failCheck?: string;
+}
+
+function delayFor(opts: SimulationOptions): number {
+  return opts.stepDelayMs ?? Number(process.env.SIMULATED_STEP_DELAY_MS ?? 1500);
+}
+
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return;
+  if (signal.aborted) throw abortError(signal);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new ProviderError("aborted", String(signal.reason ?? "aborted"), { transient: true });
+}
+
+/** Creates the resource, or reports that it was already there (a 409 from a real provider). */
+async function ensureResource(ctx: ProviderContext, kind: string, name: string, data: Prisma.InputJsonValue) {
+  try {
+    const created = await db().simulatedResource.create({ data: { workspaceId: ctx.workspaceId, kind, name, data } });
+    return { resource: created, alreadyExisted: false };
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      const existing = await db().simulatedResource.findUniqueOrThrow({
+        where: { workspaceId_kind_name: { workspaceId: ctx.workspaceId, kind, name } },
+      });
+      ctx.log(`${kind} ${name} already exists (409); reusing it`);
+      return { resource: existing, alreadyExisted: true };
+    }
+    throw err;
+  }
+}
+
+async function findResource(ctx: ProviderContext, kind: string, name: string) {
+  return db().simulatedResource.findUnique({ where: { workspaceId_kind_name: { workspaceId: ctx.workspaceId, kind, name } } });
+}
+
+function check(key: string, label: string, failCheck: string | undefined, message: string): AccessCheck {
+  if (failCheck === key) {
+    return {
+      key,
+      label,
+      status: "fail",
+      reasonCode: `simulated_${key}_failed`,
+      message: `Simulated failure injected for "${key}".`,
+      remediation: "Remove `simulation.failCheck` from the onboarding (it exists to rehearse this screen).",
+    };
+  }
+  return { key, label, status: "pass", message };
+}
+
+export function createSimulatedInfra(opts: SimulationOptions = {}): InfraProvider {
+  return {
+    kind: "simulated",
+    async verifyAccess(ctx) {
+      await sleep(delayFor(opts) / 2, ctx.signal);
+      return [
+        check("infra_credentials", "Infrastructure credentials", opts.failCheck, "Simulated infrastructure account is reachable."),
+        check("infra_quota", "Infrastructure quota", opts.failCheck, `Quota allows a ${ctx.tier} platform.`),
+      ];
+    },
+    async provision(ctx) {
+      await sleep(delayFor(opts), ctx.signal);
+      const resources = {
+        database: `sim-d1-${ctx.platformSlug}`,
+        authWorker: `sim-worker-${ctx.platformSlug}-auth`,
+        secretsStore: `sim-secrets-${ctx.platformSlug}`,
+      };
+      const { alreadyExisted } = await ensureResource(ctx, "infra", ctx.platformSlug, resources);
+      ctx.log(alreadyExisted ? "Infrastructure already provisioned" : `Provisioned ${Object.values(resources).join(", ")}`);
+      return { resources, alreadyExisted };
+    },
+    async verify(ctx) {
+      await sleep(delayFor(opts) / 3, ctx.signal);
+      const infra = await findResource(ctx, "infra", ctx.platformSlug);
+      return infra ? { ok: true, detail: "Infrastructure registered" } : { ok: false, detail: "Infrastructure missing" };
+    },
+    async deprovision(ctx) {
+      await sleep(delayFor(opts) / 2, ctx.signal);
+      await db().simulatedResource.deleteMany({ where: { workspaceId: ctx.workspaceId, kind: "infra", name: ctx.platformSlug } });
+      ctx.log("Infrastructure removed");
+    },
+  };
+}
+
+export function createSimulatedRepository(opts: SimulationOptions = {}): RepositoryProvider {
+  const repoInfo = (slug: string, alreadyExisted: boolean): RepositoryInfo => ({
+    fullName: `onramp-sim/${slug}`,
+    url: `https://git.example.test/onramp-sim/${slug}`,
+    defaultBranch: "main",
+    alreadyExisted,
+  });
+  return {
+    kind: "simulated",
+    async verifyAccess(ctx) {
+      await sleep(delayFor(opts) / 2, ctx.signal);
+      const taken = await findResource(ctx, "repository", ctx.platformSlug);
+      return [
+        check("repo_token", "Repository credentials", opts.failCheck, "Simulated repository host accepts the credentials."),
+        check("repo_create_permission", "Permission to create repositories", opts.failCheck, "Allowed to create repositories."),
+        check("template_repository", "Stack template", opts.failCheck, `Template ${ctx.stackTemplateId ?? "onramp/stack-starter"} is available.`),
+        taken
+          ? { key: "slug_available", label: "Repository name", status: "pass", message: "Already created by Onramp for this slug; it will be reused." }
+          : check("slug_available", "Repository name", opts.failCheck, `onramp-sim/${ctx.platformSlug} is free.`),
+      ];
+    },
+    async createRepository(ctx) {
+      await sleep(delayFor(opts), ctx.signal);
+      const info = repoInfo(ctx.platformSlug, false);
+      const { alreadyExisted } = await ensureResource(ctx, "repository", ctx.platformSlug, { ...info, template: ctx.stackTemplateId ?? "onramp/stack-starter" });
+      if (!alreadyExisted) ctx.log(`Created ${info.fullName} from the stack template`);
+      return { ...info, alreadyExisted };
+    },
+    async deploy(ctx, repo) {
+      await sleep(delayFor(opts), ctx.signal);
+      const deployment: DeploymentInfo = {
+        deploymentId: `sim-deploy-${ctx.platformSlug}`,
+        environmentUrl: `https://${ctx.platformSlug}.pages.example.test`,
+        alreadyExisted: false,
+      };
+      await ensureResource(ctx, "secret", `${ctx.platformSlug}/ONRAMP_PLATFORM_SLUG`, {});
+      const { alreadyExisted } = await ensureResource(ctx, "deployment", ctx.platformSlug, { ...deployment, repo: repo.fullName });
+      if (!alreadyExisted) ctx.log(`Triggered first deployment of ${repo.fullName}`);
+      return { ...deployment, alreadyExisted };
+    },
+    async verifyDeployment(ctx, repo, deployment) {
+      await sleep(delayFor(opts) / 2, ctx.signal);
+      const found = await findResource(ctx, "deployment", ctx.platformSlug);
+      return found
+        ? { ok: true, detail: `Deployment ${deployment.deploymentId} of ${repo.fullName} is live at ${deployment.environmentUrl}` }
+        : { ok: false, detail: "Deployment not found" };
+    },
+    async deleteRepository(ctx) {
+      await sleep(delayFor(opts) / 2, ctx.signal);
+      await db().simulatedResource.deleteMany({
+        where: { workspaceId: ctx.workspaceId, OR: [
+            { kind: { in: ["repository", "deployment"] }, name: ctx.platformSlug },
+            { kind: "secret", name: `${ctx.platformSlug}/ONRAMP_PLATFORM_SLUG` },
+          ],
+        },
+      });
+      ctx.log("Repository removed");
+    },
+  };
+}

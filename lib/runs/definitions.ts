@@ -1,0 +1,36 @@
+// The steps of each run kind, in order. Step keys are stable: the API and UI show them.
+import { PIPELINE_STEPS } from "@/lib/onboarding/constants";
+
+export type RunKind = "verify_access" | "bootstrap" | "deprovision";
+
+export const RUN_STEPS: Record<RunKind, readonly { key: string; label: string }[]> = {
+  verify_access: [
+    { key: "check_infrastructure", label: "Check infrastructure access" },
+    { key: "check_repository", label: "Check repository access" },
+  ],
+  bootstrap: PIPELINE_STEPS,
+  deprovision: [
+    { key: "delete_repository", label: "Delete repository" },
+    { key: "deprovision_infra", label: "Remove infrastructure" },
+    { key: "retire_platform", label: "Retire platform record" },
+  ],
+};
+
+export const RUN_KIND_LABEL: Record<RunKind, string> = {
+  verify_access: "Verify Access",
+  bootstrap: "Bootstrap",
+  deprovision: "Deprovision",
+};
+
+/** A step is given this long before it is aborted and counted as a transient failure. */
+export const STEP_TIMEOUT_MS = Number(process.env.STEP_TIMEOUT_MS ?? 15_000);
+/** Transient failures are retried inside a step this many times, with exponential backoff. */
+export const STEP_MAX_ATTEMPTS = Number(process.env.STEP_MAX_ATTEMPTS ?? 4);
+export const RETRY_BASE_MS = Number(process.env.STEP_RETRY_BASE_MS ?? 500);
+/** A queue job works on a run at most this long, then hands over to a fresh job. */
+export const JOB_BUDGET_MS = 5_000;
+/** A lease whose heartbeat is older than this belongs to a dead worker. */
+export const LEASE_STALE_MS = 15_000;
+export const HEARTBEAT_MS = 1_000;
+
+export const activeKey = (sessionId: string, kind: RunKind) => `${sessionId}:${kind}`;

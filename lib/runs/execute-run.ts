@@ -1,0 +1,264 @@
+import "server-only";
+// Executes an OperationRun, one queue job at a time. The run row and its steps are the truth:
+// a job claims a lease on the run, runs steps from the first one not yet succeeded, records
+// each result, and stops after JOB_BUDGET_MS by handing over to a new job. A worker that dies
+// leaves a stale lease and an active job that pg-boss expires and redelivers; the next worker
+// re-runs the unfinished step, and every step is idempotent.
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db/client";
+import type { OnboardingSession, OperationRun, OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
+import { mutateSession } from "@/lib/onboarding/mutate-session";
+import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
+import { providersFor, type SessionProviders } from "@/lib/providers/resolve-providers";
+import { ProviderError, type AccessCheck, type ProviderContext } from "@/lib/providers/types";
+import { sleep } from "@/lib/providers/simulated/simulated-providers";
+import {
+  HEARTBEAT_MS,
+  JOB_BUDGET_MS,
+  LEASE_STALE_MS,
+  RETRY_BASE_MS,
+  STEP_MAX_ATTEMPTS,
+  STEP_TIMEOUT_MS,
+  type RunKind,
+} from "./definitions";
+import { enqueueRun } from "./queue";
+import { STEP_HANDLERS, type StepContext } from "./steps";
+import { verificationFingerprint } from "@/lib/onboarding/lifecycle";
+
+export const WORKER_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
+
+class RunCancelled extends Error {}
+class LeaseLost extends Error {}
+
+type RunWithSteps = OperationRun & { steps: OperationRunStep[] };
+
+async function claim(runId: string, workerId: string): Promise<boolean> {
+  const staleBefore = new Date(Date.now() - LEASE_STALE_MS);
+  const now = new Date();
+  const result = await db().operationRun.updateMany({
+    where: {
+      id: runId,
+      status: { in: ["queued", "running"] },
+      OR: [{ leaseOwner: null }, { leaseOwner: workerId }, { heartbeatAt: { lt: staleBefore } }, { heartbeatAt: null }],
+    },
+    data: { status: "running", leaseOwner: workerId, heartbeatAt: now },
+  });
+  if (result.count === 1) {
+    await db().operationRun.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: now } });
+  }
+  return result.count === 1;
+}
+
+async function release(runId: string, workerId: string) {
+  await db().operationRun.updateMany({ where: { id: runId, leaseOwner: workerId }, data: { leaseOwner: null } });
+}
+
+async function loadRun(runId: string): Promise<RunWithSteps | null> {
+  return db().operationRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: { position: "asc" } } } });
+}
+
+/** Appends to the run log in order, without making the step wait for each insert. */
+function makeLogger(runId: string, stepKey: string | null) {
+  let chain = Promise.resolve();
+  const log = (message: string, level = "info") => {
+    chain = chain.then(() =>
+      db().operationRunLog.create({ data: { runId, stepKey, level, message: message.slice(0, 2000) } }).then(() => undefined, () => undefined),
+    );
+  };
+  return { log, flush: () => chain };
+}
+
+export async function processRun(runId: string, workerId = WORKER_ID): Promise<void> {
+  if (!(await claim(runId, workerId))) return; // finished, or a live worker holds it
+  const controller = new AbortController();
+  const heartbeat = setInterval(() => {
+    void beat(runId, workerId, controller);
+  }, HEARTBEAT_MS);
+  const deadline = Date.now() + JOB_BUDGET_MS;
+  try {
+    for (;;) {
+      const run = await loadRun(runId);
+      if (!run || run.status === "completed") return;
+      if (run.cancelRequestedAt || controller.signal.reason instanceof RunCancelled) return await finish(run, "cancelled");
+      const step = run.steps.find((s) => s.status !== "succeeded" && s.status !== "skipped");
+      if (!step) return await finish(run, run.kind === "verify_access" ? verifyOutcome(run) : "succeeded");
+      if (Date.now() > deadline) {
+        await release(runId, workerId);
+        await enqueueRun(runId);
+        return;
+      }
+      const ok = await executeStep(run, step, controller.signal);
+      if (!ok) {
+        const after = await loadRun(runId);
+        if (after) await finish(after, after.cancelRequestedAt ? "cancelled" : "failed");
+        return;
+      }
+    }
+  } catch (err) {
+    if (err instanceof LeaseLost || controller.signal.reason instanceof LeaseLost) return;
+    throw err;
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function beat(runId: string, workerId: string, controller: AbortController) {
+  try {
+    const rows = await db().operationRun.updateManyAndReturn({
+      where: { id: runId, leaseOwner: workerId },
+      data: { heartbeatAt: new Date() },
+      select: { cancelRequestedAt: true },
+    });
+    if (rows.length === 0) controller.abort(new LeaseLost("lease lost"));
+    else if (rows[0].cancelRequestedAt) controller.abort(new RunCancelled("cancelled by operator"));
+  } catch {
+    // A missed heartbeat is harmless; the lease only goes stale after several.
+  }
+}
+
+function verifyOutcome(run: RunWithSteps): "succeeded" | "blocked" {
+  return collectChecks(run).some((c) => c.status === "fail") ? "blocked" : "succeeded";
+}
+
+function collectChecks(run: RunWithSteps): AccessCheck[] {
+  return run.steps.flatMap((s) => ((s.result as { checks?: AccessCheck[] } | null)?.checks ?? []));
+}
+
+async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal: AbortSignal): Promise<boolean> {
+  const session = await db().onboardingSession.findUniqueOrThrow({ where: { id: run.sessionId } });
+  const { log, flush } = makeLogger(run.id, step.key);
+  let providers: SessionProviders;
+  try {
+    providers = await providersFor(session);
+  } catch (err) {
+    await recordStepFailure(run, step, err, 0);
+    return false;
+  }
+  const handler = STEP_HANDLERS[run.kind as RunKind][step.key];
+
+  for (let attempt = 1; attempt <= STEP_MAX_ATTEMPTS; attempt++) {
+    const started = await db().operationRunStep.update({
+      where: { id: step.id },
+      data: { status: "running", attempts: { increment: 1 }, startedAt: step.startedAt ?? new Date(), errorCode: null, errorMessage: null },
+    });
+    log(`${step.label}: attempt ${started.attempts}`);
+    const signal = AbortSignal.any([runSignal, AbortSignal.timeout(STEP_TIMEOUT_MS)]);
+    const ctx: ProviderContext = {
+      workspaceId: session.workspaceId,
+      platformSlug: session.slug,
+      platformName: session.platformName,
+      tier: session.tier,
+      stackTemplateId: session.stackTemplateId,
+      signal,
+      log,
+    };
+    try {
+      injectSimulatedFailure(providers, run.kind as RunKind, step.key, started.attempts);
+      const result = await handler({ run, session, step, providers, ctx } satisfies StepContext);
+      await flush();
+      await db().operationRunStep.update({
+        where: { id: step.id },
+        data: { status: "succeeded", finishedAt: new Date(), result: (result ?? {}) as Prisma.InputJsonValue },
+      });
+      log(`${step.label}: done`);
+      await flush();
+      await syncSession(run.sessionId, `run.${run.kind}.step_succeeded`, { runId: run.id, step: step.key });
+      return true;
+    } catch (raw) {
+      await flush();
+      if (runSignal.aborted) {
+        if (runSignal.reason instanceof LeaseLost) throw runSignal.reason;
+        await db().operationRunStep.update({ where: { id: step.id }, data: { status: "cancelled", finishedAt: new Date() } });
+        log(`${step.label}: cancelled`, "warn");
+        await flush();
+        return false;
+      }
+      const err = normalise(raw, signal);
+      const retry = err.transient && attempt < STEP_MAX_ATTEMPTS;
+      log(`${step.label}: ${err.code}: ${err.message}${retry ? " — retrying" : ""}`, retry ? "warn" : "error");
+      if (!retry) {
+        await flush();
+        await recordStepFailure(run, step, err, started.attempts);
+        return false;
+      }
+      await db().operationRunStep.update({ where: { id: step.id }, data: { errorCode: err.code, errorMessage: err.message } });
+      try {
+        await sleep(RETRY_BASE_MS * 2 ** (attempt - 1), runSignal);
+      } catch {
+        continue; // cancellation is noticed at the top of the next attempt
+      }
+    }
+  }
+  return false;
+}
+
+function injectSimulatedFailure(providers: SessionProviders, kind: RunKind, stepKey: string, attempts: number) {
+  const sim = providers.simulation;
+  if (!providers.simulated || !sim?.failStep || kind !== "bootstrap" || sim.failStep !== stepKey) return;
+  const failTimes = sim.failTimes ?? 1;
+  if (failTimes === 0 || attempts <= failTimes) {
+    throw new ProviderError("simulated_failure", `Injected failure at ${stepKey} (attempt ${attempts} of ${failTimes || "every"}).`, {
+      remediation: "Resume the bootstrap; the injected failure stops after `failTimes` attempts.",
+    });
+  }
+}
+
+function normalise(raw: unknown, signal: AbortSignal): ProviderError {
+  if (raw instanceof ProviderError) return raw;
+  if (signal.aborted) return new ProviderError("step_timeout", `The step took longer than ${STEP_TIMEOUT_MS / 1000} s.`, { transient: true });
+  const message = raw instanceof Error ? raw.message : String(raw);
+  console.error("[runs] unexpected step error", raw);
+  return new ProviderError("step_error", message.slice(0, 500), { transient: false });
+}
+
+async function recordStepFailure(run: RunWithSteps, step: OperationRunStep, raw: unknown, _attempts: number) {
+  const err = raw instanceof ProviderError ? raw : new ProviderError("step_error", raw instanceof Error ? raw.message : String(raw));
+  await db().operationRunStep.update({
+    where: { id: step.id },
+    data: {
+      status: "failed",
+      finishedAt: new Date(),
+      errorCode: err.code,
+      errorMessage: err.message,
+      result: err.remediation ? ({ remediation: err.remediation } as Prisma.InputJsonValue) : undefined,
+    },
+  });
+}
+
+async function finish(run: RunWithSteps, outcome: "succeeded" | "failed" | "cancelled" | "blocked") {
+  await mutateSession({
+    sessionId: run.sessionId,
+    expectedVersion: null,
+    actor: SYSTEM_ACTOR,
+    action: `run.${run.kind}.${outcome}`,
+    change: async (session, tx) => {
+      const current = await tx.operationRun.findUniqueOrThrow({ where: { id: run.id }, include: { steps: { orderBy: { position: "asc" } } } });
+      if (current.status === "completed") return null;
+      const failed = current.steps.find((s) => s.status === "failed");
+      const reasonCode =
+        outcome === "failed" ? `step_failed:${failed?.key ?? "unknown"}` : outcome === "cancelled" ? "cancelled_by_operator" : outcome === "blocked" ? "access_blocked" : null;
+      await tx.operationRunStep.updateMany({ where: { runId: run.id, status: { in: ["pending", "running"] } }, data: { status: outcome === "cancelled" ? "cancelled" : "skipped" } });
+      const report =
+        current.kind === "verify_access"
+          ? ({ checks: collectChecks(current), fingerprint: verificationFingerprint(session), checkedAt: new Date().toISOString() } as unknown as Prisma.InputJsonValue)
+          : undefined;
+      await tx.operationRun.update({
+        where: { id: run.id },
+        data: { status: "completed", outcome, reasonCode, finishedAt: new Date(), activeKey: null, leaseOwner: null, report },
+      });
+      await tx.operationRunLog.create({ data: { runId: run.id, level: outcome === "succeeded" ? "info" : "warn", message: `Run ${outcome}${reasonCode ? ` (${reasonCode})` : ""}` } });
+      return finishSessionFields(session, current.kind as RunKind, outcome);
+    },
+  });
+}
+
+function finishSessionFields(session: OnboardingSession, kind: RunKind, outcome: string): Prisma.OnboardingSessionUncheckedUpdateInput {
+  if (kind === "bootstrap" && outcome === "succeeded") return { completedAt: new Date() };
+  if (kind === "deprovision" && outcome === "succeeded") return { platformId: null };
+  void session;
+  return {};
+}
+
+export async function syncSession(sessionId: string, action: string, data?: Prisma.InputJsonValue) {
+  await mutateSession({ sessionId, expectedVersion: null, actor: SYSTEM_ACTOR, action, change: async () => ({}), auditData: () => data });
+}

@@ -1,0 +1,202 @@
+import "server-only";
+// Starting, resuming and cancelling runs. Each goes through the session's versioned mutation
+// path so the lifecycle follows, and is deduplicated: one active run per session and kind.
+import type { Tx } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import type { OnboardingSession, OperationRun } from "@/lib/generated/prisma/client";
+import { ApiError, notFound } from "@/lib/api/errors";
+import { actorLabel, authorize, type Actor } from "@/lib/auth/actor";
+import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
+import { mutateSession, type VersionSource } from "@/lib/onboarding/mutate-session";
+import { illegal, isUniqueViolation } from "@/lib/onboarding/errors";
+import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
+import { enqueueRun } from "./queue";
+
+const toAudit = (actor: Actor): AuditActor => ({ userId: actor.userId, tokenId: actor.tokenId ?? null, label: actorLabel(actor) });
+
+export interface StartResult {
+  run: OperationRun;
+  session: OnboardingSession;
+  /** False when an active run of this kind already existed and is returned instead. */
+  created: boolean;
+}
+
+function precondition(session: OnboardingSession, kind: RunKind): void {
+  if (session.cancelledAt && kind !== "deprovision") throw illegal("session_closed", "This onboarding is cancelled.");
+  if (session.activatedAt && kind !== "deprovision") throw illegal("already_active", "This onboarding is already active.");
+  if (kind === "bootstrap" && session.lifecycleState !== "ready_for_bootstrap") {
+    const why =
+      session.lifecycleState === "bootstrap_failed"
+        ? "Bootstrap already ran and failed; resume it instead."
+        : "Bootstrap starts after Verify Access has passed.";
+    throw illegal("not_ready_for_bootstrap", why);
+  }
+  if (kind === "verify_access" && ["bootstrapping", "bootstrap_failed", "ready_for_activation"].includes(session.lifecycleState)) {
+    throw illegal("verification_closed", "Access was verified and bootstrap has started; verification cannot run again.");
+  }
+  if (kind === "deprovision" && !session.platformId) throw illegal("nothing_to_deprovision", "Nothing was created for this onboarding.");
+  if (kind === "deprovision" && !session.cancelledAt) {
+    throw illegal("cancel_first", "Cancel the onboarding before removing what it created.");
+  }
+}
+
+export async function startRun(
+  actor: Actor,
+  sessionOrId: OnboardingSession | string,
+  kind: RunKind,
+  base: { expectedVersion: number; versionSource: VersionSource },
+): Promise<StartResult> {
+  const session =
+    typeof sessionOrId === "string" ? await db().onboardingSession.findUnique({ where: { id: sessionOrId } }) : sessionOrId;
+  if (!session) throw notFound("Onboarding");
+  authorize(actor, session.workspaceId, kind === "deprovision" ? "cancel" : "run_operations", "Onboarding");
+
+  const existing = await activeRun(session.id, kind);
+  if (existing) return { run: existing, session, created: false };
+
+  let run: OperationRun | null = null;
+  try {
+    const updated = await mutateSession({
+      sessionId: session.id,
+      expectedVersion: base.expectedVersion,
+      versionSource: base.versionSource,
+      actor: toAudit(actor),
+      action: `run.${kind}.started`,
+      change: async (current, tx) => {
+        precondition(current, kind);
+        if (kind !== "deprovision") {
+          const other = await tx.operationRun.findFirst({
+            where: { sessionId: current.id, status: { in: ["queued", "running"] }, kind: { not: "deprovision" } },
+          });
+          if (other) throw new ApiError("run_active", `A ${other.kind.replace("_", " ")} run is already in progress.`, { reasonCode: "run_active", extra: { runId: other.id } });
+        }
+        run = await tx.operationRun.create({
+          data: {
+            workspaceId: current.workspaceId,
+            sessionId: current.id,
+            kind,
+            activeKey: activeKey(current.id, kind),
+            initiatorId: actor.userId,
+            steps: { create: RUN_STEPS[kind].map((s, position) => ({ key: s.key, label: s.label, position })) },
+          },
+        });
+        await recordAudit(tx, toAudit(actor), {
+          workspaceId: current.workspaceId,
+          action: `run.${kind}.queued`,
+          targetType: "operation_run",
+          targetId: run.id,
+        });
+        return {};
+      },
+    });
+    await enqueueRun(run!.id);
+    return { run: run!, session: updated, created: true };
+  } catch (err) {
+    // Lost a race with a concurrent start: answer with the run that won.
+    const winner = isUniqueViolation(err, "activeKey") || err instanceof ApiError ? await activeRun(session.id, kind) : null;
+    if (winner) return { run: winner, session: (await db().onboardingSession.findUnique({ where: { id: session.id } }))!, created: false };
+    throw err;
+  }
+}
+
+export function activeRun(sessionId: string, kind: RunKind): Promise<OperationRun | null> {
+  return db().operationRun.findUnique({ where: { activeKey: activeKey(sessionId, kind) } });
+}
+
+/** A failed or cancelled bootstrap continues at its first step that has not succeeded. */
+export async function resumeBootstrap(
+  actor: Actor,
+  sessionId: string,
+  base: { expectedVersion: number; versionSource: VersionSource },
+): Promise<StartResult> {
+  const session = await db().onboardingSession.findUnique({ where: { id: sessionId } });
+  if (!session) throw notFound("Onboarding");
+  authorize(actor, session.workspaceId, "run_operations", "Onboarding");
+  const existing = await activeRun(session.id, "bootstrap");
+  if (existing) return { run: existing, session, created: false };
+
+  let runId = "";
+  const updated = await mutateSession({
+    sessionId,
+    expectedVersion: base.expectedVersion,
+    versionSource: base.versionSource,
+    actor: toAudit(actor),
+    action: "run.bootstrap.resumed",
+    change: async (current, tx) => {
+      if (current.cancelledAt) throw illegal("session_closed", "This onboarding is cancelled.");
+      if (current.lifecycleState !== "bootstrap_failed") throw illegal("nothing_to_resume", "Only a failed or cancelled bootstrap can be resumed.");
+      const last = await tx.operationRun.findFirst({ where: { sessionId, kind: "bootstrap" }, orderBy: { createdAt: "desc" } });
+      if (!last || last.status !== "completed") throw illegal("nothing_to_resume", "There is no finished bootstrap run to resume.");
+      await tx.operationRunStep.updateMany({
+        where: { runId: last.id, status: { in: ["failed", "cancelled", "running", "pending"] } },
+        data: { status: "pending", errorCode: null, errorMessage: null, finishedAt: null },
+      });
+      await tx.operationRun.update({
+        where: { id: last.id },
+        data: {
+          status: "queued",
+          outcome: null,
+          reasonCode: null,
+          finishedAt: null,
+          cancelRequestedAt: null,
+          leaseOwner: null,
+          attempt: { increment: 1 },
+          activeKey: activeKey(sessionId, "bootstrap"),
+        },
+      });
+      await tx.operationRunLog.create({ data: { runId: last.id, level: "info", message: `Resumed by ${actorLabel(actor)}` } });
+      await recordAudit(tx, toAudit(actor), { workspaceId: current.workspaceId, action: "run.bootstrap.resumed", targetType: "operation_run", targetId: last.id });
+      runId = last.id;
+      return {};
+    },
+  });
+  await enqueueRun(runId);
+  const run = await db().operationRun.findUniqueOrThrow({ where: { id: runId } });
+  return { run, session: updated, created: true };
+}
+
+/**
+ * Asks the active runs of a session to stop. A run still queued ends at once; a running one
+ * is stopped by its worker between steps or inside a wait (it polls the flag).
+ */
+export async function cancelActiveRunsInTx(tx: Tx, sessionId: string, actor: AuditActor): Promise<number> {
+  const runs = await tx.operationRun.findMany({ where: { sessionId, status: { in: ["queued", "running"] } } });
+  for (const run of runs) await requestCancelInTx(tx, run, actor);
+  return runs.length;
+}
+
+async function requestCancelInTx(tx: Tx, run: OperationRun, actor: AuditActor): Promise<void> {
+  const now = new Date();
+  if (run.status === "queued" && !run.leaseOwner) {
+    await tx.operationRun.update({
+      where: { id: run.id },
+      data: { status: "completed", outcome: "cancelled", finishedAt: now, cancelRequestedAt: now, activeKey: null, reasonCode: "cancelled_by_operator" },
+    });
+    await tx.operationRunStep.updateMany({ where: { runId: run.id, status: { in: ["pending", "running"] } }, data: { status: "cancelled" } });
+  } else {
+    await tx.operationRun.update({ where: { id: run.id }, data: { cancelRequestedAt: now } });
+  }
+  await tx.operationRunLog.create({ data: { runId: run.id, level: "warn", message: `Cancellation requested by ${actor.label}` } });
+  await recordAudit(tx, actor, { workspaceId: run.workspaceId, action: `run.${run.kind}.cancel_requested`, targetType: "operation_run", targetId: run.id });
+}
+
+/** Cancels one run (not the onboarding): POST /api/v1/operation-runs/:id/cancel. */
+export async function cancelRun(actor: Actor, runId: string, base: { expectedVersion: number; versionSource: VersionSource }) {
+  const run = await db().operationRun.findUnique({ where: { id: runId } });
+  if (!run) throw notFound("Operation run");
+  authorize(actor, run.workspaceId, "run_operations", "Operation run");
+  if (run.status === "completed") throw illegal("run_finished", `This run already finished (${run.outcome}).`);
+  return mutateSession({
+    sessionId: run.sessionId,
+    expectedVersion: base.expectedVersion,
+    versionSource: base.versionSource,
+    actor: toAudit(actor),
+    action: `run.${run.kind}.cancel_requested`,
+    change: async (_session, tx) => {
+      const current = await tx.operationRun.findUniqueOrThrow({ where: { id: runId } });
+      if (current.status === "completed") throw illegal("run_finished", `This run already finished (${current.outcome}).`);
+      await requestCancelInTx(tx, current, toAudit(actor));
+      return {};
+    },
+  });
+}

@@ -1,0 +1,126 @@
+import "server-only";
+// What each step of each run kind does. Every step is idempotent: run twice (after a crash or
+// a resume) it finds its resource and succeeds without creating it again.
+import { db } from "@/lib/db/client";
+import type { OnboardingSession, OperationRun, OperationRunStep, Platform, Prisma } from "@/lib/generated/prisma/client";
+import type { SessionProviders } from "@/lib/providers/resolve-providers";
+import { ProviderError, type DeploymentInfo, type ProviderContext, type RepositoryInfo } from "@/lib/providers/types";
+import { mutateSession } from "@/lib/onboarding/mutate-session";
+import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
+import type { RunKind } from "./definitions";
+
+export interface StepContext {
+  run: OperationRun;
+  session: OnboardingSession;
+  step: OperationRunStep;
+  providers: SessionProviders;
+  ctx: ProviderContext;
+}
+
+type StepHandler = (c: StepContext) => Promise<Record<string, unknown> | void>;
+
+async function platformOf(session: OnboardingSession): Promise<Platform> {
+  const fresh = await db().onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
+  if (!fresh.platformId) throw new ProviderError("platform_missing", "The platform record is missing; create_platform did not run.");
+  return db().platform.findUniqueOrThrow({ where: { id: fresh.platformId } });
+}
+
+async function mergeResources(platform: Platform, patch: Record<string, unknown>, data: Prisma.PlatformUpdateInput = {}) {
+  const resources = { ...((platform.resources as Record<string, unknown>) ?? {}), ...patch };
+  return db().platform.update({ where: { id: platform.id }, data: { ...data, resources: resources as Prisma.InputJsonValue } });
+}
+
+const createPlatform: StepHandler = async ({ session, ctx }) => {
+  const existing = await db().platform.findUnique({ where: { workspaceId_slug: { workspaceId: session.workspaceId, slug: session.slug } } });
+  const ownedByUs = existing && (existing.id === session.platformId || (await db().onboardingSession.count({ where: { platformId: existing.id } })) === 0);
+  if (existing && !ownedByUs && existing.status !== "deprovisioned") {
+    throw new ProviderError("slug_taken", `A platform named ${session.slug} already exists in this workspace.`);
+  }
+  const platform = existing
+    ? await db().platform.update({ where: { id: existing.id }, data: { status: "provisioning", tier: session.tier } })
+    : await db().platform.create({ data: { workspaceId: session.workspaceId, slug: session.slug, tier: session.tier } });
+  ctx.log(existing ? `Platform record ${platform.id} already exists; reusing it` : `Created platform record ${platform.id}`);
+  if (session.platformId !== platform.id) {
+    await mutateSession({
+      sessionId: session.id,
+      expectedVersion: null,
+      actor: SYSTEM_ACTOR,
+      action: "onboarding.platform_linked",
+      change: async () => ({ platformId: platform.id }),
+      auditData: () => ({ platformId: platform.id }),
+    });
+  }
+  return { platformId: platform.id, alreadyExisted: !!existing };
+};
+
+const provisionInfra: StepHandler = async ({ session, providers, ctx }) => {
+  const platform = await platformOf(session);
+  const { resources, alreadyExisted } = await providers.infra.provision(ctx);
+  await mergeResources(platform, { infra: resources });
+  return { resources, alreadyExisted };
+};
+
+const setupRepo: StepHandler = async ({ session, providers, ctx }) => {
+  const platform = await platformOf(session);
+  const repo = await providers.repo.createRepository(ctx);
+  await mergeResources(platform, { repository: repo }, { repoUrl: repo.url });
+  return { repository: repo.fullName, url: repo.url, alreadyExisted: repo.alreadyExisted };
+};
+
+const deployServices: StepHandler = async ({ session, providers, ctx }) => {
+  const platform = await platformOf(session);
+  const repo = (platform.resources as { repository?: RepositoryInfo }).repository;
+  if (!repo) throw new ProviderError("repository_missing", "No repository recorded; setup_repo must succeed first.");
+  const deployment = await providers.repo.deploy(ctx, repo);
+  await mergeResources(platform, { deployment });
+  return { deploymentId: deployment.deploymentId, environmentUrl: deployment.environmentUrl, alreadyExisted: deployment.alreadyExisted };
+};
+
+const verifyPlatform: StepHandler = async ({ session, providers, ctx }) => {
+  const platform = await platformOf(session);
+  const resources = platform.resources as { repository?: RepositoryInfo; deployment?: DeploymentInfo };
+  if (!resources.repository || !resources.deployment) {
+    throw new ProviderError("resources_missing", "The repository or deployment is not recorded.");
+  }
+  const infra = await providers.infra.verify(ctx);
+  if (!infra.ok) throw new ProviderError("infra_unverified", infra.detail);
+  const deployed = await providers.repo.verifyDeployment(ctx, resources.repository, resources.deployment);
+  if (!deployed.ok) throw new ProviderError("deployment_unhealthy", deployed.detail, { remediation: "Check the deployment's logs, then resume." });
+  await db().platform.update({
+    where: { id: platform.id },
+    data: { status: "active", deploymentUrl: resources.deployment.environmentUrl ?? null },
+  });
+  return { infra: infra.detail, deployment: deployed.detail };
+};
+
+const checkInfrastructure: StepHandler = async ({ providers, ctx }) => ({ checks: await providers.infra.verifyAccess(ctx) });
+const checkRepository: StepHandler = async ({ providers, ctx }) => ({ checks: await providers.repo.verifyAccess(ctx) });
+
+const deleteRepository: StepHandler = async ({ providers, ctx }) => {
+  await providers.repo.deleteRepository(ctx);
+  return { deleted: true };
+};
+const deprovisionInfra: StepHandler = async ({ providers, ctx }) => {
+  await providers.infra.deprovision(ctx);
+  return { deleted: true };
+};
+const retirePlatform: StepHandler = async ({ session, ctx }) => {
+  const fresh = await db().onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
+  if (fresh.platformId) {
+    await db().platform.update({ where: { id: fresh.platformId }, data: { status: "deprovisioned", repoUrl: null, deploymentUrl: null } });
+    ctx.log("Platform record marked deprovisioned");
+  }
+  return { retired: true };
+};
+
+export const STEP_HANDLERS: Record<RunKind, Record<string, StepHandler>> = {
+  verify_access: { check_infrastructure: checkInfrastructure, check_repository: checkRepository },
+  bootstrap: {
+    create_platform: createPlatform,
+    provision_infra: provisionInfra,
+    setup_repo: setupRepo,
+    deploy_services: deployServices,
+    verify: verifyPlatform,
+  },
+  deprovision: { delete_repository: deleteRepository, deprovision_infra: deprovisionInfra, retire_platform: retirePlatform },
+};

@@ -1,0 +1,12 @@
+import "server-only";
+// Starts run and webhook consumers in this process: inside the web server by default
+// (instrumentation.ts), or as standalone `npm run worker` processes in production.
+import { startConsumers, stopQueue } from "./queue";
+import { processRun, WORKER_ID } from "./execute-run";
+import { deliverWebhook } from "@/lib/webhooks/deliver";
+
+export async function startWorker(opts: { concurrency?: number } = {}): Promise<{ stop: () => Promise<void>; id: string }> {
+  const concurrency = opts.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 4);
+  await startConsumers({ run: (runId) => processRun(runId), webhook: deliverWebhook }, concurrency);
+  return { id: WORKER_ID, stop: () => stopQueue({ graceful: true }) };
+}

@@ -1,0 +1,49 @@
+// Webhook events are written to WebhookDelivery rows in the transaction of the change that
+// caused them (an outbox), then handed to the queue after commit.
+import type { Tx } from "@/lib/db/client";
+import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
+
+export const WEBHOOK_EVENTS = ["onboarding.completed", "onboarding.failed", "onboarding.cancelled", "onboarding.activated"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export function eventFor(before: OnboardingSession, after: OnboardingSession): WebhookEvent | null {
+  if (!before.activatedAt && after.activatedAt) return "onboarding.activated";
+  if (before.status === after.status) return null;
+  if (after.status === "completed") return "onboarding.completed";
+  if (after.status === "failed") return "onboarding.failed";
+  if (after.status === "cancelled") return "onboarding.cancelled";
+  return null;
+}
+
+export function eventPayload(event: WebhookEvent, s: OnboardingSession): Prisma.InputJsonValue {
+  return {
+    event,
+    occurredAt: new Date().toISOString(),
+    onboarding: {
+      id: s.id,
+      workspaceId: s.workspaceId,
+      platformName: s.platformName,
+      slug: s.slug,
+      tier: s.tier,
+      status: s.status,
+      lifecycleState: s.lifecycleState,
+      reasonCode: s.reasonCode,
+      platformId: s.platformId,
+      version: s.version,
+      steps: s.steps,
+    },
+  } as Prisma.InputJsonValue;
+}
+
+/** Returns the ids of the deliveries created, to be enqueued once the transaction commits. */
+export async function recordWebhookEvent(tx: Tx, before: OnboardingSession, after: OnboardingSession): Promise<string[]> {
+  const event = eventFor(before, after);
+  if (!event) return [];
+  const endpoints = await tx.webhookEndpoint.findMany({ where: { workspaceId: after.workspaceId, active: true, events: { has: event } } });
+  const ids: string[] = [];
+  for (const endpoint of endpoints) {
+    const delivery = await tx.webhookDelivery.create({ data: { endpointId: endpoint.id, event, payload: eventPayload(event, after) } });
+    ids.push(delivery.id);
+  }
+  return ids;
+}

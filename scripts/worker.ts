@@ -1,0 +1,30 @@
+// `npm run worker`: a standalone worker process. Run any number of them beside the web
+// processes, on any machine that reaches the same PostgreSQL (set DATABASE_URL in production).
+import path from "node:path";
+import { ensureDatabase } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/migrate";
+import { ensureRuntimeSecrets } from "@/lib/runtime-secrets";
+import { startWorker } from "@/lib/runs/worker";
+
+async function main() {
+  const dataDir = path.join(process.cwd(), ".data");
+  ensureRuntimeSecrets(dataDir);
+  const database = await ensureDatabase({ dataDir: path.join(dataDir, "pg"), stopOnExit: false });
+  process.env.DATABASE_URL = database.url;
+  await applyMigrations(database.url);
+  const worker = await startWorker();
+  console.log(`[worker] ${worker.id} consuming runs (concurrency ${process.env.WORKER_CONCURRENCY ?? 4})`);
+  const shutdown = async (signal: string) => {
+    console.log(`[worker] ${signal}: finishing the current step, then stopping`);
+    await worker.stop();
+    await database.release();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err) => {
+  console.error("[worker] failed:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});
