@@ -8,6 +8,23 @@ import {
   sessionResponse,
   versionedActionSchema,
 } from "@/lib/onboarding/schemas";
+import {
+  addMemberSchema,
+  connectionResponse,
+  createConnectionSchema,
+  createTokenSchema,
+  createWebhookSchema,
+  deliveryResponse,
+  memberResponse,
+  platformResponse,
+  tokenCreatedResponse,
+  tokenResponse,
+  updateConnectionSchema,
+  updateMemberSchema,
+  updateWebhookSchema,
+  webhookCreatedResponse,
+  webhookResponse,
+} from "@/lib/settings/schemas";
 
 type Json = Record<string, unknown>;
 
@@ -84,6 +101,39 @@ export function buildOpenApi(): Json {
     "/api/v1/operation-runs/{id}": { get: op("An operation run with its steps and log (?logAfter=)", { params: [idParam] }) },
     "/api/v1/operation-runs/{id}/cancel": { post: op("Cancel one run", { body: versionedActionSchema, params: [idParam, ifMatch], status: 202, errors: [409, 412, 428] }) },
     "/api/v1/me": { get: op("The caller, workspace, role and capabilities", {}) },
+    "/api/v1/tokens": {
+      get: op("API tokens of the workspace (never the token itself)", { response: z.object({ items: z.array(tokenResponse) }) }),
+      post: op("Create an API token; the token is in this response only", { body: createTokenSchema, response: tokenCreatedResponse, status: 201, errors: [422] }),
+    },
+    "/api/v1/tokens/{id}": { delete: op("Revoke a token", { params: [idParam], status: 204 }) },
+    "/api/v1/webhooks": {
+      get: op("Webhook endpoints", { response: z.object({ items: z.array(webhookResponse) }) }),
+      post: op("Create a webhook endpoint; the signing secret is in this response only", { body: createWebhookSchema, response: webhookCreatedResponse, status: 201, errors: [422] }),
+    },
+    "/api/v1/webhooks/{id}": {
+      patch: op("Update a webhook endpoint", { body: updateWebhookSchema, response: webhookResponse, params: [idParam], errors: [422] }),
+      delete: op("Delete a webhook endpoint", { params: [idParam], status: 204 }),
+    },
+    "/api/v1/webhooks/{id}/deliveries": { get: op("Delivery log, newest first", { params: [idParam], response: z.object({ items: z.array(deliveryResponse), nextCursor: z.string().nullable() }) }) },
+    "/api/v1/webhooks/{id}/test": { post: op("Send a ping event", { params: [idParam], status: 202 }) },
+    "/api/v1/webhook-deliveries/{id}/redeliver": { post: op("Send a delivery again (as a new delivery)", { params: [idParam], status: 202 }) },
+    "/api/v1/connections": {
+      get: op("Provider connections (never the credential)", { response: z.object({ items: z.array(connectionResponse) }) }),
+      post: op("Create a provider connection", { body: createConnectionSchema, response: connectionResponse, status: 201, errors: [409, 422] }),
+    },
+    "/api/v1/connections/{id}": {
+      patch: op("Update a connection", { body: updateConnectionSchema, response: connectionResponse, params: [idParam], errors: [409, 422] }),
+      delete: op("Delete a connection no open onboarding uses", { params: [idParam], status: 204, errors: [409] }),
+    },
+    "/api/v1/members": {
+      get: op("Members and roles", { response: z.object({ items: z.array(memberResponse) }) }),
+      post: op("Add an existing user", { body: addMemberSchema, status: 201, errors: [409, 422] }),
+    },
+    "/api/v1/members/{userId}": {
+      patch: op("Change a member's role", { body: updateMemberSchema, params: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }], errors: [409, 422] }),
+      delete: op("Remove a member (and their tokens)", { params: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }], status: 204, errors: [409] }),
+    },
+    "/api/v1/platforms": { get: op("Platforms created by onboarding", { response: z.object({ items: z.array(platformResponse), nextCursor: z.string().nullable() }) }) },
     "/api/health": { get: { summary: "Database reachable and migrations applied", security: [], responses: { "200": { description: "OK" }, "503": { description: "Unhealthy" } } } },
   };
   return {

@@ -8,6 +8,7 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import { can, roleAtMost, type Capability, type Role } from "./capabilities";
 import { hashToken, TOKEN_PREFIX } from "./api-token";
 import { authSecret } from "./secret";
+import type { AuditActor } from "@/lib/audit/record-audit";
 
 export interface ActorMembership {
   workspaceId: string;
@@ -121,4 +122,9 @@ export function selectWorkspace(actor: Actor, req: NextRequest): ActorMembership
 
 export function actorLabel(actor: Actor): string {
   return actor.via === "token" ? `${actor.email} (API token)` : actor.email;
+}
+
+/** The audit trail's view of the caller. */
+export function auditActor(actor: Actor): AuditActor {
+  return { userId: actor.userId, tokenId: actor.tokenId ?? null, label: actorLabel(actor) };
 }

@@ -5,19 +5,15 @@ import { createHash } from "node:crypto";
 import { db } from "@/lib/db/client";
 import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/api/errors";
-import { actorLabel, authorize, type Actor, type ActorMembership } from "@/lib/auth/actor";
+import { auditActor, authorize, type Actor, type ActorMembership } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/capabilities";
-import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { initialSteps, type SeedStep } from "./constants";
 import { deriveLifecycle } from "./lifecycle";
 import { mutateSession, type VersionSource } from "./mutate-session";
 import type { CreateOnboardingInput, PatchOnboardingInput } from "./schemas";
 import { illegal, isUniqueViolation, slugTaken } from "./errors";
 import { cancelActiveRunsInTx, startRun } from "@/lib/runs/start-run";
-
-export function auditActor(actor: Actor): AuditActor {
-  return { userId: actor.userId, tokenId: actor.tokenId ?? null, label: actorLabel(actor) };
-}
 
 export async function loadSessionFor(actor: Actor, id: string, capability: Parameters<typeof authorize>[2]): Promise<OnboardingSession> {
   const session = await db().onboardingSession.findUnique({ where: { id } });

@@ -5,7 +5,6 @@ import { db } from "@/lib/db/client";
 import type { OnboardingSession } from "@/lib/generated/prisma/client";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { createSimulatedInfra, createSimulatedRepository, type SimulationOptions } from "./simulated/simulated-providers";
-import { createGitHubProvider } from "./github/github-provider";
 import type { InfraProvider, RepositoryProvider } from "./types";
 import { ProviderError } from "./types";
 
@@ -46,6 +45,8 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
   const [templateOwner, templateRepo] = session.stackTemplateId?.includes("/")
     ? session.stackTemplateId.split("/", 2)
     : [config.templateOwner, config.templateRepo];
+  // Loaded on demand: workspaces on the simulated provider never load Octokit.
+  const { createGitHubProvider } = await import("./github/github-provider");
   return {
     infra: createSimulatedInfra({}),
     repo: createGitHubProvider({

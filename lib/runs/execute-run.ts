@@ -80,7 +80,7 @@ export async function processRun(runId: string, workerId = WORKER_ID): Promise<v
       const run = await loadRun(runId);
       if (!run || run.status === "completed") return;
       if (run.cancelRequestedAt || controller.signal.reason instanceof RunCancelled) return await finish(run, "cancelled");
-      const step = run.steps.find((s) => s.status !== "succeeded" && s.status !== "skipped");
+      const step = run.steps.find((s) => s.status !== "succeeded");
       if (!step) return await finish(run, run.kind === "verify_access" ? verifyOutcome(run) : "succeeded");
       if (Date.now() > deadline) {
         await release(runId, workerId);

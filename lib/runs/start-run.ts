@@ -5,14 +5,12 @@ import type { Tx } from "@/lib/db/client";
 import { db } from "@/lib/db/client";
 import type { OnboardingSession, OperationRun } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/api/errors";
-import { actorLabel, authorize, type Actor } from "@/lib/auth/actor";
+import { actorLabel, auditActor, authorize, type Actor } from "@/lib/auth/actor";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { mutateSession, type VersionSource } from "@/lib/onboarding/mutate-session";
 import { illegal, isUniqueViolation } from "@/lib/onboarding/errors";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
 import { enqueueRun } from "./queue";
-
-const toAudit = (actor: Actor): AuditActor => ({ userId: actor.userId, tokenId: actor.tokenId ?? null, label: actorLabel(actor) });
 
 export interface StartResult {
   run: OperationRun;
@@ -60,7 +58,7 @@ export async function startRun(
       sessionId: session.id,
       expectedVersion: base.expectedVersion,
       versionSource: base.versionSource,
-      actor: toAudit(actor),
+      actor: auditActor(actor),
       action: `run.${kind}.started`,
       change: async (current, tx) => {
         precondition(current, kind);
@@ -80,7 +78,7 @@ export async function startRun(
             steps: { create: RUN_STEPS[kind].map((s, position) => ({ key: s.key, label: s.label, position })) },
           },
         });
-        await recordAudit(tx, toAudit(actor), {
+        await recordAudit(tx, auditActor(actor), {
           workspaceId: current.workspaceId,
           action: `run.${kind}.queued`,
           targetType: "operation_run",
@@ -120,7 +118,7 @@ export async function resumeBootstrap(
     sessionId,
     expectedVersion: base.expectedVersion,
     versionSource: base.versionSource,
-    actor: toAudit(actor),
+    actor: auditActor(actor),
     action: "run.bootstrap.resumed",
     change: async (current, tx) => {
       if (current.cancelledAt) throw illegal("session_closed", "This onboarding is cancelled.");
@@ -128,7 +126,7 @@ export async function resumeBootstrap(
       const last = await tx.operationRun.findFirst({ where: { sessionId, kind: "bootstrap" }, orderBy: { createdAt: "desc" } });
       if (!last || last.status !== "completed") throw illegal("nothing_to_resume", "There is no finished bootstrap run to resume.");
       await tx.operationRunStep.updateMany({
-        where: { runId: last.id, status: { in: ["failed", "cancelled", "running", "pending"] } },
+        where: { runId: last.id, status: { not: "succeeded" } },
         data: { status: "pending", errorCode: null, errorMessage: null, finishedAt: null },
       });
       await tx.operationRun.update({
@@ -145,7 +143,7 @@ export async function resumeBootstrap(
         },
       });
       await tx.operationRunLog.create({ data: { runId: last.id, level: "info", message: `Resumed by ${actorLabel(actor)}` } });
-      await recordAudit(tx, toAudit(actor), { workspaceId: current.workspaceId, action: "run.bootstrap.resumed", targetType: "operation_run", targetId: last.id });
+      await recordAudit(tx, auditActor(actor), { workspaceId: current.workspaceId, action: "run.bootstrap.resumed", targetType: "operation_run", targetId: last.id });
       runId = last.id;
       return {};
     },
@@ -190,12 +188,12 @@ export async function cancelRun(actor: Actor, runId: string, base: { expectedVer
     sessionId: run.sessionId,
     expectedVersion: base.expectedVersion,
     versionSource: base.versionSource,
-    actor: toAudit(actor),
+    actor: auditActor(actor),
     action: `run.${run.kind}.cancel_requested`,
     change: async (_session, tx) => {
       const current = await tx.operationRun.findUniqueOrThrow({ where: { id: runId } });
       if (current.status === "completed") throw illegal("run_finished", `This run already finished (${current.outcome}).`);
-      await requestCancelInTx(tx, current, toAudit(actor));
+      await requestCancelInTx(tx, current, auditActor(actor));
       return {};
     },
   });

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { buildOpenApi } from "./openapi";
+
+function routeFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const p = path.join(dir, entry);
+    return statSync(p).isDirectory() ? routeFiles(p) : entry === "route.ts" ? [p] : [];
+  });
+}
+
+describe("OpenAPI document", () => {
+  const doc = buildOpenApi() as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+
+  it("documents every API route handler", () => {
+    const documented = new Set(Object.keys(doc.paths));
+    const missing = routeFiles("app/api/v1")
+      .map((f) => "/" + path.dirname(f).replace(/\\/g, "/").replace(/^app\//, "").replace(/\[(\w+)\]/g, "{$1}"))
+      .filter((p) => p !== "/api/v1/openapi.json" && !documented.has(p));
+    expect(missing).toEqual([]);
+  });
+
+  it("carries the request schemas the handlers validate with, including their constraints", () => {
+    const create = doc.components.schemas.CreateOnboarding as { properties: Record<string, { enum?: string[]; pattern?: string }>; required: string[] };
+    expect(create.required.sort()).toEqual(["platformName", "slug", "tier"]);
+    expect(create.properties.tier.enum).toEqual(["starter", "growth", "scale"]);
+    expect(JSON.stringify(doc)).not.toContain("#/definitions/");
+  });
+});

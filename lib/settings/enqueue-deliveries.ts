@@ -1,0 +1,12 @@
+import "server-only";
+import { enqueueWebhookDelivery } from "@/lib/runs/queue";
+
+/**
+ * Hands committed delivery rows to the queue. A failure is logged, not thrown: the row is
+ * already the record of the delivery and the write it belongs to has succeeded.
+ */
+export async function enqueueDeliveries(ids: string[]): Promise<void> {
+  for (const id of ids) {
+    await enqueueWebhookDelivery(id).catch((err) => console.error("[webhooks] enqueue failed", id, err instanceof Error ? err.message : err));
+  }
+}
