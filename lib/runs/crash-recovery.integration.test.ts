@@ -1,3 +1,5 @@
+// (The worker runs under `node --import tsx`, not the tsx CLI, so that SIGKILL hits the
+// process that executes the step rather than a launcher.)
 // A worker process killed with SIGKILL in the middle of a step: another worker process takes
 // the run over within 60 s, re-runs only the unfinished step, and nothing is created twice.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +14,7 @@ import { stopQueue } from "./queue";
 const workers: ChildProcess[] = [];
 
 function startWorkerProcess(name: string): ChildProcess {
-  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
     env: { ...process.env, WORKER_CONCURRENCY: "2" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -78,7 +80,9 @@ describe("crash safety", () => {
       75_000,
     );
     expect(retried).toBeTruthy();
-    expect(Date.now() - killedAt).toBeLessThan(60_000);
+    const recoveryMs = Date.now() - killedAt;
+    console.log(`[crash-recovery] run taken over ${(recoveryMs / 1000).toFixed(1)} s after kill -9`);
+    expect(recoveryMs).toBeLessThan(60_000);
 
     await db().onboardingSession.update({ where: { id }, data: { simulation: { stepDelayMs: 20 } } });
     const run = await waitFor(
@@ -100,5 +104,5 @@ describe("crash safety", () => {
     expect(await db().platform.count({ where: { workspaceId: owner.workspace.id, slug: session.slug } })).toBe(1);
     const s = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
     expect(s.lifecycleState).toBe("ready_for_activation");
-  });
+  }, 240_000);
 });

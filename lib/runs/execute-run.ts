@@ -68,8 +68,17 @@ function makeLogger(runId: string, stepKey: string | null) {
   return { log, flush: () => chain };
 }
 
+/** Thrown when another live worker holds the run: the queue retries the job shortly. */
+export class RunBusy extends Error {}
+
 export async function processRun(runId: string, workerId = WORKER_ID): Promise<void> {
-  if (!(await claim(runId, workerId))) return; // finished, or a live worker holds it
+  if (!(await claim(runId, workerId))) {
+    const run = await db().operationRun.findUnique({ where: { id: runId }, select: { status: true } });
+    if (!run || run.status === "completed") return;
+    // Keep this job alive until the holder finishes or its lease goes stale: a job is the
+    // only thing that wakes a worker for this run if the holder dies.
+    throw new RunBusy(`run ${runId} is held by another worker`);
+  }
   const controller = new AbortController();
   const heartbeat = setInterval(() => {
     void beat(runId, workerId, controller);
@@ -83,8 +92,10 @@ export async function processRun(runId: string, workerId = WORKER_ID): Promise<v
       const step = run.steps.find((s) => s.status !== "succeeded");
       if (!step) return await finish(run, run.kind === "verify_access" ? verifyOutcome(run) : "succeeded");
       if (Date.now() > deadline) {
-        await release(runId, workerId);
+        // Hand over to a fresh job (short jobs are what make a dead worker's job expire soon).
+        // Enqueue before releasing: a crash in between leaves a job that waits out the lease.
         await enqueueRun(runId);
+        await release(runId, workerId);
         return;
       }
       const ok = await executeStep(run, step, controller.signal);

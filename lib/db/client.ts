@@ -1,0 +1,42 @@
+// The process-wide Prisma client. Created on first use rather than at import, so that scripts
+// can set DATABASE_URL (e.g. to the embedded server) after importing modules that use it.
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
+
+/** The client handed to `db().$transaction(async (tx) => …)` callbacks. */
+export type Tx = Prisma.TransactionClient;
+
+type Cached = { client: PrismaClient; url: string };
+
+// On globalThis so that Next.js dev reloads reuse the client instead of leaking pools.
+const globalState = globalThis as typeof globalThis & { __onrampPrisma?: Cached };
+
+export function db(): PrismaClient {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    throw new Error("DATABASE_URL is not set: start the app with `npm start` / `npm run dev` (embedded PostgreSQL) or set it to a PostgreSQL URL");
+  }
+  const cached = globalState.__onrampPrisma;
+  // A changed URL (tests switching databases) must not keep talking to the old one.
+  if (cached && cached.url === url) return cached.client;
+  if (cached) void cached.client.$disconnect().catch(() => undefined);
+  const client = createClient(url);
+  globalState.__onrampPrisma = { client, url };
+  return client;
+}
+
+function createClient(connectionString: string): PrismaClient {
+  const adapter = new PrismaPg({ connectionString, max: poolMax() });
+  return new PrismaClient({ adapter });
+}
+
+function poolMax(): number {
+  const n = Number(process.env.DATABASE_POOL_MAX);
+  return Number.isInteger(n) && n > 0 ? n : 10;
+}
+
+export async function disconnectDb(): Promise<void> {
+  const cached = globalState.__onrampPrisma;
+  globalState.__onrampPrisma = undefined;
+  await cached?.client.$disconnect();
+}

@@ -1,0 +1,4 @@
+// Points `db()` (which reads DATABASE_URL) at this run's scratch database in every test worker.
+import { inject } from "vitest";
+
+process.env.DATABASE_URL = inject("databaseUrl");
