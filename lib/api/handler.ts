@@ -62,6 +62,13 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
 
 function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: string): T | unknown {
   if (!schema) return value;
+  const nul = findNul(value, []);
+  if (nul) {
+    // PostgreSQL cannot store U+0000 in text; refuse it up front rather than fail on write.
+    throw new ApiError("validation_failed", `${what} contains a NUL character.`, {
+      fields: [{ field: nul.join(".") || "(body)", message: "NUL characters (U+0000) are not allowed" }],
+    });
+  }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ApiError("validation_failed", `${what} validation failed.`, { fields: zodFields(result.error) });
@@ -69,6 +76,17 @@ function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: stri
 
 function isEmptyBody(req: NextRequest): boolean {
   return !req.body || (req.headers.get("content-length") === "0" && !req.headers.get("content-type"));
+}
+
+function findNul(value: unknown, path: string[], depth = 0): string[] | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (depth > 64 || value === null || typeof value !== "object") return null;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes("\u0000")) return [...path, k.replaceAll("\u0000", "\\0")];
+    const found = findNul(v, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return null;
 }
 
 async function readJson(req: NextRequest): Promise<unknown> {

@@ -94,6 +94,7 @@ describe("POST /api/v1/onboarding", () => {
       [{ simulation: { failStep: "nope" } }, "simulation.failStep"],
       [{ simulation: { stepDelayMs: -1 } }, "simulation.stepDelayMs"],
       [{ unexpected: true }, "(body)"],
+      [{ platformName: "nul\u0000byte" }, "platformName"],
     ];
     for (const [body, field] of cases) {
       const res = await create(owner.token, body);

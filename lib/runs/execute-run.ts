@@ -142,7 +142,7 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
   try {
     providers = await providersFor(session);
   } catch (err) {
-    await recordStepFailure(run, step, err, 0);
+    await recordStepFailure(step, err);
     return false;
   }
   const handler = STEP_HANDLERS[run.kind as RunKind][step.key];
@@ -189,7 +189,7 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
       log(`${step.label}: ${err.code}: ${err.message}${retry ? " — retrying" : ""}`, retry ? "warn" : "error");
       if (!retry) {
         await flush();
-        await recordStepFailure(run, step, err, started.attempts);
+        await recordStepFailure(step, err);
         return false;
       }
       await db().operationRunStep.update({ where: { id: step.id }, data: { errorCode: err.code, errorMessage: err.message } });
@@ -222,7 +222,7 @@ function normalise(raw: unknown, signal: AbortSignal): ProviderError {
   return new ProviderError("step_error", message.slice(0, 500), { transient: false });
 }
 
-async function recordStepFailure(run: RunWithSteps, step: OperationRunStep, raw: unknown, _attempts: number) {
+async function recordStepFailure(step: OperationRunStep, raw: unknown) {
   const err = raw instanceof ProviderError ? raw : new ProviderError("step_error", raw instanceof Error ? raw.message : String(raw));
   await db().operationRunStep.update({
     where: { id: step.id },
