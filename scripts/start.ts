@@ -31,9 +31,10 @@ function sourceFingerprint(): string {
 }
 
 function buildIfNeeded(env: NodeJS.ProcessEnv) {
-  const stamp = path.join(root, ".next", "onramp-build-fingerprint");
+  const distDir = path.join(root, process.env.ONRAMP_DIST_DIR || ".next");
+  const stamp = path.join(distDir, "onramp-build-fingerprint");
   const fingerprint = sourceFingerprint();
-  if (existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) return;
+  if (existsSync(path.join(distDir, "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) return;
   console.log("[onramp] building the production bundle (first start or sources changed)…");
   const res = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { stdio: "inherit", env });
   if (res.status !== 0) process.exit(res.status ?? 1);

@@ -4,6 +4,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { signPayload } from "./sign";
+import { assertPublicTarget } from "./target-guard";
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
 const TIMEOUT_MS = 10_000;
@@ -16,6 +17,7 @@ export async function deliverWebhook(deliveryId: string): Promise<void> {
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
+    await assertPublicTarget(delivery.endpoint.url);
     const res = await fetch(delivery.endpoint.url, {
       method: "POST",
       headers: {
