@@ -51,7 +51,7 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
 
       const params = parseWith(options.params, await routeContext.params, "Path parameter") as P;
       const query = parseWith(options.query, Object.fromEntries(req.nextUrl.searchParams), "Query parameter") as Q;
-      const raw = options.body ? (options.optionalBody && isEmptyBody(req) ? {} : await readJson(req)) : undefined;
+      const raw = options.body ? await readJson(req, options.optionalBody ?? false) : undefined;
       const body = (options.body ? parseWith(options.body, raw, "Body") : undefined) as B;
       return await handler({ req, actor, params, query, body });
     } catch (err) {
@@ -74,10 +74,6 @@ function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: stri
   throw new ApiError("validation_failed", `${what} validation failed.`, { fields: zodFields(result.error) });
 }
 
-function isEmptyBody(req: NextRequest): boolean {
-  return !req.body || (req.headers.get("content-length") === "0" && !req.headers.get("content-type"));
-}
-
 function findNul(value: unknown, path: string[], depth = 0): string[] | null {
   if (typeof value === "string") return value.includes("\u0000") ? path : null;
   if (depth > 64 || value === null || typeof value !== "object") return null;
@@ -89,15 +85,20 @@ function findNul(value: unknown, path: string[], depth = 0): string[] | null {
   return null;
 }
 
-async function readJson(req: NextRequest): Promise<unknown> {
+/** Parses the JSON body; with `optional`, an absent or empty body counts as `{}`. */
+async function readJson(req: NextRequest, optional: boolean): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
-    throw new ApiError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
-  }
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const isJson = /^application\/([\w.+-]*\+)?json\b/i.test(type);
+  const wrongType = () => new ApiError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
+  if (!isJson && !(optional && type === "")) throw wrongType();
   const text = await readLimited(req);
-  if (text.trim() === "") throw new ApiError("malformed_json", "The request body is empty; send a JSON object.");
+  if (text.trim() === "") {
+    if (optional) return {};
+    throw new ApiError("malformed_json", "The request body is empty; send a JSON object.");
+  }
+  if (!isJson) throw wrongType();
   try {
     return JSON.parse(text);
   } catch {

@@ -39,10 +39,10 @@ export function defaultSchemaPath(): string {
 /** Migration folders in the order Prisma applies them (by name, i.e. by timestamp). */
 export async function listMigrations(dir = defaultMigrationsDir()): Promise<MigrationFolder[]> {
   if (!existsSync(dir)) return [];
-  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const entries = await fs.readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true });
   const names = entries.filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "migration.sql"))).map((e) => e.name);
   names.sort();
-  return Promise.all(names.map(async (name) => ({ name, sql: await fs.readFile(path.join(dir, name, "migration.sql"), "utf8") })));
+  return Promise.all(names.map(async (name) => ({ name, sql: await fs.readFile(/*turbopackIgnore: true*/ path.join(dir, name, "migration.sql"), "utf8") })));
 }
 
 export async function applyMigrations(url: string, opts: MigrateOptions = {}): Promise<{ applied: string[] }> {
@@ -71,7 +71,7 @@ export async function applyMigrations(url: string, opts: MigrateOptions = {}): P
 
 async function readLockfile(dir: string): Promise<string> {
   try {
-    return await fs.readFile(path.join(dir, LOCKFILE_NAME), "utf8");
+    return await fs.readFile(/*turbopackIgnore: true*/ path.join(dir, LOCKFILE_NAME), "utf8");
   } catch {
     throw new Error(`${path.join(dir, LOCKFILE_NAME)} is missing (it must say provider = "postgresql")`);
   }

@@ -53,6 +53,7 @@ describe("POST /api/v1/onboarding", () => {
       { key: "verify", status: "pending", label: "Verify deployment" },
     ]);
     expect(res.headers.get("location")).toBe(`/api/v1/onboarding/${res.body.onboardingId}`);
+    expect(Object.keys(res.body.steps[0])).toEqual(["key", "status", "label"]);
   });
 
   it("refuses a duplicate slug in the same workspace with 409 and allows it in another", async () => {
@@ -117,6 +118,7 @@ describe("POST /api/v1/onboarding", () => {
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).code).toBe("malformed_json");
     expect((await send("a=b", "application/x-www-form-urlencoded")).status).toBe(415);
+    expect((await send("")).status).toBe(400);
     const huge = await send(JSON.stringify({ platformName: "x".repeat(70_000) }));
     expect(huge.status).toBe(413);
     const text = await huge.text();
@@ -211,6 +213,17 @@ describe("PATCH /api/v1/onboarding/:id — versioned writes", () => {
     expect(failed.body).toMatchObject({ status: "failed", lifecycleState: "bootstrap_failed", reasonCode: "step_failed:provision_infra" });
     const edit = await patch(owner.token, id, { version: 3, slug: newSlug() });
     expect(edit.status).toBe(200); // no internal bootstrap run and no platform: identity still editable
+  });
+
+  it("accepts an action with If-Match and no body at all", async () => {
+    const { body } = await create(owner.token);
+    const id = body.onboardingId;
+    const res = await cancel.POST(
+      new NextRequest(`http://localhost/api/v1/onboarding/${id}/cancel`, { method: "POST", headers: { authorization: `Bearer ${owner.token}`, "if-match": '"1"' } }),
+      { params: Promise.resolve({ id }) },
+    );
+    expect(res.status).toBe(200);
+    expect((await res.json()).lifecycleState).toBe("cancelled");
   });
 
   it("refuses edits of a cancelled onboarding", async () => {

@@ -21,7 +21,7 @@ export function serializeSession(s: OnboardingSession): SessionResponse {
     connectionId: s.connectionId,
     draft: (s.draft ?? {}) as Record<string, unknown>,
     status: s.status,
-    steps: s.steps as unknown as SeedStep[],
+    steps: seedSteps(s.steps),
     provisionJobId: s.provisionJobId,
     platformId: s.platformId,
     lifecycleState: s.lifecycleState,
@@ -38,6 +38,13 @@ export function serializeSession(s: OnboardingSession): SessionResponse {
     cancelledAt: iso(s.cancelledAt),
     activatedAt: iso(s.activatedAt),
   };
+}
+
+/** The seed's step shape, in the seed's key order (jsonb does not keep key order). */
+export function seedSteps(steps: unknown): SeedStep[] {
+  return ((steps as SeedStep[]) ?? []).map((st) =>
+    st.result === undefined ? { key: st.key, status: st.status, label: st.label } : { key: st.key, status: st.status, label: st.label, result: st.result },
+  );
 }
 
 export const etagFor = (s: Pick<OnboardingSession, "version">) => `"${s.version}"`;

@@ -13,6 +13,7 @@ import { deriveLifecycle } from "./lifecycle";
 import { mutateSession, type VersionSource } from "./mutate-session";
 import type { CreateOnboardingInput, PatchOnboardingInput } from "./schemas";
 import { illegal, isUniqueViolation, slugTaken } from "./errors";
+import { seedSteps } from "./serialize";
 import { cancelActiveRunsInTx, startRun } from "@/lib/runs/start-run";
 
 export async function loadSessionFor(actor: Actor, id: string, capability: Parameters<typeof authorize>[2]): Promise<OnboardingSession> {
@@ -147,7 +148,7 @@ export async function createOnboarding(
 }
 
 function createdBody(s: OnboardingSession, jobId: string | null) {
-  return { onboardingId: s.id, jobId: jobId ?? s.provisionJobId, status: s.status, steps: s.steps as unknown as SeedStep[], version: s.version };
+  return { onboardingId: s.id, jobId: jobId ?? s.provisionJobId, status: s.status, steps: seedSteps(s.steps), version: s.version };
 }
 
 async function findReplay(workspaceId: string, key: string, hash: string): Promise<CreateResult | null> {
