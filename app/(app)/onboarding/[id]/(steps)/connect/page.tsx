@@ -1,0 +1,7 @@
+import { ConnectStep } from "@/components/wizard/steps/connect-step";
+
+export const metadata = { title: "Connect" };
+
+export default function ConnectStepPage() {
+  return <ConnectStep />;
+}

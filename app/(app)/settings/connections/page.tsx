@@ -1,0 +1,7 @@
+import { ConnectionsPanel } from "@/components/settings/connections-panel";
+
+export const metadata = { title: "Connections" };
+
+export default function SettingsConnectionsPanelPage() {
+  return <ConnectionsPanel />;
+}

@@ -1,0 +1,276 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, ApiProblem } from "@/lib/client/api";
+import { useCan } from "@/lib/client/hooks/use-me";
+import { queryKeys } from "@/lib/client/query-keys";
+import type { Connection } from "@/lib/client/types";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card, CardBody, CardHeader } from "../ui/card";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { EmptyState } from "../ui/empty-state";
+import { Field, Input } from "../ui/field";
+import { CheckCircleIcon, WarningIcon } from "../ui/icons";
+import { QueryError } from "../ui/query-error";
+import { RelativeTime } from "../ui/relative-time";
+import { LoadingBlock } from "../ui/skeleton";
+import { FormProblem } from "./shared";
+
+interface Draft {
+  name: string;
+  org: string;
+  templateOwner: string;
+  templateRepo: string;
+  baseUrl: string;
+  token: string;
+}
+
+const EMPTY: Draft = { name: "", org: "", templateOwner: "", templateRepo: "", baseUrl: "", token: "" };
+
+const fromConnection = (c: Connection): Draft => ({
+  name: c.name,
+  org: c.config.org ?? "",
+  templateOwner: c.config.templateOwner ?? "",
+  templateRepo: c.config.templateRepo ?? "",
+  baseUrl: c.config.baseUrl ?? "",
+  token: "",
+});
+
+/** GitHub connection fields; the token is write-only: never shown back, blank keeps it. */
+function ConnectionForm({
+  initial,
+  editing,
+  pending,
+  problem,
+  onSubmit,
+  onCancel,
+}: {
+  initial: Draft;
+  editing: boolean;
+  pending: boolean;
+  problem: ApiProblem | null;
+  onSubmit: (draft: Draft) => void;
+  onCancel?: () => void;
+}) {
+  const [d, setD] = useState(initial);
+  const set = (k: keyof Draft) => (e: React.ChangeEvent<HTMLInputElement>) => setD({ ...d, [k]: e.target.value });
+  const complete = d.name.trim() && d.org.trim() && d.templateOwner.trim() && d.templateRepo.trim() && (editing || d.token.trim());
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (complete) onSubmit(d);
+  };
+  const err = (f: string) => problem?.fieldError(f);
+  const text = (label: string, k: keyof Draft, field: string, extra: { placeholder?: string; hint?: string; optional?: boolean; mono?: boolean } = {}) => (
+    <Field label={label} hint={extra.hint} optional={extra.optional} error={err(field)}>
+      {({ id, describedBy, invalid }) => (
+        <Input
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          autoComplete="off"
+          spellCheck={false}
+          className={extra.mono ? "font-mono" : undefined}
+          placeholder={extra.placeholder}
+          value={d[k]}
+          onChange={set(k)}
+        />
+      )}
+    </Field>
+  );
+  return (
+    <form onSubmit={submit} noValidate className="space-y-4">
+      <FormProblem problem={problem} shownFields={["name", "config.org", "config.templateOwner", "config.templateRepo", "config.baseUrl", "token"]} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        {text("Name", "name", "name", { placeholder: "Acme GitHub" })}
+        {text("Organisation", "org", "config.org", { placeholder: "acme-platforms", mono: true, hint: "Where platform repositories are created." })}
+        {text("Template owner", "templateOwner", "config.templateOwner", { placeholder: "acme", mono: true })}
+        {text("Template repository", "templateRepo", "config.templateRepo", { placeholder: "stack-starter", mono: true, hint: "Must be marked as a template." })}
+        {text("API base URL", "baseUrl", "config.baseUrl", { placeholder: "https://api.github.com", optional: true, mono: true, hint: "Only for GitHub Enterprise Server." })}
+        <Field
+          label="Token"
+          optional={editing}
+          hint={editing ? "Leave blank to keep the stored token. It is never shown." : "Needs repo and workflow scopes. Stored encrypted; never shown again."}
+          error={err("token")}
+        >
+          {({ id, describedBy, invalid }) => (
+            <Input
+              id={id}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+              type="password"
+              autoComplete="new-password"
+              className="font-mono"
+              placeholder={editing ? "••••••••" : "ghp_…"}
+              value={d.token}
+              onChange={set("token")}
+            />
+          )}
+        </Field>
+      </div>
+      <div className="flex justify-end gap-2">
+        {onCancel ? (
+          <Button variant="ghost" onClick={onCancel}>
+            Cancel
+          </Button>
+        ) : null}
+        <Button type="submit" loading={pending} disabled={!complete}>
+          {editing ? "Save connection" : "Add connection"}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function ConnectionRow({ connection, manage }: { connection: Connection; manage: boolean }) {
+  const qc = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.settings.connections() });
+  const update = useMutation({
+    mutationFn: (d: Draft) =>
+      api.updateConnection(connection.id, {
+        name: d.name.trim(),
+        ...(connection.kind === "github"
+          ? { config: { org: d.org.trim(), templateOwner: d.templateOwner.trim(), templateRepo: d.templateRepo.trim(), baseUrl: d.baseUrl.trim() || null } }
+          : {}),
+        ...(d.token.trim() ? { token: d.token.trim() } : {}),
+      }),
+    onSuccess: () => {
+      setEditing(false);
+      refresh();
+    },
+  });
+  const remove = useMutation({ mutationFn: () => api.deleteConnection(connection.id), onSuccess: refresh });
+  const c = connection.config;
+  return (
+    <li className="px-5 py-4" data-testid="connection">
+      <div className="flex flex-wrap items-start gap-3">
+        <div className="min-w-0 flex-1">
+          <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
+            {connection.name} <Badge tone={connection.kind === "github" ? "neutral" : "info"}>{connection.kind === "github" ? "GitHub" : "Simulated"}</Badge>
+          </p>
+          {connection.kind === "github" ? (
+            <p className="mt-0.5 font-mono text-xs text-slate-600">
+              org {c.org} · template {c.templateOwner}/{c.templateRepo}
+              {c.baseUrl ? ` · ${c.baseUrl}` : ""}
+            </p>
+          ) : null}
+          <p className="mt-1 flex flex-wrap items-center gap-3 text-xs text-slate-500">
+            {connection.hasSecret ? (
+              <span className="inline-flex items-center gap-1 text-emerald-700">
+                <CheckCircleIcon className="size-3.5" /> Token stored (encrypted)
+              </span>
+            ) : connection.kind === "github" ? (
+              <span className="inline-flex items-center gap-1 text-amber-800">
+                <WarningIcon className="size-3.5" /> No token stored
+              </span>
+            ) : null}
+            <span>
+              updated <RelativeTime iso={connection.updatedAt} />
+            </span>
+          </p>
+        </div>
+        {manage && !editing ? (
+          <div className="flex gap-2">
+            <Button size="sm" variant="secondary" onClick={() => setEditing(true)}>
+              Edit<span className="sr-only"> {connection.name}</span>
+            </Button>
+            <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => setDeleting(true)}>
+              Delete<span className="sr-only"> {connection.name}</span>
+            </Button>
+          </div>
+        ) : null}
+      </div>
+      {editing ? (
+        <div className="mt-4 rounded-lg bg-slate-50 p-4 ring-1 ring-slate-200">
+          <ConnectionForm
+            initial={fromConnection(connection)}
+            editing
+            pending={update.isPending}
+            problem={update.error instanceof ApiProblem ? update.error : null}
+            onSubmit={(d) => update.mutate(d)}
+            onCancel={() => {
+              setEditing(false);
+              update.reset();
+            }}
+          />
+        </div>
+      ) : null}
+      <ConfirmDialog
+        open={deleting}
+        title={`Delete “${connection.name}”?`}
+        description="Its stored token is destroyed. Onboardings using it cannot run until they choose another connection."
+        confirmLabel="Delete connection"
+        pending={remove.isPending}
+        error={remove.error}
+        onConfirm={() => remove.mutate()}
+        onClose={() => {
+          setDeleting(false);
+          remove.reset();
+        }}
+      />
+    </li>
+  );
+}
+
+export function ConnectionsPanel() {
+  const { can } = useCan();
+  const manage = can("connections");
+  const qc = useQueryClient();
+  const connections = useQuery({ queryKey: queryKeys.settings.connections(), queryFn: ({ signal }) => api.connections(signal) });
+  const [formKey, setFormKey] = useState(0);
+  const create = useMutation({
+    mutationFn: (d: Draft) =>
+      api.createConnection({
+        name: d.name.trim(),
+        kind: "github",
+        config: { org: d.org.trim(), templateOwner: d.templateOwner.trim(), templateRepo: d.templateRepo.trim(), ...(d.baseUrl.trim() ? { baseUrl: d.baseUrl.trim() } : {}) },
+        token: d.token.trim(),
+      }),
+    onSuccess: () => {
+      setFormKey((k) => k + 1);
+      void qc.invalidateQueries({ queryKey: queryKeys.settings.connections() });
+    },
+  });
+
+  return (
+    <div className="space-y-6">
+      <Card>
+        <CardHeader title="Provider connections" description="The built-in simulated provider is always available. Add GitHub to create real repositories." />
+        {connections.isPending ? (
+          <LoadingBlock lines={3} className="p-5" />
+        ) : connections.isError ? (
+          <div className="p-5">
+            <QueryError error={connections.error} onRetry={() => void connections.refetch()} what="the connections" />
+          </div>
+        ) : connections.data.items.length === 0 ? (
+          <EmptyState title="No connections yet">Onboardings use the simulated provider until you add one.</EmptyState>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {connections.data.items.map((c) => (
+              <ConnectionRow key={c.id} connection={c} manage={manage} />
+            ))}
+          </ul>
+        )}
+      </Card>
+      {manage ? (
+        <Card>
+          <CardHeader title="Add a GitHub connection" />
+          <CardBody>
+            {create.isSuccess ? <p className="mb-3 text-sm text-emerald-700" role="status">Connection added.</p> : null}
+            <ConnectionForm
+              key={formKey}
+              initial={EMPTY}
+              editing={false}
+              pending={create.isPending}
+              problem={create.error instanceof ApiProblem ? create.error : null}
+              onSubmit={(d) => create.mutate(d)}
+            />
+          </CardBody>
+        </Card>
+      ) : null}
+    </div>
+  );
+}

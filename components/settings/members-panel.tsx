@@ -1,0 +1,169 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, ApiProblem } from "@/lib/client/api";
+import { useCan, useMe } from "@/lib/client/hooks/use-me";
+import { queryKeys } from "@/lib/client/query-keys";
+import type { Member, Role } from "@/lib/client/types";
+import { ROLES } from "@/lib/auth/capabilities";
+import { StatusBadge, statusLabel } from "../status-badge";
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { Card, CardBody, CardHeader } from "../ui/card";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { Field, Input, Select } from "../ui/field";
+import { QueryError } from "../ui/query-error";
+import { RelativeTime } from "../ui/relative-time";
+import { LoadingBlock } from "../ui/skeleton";
+import { FormProblem } from "./shared";
+
+const ROLE_HELP: Record<Role, string> = {
+  owner: "Everything, including owners",
+  admin: "Everything except the owner role",
+  operator: "Create and run onboardings",
+  viewer: "Read only",
+};
+
+export function MembersPanel() {
+  const qc = useQueryClient();
+  const me = useMe();
+  const { can } = useCan();
+  const members = useQuery({ queryKey: queryKeys.settings.members(), queryFn: ({ signal }) => api.members(signal) });
+  const manage = can("members");
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<Role>("operator");
+  const [removing, setRemoving] = useState<Member | null>(null);
+
+  const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.settings.members() });
+  const add = useMutation({
+    mutationFn: () => api.addMember({ email: email.trim(), role }),
+    onSuccess: () => {
+      setEmail("");
+      refresh();
+    },
+  });
+  const change = useMutation({ mutationFn: (v: { userId: string; role: Role }) => api.changeRole(v.userId, v.role), onSettled: refresh });
+  const remove = useMutation({
+    mutationFn: (userId: string) => api.removeMember(userId),
+    onSuccess: () => {
+      setRemoving(null);
+      refresh();
+    },
+  });
+
+  const addProblem = add.error instanceof ApiProblem ? add.error : null;
+  const onAdd = (e: FormEvent) => {
+    e.preventDefault();
+    if (email.trim()) add.mutate();
+  };
+
+  return (
+    <div className="space-y-6">
+      <Card>
+        <CardHeader title="Members" description="Roles decide what each operator may do in this workspace." />
+        {members.isPending ? (
+          <LoadingBlock lines={4} className="p-5" label="Loading members…" />
+        ) : members.isError ? (
+          <div className="p-5">
+            <QueryError error={members.error} onRetry={() => void members.refetch()} what="the members" />
+          </div>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {members.data.items.map((m) => {
+              const self = m.userId === me.data?.user.id;
+              return (
+                <li key={m.userId} className="flex flex-wrap items-center gap-3 px-5 py-3">
+                  <div className="min-w-0 flex-1">
+                    <p className="truncate text-sm font-medium text-slate-900">
+                      {m.name ?? m.email} {self ? <span className="font-normal text-slate-500">(you)</span> : null}
+                    </p>
+                    <p className="truncate text-xs text-slate-500">
+                      {m.name ? `${m.email} · ` : ""}joined <RelativeTime iso={m.joinedAt} />
+                    </p>
+                  </div>
+                  {manage ? (
+                    <label className="w-36">
+                      <span className="sr-only">Role of {m.email}</span>
+                      <Select
+                        value={m.role}
+                        disabled={change.isPending}
+                        onChange={(e) => change.mutate({ userId: m.userId, role: e.target.value as Role })}
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {statusLabel("role", r)}
+                          </option>
+                        ))}
+                      </Select>
+                    </label>
+                  ) : (
+                    <StatusBadge kind="role" value={m.role} />
+                  )}
+                  {manage ? (
+                    <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => setRemoving(m)}>
+                      Remove<span className="sr-only"> {m.email}</span>
+                    </Button>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        {change.error ? (
+          <div className="px-5 pb-4">
+            <Alert tone="danger" role="alert">
+              {(change.error as Error).message}
+            </Alert>
+          </div>
+        ) : null}
+      </Card>
+
+      {manage ? (
+        <Card>
+          <CardHeader title="Add a member" description="The person needs an Onramp account already (created with the admin CLI)." />
+          <CardBody>
+            <form onSubmit={onAdd} noValidate className="space-y-4">
+              <FormProblem problem={addProblem} shownFields={["email", "role"]} />
+              <div className="grid gap-4 sm:grid-cols-[1fr_14rem_auto] sm:items-start">
+                <Field label="Email" error={addProblem?.fieldError("email")}>
+                  {({ id, describedBy, invalid }) => (
+                    <Input id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+                  )}
+                </Field>
+                <Field label="Role" hint={ROLE_HELP[role]}>
+                  {({ id, describedBy }) => (
+                    <Select id={id} aria-describedby={describedBy} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {statusLabel("role", r)}
+                        </option>
+                      ))}
+                    </Select>
+                  )}
+                </Field>
+                <Button type="submit" className="sm:mt-7" loading={add.isPending} disabled={!email.trim()}>
+                  Add member
+                </Button>
+              </div>
+            </form>
+          </CardBody>
+        </Card>
+      ) : null}
+
+      <ConfirmDialog
+        open={!!removing}
+        title={`Remove ${removing?.email ?? ""}?`}
+        description="They lose access to this workspace at once, and their API tokens here are revoked."
+        confirmLabel="Remove member"
+        pending={remove.isPending}
+        error={remove.error}
+        onConfirm={() => removing && remove.mutate(removing.userId)}
+        onClose={() => {
+          setRemoving(null);
+          remove.reset();
+        }}
+      />
+    </div>
+  );
+}

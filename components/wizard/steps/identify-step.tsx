@@ -1,0 +1,123 @@
+"use client";
+
+import type { FormEvent } from "react";
+import { ApiProblem } from "@/lib/client/api";
+import { useSlugAvailability } from "@/lib/client/hooks/use-slug-availability";
+import { useVersionedForm } from "@/lib/client/hooks/use-versioned-form";
+import { isRunActive } from "@/lib/client/polling";
+import type { Session, Tier } from "@/lib/client/types";
+import { SLUG_PATTERN } from "@/lib/onboarding/constants";
+import { SlugField } from "../../onboarding/slug-field";
+import { TierPicker } from "../../onboarding/tier-picker";
+import { Alert } from "../../ui/alert";
+import { Field, Input } from "../../ui/field";
+import { ActionError } from "../action-error";
+import { fieldLabel } from "../conflict-notice";
+import { SaveBar, useVersionedSave } from "../versioned-save";
+import { useWizard } from "../wizard-context";
+
+const pick = (s: Session) => ({
+  platformName: s.platformName,
+  slug: s.slug,
+  tier: s.tier as string,
+  stackTemplateId: s.stackTemplateId ?? "",
+});
+
+/** Identity and connection are fixed once bootstrap has started (the server says so too). */
+export const bootstrapStarted = (s: Session) =>
+  !!s.platformId || ["bootstrapping", "bootstrap_failed", "ready_for_activation", "active"].includes(s.lifecycleState);
+
+export function IdentifyStep() {
+  const { session, runs, can, closed } = useWizard();
+  const form = useVersionedForm(session, pick);
+  const saver = useVersionedSave(form, (changes) => ({
+    ...(changes.platformName !== undefined ? { platformName: changes.platformName.trim() } : {}),
+    ...(changes.slug !== undefined ? { slug: changes.slug } : {}),
+    ...(changes.tier !== undefined ? { tier: changes.tier as Tier } : {}),
+    ...(changes.stackTemplateId !== undefined ? { stackTemplateId: changes.stackTemplateId.trim() || null } : {}),
+  }));
+  const slugCheck = useSlugAvailability(form.values.slug, { excludeId: session.id, unchangedFrom: form.base.slug });
+
+  const editable = can("manage_drafts");
+  const locked = bootstrapStarted(session) || runs.some((r) => r.kind === "bootstrap");
+  const running = runs.some(isRunActive);
+  const disabledReason = !editable
+    ? "Your role can view this onboarding but not edit it."
+    : closed
+      ? "This onboarding is closed and can no longer be edited."
+      : locked
+        ? "Name, slug, tier and template are fixed once bootstrap has started."
+        : running
+          ? "A run is in progress; wait for it to finish before changing these details."
+          : null;
+  const readOnly = !!disabledReason;
+
+  const problem = saver.error instanceof ApiProblem ? saver.error : null;
+  const nameInvalid = form.values.platformName.trim() === "";
+  const slugInvalid = !SLUG_PATTERN.test(form.values.slug);
+  const fieldErrorShown = problem?.fields.length || problem?.code === "slug_taken";
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (readOnly || !form.dirty || nameInvalid || slugInvalid || slugCheck.state === "taken") return;
+    saver.save();
+  };
+
+  const reviewRows = form.dirtyFields.map((f) => ({ label: fieldLabel(String(f)), mine: String(form.values[f] || "(empty)"), current: String(form.base[f] || "(empty)") }));
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-6" aria-describedby="identify-intro">
+      <p id="identify-intro" className="text-sm text-slate-600">
+        What is being onboarded. The slug names the repository and URLs; changing it after Verify Access means verifying again.
+      </p>
+      {saver.banners(reviewRows)}
+      {session.lifecycleState !== "draft" && !locked && !closed && form.dirty && (form.values.slug !== form.base.slug || form.values.stackTemplateId !== form.base.stackTemplateId) ? (
+        <Alert tone="info">Changing the slug or template means running Verify Access again.</Alert>
+      ) : null}
+      {problem && !fieldErrorShown ? <ActionError error={problem} sessionId={session.id} onDismiss={saver.mutation.reset} /> : null}
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Field label="Platform name" error={problem?.fieldError("platformName") ?? (nameInvalid ? "Give the platform a name." : undefined)}>
+          {({ id, describedBy, invalid }) => (
+            <Input
+              id={id}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+              name="platformName"
+              maxLength={120}
+              disabled={readOnly}
+              value={form.values.platformName}
+              onChange={(e) => form.set("platformName", e.target.value)}
+            />
+          )}
+        </Field>
+        <SlugField
+          value={form.values.slug}
+          onChange={(v) => form.set("slug", v)}
+          check={readOnly ? { state: "unchanged" } : slugCheck}
+          disabled={readOnly}
+          error={problem?.code === "slug_taken" ? problem.detail : problem?.fieldError("slug")}
+        />
+      </div>
+      <TierPicker value={form.values.tier as Tier} onChange={(t) => form.set("tier", t)} disabled={readOnly} />
+      <Field label="Stack template" optional hint="Repository template to start from; default onramp/stack-starter." error={problem?.fieldError("stackTemplateId")}>
+        {({ id, describedBy, invalid }) => (
+          <Input
+            id={id}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            name="stackTemplateId"
+            className="font-mono"
+            placeholder="onramp/stack-starter"
+            disabled={readOnly}
+            value={form.values.stackTemplateId}
+            onChange={(e) => form.set("stackTemplateId", e.target.value)}
+          />
+        )}
+      </Field>
+      {editable ? <SaveBar dirty={form.dirty} pending={saver.mutation.isPending || saver.busy} disabledReason={disabledReason} version={form.version} label="Save details" /> : (
+        <p className="border-t border-slate-100 pt-4 text-xs text-slate-500">{disabledReason}</p>
+      )}
+    </form>
+  );
+}

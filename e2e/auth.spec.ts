@@ -1,0 +1,29 @@
+import { expect, test } from "@playwright/test";
+import { env, signIn } from "./helpers";
+
+test.use({ storageState: { cookies: [], origins: [] } });
+
+test("a signed-out visitor is sent to sign in", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/sign-in/);
+  await expect(page.getByRole("heading", { name: "Sign in to your workspace" })).toBeVisible();
+});
+
+test("wrong credentials show an error and stay on the sign-in page", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(env.owner.email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("sign in, then sign out from the header", async ({ page }) => {
+  await signIn(page, env.owner);
+  await expect(page.getByRole("heading", { name: "Onboardings" })).toBeVisible();
+  await expect(page.getByTestId("header-role")).toHaveText("Owner");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/sign-in/);
+});

@@ -1,0 +1,39 @@
+// Every React Query key the UI uses, from one factory: invalidating a prefix (e.g.
+// `queryKeys.onboardings.detail(id)`) reaches the session, its runs and its audit trail.
+import type { OnboardingFilters } from "./api";
+import type { PlatformStatus } from "./types";
+
+export const queryKeys = {
+  me: () => ["me"] as const,
+
+  onboardings: {
+    all: () => ["onboardings"] as const,
+    lists: () => ["onboardings", "list"] as const,
+    list: (filters: OnboardingFilters) => ["onboardings", "list", filters] as const,
+    detail: (id: string) => ["onboardings", "detail", id] as const,
+    session: (id: string) => ["onboardings", "detail", id, "session"] as const,
+    runs: (id: string) => ["onboardings", "detail", id, "runs"] as const,
+    audit: (id: string) => ["onboardings", "detail", id, "audit"] as const,
+    /** What changed after `version` (for a conflict warning). */
+    changesSince: (id: string, version: number) => ["onboardings", "detail", id, "changes-since", version] as const,
+    slug: (slug: string, excludeId?: string) => ["onboardings", "slug-availability", slug, excludeId ?? null] as const,
+  },
+
+  runs: {
+    all: () => ["runs"] as const,
+    detail: (runId: string) => ["runs", runId] as const,
+  },
+
+  platforms: {
+    all: () => ["platforms"] as const,
+    list: (status?: PlatformStatus) => ["platforms", "list", status ?? null] as const,
+  },
+
+  settings: {
+    tokens: () => ["settings", "tokens"] as const,
+    webhooks: () => ["settings", "webhooks"] as const,
+    deliveries: (webhookId: string) => ["settings", "webhooks", webhookId, "deliveries"] as const,
+    connections: () => ["settings", "connections"] as const,
+    members: () => ["settings", "members"] as const,
+  },
+};

@@ -1,0 +1,221 @@
+// Response shapes of the HTTP API as the browser sees them. Types only: the session's shape
+// comes from the same zod schema that documents the API, the rest mirror lib/*/serialize.ts.
+import type { z } from "zod";
+import type { sessionResponse } from "@/lib/onboarding/schemas";
+import type { Capability, Role } from "@/lib/auth/capabilities";
+import type { CheckpointKey } from "@/lib/onboarding/constants";
+
+export type { Capability, Role, CheckpointKey };
+
+export type Session = z.infer<typeof sessionResponse>;
+export type LifecycleState = Session["lifecycleState"];
+export type SessionStatus = Session["status"];
+export type Tier = Session["tier"];
+
+export interface Simulation {
+  failStep?: string;
+  failTimes?: number;
+  stepDelayMs?: number;
+  failCheck?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Me {
+  user: { id: string; email: string };
+  via: "session" | "token";
+  workspace: { id: string; slug: string; name: string };
+  role: Role;
+  capabilities: Capability[];
+  workspaces: { id: string; slug: string; name: string; role: Role }[];
+}
+
+export interface CreateOnboardingInput {
+  platformName: string;
+  slug: string;
+  tier: Tier;
+  stackTemplateId?: string | null;
+  connectionId?: string | null;
+  autoStart?: boolean;
+  simulation?: Simulation;
+}
+
+export interface OnboardingCreated {
+  onboardingId: string;
+  jobId: string | null;
+  status: SessionStatus;
+  steps: Session["steps"];
+  version: number;
+}
+
+export interface SlugAvailability {
+  slug: string;
+  valid: boolean;
+  available: boolean;
+  message: string;
+}
+
+export interface PatchOnboardingInput {
+  platformName?: string;
+  slug?: string;
+  tier?: Tier;
+  stackTemplateId?: string | null;
+  connectionId?: string | null;
+  draft?: Record<string, string | number | boolean | null>;
+}
+
+export type RunKind = "verify_access" | "bootstrap" | "deprovision";
+export type RunStatus = "queued" | "running" | "completed";
+export type RunOutcome = "succeeded" | "failed" | "cancelled" | "blocked";
+export type RunStepStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";
+export type CheckStatus = "pass" | "warn" | "fail";
+
+export interface AccessCheck {
+  key: string;
+  label: string;
+  status: CheckStatus;
+  reasonCode?: string;
+  message: string;
+  remediation?: string;
+}
+
+export interface RunReport {
+  checks: AccessCheck[];
+  fingerprint?: string;
+  checkedAt?: string;
+}
+
+export interface RunStep {
+  key: string;
+  label: string;
+  status: RunStepStatus;
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  result: Record<string, unknown> | null;
+  error: { code: string; message: string | null; remediation: string | null } | null;
+}
+
+export interface LogLine {
+  id: string;
+  stepKey: string | null;
+  level: "info" | "warn" | "error" | string;
+  message: string;
+  at: string;
+}
+
+export interface Run {
+  id: string;
+  sessionId: string;
+  workspaceId: string;
+  kind: RunKind;
+  status: RunStatus;
+  outcome: RunOutcome | null;
+  reasonCode: string | null;
+  attempt: number;
+  report: RunReport | null;
+  initiatorId: string | null;
+  cancelRequestedAt: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+  steps?: RunStep[];
+  log?: LogLine[];
+}
+
+export interface RunStarted {
+  run: Run;
+  session: Session;
+  deduplicated: boolean;
+}
+
+export type CancelledSession = Session & { deprovisionAvailable: boolean };
+
+export interface AuditEntry {
+  id: string;
+  action: string;
+  actor: { userId: string | null; tokenId: string | null; label: string };
+  targetType: string;
+  targetId: string;
+  fromVersion: number | null;
+  toVersion: number | null;
+  reason: string | null;
+  data: { changes?: Record<string, { from: unknown; to: unknown }> } & Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  userId: string;
+  ownerEmail: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  expiresAt: string | null;
+}
+export type ApiTokenCreated = ApiToken & { token: string };
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  events: string[];
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+export type WebhookCreated = WebhookEndpoint & { secret: string };
+
+export interface WebhookDelivery {
+  id: string;
+  endpointId: string;
+  event: string;
+  status: "pending" | "succeeded" | "failed";
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  nextAttemptAt: string | null;
+}
+
+export interface Connection {
+  id: string;
+  name: string;
+  kind: "simulated" | "github";
+  config: { org?: string; templateOwner?: string; templateRepo?: string; baseUrl?: string } & Record<string, unknown>;
+  hasSecret: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  joinedAt: string;
+}
+
+export type PlatformStatus = "provisioning" | "active" | "suspended" | "deprovisioned";
+
+export interface Platform {
+  id: string;
+  slug: string;
+  tier: Tier;
+  status: PlatformStatus;
+  repoUrl: string | null;
+  deploymentUrl: string | null;
+  createdAt: string;
+  activatedAt: string | null;
+  onboardingId: string | null;
+  platformName: string | null;
+}
