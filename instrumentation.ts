@@ -4,6 +4,11 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.ONRAMP_INLINE_WORKER === "false" || !process.env.DATABASE_URL) return;
   const { startWorker } = await import("./lib/runs/worker");
-  const worker = await startWorker();
-  console.log(`[onramp] inline worker ${worker.id} started`);
+  const { installProcessGuards, retryWhileDatabaseUnavailable } = await import("./lib/runs/process-guards");
+  installProcessGuards("onramp");
+  // Not awaited: the web server answers (health says the database is down) while it waits.
+  void retryWhileDatabaseUnavailable("onramp", () => startWorker()).then(
+    (worker) => console.log(`[onramp] inline worker ${worker.id} started`),
+    (err) => console.error("[onramp] inline worker failed to start", err instanceof Error ? err.stack : err),
+  );
 }

@@ -5,14 +5,17 @@ import { ensureDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { ensureRuntimeSecrets } from "@/lib/runtime-secrets";
 import { startWorker } from "@/lib/runs/worker";
+import { installProcessGuards, retryWhileDatabaseUnavailable } from "@/lib/runs/process-guards";
 
 async function main() {
   const dataDir = path.join(process.cwd(), ".data");
   ensureRuntimeSecrets(dataDir);
   const database = await ensureDatabase({ dataDir: path.join(dataDir, "pg"), stopOnExit: false });
   process.env.DATABASE_URL = database.url;
-  await applyMigrations(database.url);
-  const worker = await startWorker();
+  installProcessGuards("worker");
+  // An external database that is down (or restarting) delays the start instead of failing it.
+  await retryWhileDatabaseUnavailable("worker", () => applyMigrations(database.url));
+  const worker = await retryWhileDatabaseUnavailable("worker", () => startWorker());
   console.log(`[worker] ${worker.id} consuming runs (concurrency ${process.env.WORKER_CONCURRENCY ?? 4})`);
   const shutdown = async (signal: string) => {
     console.log(`[worker] ${signal}: finishing the current step, then stopping`);
@@ -25,6 +28,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error("[worker] failed:", err instanceof Error ? err.message : err);
+  console.error("[worker] failed:", err instanceof Error ? err.stack : err);
   process.exit(1);
 });

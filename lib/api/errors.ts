@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   precondition_required: 428,
   rate_limited: 429,
   internal_error: 500,
+  service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,6 +1,7 @@
 // RFC 9457 problem+json bodies. The only place responses for errors are built.
 import { ZodError } from "zod";
 import { ApiError, type FieldProblem } from "./errors";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",
@@ -16,6 +17,7 @@ const TITLES: Record<number, string> = {
   428: "Precondition Required",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 export function zodFields(error: ZodError): FieldProblem[] {
@@ -32,8 +34,14 @@ export function problemResponse(err: unknown, instance?: string): Response {
       ? err
       : err instanceof ZodError
         ? new ApiError("validation_failed", "The request has invalid fields.", { fields: zodFields(err) })
-        : new ApiError("internal_error", "Something went wrong on our side. It has been logged.");
-  if (!(err instanceof ApiError) && !(err instanceof ZodError)) {
+        : isDatabaseUnavailable(err)
+          ? new ApiError("service_unavailable", "The database is busy or briefly unreachable; nothing was changed. Retry shortly.", {
+              headers: { "retry-after": "2" },
+            })
+          : new ApiError("internal_error", "Something went wrong on our side. It has been logged.");
+  if (apiError.code === "service_unavailable" && !(err instanceof ApiError)) {
+    console.warn("[api] database unavailable", instance ?? "", err instanceof Error ? err.message : err);
+  } else if (!(err instanceof ApiError) && !(err instanceof ZodError)) {
     console.error("[api] unhandled error", instance ?? "", err instanceof Error ? err.stack : err);
   }
   const body: Record<string, unknown> = {

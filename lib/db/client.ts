@@ -26,8 +26,11 @@ export function db(): PrismaClient {
 }
 
 function createClient(connectionString: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString, max: poolMax() });
-  return new PrismaClient({ adapter });
+  const adapter = new PrismaPg({ connectionString, max: poolMax(), connectionTimeoutMillis: 10_000 });
+  // Prisma's defaults (2 s to get a connection, 5 s to finish) turn a burst of writes into
+  // "Unable to start a transaction" while the pool is merely busy. Wait longer; a request that
+  // still gets no connection answers 503 with Retry-After (lib/api/problem.ts).
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
 }
 
 function poolMax(): number {

@@ -24,11 +24,18 @@ import {
 import { enqueueRun } from "./queue";
 import { STEP_HANDLERS, type StepContext } from "./steps";
 import { verificationFingerprint } from "@/lib/onboarding/lifecycle";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 
 export const WORKER_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
 class RunCancelled extends Error {}
 class LeaseLost extends Error {}
+/** Thrown out of the job (so the queue retries it) when our database is unreachable mid-step. */
+export class DatabaseUnavailable extends Error {
+  constructor(stepKey: string, cause: unknown) {
+    super(`database unavailable during step ${stepKey}`, { cause });
+  }
+}
 
 type RunWithSteps = OperationRun & { steps: OperationRunStep[] };
 
@@ -142,7 +149,8 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
   try {
     providers = await providersFor(session);
   } catch (err) {
-    await recordStepFailure(step, err);
+    if (isDatabaseUnavailable(err)) throw new DatabaseUnavailable(step.key, err);
+    await recordStepFailure(step, err instanceof ProviderError ? err : normalise(err, new AbortController().signal));
     return false;
   }
   const handler = STEP_HANDLERS[run.kind as RunKind][step.key];
@@ -163,18 +171,10 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
       signal,
       log,
     };
+    let result: unknown;
     try {
       injectSimulatedFailure(providers, run.kind as RunKind, step.key, started.attempts);
-      const result = await handler({ run, session, step, providers, ctx } satisfies StepContext);
-      await flush();
-      await db().operationRunStep.update({
-        where: { id: step.id },
-        data: { status: "succeeded", finishedAt: new Date(), result: (result ?? {}) as Prisma.InputJsonValue },
-      });
-      log(`${step.label}: done`);
-      await flush();
-      await syncSession(run.sessionId, `run.${run.kind}.step_succeeded`, { runId: run.id, step: step.key });
-      return true;
+      result = await handler({ run, session, step, providers, ctx } satisfies StepContext);
     } catch (raw) {
       await flush();
       if (runSignal.aborted) {
@@ -184,6 +184,9 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
         await flush();
         return false;
       }
+      // Our own database went away mid-step: that says nothing about the provider. Give the
+      // job back to the queue; the step runs again (idempotently) once the database is back.
+      if (isDatabaseUnavailable(raw)) throw new DatabaseUnavailable(step.key, raw);
       const err = normalise(raw, signal);
       const retry = err.transient && attempt < STEP_MAX_ATTEMPTS;
       log(`${step.label}: ${err.code}: ${err.message}${retry ? " — retrying" : ""}`, retry ? "warn" : "error");
@@ -196,9 +199,22 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
       try {
         await sleep(RETRY_BASE_MS * 2 ** (attempt - 1), runSignal);
       } catch {
-        continue; // cancellation is noticed at the top of the next attempt
+        // cancellation is noticed at the top of the next attempt
       }
+      continue;
     }
+    // Bookkeeping sits outside the try above: a database error here must not be recorded as
+    // the step failing. It propagates, the queue retries the job, and the step (idempotent)
+    // is confirmed again.
+    await flush();
+    await db().operationRunStep.update({
+      where: { id: step.id },
+      data: { status: "succeeded", finishedAt: new Date(), result: (result ?? {}) as Prisma.InputJsonValue },
+    });
+    log(`${step.label}: done`);
+    await flush();
+    await syncSession(run.sessionId, `run.${run.kind}.step_succeeded`, { runId: run.id, step: step.key });
+    return true;
   }
   return false;
 }
@@ -217,13 +233,13 @@ function injectSimulatedFailure(providers: SessionProviders, kind: RunKind, step
 function normalise(raw: unknown, signal: AbortSignal): ProviderError {
   if (raw instanceof ProviderError) return raw;
   if (signal.aborted) return new ProviderError("step_timeout", `The step took longer than ${STEP_TIMEOUT_MS / 1000} s.`, { transient: true });
-  const message = raw instanceof Error ? raw.message : String(raw);
-  console.error("[runs] unexpected step error", raw);
-  return new ProviderError("step_error", message.slice(0, 500), { transient: false });
+  // Not a provider's answer but a defect: its message may hold anything (even a secret), so it
+  // goes to the worker log with its stack, and the run shows a generic message.
+  console.error("[runs] unexpected step error", raw instanceof Error ? raw.stack : raw);
+  return new ProviderError("step_error", "The step failed with an unexpected error; the worker log has the details.", { transient: false });
 }
 
-async function recordStepFailure(step: OperationRunStep, raw: unknown) {
-  const err = raw instanceof ProviderError ? raw : new ProviderError("step_error", raw instanceof Error ? raw.message : String(raw));
+async function recordStepFailure(step: OperationRunStep, err: ProviderError) {
   await db().operationRunStep.update({
     where: { id: step.id },
     data: {

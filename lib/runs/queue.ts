@@ -4,6 +4,7 @@ import "server-only";
 // worker killed with -9 leaves a job that pg-boss expires and hands to another worker quickly.
 import PgBoss from "pg-boss";
 import { JOB_BUDGET_MS, STEP_TIMEOUT_MS } from "./definitions";
+import type { Tx } from "@/lib/db/client";
 
 export const RUN_QUEUE = "operation-run";
 export const WEBHOOK_QUEUE = "webhook-delivery";
@@ -30,22 +31,15 @@ export function getBoss(): Promise<PgBoss> {
         application_name: "onramp-queue",
       });
       boss.on("error", (err) => console.error("[queue]", err.message));
-      await boss.start();
-      await boss.createQueue(RUN_QUEUE, {
-        name: RUN_QUEUE,
-        policy: "standard",
-        retryLimit: 1000,
-        retryDelay: 1,
-        expireInSeconds: EXPIRE_SECONDS,
-      });
-      await boss.createQueue(WEBHOOK_QUEUE, {
-        name: WEBHOOK_QUEUE,
-        policy: "standard",
-        retryLimit: 8,
-        retryDelay: 2,
-        retryBackoff: true,
-        expireInSeconds: 60,
-      });
+      try {
+        await boss.start();
+        await ensureQueue(boss, RUN_QUEUE, { policy: "standard", retryLimit: 1000, retryDelay: 1, expireInSeconds: EXPIRE_SECONDS });
+        await ensureQueue(boss, WEBHOOK_QUEUE, { policy: "standard", retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 });
+      } catch (err) {
+        // A half-started boss keeps timers and a pool alive: stop it so the next call starts clean.
+        await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
+        throw err;
+      }
       return boss;
     })();
     state.boss.catch(() => (state.boss = null));
@@ -53,17 +47,61 @@ export function getBoss(): Promise<PgBoss> {
   return state.boss;
 }
 
+/**
+ * Creates a queue unless it exists. Processes starting at the same instant on a fresh database
+ * can deadlock inside pg-boss' createQueue (40P01) or race to insert it (23505): try again.
+ */
+async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, "name">): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (await boss.getQueue(name)) return;
+      await boss.createQueue(name, { name, ...options });
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 8 || (code !== "40P01" && code !== "23505")) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 100));
+    }
+  }
+}
+
+/**
+ * Sends the "run this" job inside the caller's transaction, so a run and its job commit
+ * together: a committed run always has a job, and a failed send rolls the run back.
+ * Call `wakeLocalWorkers()` after the commit.
+ */
+export async function enqueueRunInTx(tx: Tx, runId: string): Promise<void> {
+  const boss = await getBoss();
+  await boss.send(RUN_QUEUE, { runId }, { db: txExecutor(tx) });
+}
+
+/** pg-boss' `db` option: its SQL through the Prisma transaction's connection. */
+function txExecutor(tx: Tx) {
+  return {
+    async executeSql(text: string, values: unknown[] = []) {
+      const params = values.map((v) => (v !== null && typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v) : v));
+      return { rows: await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
+    },
+  };
+}
+
+/** A worker in this process need not wait for its next poll. */
+export function wakeLocalWorkers(): void {
+  const boss = state.boss;
+  if (!boss) return;
+  void boss.then((b) => state.workerIds.forEach((id) => b.notifyWorker(id)), () => undefined);
+}
+
 export async function enqueueRun(runId: string, opts: { startAfterSeconds?: number } = {}): Promise<void> {
   const boss = await getBoss();
   await boss.send(RUN_QUEUE, { runId }, opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {});
-  // A worker in this process need not wait for its next poll.
-  for (const id of state.workerIds) boss.notifyWorker(id);
+  wakeLocalWorkers();
 }
 
 export async function enqueueWebhookDelivery(deliveryId: string): Promise<void> {
   const boss = await getBoss();
   await boss.send(WEBHOOK_QUEUE, { deliveryId });
-  for (const id of state.workerIds) boss.notifyWorker(id);
+  wakeLocalWorkers();
 }
 
 export interface WorkerHandlers {
@@ -75,8 +113,14 @@ export interface WorkerHandlers {
 export async function startConsumers(handlers: WorkerHandlers, concurrency: number): Promise<void> {
   const boss = await getBoss();
   for (let i = 0; i < concurrency; i++) {
-    const id = await boss.work<{ runId: string }>(RUN_QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
-      await handlers.run(job.data.runId);
+    const id: string = await boss.work<{ runId: string }>(RUN_QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
+      try {
+        await handlers.run(job.data.runId);
+      } finally {
+        // Fetch the next job now rather than after the polling interval: under load a
+        // consumer otherwise idles up to 0.5 s between runs (BENCHMARKS.md, pipeline).
+        boss.notifyWorker(id);
+      }
     });
     state.workerIds.push(id);
   }

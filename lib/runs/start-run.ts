@@ -10,7 +10,7 @@ import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { mutateSession, type VersionSource } from "@/lib/onboarding/mutate-session";
 import { illegal, isUniqueViolation } from "@/lib/onboarding/errors";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
-import { enqueueRun } from "./queue";
+import { enqueueRunInTx, getBoss, wakeLocalWorkers } from "./queue";
 
 export interface StartResult {
   run: OperationRun;
@@ -51,6 +51,7 @@ export async function startRun(
 
   const existing = await activeRun(session.id, kind);
   if (existing) return { run: existing, session, created: false };
+  await getBoss(); // started outside the transaction that sends the job
 
   let run: OperationRun | null = null;
   try {
@@ -84,10 +85,11 @@ export async function startRun(
           targetType: "operation_run",
           targetId: run.id,
         });
+        await enqueueRunInTx(tx, run.id);
         return {};
       },
     });
-    await enqueueRun(run!.id);
+    wakeLocalWorkers();
     return { run: run!, session: updated, created: true };
   } catch (err) {
     // Lost a race with a concurrent start: answer with the run that won.
@@ -112,6 +114,7 @@ export async function resumeBootstrap(
   authorize(actor, session.workspaceId, "run_operations", "Onboarding");
   const existing = await activeRun(session.id, "bootstrap");
   if (existing) return { run: existing, session, created: false };
+  await getBoss(); // started outside the transaction that sends the job
 
   let runId = "";
   const updated = await mutateSession({
@@ -145,10 +148,11 @@ export async function resumeBootstrap(
       await tx.operationRunLog.create({ data: { runId: last.id, level: "info", message: `Resumed by ${actorLabel(actor)}` } });
       await recordAudit(tx, auditActor(actor), { workspaceId: current.workspaceId, action: "run.bootstrap.resumed", targetType: "operation_run", targetId: last.id });
       runId = last.id;
+      await enqueueRunInTx(tx, last.id);
       return {};
     },
   });
-  await enqueueRun(runId);
+  wakeLocalWorkers();
   const run = await db().operationRun.findUniqueOrThrow({ where: { id: runId } });
   return { run, session: updated, created: true };
 }
