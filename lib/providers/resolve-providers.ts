@@ -7,6 +7,18 @@ import { decryptSecret } from "@/lib/crypto/secrets";
 import { createSimulatedInfra, createSimulatedRepository, type SimulationOptions } from "./simulated/simulated-providers";
 import type { InfraProvider, RepositoryProvider } from "./types";
 import { ProviderError } from "./types";
+import { STEP_TIMEOUT_MS } from "@/lib/runs/definitions";
+
+/**
+ * How long the verify step waits for a GitHub deployment to report success: inside the step's
+ * own timeout (with 3 s left for the calls around it), so a slow deployment fails with
+ * `github_deployment_timeout` (transient, retried) instead of the generic step_timeout.
+ */
+export function deploymentWaitFor(stepTimeoutMs: number): number {
+  const budget = stepTimeoutMs - 3000;
+  // A step timeout under 4 s (tests, fault drills) still leaves half of it for the wait.
+  return budget >= 1000 ? budget : Math.max(1, Math.floor(stepTimeoutMs / 2));
+}
 
 export interface SessionProviders {
   infra: InfraProvider;
@@ -55,6 +67,7 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
       templateOwner,
       templateRepo,
       baseUrl: config.baseUrl,
+      deploymentWaitMs: deploymentWaitFor(STEP_TIMEOUT_MS),
     }),
     simulated: false,
     simulation: null,

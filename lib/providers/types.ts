@@ -45,6 +45,17 @@ export interface DeploymentInfo {
   alreadyExisted: boolean;
 }
 
+export interface DeploymentVerification {
+  ok: boolean;
+  detail: string;
+  /**
+   * Where the verified deployment is live (an http(s) URL), when the provider knows it. It may
+   * only be known once the deployment has succeeded (GitHub reports it on the success status),
+   * so it can be absent from the DeploymentInfo that deploy() returned.
+   */
+  environmentUrl?: string;
+}
+
 export interface RepositoryProvider {
   readonly kind: "simulated" | "github";
   /** Checks every permission the pipeline needs. Never throws for a failed check: reports it. */
@@ -54,7 +65,7 @@ export interface RepositoryProvider {
   /** deploy_services: triggers the first deployment and provisions its secrets. Idempotent. */
   deploy(ctx: ProviderContext, repo: RepositoryInfo): Promise<DeploymentInfo>;
   /** verify: confirms the repository and a successful deployment exist. */
-  verifyDeployment(ctx: ProviderContext, repo: RepositoryInfo, deployment: DeploymentInfo): Promise<{ ok: boolean; detail: string }>;
+  verifyDeployment(ctx: ProviderContext, repo: RepositoryInfo, deployment: DeploymentInfo): Promise<DeploymentVerification>;
   /** deprovision: removes the repository. Missing counts as removed. */
   deleteRepository(ctx: ProviderContext): Promise<void>;
 }

@@ -86,11 +86,14 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx }) => {
   if (!infra.ok) throw new ProviderError("infra_unverified", infra.detail);
   const deployed = await providers.repo.verifyDeployment(ctx, resources.repository, resources.deployment);
   if (!deployed.ok) throw new ProviderError("deployment_unhealthy", deployed.detail, { remediation: "Check the deployment's logs, then resume." });
-  await db().platform.update({
-    where: { id: platform.id },
-    data: { status: "active", deploymentUrl: resources.deployment.environmentUrl ?? null },
-  });
-  return { infra: infra.detail, deployment: deployed.detail };
+  // A real provider may learn the URL only now (GitHub reports it on the success status).
+  const environmentUrl = deployed.environmentUrl ?? resources.deployment.environmentUrl;
+  await mergeResources(
+    platform,
+    { deployment: { ...resources.deployment, ...(environmentUrl ? { environmentUrl } : {}) } },
+    { status: "active", deploymentUrl: environmentUrl ?? null },
+  );
+  return { infra: infra.detail, deployment: deployed.detail, ...(environmentUrl ? { environmentUrl } : {}) };
 };
 
 const checkInfrastructure: StepHandler = async ({ providers, ctx }) => ({ checks: await providers.infra.verifyAccess(ctx) });

@@ -56,7 +56,8 @@ export function ActivateStep() {
   const count = (s: string) => checks.filter((c) => c.status === s).length;
   const stepResult = (key: string) => bootstrap?.steps?.find((s) => s.key === key)?.result ?? null;
   const repoUrl = stepResult("setup_repo")?.url as string | undefined;
-  const deploymentUrl = stepResult("deploy_services")?.environmentUrl as string | undefined;
+  // GitHub reports the environment URL only once the deployment succeeded, i.e. at verify.
+  const deploymentUrl = (stepResult("verify")?.environmentUrl ?? stepResult("deploy_services")?.environmentUrl) as string | undefined;
   const succeeded = bootstrap?.steps?.filter((s) => s.status === "succeeded").length ?? 0;
   const failedStep = bootstrap?.steps?.find((s) => s.status === "failed");
   const connection = session.connectionId ? (connections.data?.items.find((c) => c.id === session.connectionId)?.name ?? session.connectionId) : "Simulated (built-in)";

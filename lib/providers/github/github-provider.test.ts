@@ -308,7 +308,31 @@ describe.concurrent("deploy and verifyDeployment", () => {
     const result = await provider.verifyDeployment(ctx, repo, deployment);
     expect(result.ok).toBe(true);
     expect(result.detail).toContain(`${fake.url}/_web/${FULL}/deployed`);
+    expect(result.environmentUrl).toBe(`${fake.url}/_web/${FULL}/deployed`);
     expect(logs.some((l) => l.includes("waiting for the first status"))).toBe(true);
+  });
+
+  it("reports no environment URL when the success status has none, or one that is not http(s)", async () => {
+    const { fake, token, provider, ctx, repo } = await withRepository();
+    fake.setDeploymentOutcome("pending");
+    const deployment = await provider.deploy(ctx, repo);
+    const report = async (environmentUrl: string) => {
+      const res = await fetch(`${fake.url}/repos/${FULL}/deployments/${deployment.deploymentId}/statuses`, {
+        method: "POST",
+        headers: { authorization: `token ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ state: "success", environment_url: environmentUrl }),
+      });
+      expect(res.status).toBe(201);
+    };
+    await report("javascript:alert(document.cookie)");
+    const unsafe = await provider.verifyDeployment(ctx, repo, deployment);
+    expect(unsafe.ok).toBe(true);
+    expect(unsafe).not.toHaveProperty("environmentUrl");
+    expect(unsafe.detail).not.toContain("javascript:");
+    await report("");
+    const none = await provider.verifyDeployment(ctx, repo, deployment);
+    expect(none.ok).toBe(true);
+    expect(none).not.toHaveProperty("environmentUrl");
   });
 
   it("reports a failed deployment as not ok with the reason", async () => {

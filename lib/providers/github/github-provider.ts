@@ -177,6 +177,21 @@ function sameRepo(data: { full_name: string }, owner: string, name: string): boo
   return data.full_name.toLowerCase() === `${owner}/${name}`.toLowerCase();
 }
 
+/**
+ * A deployment status's environment_url, if it is an absolute http(s) URL. It is whatever the
+ * workflow reported, and the UI renders it as a link: anything else (javascript:, relative) is dropped.
+ */
+export function linkableUrl(value: string | null | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  try {
+    const url = new URL(trimmed);
+    return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password ? trimmed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function repoInfo(data: RepoData, alreadyExisted: boolean): RepositoryInfo {
   return { fullName: data.full_name, url: data.html_url, defaultBranch: data.default_branch || "main", alreadyExisted };
 }
@@ -735,9 +750,10 @@ export function createGitHubProvider(config: GitHubProviderConfig): RepositoryPr
         const state = newest?.state ?? "created";
         const said = newest?.description ? `: ${newest.description}` : "";
         if (state === "success") {
-          const where = newest?.environment_url ? `; live at ${newest.environment_url}` : "";
-          ctx.log(`Deployment ${id} of ${full} succeeded${where}`);
-          return { ok: true, detail: `Deployment ${id} of ${full} succeeded${where}.` };
+          const environmentUrl = linkableUrl(newest?.environment_url);
+          const where = environmentUrl ? `; live at ${environmentUrl}` : "";
+          ctx.log(scrub(`Deployment ${id} of ${full} succeeded${where}`));
+          return { ok: true, detail: scrub(`Deployment ${id} of ${full} succeeded${where}.`), ...(environmentUrl ? { environmentUrl } : {}) };
         }
         if (state === "failure" || state === "error" || state === "inactive") {
           const logs = newest?.log_url ? ` Logs: ${newest.log_url}` : "";

@@ -149,9 +149,13 @@ export function createSimulatedRepository(opts: SimulationOptions = {}): Reposit
     async verifyDeployment(ctx, repo, deployment) {
       await sleep(delayFor(opts) / 2, ctx.signal);
       const found = await findResource(ctx, "deployment", ctx.platformSlug);
-      return found
-        ? { ok: true, detail: `Deployment ${deployment.deploymentId} of ${repo.fullName} is live at ${deployment.environmentUrl}` }
-        : { ok: false, detail: "Deployment not found" };
+      if (!found) return { ok: false, detail: "Deployment not found" };
+      // The URL the deployment was recorded with (as a real provider reports it on success).
+      const recorded = (found.data as { environmentUrl?: unknown } | null)?.environmentUrl;
+      const environmentUrl = typeof recorded === "string" ? recorded : deployment.environmentUrl;
+      return environmentUrl
+        ? { ok: true, detail: `Deployment ${deployment.deploymentId} of ${repo.fullName} is live at ${environmentUrl}`, environmentUrl }
+        : { ok: true, detail: `Deployment ${deployment.deploymentId} of ${repo.fullName} is live` };
     },
     async deleteRepository(ctx) {
       await sleep(delayFor(opts) / 2, ctx.signal);
