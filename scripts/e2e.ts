@@ -2,46 +2,21 @@
 // worker) on a free port with a fresh, migrated database of its own, an owner and a viewer,
 // then Playwright against it; everything is torn down and Playwright's exit code returned.
 // Extra arguments go to `playwright test` (e.g. `npm run test:e2e -- e2e/wizard.spec.ts`).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import net from "node:net";
-import path from "node:path";
 import { createScratchDatabase, dropDatabase, ensureDatabase, redactUrl } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { createUser } from "@/lib/admin/admin-ops";
 import { disconnectDb } from "@/lib/db/client";
+import { buildIfNeeded, NEXT_BIN } from "./lib/build";
 
 const root = process.cwd();
 const log = (message: string) => console.log(`[e2e] ${message}`);
 
-// Same inputs and stamp as scripts/start.ts, so `npm start` and the e2e run share one build.
-const SOURCES = ["app", "components", "lib", "public", "next.config.ts", "package.json", "postcss.config.mjs", "tsconfig.json"];
-
-function sourceFingerprint(): string {
-  const hash = createHash("sha256");
-  const walk = (p: string) => {
-    if (!existsSync(p) || p.includes(`${path.sep}generated`)) return;
-    const st = statSync(p);
-    if (st.isDirectory()) for (const entry of readdirSync(p).sort()) walk(path.join(p, entry));
-    else hash.update(`${p}:${st.size}:${st.mtimeMs}\n`);
-  };
-  for (const s of SOURCES) walk(path.join(root, s));
-  return hash.digest("hex");
-}
-
-function buildIfNeeded(env: NodeJS.ProcessEnv): void {
-  const distDir = path.join(root, process.env.ONRAMP_DIST_DIR || ".next");
-  const stamp = path.join(distDir, "onramp-build-fingerprint");
-  const fingerprint = sourceFingerprint();
-  if (existsSync(path.join(distDir, "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) {
-    log("production build is up to date");
-    return;
-  }
-  log("building the production bundle (sources changed)…");
-  const res = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { stdio: "inherit", env });
-  if (res.status !== 0) throw new Error(`next build failed (exit ${res.status})`);
-  writeFileSync(stamp, fingerprint);
+function buildForE2e(env: NodeJS.ProcessEnv): void {
+  const built = buildIfNeeded({ root, distDir: process.env.ONRAMP_DIST_DIR || ".next", log, spawn: { env } });
+  if (!built) log("production build is up to date");
 }
 
 function freePort(): Promise<number> {
@@ -146,10 +121,10 @@ async function main(): Promise<number> {
       // The webhook test receives deliveries on 127.0.0.1.
       ONRAMP_WEBHOOK_ALLOW_PRIVATE: "true",
     };
-    buildIfNeeded(env);
+    buildForE2e(env);
 
     log(`starting the app on ${baseUrl}`);
-    app = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(port)], {
+    app = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port)], {
       env,
       stdio: ["ignore", process.env.E2E_APP_LOG === "1" ? "inherit" : "ignore", "inherit"],
     });

@@ -1,39 +1,11 @@
 // The production bundle the bench measures, built into its own directory (ONRAMP_DIST_DIR,
 // default node_modules/.cache/onramp-bench-next) so that it never touches a developer's `.next`. Rebuilt only when the sources changed (the stamp
-// file of scripts/start.ts, over a few more inputs: instrumentation, proxy, the Prisma schema).
+// file and fingerprint of scripts/lib/build.ts, shared with `npm start` and the e2e run).
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { NEXT_BIN } from "./processes";
-
-const SOURCES = [
-  "app",
-  "components",
-  "lib",
-  "public",
-  "instrumentation.ts",
-  "proxy.ts",
-  "middleware.ts",
-  "prisma/schema.prisma",
-  "next.config.ts",
-  "package.json",
-  "postcss.config.mjs",
-  "tsconfig.json",
-];
-
-function sourceFingerprint(root: string): string {
-  const hash = createHash("sha256");
-  const walk = (p: string, depth: number) => {
-    if (depth > 30 || !existsSync(p) || p.includes(`${path.sep}generated`)) return;
-    const st = statSync(p);
-    if (st.isDirectory()) for (const entry of readdirSync(p).sort()) walk(path.join(p, entry), depth + 1);
-    // Contents, not mtimes: restoring tsconfig.json after a build must not count as a change.
-    else hash.update(`${path.relative(root, p)}\0`).update(readFileSync(p)).update("\0");
-  };
-  for (const s of SOURCES) walk(path.join(root, s), 0);
-  return hash.digest("hex");
-}
+import { sourceFingerprint } from "../../lib/build";
 
 /**
  * Default: under node_modules/.cache, which git, ESLint and tsc already ignore — a `.next-bench`
