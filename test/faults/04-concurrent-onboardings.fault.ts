@@ -55,14 +55,16 @@ async function allFinished(kind: "verify_access" | "bootstrap", count: number, t
 }
 
 /** Answers 5xx while the burst lasts (the request is retried, as an HTTP client would). */
-const serverErrors: { phase: string; status: number; code: string; detail: string }[] = [];
+const serverErrors: { phase: string; status: number; code: string; detail: string; retryAfter: string | null }[] = [];
 
 async function retrying(phase: string, fn: () => Promise<CallResult>): Promise<CallResult> {
   for (let attempt = 1; ; attempt++) {
     const res = await fn();
     if (res.status < 500 || attempt === 6) return res;
-    serverErrors.push({ phase, status: res.status, code: res.body?.code, detail: res.body?.detail });
-    await sleep(300 * attempt + Math.random() * 300);
+    const retryAfter = res.headers.get("retry-after");
+    serverErrors.push({ phase, status: res.status, code: res.body?.code, detail: res.body?.detail, retryAfter });
+    // As a well-behaved client: wait what the server asked for, with jitter.
+    await sleep((retryAfter ? Number(retryAfter) * 1000 : 300 * attempt) + Math.random() * 300);
   }
 }
 
@@ -168,7 +170,12 @@ describe(`load: ${N} concurrent onboardings`, () => {
         ` ${requests.length} creates in ${seconds(createMs)} (${DUPLICATES} duplicates → 409), ` +
         `${N} verifications in ${seconds(verifyMs)}, ${N} bootstraps in ${seconds(bootstrapMs)}; ${report.auditEvents} session audit events`,
     );
-    // A burst must be queued or refused with a retryable 503, never answered 500.
-    expect(serverErrors.map((e) => `${e.phase}: ${e.status} ${e.code} — ${e.detail}`), "5xx answers to the burst").toEqual([]);
+    // A burst must be queued or refused with a retryable 503 (Retry-After), never answered 500…
+    expect(
+      serverErrors.filter((e) => e.status !== 503 || e.code !== "service_unavailable" || !e.retryAfter).map((e) => `${e.phase}: ${e.status} ${e.code} — ${e.detail}`),
+      "5xx answers to the burst other than 503 + Retry-After",
+    ).toEqual([]);
+    // …and shedding stays the exception: most of the burst is simply queued and served.
+    expect(serverErrors.length, "503s during the burst").toBeLessThanOrEqual((requests.length + 2 * N) / 10);
   }, 270_000);
 });
