@@ -7,6 +7,7 @@ import { decryptSecret } from "@/lib/crypto/secrets";
 import { createSimulatedInfra, createSimulatedRepository, type SimulationOptions } from "./simulated/simulated-providers";
 import type { InfraProvider, RepositoryProvider } from "./types";
 import { ProviderError } from "./types";
+import { assertPublicTarget } from "@/lib/webhooks/target-guard";
 import { STEP_TIMEOUT_MS } from "@/lib/runs/definitions";
 
 /**
@@ -57,6 +58,15 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
   const [templateOwner, templateRepo] = session.stackTemplateId?.includes("/")
     ? session.stackTemplateId.split("/", 2)
     : [config.templateOwner, config.templateRepo];
+  if (config.baseUrl) {
+    try {
+      await assertPublicTarget(config.baseUrl);
+    } catch (err) {
+      throw new ProviderError("github_base_url_refused", `The connection's GitHub API URL is refused: ${err instanceof Error ? err.message : err}.`, {
+        remediation: "Use the public address of your GitHub Enterprise server in Settings → Connections.",
+      });
+    }
+  }
   // Loaded on demand: workspaces on the simulated provider never load Octokit.
   const { createGitHubProvider } = await import("./github/github-provider");
   return {

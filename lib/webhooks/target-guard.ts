@@ -1,11 +1,13 @@
-// Webhook targets are operator-supplied URLs: in production, refuse ones that resolve to
-// loopback, private, link-local or otherwise internal addresses (SSRF). Development and tests
-// deliver to localhost, so the guard is on only in production unless configured.
+// Operator-supplied URLs the server calls — webhook targets and GitHub Enterprise base URLs:
+// in production, refuse ones that resolve to loopback, private, link-local or otherwise
+// internal addresses (SSRF). Development and tests use localhost, so the guard is on only in
+// production unless ONRAMP_ALLOW_PRIVATE_TARGETS (or the older ONRAMP_WEBHOOK_ALLOW_PRIVATE)
+// says otherwise. Checked when the call is made, so a DNS change after saving is caught too.
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 
 export function guardEnabled(): boolean {
-  const setting = process.env.ONRAMP_WEBHOOK_ALLOW_PRIVATE;
+  const setting = process.env.ONRAMP_ALLOW_PRIVATE_TARGETS ?? process.env.ONRAMP_WEBHOOK_ALLOW_PRIVATE;
   if (setting !== undefined) return setting !== "true";
   return process.env.NODE_ENV === "production";
 }

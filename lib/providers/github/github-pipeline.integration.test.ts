@@ -253,4 +253,25 @@ describe("GitHub provider through the pipeline", () => {
 
     await expectTokenNowhere(token, id);
   });
+
+  it("refuses a GitHub API URL on an internal address when the SSRF guard is on (production), before sending the token", async () => {
+    vi.stubEnv("ONRAMP_ALLOW_PRIVATE_TARGETS", "false");
+    try {
+      const token = githubToken();
+      const connectionId = await createConnection(token); // saved: the address is checked when it is called
+      const id = await createOnboarding(connectionId, `gh-${uniqueId("c").slice(2)}`);
+      const before = fake.requests.length;
+      const v = await action(verify, id, "verify-access");
+      expect(v.status).toBe(202);
+      const run = await runFinished(v.body.run.id);
+      expect(run.outcome).toBe("failed");
+      expect(run.steps.find((st: { status: string }) => st.status === "failed")).toMatchObject({
+        error: { code: "github_base_url_refused", remediation: expect.any(String) },
+      });
+      expect(fake.requests.length, "no request reached the internal address").toBe(before);
+      await expectTokenNowhere(token, id);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });
