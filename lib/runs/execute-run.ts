@@ -46,7 +46,7 @@ async function claim(runId: string, workerId: string): Promise<boolean> {
     where: {
       id: runId,
       status: { in: ["queued", "running"] },
-      OR: [{ leaseOwner: null }, { leaseOwner: workerId }, { heartbeatAt: { lt: staleBefore } }, { heartbeatAt: null }],
+      OR: [{ leaseOwner: null }, { heartbeatAt: { lt: staleBefore } }, { heartbeatAt: null }],
     },
     data: { status: "running", leaseOwner: workerId, heartbeatAt: now },
   });
@@ -78,8 +78,19 @@ function makeLogger(runId: string, stepKey: string | null) {
 /** Thrown when another live worker holds the run: the queue retries the job shortly. */
 export class RunBusy extends Error {}
 
-export async function processRun(runId: string, workerId = WORKER_ID): Promise<void> {
-  if (!(await claim(runId, workerId))) {
+export async function processRun(runId: string, workerIdentity = WORKER_ID): Promise<void> {
+  // A lease belongs to one job execution, not to the process: a process runs several
+  // consumers, and a second job for the same run (a handover, a retry) must wait its turn.
+  const workerId = `${workerIdentity}/${randomUUID().slice(0, 8)}`;
+  let claimed: boolean;
+  try {
+    claimed = await claim(runId, workerId);
+  } catch (err) {
+    // The claim may have committed before the connection dropped: release what may be ours.
+    if (isDatabaseUnavailable(err)) return await handOverAfterOutage(runId, workerId, err);
+    throw err;
+  }
+  if (!claimed) {
     const run = await db().operationRun.findUnique({ where: { id: runId }, select: { status: true } });
     if (!run || run.status === "completed") return;
     // Keep this job alive until the holder finishes or its lease goes stale: a job is the
@@ -114,9 +125,34 @@ export async function processRun(runId: string, workerId = WORKER_ID): Promise<v
     }
   } catch (err) {
     if (err instanceof LeaseLost || controller.signal.reason instanceof LeaseLost) return;
+    if (isDatabaseUnavailable(err)) return await handOverAfterOutage(runId, workerId, err);
     throw err;
   } finally {
     clearInterval(heartbeat);
+  }
+}
+
+const OUTAGE_WAIT_MS = 60_000;
+
+/**
+ * The database went away mid-run. Failing the job would not help: pg-boss cannot record the
+ * failure either, so the job would sit "active" until it expires (~30 s after the database is
+ * back). Instead wait for the database, then queue a fresh job and give up the lease, so a
+ * worker continues at once — at the unfinished step, which is idempotent.
+ */
+async function handOverAfterOutage(runId: string, workerId: string, cause: unknown): Promise<void> {
+  console.warn(`[runs] database unreachable during run ${runId}; waiting for it to come back`);
+  const deadline = Date.now() + OUTAGE_WAIT_MS;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 4_000)) {
+    await new Promise((r) => setTimeout(r, delay));
+    try {
+      // A duplicate job (if the release fails after the send) finds the run busy or done.
+      await enqueueRun(runId);
+      await release(runId, workerId);
+      return;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || Date.now() > deadline) throw cause;
+    }
   }
 }
 

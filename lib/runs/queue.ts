@@ -3,13 +3,19 @@ import "server-only";
 // OperationRun row is the truth. Jobs are short (one JOB_BUDGET_MS slice of a run) so that a
 // worker killed with -9 leaves a job that pg-boss expires and hands to another worker quickly.
 import PgBoss from "pg-boss";
-import { JOB_BUDGET_MS, STEP_TIMEOUT_MS } from "./definitions";
+import { JOB_BUDGET_MS, LEASE_STALE_MS } from "./definitions";
 import type { Tx } from "@/lib/db/client";
 
 export const RUN_QUEUE = "operation-run";
 export const WEBHOOK_QUEUE = "webhook-delivery";
 
-const EXPIRE_SECONDS = Math.ceil((JOB_BUDGET_MS + STEP_TIMEOUT_MS * 1.5) / 1000) + 5;
+/**
+ * How long a job may stay active before pg-boss hands it out again. The run's lease, not the
+ * job, guards against two workers executing one run, so this only decides how soon a job whose
+ * worker died (or whose completion could not be recorded) is redelivered. A redelivered job
+ * whose run is still held just retries each second until the holder is done.
+ */
+const EXPIRE_SECONDS = Math.ceil(Math.max(JOB_BUDGET_MS, LEASE_STALE_MS) / 1000) + 5;
 
 interface QueueState {
   boss: Promise<PgBoss> | null;
@@ -48,14 +54,15 @@ export function getBoss(): Promise<PgBoss> {
 }
 
 /**
- * Creates a queue unless it exists. Processes starting at the same instant on a fresh database
+ * Creates a queue, or updates its options if it exists. Processes starting at the same instant on a fresh database
  * can deadlock inside pg-boss' createQueue (40P01) or race to insert it (23505): try again.
  */
 async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queue, "name">): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      if (await boss.getQueue(name)) return;
-      await boss.createQueue(name, { name, ...options });
+      // An existing queue takes the current options (they change between releases).
+      if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...options });
+      else await boss.createQueue(name, { name, ...options });
       return;
     } catch (err) {
       const code = (err as { code?: string }).code;
