@@ -18,6 +18,7 @@ import { LoadingBlock, Skeleton } from "../ui/skeleton";
 import { ActionError } from "../wizard/action-error";
 import { RunLog } from "../wizard/steps/bootstrap-step";
 import { CheckList } from "../wizard/steps/verify-access-step";
+import { StepError } from "./step-error";
 
 const KIND_LABEL: Record<Run["kind"], string> = { verify_access: "Verify Access", bootstrap: "Bootstrap", deprovision: "Deprovision" };
 
@@ -68,20 +69,7 @@ function Timeline({ steps }: { steps: RunStep[] }) {
                 <dd className="tabular-nums">{s.attempts}</dd>
               </div>
             </dl>
-            {s.error ? (
-              <div className="mt-2 rounded-md bg-red-50 px-3 py-2 text-xs text-red-900 ring-1 ring-red-200">
-                <p>
-                  <code className="font-mono font-semibold">{s.error.code}</code>
-                  {s.error.message ? `: ${s.error.message}` : ""}
-                </p>
-                {s.error.remediation ? (
-                  <p className="mt-1">
-                    <span className="font-semibold">How to fix: </span>
-                    {s.error.remediation}
-                  </p>
-                ) : null}
-              </div>
-            ) : null}
+            {s.error ? <StepError error={s.error} /> : null}
             {s.result && Object.keys(s.result).length && s.key !== "check_infrastructure" && s.key !== "check_repository" ? (
               <details className="mt-2 text-xs">
                 <summary className="cursor-pointer text-slate-600 hover:text-slate-900">Result</summary>

@@ -16,6 +16,7 @@ import { ChevronRightIcon, PlayIcon, RefreshIcon, StopIcon } from "../../ui/icon
 import { LoadingBlock } from "../../ui/skeleton";
 import { ActionError } from "../action-error";
 import { useWizard } from "../wizard-context";
+import { StepError } from "../../runs/step-error";
 
 /** A step's result in one line (repository URL, deployment URL…), for the step list. */
 function resultSummary(step: RunStep): string | null {
@@ -52,20 +53,7 @@ export function StepTimeline({ steps }: { steps: RunStep[] }) {
               </span>
             </div>
             {summary ? <p className="mt-1 truncate pl-9 font-mono text-xs text-slate-500">{summary}</p> : null}
-            {s.error ? (
-              <div className="mt-2 ml-9 rounded-md bg-red-50 px-3 py-2 text-xs text-red-900 ring-1 ring-red-200" data-testid={`step-error-${s.key}`}>
-                <p>
-                  <code className="font-mono font-semibold">{s.error.code}</code>
-                  {s.error.message ? `: ${s.error.message}` : ""}
-                </p>
-                {s.error.remediation ? (
-                  <p className="mt-1">
-                    <span className="font-semibold">How to fix: </span>
-                    {s.error.remediation}
-                  </p>
-                ) : null}
-              </div>
-            ) : null}
+            {s.error ? <StepError error={s.error} className="ml-9" testId={`step-error-${s.key}`} /> : null}
           </li>
         );
       })}
