@@ -159,6 +159,20 @@ describe("PATCH /api/v1/onboarding/:id — versioned writes", () => {
     expect(res.headers.get("etag")).toBe('"2"');
   });
 
+  it("writes nothing for a save that changes nothing: same version, no audit event", async () => {
+    const { body } = await create(owner.token, { platformName: "Same Name" });
+    const id = body.onboardingId as string;
+    const first = await patch(owner.token, id, { version: 1, connectionId: null });
+    expect(first.body.version).toBe(2);
+    // The form saved again untouched, and the same connection chosen again.
+    const again = await patch(owner.token, id, { version: 2, platformName: "Same Name", connectionId: null });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ version: 2, platformName: "Same Name" });
+    expect(await db().auditEvent.count({ where: { targetId: id, targetType: "onboarding_session" } })).toBe(2);
+    // A real change still bumps the version.
+    expect((await patch(owner.token, id, { version: 2, platformName: "Other Name" })).body.version).toBe(3);
+  });
+
   it("refuses stale versions (409 body, 412 If-Match) and a missing version (428), writing nothing", async () => {
     const { body } = await create(owner.token);
     const id = body.onboardingId;

@@ -232,13 +232,20 @@ export async function updateOnboarding(
       if (input.provisionJobId !== undefined) data.provisionJobId = input.provisionJobId;
       if (input.status !== undefined) data.status = input.status;
       if (input.steps) data.steps = mergeSteps(session.steps as unknown as SeedStep[], input.steps) as unknown as Prisma.InputJsonValue;
-      if (input.status === "completed") data.completedAt = new Date();
-      return data;
+      if (input.status === "completed" && session.status !== "completed") data.completedAt = new Date();
+      // A save that changes nothing (re-selecting the same connection, saving an untouched
+      // form) writes nothing: no new version, no audit event, no conflict for other tabs.
+      return changesAnything(session, data) ? data : null;
     },
   }).catch((err) => {
     if (isUniqueViolation(err)) throw slugTaken(input.slug ?? existing.slug);
     throw err;
   });
+}
+
+function changesAnything(session: OnboardingSession, data: Prisma.OnboardingSessionUncheckedUpdateInput): boolean {
+  const current = session as unknown as Record<string, unknown>;
+  return Object.entries(data).some(([key, value]) => JSON.stringify(value ?? null) !== JSON.stringify(current[key] ?? null));
 }
 
 function mergeSteps(current: SeedStep[], reported: NonNullable<PatchOnboardingInput["steps"]>): SeedStep[] {
