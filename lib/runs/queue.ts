@@ -3,6 +3,7 @@ import "server-only";
 // OperationRun row is the truth. Jobs are short (one JOB_BUDGET_MS slice of a run) so that a
 // worker killed with -9 leaves a job that pg-boss expires and hands to another worker quickly.
 import PgBoss from "pg-boss";
+import pg from "pg";
 import { JOB_BUDGET_MS, LEASE_STALE_MS } from "./definitions";
 import type { Tx } from "@/lib/db/client";
 
@@ -17,9 +18,13 @@ export const WEBHOOK_QUEUE = "webhook-delivery";
  */
 const EXPIRE_SECONDS = Math.ceil(Math.max(JOB_BUDGET_MS, LEASE_STALE_MS) / 1000) + 5;
 
+/** NOTIFY channel that wakes consumers in every process when a job is sent. */
+const WAKE_CHANNEL = "onramp_jobs";
+
 interface QueueState {
   boss: Promise<PgBoss> | null;
   workerIds: string[];
+  stopWakeListener?: () => void;
 }
 const state: QueueState = ((globalThis as { __onrampQueue?: QueueState }).__onrampQueue ??= { boss: null, workerIds: [] });
 
@@ -80,6 +85,8 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
 export async function enqueueRunInTx(tx: Tx, runId: string): Promise<void> {
   const boss = await getBoss();
   await boss.send(RUN_QUEUE, { runId }, { db: txExecutor(tx) });
+  // Delivered at commit, to every process listening (standalone workers): no poll to wait for.
+  await tx.$queryRaw`SELECT pg_notify(${WAKE_CHANNEL}, '')`;
 }
 
 /** pg-boss' `db` option: its SQL through the Prisma transaction's connection. */
@@ -102,13 +109,60 @@ export function wakeLocalWorkers(): void {
 export async function enqueueRun(runId: string, opts: { startAfterSeconds?: number } = {}): Promise<void> {
   const boss = await getBoss();
   await boss.send(RUN_QUEUE, { runId }, opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {});
-  wakeLocalWorkers();
+  await wakeAllWorkers(boss);
 }
 
 export async function enqueueWebhookDelivery(deliveryId: string): Promise<void> {
   const boss = await getBoss();
   await boss.send(WEBHOOK_QUEUE, { deliveryId });
+  await wakeAllWorkers(boss);
+}
+
+async function wakeAllWorkers(boss: PgBoss): Promise<void> {
   wakeLocalWorkers();
+  // Best effort: a lost wake-up only costs the other processes their next poll.
+  await boss
+    .getDb()
+    .executeSql("SELECT pg_notify($1, '')", [WAKE_CHANNEL])
+    .catch(() => undefined);
+}
+
+/**
+ * LISTENs on the wake channel with a connection of its own, reconnecting when PostgreSQL goes
+ * away. Polling (every 0.5 s) stays the fallback, so a missed notification delays, never loses.
+ */
+function startWakeListener(connectionString: string): () => void {
+  let stopped = false;
+  let current: pg.Client | null = null;
+  const connect = () => {
+    if (stopped) return;
+    const client = new pg.Client({ connectionString, application_name: "onramp-wake" });
+    let retried = false;
+    const retry = () => {
+      if (retried || stopped) return;
+      retried = true;
+      setTimeout(connect, 1_000).unref();
+    };
+    client.on("error", retry);
+    client.on("end", retry);
+    client.on("notification", () => wakeLocalWorkers());
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${WAKE_CHANNEL}`))
+      .then(() => {
+        current = client;
+        if (stopped) void client.end().catch(() => undefined);
+      })
+      .catch(() => {
+        void client.end().catch(() => undefined);
+        retry();
+      });
+  };
+  connect();
+  return () => {
+    stopped = true;
+    void current?.end().catch(() => undefined);
+  };
 }
 
 export interface WorkerHandlers {
@@ -135,6 +189,7 @@ export async function startConsumers(handlers: WorkerHandlers, concurrency: numb
     await handlers.webhook(job.data.deliveryId);
   });
   state.workerIds.push(webhookId);
+  state.stopWakeListener ??= startWakeListener(process.env.DATABASE_URL!);
 }
 
 export async function stopQueue(opts: { graceful?: boolean } = {}): Promise<void> {
@@ -142,5 +197,7 @@ export async function stopQueue(opts: { graceful?: boolean } = {}): Promise<void
   const boss = await state.boss.catch(() => null);
   state.boss = null;
   state.workerIds = [];
+  state.stopWakeListener?.();
+  state.stopWakeListener = undefined;
   await boss?.stop({ graceful: opts.graceful ?? true, wait: true, timeout: 15_000 });
 }
