@@ -86,7 +86,7 @@ export async function enqueueRunInTx(tx: Tx, runId: string): Promise<void> {
   const boss = await getBoss();
   await boss.send(RUN_QUEUE, { runId }, { db: txExecutor(tx) });
   // Delivered at commit, to every process listening (standalone workers): no poll to wait for.
-  await tx.$queryRaw`SELECT pg_notify(${WAKE_CHANNEL}, '')`;
+  await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, '')`;
 }
 
 /** pg-boss' `db` option: its SQL through the Prisma transaction's connection. */
