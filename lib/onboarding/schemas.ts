@@ -139,5 +139,9 @@ export const sessionResponse = z
     completedAt: z.iso.datetime().nullable(),
     cancelledAt: z.iso.datetime().nullable(),
     activatedAt: z.iso.datetime().nullable(),
+    activationOverrideReason: z
+      .string()
+      .nullable()
+      .meta({ description: "Set when the onboarding was activated with an override: the operator's written reason" }),
   })
   .meta({ id: "OnboardingSession" });

@@ -7,7 +7,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export type SessionResponse = z.infer<typeof sessionResponse>;
 
-/** Row → API shape: ISO dates, no internal columns (activeSlug, override reason). */
+/** Row → API shape: ISO dates, no internal columns (activeSlug). */
 export function serializeSession(s: OnboardingSession): SessionResponse {
   return {
     id: s.id,
@@ -37,6 +37,7 @@ export function serializeSession(s: OnboardingSession): SessionResponse {
     completedAt: iso(s.completedAt),
     cancelledAt: iso(s.cancelledAt),
     activatedAt: iso(s.activatedAt),
+    activationOverrideReason: s.activationOverrideReason,
   };
 }
 

@@ -162,6 +162,36 @@ describe("operation runs", () => {
     expect(received.some((h) => h.event === "onboarding.failed" && h.body.includes(id))).toBe(true);
   });
 
+  it("activates a failed bootstrap only with an override, a written reason and the override capability", async () => {
+    const id = await createSession({ failStep: "verify", failTimes: 0 });
+    const failed = await verifyAndBootstrap(id);
+    expect(failed.reasonCode).toBe("step_failed:verify");
+
+    const plain = await action(activate, id, "activate");
+    expect(plain.status).toBe(409);
+    const noReason = await action(activate, id, "activate", { override: true });
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.errors).toEqual([expect.objectContaining({ field: "reason" })]);
+
+    const operator = await createWorkspaceWithMember("operator", owner.workspace.id);
+    const current = await session(id);
+    const refused = await callRoute(activate.POST, {
+      method: "POST",
+      url: `http://localhost/api/v1/onboarding/${id}/activate`,
+      token: operator.token,
+      params: { id },
+      body: { version: current.version, override: true, reason: "Verified the deployment by hand" },
+    });
+    expect(refused.status).toBe(403);
+    expect((await session(id)).version).toBe(current.version);
+
+    const ok = await action(activate, id, "activate", { override: true, reason: "Verified the deployment by hand" });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ lifecycleState: "active", activationOverrideReason: "Verified the deployment by hand" });
+    const events = await db().auditEvent.findMany({ where: { targetId: id, action: "onboarding.activated_with_override" } });
+    expect(events).toEqual([expect.objectContaining({ reason: "Verified the deployment by hand", actorUserId: owner.user.id })]);
+  });
+
   it("cancels a running bootstrap promptly and deprovisions what it created", async () => {
     const id = await createSession();
     const v = await action(verify, id, "verify-access");

@@ -71,6 +71,12 @@ export function ActivateStep() {
       {session.activatedAt ? (
         <Alert tone="success" testId="activated" title={`${session.platformName} is active`}>
           <p>Activated {formatDate(session.activatedAt)}. Operators and automation can now use the platform.</p>
+          {session.activationOverrideReason ? (
+            <p className="mt-1" data-testid="activation-override">
+              <span className="font-semibold">Activated with an override: </span>
+              {session.activationOverrideReason}
+            </p>
+          ) : null}
         </Alert>
       ) : (
         <p className="text-sm text-slate-600">Review what was built, then activate the platform. Activation is recorded in the audit trail.</p>
