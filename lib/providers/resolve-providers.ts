@@ -78,6 +78,9 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
       templateRepo,
       baseUrl: config.baseUrl,
       deploymentWaitMs: deploymentWaitFor(STEP_TIMEOUT_MS),
+      // A longer Retry-After is left to the executor's backoff rather than outliving the step's
+      // timeout, so it is reported as github_rate_limited, not step_timeout.
+      maxRateLimitWaitSeconds: Math.floor(deploymentWaitFor(STEP_TIMEOUT_MS) / 2000),
     }),
     simulated: false,
     simulation: null,
