@@ -76,22 +76,32 @@ async function actorFromToken(token: string): Promise<Actor | null> {
   };
 }
 
+interface UserMembershipRow {
+  id: string;
+  email: string;
+  workspaceId: string | null;
+  workspaceSlug: string | null;
+  workspaceName: string | null;
+  role: Role | null;
+}
+
+/** The user and every membership, in one statement (the wizard's 5 s poll pays for this). */
 export async function actorForUser(userId: string, via: Actor["via"]): Promise<Actor | null> {
-  const user = await db().user.findUnique({
-    where: { id: userId },
-    include: { memberships: { include: { workspace: true }, orderBy: { createdAt: "asc" } } },
-  });
-  if (!user) return null;
+  const rows = await db().$queryRaw<UserMembershipRow[]>`
+    SELECT u."id", u."email", m."workspaceId", w."slug" AS "workspaceSlug", w."name" AS "workspaceName", m."role"::text AS "role"
+    FROM "User" u
+    LEFT JOIN "Membership" m ON m."userId" = u."id"
+    LEFT JOIN "Workspace" w ON w."id" = m."workspaceId"
+    WHERE u."id" = ${userId}
+    ORDER BY m."createdAt" ASC NULLS LAST, m."id" ASC`;
+  if (rows.length === 0) return null;
   return {
-    userId: user.id,
-    email: user.email,
+    userId: rows[0].id,
+    email: rows[0].email,
     via,
-    memberships: user.memberships.map((m) => ({
-      workspaceId: m.workspaceId,
-      workspaceSlug: m.workspace.slug,
-      workspaceName: m.workspace.name,
-      role: m.role,
-    })),
+    memberships: rows
+      .filter((r) => r.workspaceId !== null)
+      .map((r) => ({ workspaceId: r.workspaceId!, workspaceSlug: r.workspaceSlug!, workspaceName: r.workspaceName!, role: r.role! })),
   };
 }
 
