@@ -24,9 +24,10 @@ const WAKE_CHANNEL = "onramp_jobs";
 interface QueueState {
   boss: Promise<PgBoss> | null;
   workerIds: string[];
+  runWorkerIds: string[];
   stopWakeListener?: () => void;
 }
-const state: QueueState = ((globalThis as { __onrampQueue?: QueueState }).__onrampQueue ??= { boss: null, workerIds: [] });
+const state: QueueState = ((globalThis as { __onrampQueue?: QueueState }).__onrampQueue ??= { boss: null, workerIds: [], runWorkerIds: [] });
 
 export function getBoss(): Promise<PgBoss> {
   if (!state.boss) {
@@ -106,6 +107,21 @@ export function wakeLocalWorkers(): void {
   void boss.then((b) => state.workerIds.forEach((id) => b.notifyWorker(id)), () => undefined);
 }
 
+let nextWake = 0;
+
+/**
+ * A notification means one new job: wake one run consumer of this process (round robin), not
+ * all of them — with several worker processes every process hears it, and waking every slot
+ * everywhere turned each job into a burst of empty fetches.
+ */
+function wakeOneLocalWorker(): void {
+  const boss = state.boss;
+  const ids = state.runWorkerIds;
+  if (!boss || ids.length === 0) return;
+  const id = ids[nextWake++ % ids.length];
+  void boss.then((b) => b.notifyWorker(id), () => undefined);
+}
+
 export async function enqueueRun(runId: string, opts: { startAfterSeconds?: number } = {}): Promise<void> {
   const boss = await getBoss();
   await boss.send(RUN_QUEUE, { runId }, opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {});
@@ -145,7 +161,7 @@ function startWakeListener(connectionString: string): () => void {
     };
     client.on("error", retry);
     client.on("end", retry);
-    client.on("notification", () => wakeLocalWorkers());
+    client.on("notification", () => wakeOneLocalWorker());
     client
       .connect()
       .then(() => client.query(`LISTEN ${WAKE_CHANNEL}`))
@@ -184,6 +200,7 @@ export async function startConsumers(handlers: WorkerHandlers, concurrency: numb
       }
     });
     state.workerIds.push(id);
+    (state.runWorkerIds ??= []).push(id); // ??=: a state object left by an older module (dev reload)
   }
   const webhookId = await boss.work<{ deliveryId: string }>(WEBHOOK_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
     await handlers.webhook(job.data.deliveryId);
@@ -197,6 +214,7 @@ export async function stopQueue(opts: { graceful?: boolean } = {}): Promise<void
   const boss = await state.boss.catch(() => null);
   state.boss = null;
   state.workerIds = [];
+  state.runWorkerIds = [];
   state.stopWakeListener?.();
   state.stopWakeListener = undefined;
   await boss?.stop({ graceful: opts.graceful ?? true, wait: true, timeout: 15_000 });
