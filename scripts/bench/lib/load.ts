@@ -22,8 +22,23 @@ export interface Reply {
 
 const setupAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-/** One request with the whole response; for setup and checks, not for load. */
-export function send(port: number, spec: RequestSpec, agent: http.Agent = setupAgent, timeoutMs = 60_000): Promise<Reply> {
+/**
+ * One request with the whole response; for setup and checks, not for load. A keep-alive socket
+ * the server closed just as it was reused fails with ECONNRESET before the request was read:
+ * that is retried once on a fresh socket (as Node's http docs advise), nothing else is.
+ */
+export async function send(port: number, spec: RequestSpec, agent: http.Agent = setupAgent, timeoutMs = 60_000): Promise<Reply> {
+  try {
+    return await sendOnce(port, spec, agent, timeoutMs);
+  } catch (err) {
+    if ((err as { reusedSocket?: boolean }).reusedSocket && (err as NodeJS.ErrnoException).code === "ECONNRESET") {
+      return sendOnce(port, spec, agent, timeoutMs);
+    }
+    throw err;
+  }
+}
+
+function sendOnce(port: number, spec: RequestSpec, agent: http.Agent, timeoutMs: number): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: HOST, port, method: spec.method ?? "GET", path: spec.path, headers: spec.headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -31,7 +46,7 @@ export function send(port: number, spec: RequestSpec, agent: http.Agent = setupA
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
       res.on("error", reject);
     });
-    req.on("error", reject);
+    req.on("error", (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`${spec.method ?? "GET"} ${spec.path} timed out after ${timeoutMs} ms`)));
     req.end(spec.body);
   });
