@@ -38,9 +38,9 @@ export function defaultSchemaPath(): string {
 
 /** Migration folders in the order Prisma applies them (by name, i.e. by timestamp). */
 export async function listMigrations(dir = defaultMigrationsDir()): Promise<MigrationFolder[]> {
-  if (!existsSync(dir)) return [];
+  if (!existsSync(/*turbopackIgnore: true*/ dir)) return [];
   const entries = await fs.readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, "migration.sql"))).map((e) => e.name);
+  const names = entries.filter((e) => e.isDirectory() && existsSync(/*turbopackIgnore: true*/ path.join(dir, e.name, "migration.sql"))).map((e) => e.name);
   names.sort();
   return Promise.all(names.map(async (name) => ({ name, sql: await fs.readFile(/*turbopackIgnore: true*/ path.join(dir, name, "migration.sql"), "utf8") })));
 }
@@ -193,7 +193,7 @@ export async function latestSchemaSnapshot(dir = defaultMigrationsDir()): Promis
   const folders = await listMigrations(dir);
   for (const { name } of [...folders].reverse()) {
     const file = path.join(dir, name, SNAPSHOT_NAME);
-    if (existsSync(file)) return { migration: name, schema: await fs.readFile(file, "utf8") };
+    if (existsSync(/*turbopackIgnore: true*/ file)) return { migration: name, schema: await fs.readFile(file, "utf8") };
   }
   return null;
 }
@@ -214,7 +214,7 @@ export async function writeMigration(name: string, sql: string, schemaText: stri
   if (!slug) throw new Error(`Invalid migration name: ${JSON.stringify(name)}`);
   const folder = `${nextTimestamp(await listMigrations(dir), date)}_${slug}`;
   await fs.mkdir(path.join(dir, folder), { recursive: true });
-  if (!existsSync(path.join(dir, LOCKFILE_NAME))) await fs.writeFile(path.join(dir, LOCKFILE_NAME), MIGRATION_LOCKFILE_CONTENT);
+  if (!existsSync(/*turbopackIgnore: true*/ path.join(dir, LOCKFILE_NAME))) await fs.writeFile(path.join(dir, LOCKFILE_NAME), MIGRATION_LOCKFILE_CONTENT);
   await fs.writeFile(path.join(dir, folder, "migration.sql"), sql);
   await fs.writeFile(path.join(dir, folder, SNAPSHOT_NAME), schemaText);
   return folder;
