@@ -48,16 +48,13 @@ export function conflictError(current: OnboardingSession, source: VersionSource 
 }
 
 export async function latestRuns(tx: Tx, sessionId: string): Promise<{ verify: LifecycleRunInput | null; bootstrap: LifecycleRunInput | null }> {
-  const [verify, bootstrap] = await Promise.all(
-    (["verify_access", "bootstrap"] as const).map((kind) =>
-      tx.operationRun.findFirst({
-        where: { sessionId, kind },
-        orderBy: { createdAt: "desc" },
-        include: { steps: { orderBy: { position: "asc" } } },
-      }),
-    ),
-  );
-  return { verify, bootstrap };
+  // One read for both kinds (a session has a handful of runs; resumes reuse their run).
+  const runs = await tx.operationRun.findMany({
+    where: { sessionId, kind: { in: ["verify_access", "bootstrap"] } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    include: { steps: { orderBy: { position: "asc" } } },
+  });
+  return { verify: runs.find((r) => r.kind === "verify_access") ?? null, bootstrap: runs.find((r) => r.kind === "bootstrap") ?? null };
 }
 
 export async function mutateSession(change: SessionChange): Promise<OnboardingSession> {
@@ -87,7 +84,7 @@ async function applyChange(tx: Tx, change: SessionChange): Promise<{ session: On
   const merged = { ...session, ...data } as OnboardingSession;
   const derived = deriveLifecycle(merged, await latestRuns(tx, session.id));
   const nextVersion = session.version + 1;
-  const result = await tx.onboardingSession.updateMany({
+  const [updated] = await tx.onboardingSession.updateManyAndReturn({
     where: { id: session.id, version: session.version },
     data: {
       ...(data as Prisma.OnboardingSessionUncheckedUpdateManyInput),
@@ -97,12 +94,11 @@ async function applyChange(tx: Tx, change: SessionChange): Promise<{ session: On
       updatedById: change.actor.userId ?? session.updatedById,
     },
   });
-  if (result.count !== 1) {
+  if (!updated) {
     const current = await tx.onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
     const err = conflictError(current, change.versionSource, expected);
     throw new VersionConflict(err.code, err.message, { extra: err.extra, headers: err.headers });
   }
-  const updated = await tx.onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
   await recordAudit(tx, change.actor, {
     workspaceId: session.workspaceId,
     action: change.action,
