@@ -1,22 +1,21 @@
 // Fault 1: `kill -9` of a worker process while several bootstraps are in flight. The other
 // worker takes the killed one's runs over once their leases are stale and their queue jobs
 // expire; only the interrupted step runs again; nothing is created twice; nothing is stuck.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { createWorkspaceWithMember, type Member } from "@/test/fixtures";
+import type { Member } from "@/test/fixtures";
 import {
   assertNoRunStuckAnywhere,
   assertNoWorkerCrashed,
   assertWorkspaceConsistent,
   createOnboarding,
-  killAllWorkers,
   killWorker,
   Recorder,
+  scratchWorkspace,
   seconds,
   sessionAction,
   spawnWorker,
   uniqueSlug,
-  openScratchDatabase,
   waitFor,
   waitForRunsToFinish,
   type WorkerProcess,
@@ -25,19 +24,9 @@ import {
 const RUNS = 5;
 const STEP_DELAY_MS = 1500;
 
-let database: Awaited<ReturnType<typeof openScratchDatabase>>;
 let owner: Member;
 const rec = new Recorder();
-
-beforeAll(async () => {
-  database = await openScratchDatabase("crash");
-  owner = await createWorkspaceWithMember("owner");
-});
-
-afterAll(async () => {
-  await killAllWorkers();
-  await database?.drop();
-});
+scratchWorkspace("crash", (ctx) => (owner = ctx.owner));
 
 describe("fault: kill -9 of a worker process mid-run", () => {
   it(`finishes all ${RUNS} in-flight bootstraps in the surviving worker, without duplicates`, async () => {

@@ -3,18 +3,18 @@
 // backend of the database is terminated every 100 ms while bootstraps run in two worker
 // processes. A lost connection is a transient infrastructure error: the runs must still
 // succeed, the workers must survive, nothing may be created twice.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import pg from "pg";
 import { db } from "@/lib/db/client";
-import { createWorkspaceWithMember, type Member } from "@/test/fixtures";
+import type { Member } from "@/test/fixtures";
 import {
   assertNoRunStuckAnywhere,
   assertWorkspaceConsistent,
   createOnboarding,
   formatCrash,
-  killAllWorkers,
-  openScratchDatabase,
   Recorder,
+  type ScratchDatabase,
+  scratchWorkspace,
   seconds,
   sessionAction,
   sleep,
@@ -28,19 +28,10 @@ import {
 const RUNS = 6;
 const CUT_FOR_MS = 4_000;
 
-let database: Awaited<ReturnType<typeof openScratchDatabase>>;
+let database: ScratchDatabase;
 let owner: Member;
 const rec = new Recorder();
-
-beforeAll(async () => {
-  database = await openScratchDatabase("cut");
-  owner = await createWorkspaceWithMember("owner");
-});
-
-afterAll(async () => {
-  await killAllWorkers();
-  await database?.drop();
-});
+scratchWorkspace("cut", (ctx) => ({ database, owner } = ctx));
 
 describe("fault: database connections cut mid-run", () => {
   it(`finishes all ${RUNS} bootstraps while every connection is cut every 100 ms for ${CUT_FOR_MS / 1000} s`, async () => {

@@ -2,22 +2,21 @@
 // transient error with exponential backoff, then fails the run with `step_failed:<step>` and
 // error code `step_timeout` once its attempts are used up; the session shows bootstrap_failed;
 // a resume with a fast provider finishes, re-running only that step.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { createWorkspaceWithMember, type Member } from "@/test/fixtures";
+import type { Member } from "@/test/fixtures";
 import {
   assertNoRunStuckAnywhere,
   assertNoWorkerCrashed,
   assertWorkspaceConsistent,
   createOnboarding,
   getOnboarding,
-  killAllWorkers,
   Recorder,
+  scratchWorkspace,
   seconds,
   sessionAction,
   spawnWorker,
   uniqueSlug,
-  openScratchDatabase,
   waitFor,
 } from "./harness";
 
@@ -26,19 +25,9 @@ const RETRY_BASE_MS = 300;
 const MAX_ATTEMPTS = 4;
 const SLOW_DELAY_MS = 2_000;
 
-let database: Awaited<ReturnType<typeof openScratchDatabase>>;
 let owner: Member;
 const rec = new Recorder();
-
-beforeAll(async () => {
-  database = await openScratchDatabase("timeout");
-  owner = await createWorkspaceWithMember("owner");
-});
-
-afterAll(async () => {
-  await killAllWorkers();
-  await database?.drop();
-});
+scratchWorkspace("timeout", (ctx) => (owner = ctx.owner));
 
 const finished = (runId: string, timeoutMs: number) =>
   waitFor(

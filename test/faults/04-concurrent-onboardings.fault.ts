@@ -3,42 +3,31 @@
 // duplicate is refused with 409 and leaves nothing behind; every onboarding reaches
 // ready_for_activation with exactly one platform and one of each resource; the audit trail of
 // each session has exactly the events its lifecycle implies; no run is left queued or running.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { startWorker } from "@/lib/runs/worker";
-import { createWorkspaceWithMember, type CallResult, type Member } from "@/test/fixtures";
+import { type CallResult, type Member } from "@/test/fixtures";
 import {
   assertNoRunStuckAnywhere,
   assertNoWorkerCrashed,
   assertWorkspaceConsistent,
   createOnboarding,
-  killAllWorkers,
-  sleep,
   Recorder,
+  scratchWorkspace,
   seconds,
   sessionAction,
+  sleep,
   spawnWorker,
   uniqueSlug,
-  openScratchDatabase,
   waitFor,
 } from "./harness";
 
 const N = 100;
 const DUPLICATES = 5;
 
-let database: Awaited<ReturnType<typeof openScratchDatabase>>;
 let owner: Member;
 const rec = new Recorder({ retryServerErrors: false });
-
-beforeAll(async () => {
-  database = await openScratchDatabase("load");
-  owner = await createWorkspaceWithMember("owner");
-});
-
-afterAll(async () => {
-  await killAllWorkers();
-  await database?.drop();
-});
+scratchWorkspace("load", (ctx) => (owner = ctx.owner));
 
 /** Waits until `count` runs of `kind` exist in the workspace and all have completed. */
 async function allFinished(kind: "verify_access" | "bootstrap", count: number, timeoutMs: number) {

@@ -4,7 +4,7 @@
 // invariants every scenario checks at the end.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { createScratchDatabase, dropDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -17,7 +17,7 @@ import * as itemRoute from "@/app/api/v1/onboarding/[id]/route";
 import * as verifyRoute from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrapRoute from "@/app/api/v1/onboarding/[id]/bootstrap/route";
 import * as resumeRoute from "@/app/api/v1/onboarding/[id]/resume/route";
-import { callRoute, type CallOptions, type CallResult, type RouteHandler } from "@/test/fixtures";
+import { callRoute, createWorkspaceWithMember, type CallOptions, type CallResult, type Member, type RouteHandler } from "@/test/fixtures";
 
 export const DEBUG = !!process.env.FAULTS_DEBUG;
 
@@ -48,6 +48,24 @@ export async function openScratchDatabase(label: string, opts: { createQueues?: 
       await dropDatabase(server, name);
     },
   };
+}
+
+export type ScratchDatabase = Awaited<ReturnType<typeof openScratchDatabase>>;
+
+/**
+ * The usual scenario setup: a scratch database and an owner in a new workspace before the
+ * file's tests, every worker process killed and the database dropped after them.
+ */
+export function scratchWorkspace(label: string, ready: (ctx: { database: ScratchDatabase; owner: Member }) => void): void {
+  let database: ScratchDatabase | undefined;
+  beforeAll(async () => {
+    database = await openScratchDatabase(label);
+    ready({ database, owner: await createWorkspaceWithMember("owner") });
+  });
+  afterAll(async () => {
+    await killAllWorkers();
+    await database?.drop();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
