@@ -19,6 +19,7 @@ import { Field, Input, Select } from "../ui/field";
 import { ArrowLeftIcon, ChevronRightIcon } from "../ui/icons";
 import { LoadingBlock } from "../ui/skeleton";
 import { SlugField } from "./slug-field";
+import { StackTemplateField } from "./stack-template-field";
 import { TierPicker } from "./tier-picker";
 
 /** Verify Access checks of the simulated provider that can be made to fail. */
@@ -168,24 +169,14 @@ export function NewOnboardingForm() {
               }}
             />
 
-            <Field label="Stack template" optional hint="Repository template to start from; default onramp/stack-starter." error={templateError}>
-              {({ id, describedBy, invalid }) => (
-                <Input
-                  id={id}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                  name="stackTemplateId"
-                  placeholder="onramp/stack-starter"
-                  className="font-mono"
-                  autoComplete="off"
-                  value={stackTemplateId}
-                  onChange={(e) => {
-                    touch();
-                    setStackTemplateId(e.target.value);
-                  }}
-                />
-              )}
-            </Field>
+            <StackTemplateField
+              value={stackTemplateId}
+              error={templateError}
+              onChange={(value) => {
+                touch();
+                setStackTemplateId(value);
+              }}
+            />
 
             <details className="group rounded-lg border border-slate-200 bg-slate-50/60" open={!!simulationError || undefined}>
               <summary className="flex cursor-pointer list-none items-center gap-2 px-4 py-3 text-sm font-medium text-slate-800 select-none">

@@ -8,6 +8,7 @@ import { isRunActive } from "@/lib/client/polling";
 import type { Session, Tier } from "@/lib/client/types";
 import { SLUG_PATTERN } from "@/lib/onboarding/constants";
 import { SlugField } from "../../onboarding/slug-field";
+import { StackTemplateField } from "../../onboarding/stack-template-field";
 import { TierPicker } from "../../onboarding/tier-picker";
 import { Alert } from "../../ui/alert";
 import { Field, Input } from "../../ui/field";
@@ -100,21 +101,12 @@ export function IdentifyStep() {
         />
       </div>
       <TierPicker value={form.values.tier as Tier} onChange={(t) => form.set("tier", t)} disabled={readOnly} />
-      <Field label="Stack template" optional hint="Repository template to start from; default onramp/stack-starter." error={problem?.fieldError("stackTemplateId")}>
-        {({ id, describedBy, invalid }) => (
-          <Input
-            id={id}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            name="stackTemplateId"
-            className="font-mono"
-            placeholder="onramp/stack-starter"
-            disabled={readOnly}
-            value={form.values.stackTemplateId}
-            onChange={(e) => form.set("stackTemplateId", e.target.value)}
-          />
-        )}
-      </Field>
+      <StackTemplateField
+        value={form.values.stackTemplateId}
+        error={problem?.fieldError("stackTemplateId")}
+        disabled={readOnly}
+        onChange={(value) => form.set("stackTemplateId", value)}
+      />
       {editable ? <SaveBar dirty={form.dirty} pending={saver.mutation.isPending || saver.busy} disabledReason={disabledReason} version={form.version} label="Save details" /> : (
         <p className="border-t border-slate-100 pt-4 text-xs text-slate-500">{disabledReason}</p>
       )}
