@@ -10,7 +10,7 @@ import { can } from "@/lib/auth/capabilities";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { initialSteps, type SeedStep } from "./constants";
 import { deriveLifecycle } from "./lifecycle";
-import { mutateSession, type VersionSource } from "./mutate-session";
+import { conflictError, mutateSession, type VersionSource } from "./mutate-session";
 import type { CreateOnboardingInput, PatchOnboardingInput } from "./schemas";
 import { illegal, isUniqueViolation, slugTaken } from "./errors";
 import { seedSteps } from "./serialize";
@@ -182,6 +182,9 @@ export async function updateOnboarding(
   const touchesExecutor = EXECUTOR_FIELDS.some((k) => input[k] !== undefined);
   if (touchesDraft) authorize(actor, existing.workspaceId, "manage_drafts", "Onboarding");
   if (touchesExecutor) authorize(actor, existing.workspaceId, "run_operations", "Onboarding");
+  // Already stale when read: answer the conflict without opening a transaction (the
+  // transaction checks again, so a write that goes stale after this still loses).
+  if (existing.version !== base.version) throw conflictError(existing, base.source, base.version);
   if (input.connectionId !== undefined) await assertConnection(existing.workspaceId, input.connectionId, existing.simulation);
 
   return mutateSession({
