@@ -186,7 +186,7 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
     providers = await providersFor(session);
   } catch (err) {
     if (isDatabaseUnavailable(err)) throw new DatabaseUnavailable(step.key, err);
-    await recordStepFailure(step, err instanceof ProviderError ? err : normalise(err, new AbortController().signal));
+    await recordStepFailure(step, normalise(err, false));
     return false;
   }
   const handler = STEP_HANDLERS[run.kind as RunKind][step.key];
@@ -223,7 +223,7 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
       // Our own database went away mid-step: that says nothing about the provider. Give the
       // job back to the queue; the step runs again (idempotently) once the database is back.
       if (isDatabaseUnavailable(raw)) throw new DatabaseUnavailable(step.key, raw);
-      const err = normalise(raw, signal);
+      const err = normalise(raw, signal.aborted);
       const retry = err.transient && attempt < STEP_MAX_ATTEMPTS;
       log(`${step.label}: ${err.code}: ${err.message}${retry ? " — retrying" : ""}`, retry ? "warn" : "error");
       if (!retry) {
@@ -266,9 +266,9 @@ function injectSimulatedFailure(providers: SessionProviders, kind: RunKind, step
   }
 }
 
-function normalise(raw: unknown, signal: AbortSignal): ProviderError {
+function normalise(raw: unknown, timedOut: boolean): ProviderError {
   if (raw instanceof ProviderError) return raw;
-  if (signal.aborted) return new ProviderError("step_timeout", `The step took longer than ${STEP_TIMEOUT_MS / 1000} s.`, { transient: true });
+  if (timedOut) return new ProviderError("step_timeout", `The step took longer than ${STEP_TIMEOUT_MS / 1000} s.`, { transient: true });
   // Not a provider's answer but a defect: its message may hold anything (even a secret), so it
   // goes to the worker log with its stack, and the run shows a generic message.
   console.error("[runs] unexpected step error", raw instanceof Error ? raw.stack : raw);

@@ -18,16 +18,19 @@ export const WEBHOOK_QUEUE = "webhook-delivery";
  */
 const EXPIRE_SECONDS = Math.ceil(Math.max(JOB_BUDGET_MS, LEASE_STALE_MS) / 1000) + 5;
 
-/** NOTIFY channel that wakes consumers in every process when a job is sent. */
+/**
+ * NOTIFY channel that wakes a consumer in every process when a job is sent; the payload is the
+ * queue's name. The one wake-up mechanism, for this process's consumers as for others'.
+ */
 const WAKE_CHANNEL = "onramp_jobs";
 
 interface QueueState {
   boss: Promise<PgBoss> | null;
-  workerIds: string[];
-  runWorkerIds: string[];
+  /** This process's consumer ids, per queue. */
+  consumers: Record<string, string[]>;
   stopWakeListener?: () => void;
 }
-const state: QueueState = ((globalThis as { __onrampQueue?: QueueState }).__onrampQueue ??= { boss: null, workerIds: [], runWorkerIds: [] });
+const state: QueueState = ((globalThis as { __onrampQueue?: QueueState }).__onrampQueue ??= { boss: null, consumers: {} });
 
 export function getBoss(): Promise<PgBoss> {
   if (!state.boss) {
@@ -80,14 +83,13 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
 
 /**
  * Sends the "run this" job inside the caller's transaction, so a run and its job commit
- * together: a committed run always has a job, and a failed send rolls the run back.
- * Call `wakeLocalWorkers()` after the commit.
+ * together: a committed run always has a job, and a failed send rolls the run back. The
+ * wake-up is sent in the same transaction, so PostgreSQL delivers it at commit.
  */
 export async function enqueueRunInTx(tx: Tx, runId: string): Promise<void> {
   const boss = await getBoss();
   await boss.send(RUN_QUEUE, { runId }, { db: txExecutor(tx) });
-  // Delivered at commit, to every process listening (standalone workers): no poll to wait for.
-  await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, '')`;
+  await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${RUN_QUEUE})`;
 }
 
 /** pg-boss' `db` option: its SQL through the Prisma transaction's connection. */
@@ -100,47 +102,44 @@ function txExecutor(tx: Tx) {
   };
 }
 
-/** A worker in this process need not wait for its next poll. */
-export function wakeLocalWorkers(): void {
-  const boss = state.boss;
-  if (!boss) return;
-  void boss.then((b) => state.workerIds.forEach((id) => b.notifyWorker(id)), () => undefined);
-}
-
-let nextWake = 0;
-
-/**
- * A notification means one new job: wake one run consumer of this process (round robin), not
- * all of them — with several worker processes every process hears it, and waking every slot
- * everywhere turned each job into a burst of empty fetches.
- */
-function wakeOneLocalWorker(): void {
-  const boss = state.boss;
-  const ids = state.runWorkerIds;
-  if (!boss || ids.length === 0) return;
-  const id = ids[nextWake++ % ids.length];
-  void boss.then((b) => b.notifyWorker(id), () => undefined);
-}
-
 export async function enqueueRun(runId: string, opts: { startAfterSeconds?: number } = {}): Promise<void> {
   const boss = await getBoss();
   await boss.send(RUN_QUEUE, { runId }, opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {});
-  await wakeAllWorkers(boss);
+  await notifyJobSent(boss, RUN_QUEUE);
 }
 
 export async function enqueueWebhookDelivery(deliveryId: string): Promise<void> {
   const boss = await getBoss();
   await boss.send(WEBHOOK_QUEUE, { deliveryId });
-  await wakeAllWorkers(boss);
+  await notifyJobSent(boss, WEBHOOK_QUEUE);
 }
 
-async function wakeAllWorkers(boss: PgBoss): Promise<void> {
-  wakeLocalWorkers();
-  // Best effort: a lost wake-up only costs the other processes their next poll.
+async function notifyJobSent(boss: PgBoss, queue: string): Promise<void> {
+  // Best effort: a lost wake-up only costs the consumers their next poll.
   await boss
     .getDb()
-    .executeSql("SELECT pg_notify($1, '')", [WAKE_CHANNEL])
+    .executeSql("SELECT pg_notify($1, $2)", [WAKE_CHANNEL, queue])
     .catch(() => undefined);
+}
+
+let nextWake = 0;
+
+/**
+ * A notification means one new job: wake one consumer of its queue in this process (round
+ * robin), not all of them — every process hears it, and waking every slot everywhere turned
+ * each job into a burst of empty fetches (BENCHMARKS.md, pipeline).
+ */
+function wakeOneConsumer(queue: string): void {
+  const boss = state.boss;
+  const ids = state.consumers[queue];
+  if (!boss || !ids?.length) return;
+  const id = ids[nextWake++ % ids.length];
+  void boss.then((b) => b.notifyWorker(id), () => undefined);
+}
+
+function addConsumer(queue: string, id: string): void {
+  // ??=: a state object left by an older module version (dev reloads) may lack the field.
+  ((state.consumers ??= {})[queue] ??= []).push(id);
 }
 
 /**
@@ -161,7 +160,7 @@ function startWakeListener(connectionString: string): () => void {
     };
     client.on("error", retry);
     client.on("end", retry);
-    client.on("notification", () => wakeOneLocalWorker());
+    client.on("notification", (message) => wakeOneConsumer(message.payload || RUN_QUEUE));
     client
       .connect()
       .then(() => client.query(`LISTEN ${WAKE_CHANNEL}`))
@@ -199,13 +198,12 @@ export async function startConsumers(handlers: WorkerHandlers, concurrency: numb
         boss.notifyWorker(id);
       }
     });
-    state.workerIds.push(id);
-    (state.runWorkerIds ??= []).push(id); // ??=: a state object left by an older module (dev reload)
+    addConsumer(RUN_QUEUE, id);
   }
   const webhookId = await boss.work<{ deliveryId: string }>(WEBHOOK_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
     await handlers.webhook(job.data.deliveryId);
   });
-  state.workerIds.push(webhookId);
+  addConsumer(WEBHOOK_QUEUE, webhookId);
   state.stopWakeListener ??= startWakeListener(process.env.DATABASE_URL!);
 }
 
@@ -213,8 +211,7 @@ export async function stopQueue(opts: { graceful?: boolean } = {}): Promise<void
   if (!state.boss) return;
   const boss = await state.boss.catch(() => null);
   state.boss = null;
-  state.workerIds = [];
-  state.runWorkerIds = [];
+  state.consumers = {};
   state.stopWakeListener?.();
   state.stopWakeListener = undefined;
   await boss?.stop({ graceful: opts.graceful ?? true, wait: true, timeout: 15_000 });

@@ -10,7 +10,7 @@ import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { mutateSession, type VersionSource } from "@/lib/onboarding/mutate-session";
 import { illegal, isUniqueViolation } from "@/lib/onboarding/errors";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
-import { enqueueRunInTx, getBoss, wakeLocalWorkers } from "./queue";
+import { enqueueRunInTx, getBoss } from "./queue";
 
 export interface StartResult {
   run: OperationRun;
@@ -89,7 +89,6 @@ export async function startRun(
         return {};
       },
     });
-    wakeLocalWorkers();
     return { run: run!, session: updated, created: true };
   } catch (err) {
     // Lost a race with a concurrent start: answer with the run that won.
@@ -152,7 +151,6 @@ export async function resumeBootstrap(
       return {};
     },
   });
-  wakeLocalWorkers();
   const run = await db().operationRun.findUniqueOrThrow({ where: { id: runId } });
   return { run, session: updated, created: true };
 }
