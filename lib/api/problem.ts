@@ -2,6 +2,7 @@
 import { ZodError } from "zod";
 import { ApiError, type FieldProblem } from "./errors";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { errorFields, log } from "@/lib/log/logger";
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",
@@ -40,9 +41,9 @@ export function problemResponse(err: unknown, instance?: string): Response {
             })
           : new ApiError("internal_error", "Something went wrong on our side. It has been logged.");
   if (apiError.code === "service_unavailable" && !(err instanceof ApiError)) {
-    console.warn("[api] database unavailable", instance ?? "", err instanceof Error ? err.message : err);
+    log.warn({ instance, reason: err instanceof Error ? err.message : String(err) }, "database unavailable");
   } else if (!(err instanceof ApiError) && !(err instanceof ZodError)) {
-    console.error("[api] unhandled error", instance ?? "", err instanceof Error ? err.stack : err);
+    log.error({ instance, ...errorFields(err) }, "unhandled error");
   }
   const body: Record<string, unknown> = {
     type: `https://onramp.dev/problems/${apiError.code.replace(/_/g, "-")}`,

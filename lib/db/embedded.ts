@@ -24,6 +24,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { acquireLock, isProcessAlive, sleep, tryAcquireLockSync } from "./lock-file";
+import { log as logger } from "@/lib/log/logger";
 
 export type EnsureDatabaseOptions = {
   dataDir?: string;
@@ -75,7 +76,7 @@ export async function ensureDatabase(opts: EnsureDatabaseOptions = {}): Promise<
   const external = process.env.DATABASE_URL;
   if (external) return { url: external, embedded: false, release: async () => undefined };
 
-  const log = opts.log ?? console.log;
+  const log = opts.log ?? ((message: string) => logger.info({ component: "embedded-postgres" }, message));
   const dataDir = path.resolve(opts.dataDir ?? defaultDataDir());
   let pending = registrations.get(dataDir);
   if (!pending) {

@@ -8,6 +8,7 @@ import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapte
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
+import { log } from "@/lib/log/logger";
 
 type EngineModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 
@@ -109,7 +110,7 @@ export async function openEngineWith(factory: SqlMigrationAwareDriverAdapterFact
 function engineLog(line: string): void {
   try {
     const entry = JSON.parse(line) as { level?: string; fields?: { message?: string } };
-    if (entry.level === "WARN" || entry.level === "ERROR") console.warn(`[schema-engine] ${entry.fields?.message ?? line}`);
+    if (entry.level === "WARN" || entry.level === "ERROR") log.warn({ component: "schema-engine" }, String(entry.fields?.message ?? line));
   } catch {
     // not JSON: ignore
   }

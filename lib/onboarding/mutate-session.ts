@@ -8,6 +8,7 @@ import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { deriveLifecycle, type LifecycleRunInput } from "./lifecycle";
 import { recordWebhookEvent } from "@/lib/webhooks/outbox";
 import { enqueueWebhookDelivery } from "@/lib/runs/queue";
+import { errorFields, log } from "@/lib/log/logger";
 
 export type VersionSource = "body" | "if-match";
 
@@ -62,7 +63,7 @@ export async function mutateSession(change: SessionChange): Promise<OnboardingSe
     try {
       const { session, deliveries } = await db().$transaction((tx) => applyChange(tx, change));
       // After commit: a delivery that fails to enqueue stays pending and can be redelivered.
-      for (const id of deliveries) await enqueueWebhookDelivery(id).catch((e) => console.error("[webhooks] enqueue failed", id, e));
+      for (const id of deliveries) await enqueueWebhookDelivery(id).catch((e) => log.error({ deliveryId: id, ...errorFields(e) }, "webhook enqueue failed"));
       return session;
     } catch (err) {
       // A system write lost a race with another writer: read again and re-apply.

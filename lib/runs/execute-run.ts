@@ -25,6 +25,7 @@ import { enqueueRun } from "./queue";
 import { STEP_HANDLERS, type StepContext } from "./steps";
 import { verificationFingerprint } from "@/lib/onboarding/lifecycle";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { errorFields, log } from "@/lib/log/logger";
 
 export const WORKER_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -141,7 +142,7 @@ const OUTAGE_WAIT_MS = 60_000;
  * worker continues at once — at the unfinished step, which is idempotent.
  */
 async function handOverAfterOutage(runId: string, workerId: string, cause: unknown): Promise<void> {
-  console.warn(`[runs] database unreachable during run ${runId}; waiting for it to come back`);
+  log.warn({ runId }, "database unreachable during run; waiting for it to come back");
   const deadline = Date.now() + OUTAGE_WAIT_MS;
   for (let delay = 250; ; delay = Math.min(delay * 2, 4_000)) {
     await new Promise((r) => setTimeout(r, delay));
@@ -271,7 +272,7 @@ function normalise(raw: unknown, timedOut: boolean): ProviderError {
   if (timedOut) return new ProviderError("step_timeout", `The step took longer than ${STEP_TIMEOUT_MS / 1000} s.`, { transient: true });
   // Not a provider's answer but a defect: its message may hold anything (even a secret), so it
   // goes to the worker log with its stack, and the run shows a generic message.
-  console.error("[runs] unexpected step error", raw instanceof Error ? raw.stack : raw);
+  log.error(errorFields(raw), "unexpected step error");
   return new ProviderError("step_error", "The step failed with an unexpected error; the worker log has the details.", { transient: false });
 }
 

@@ -5,6 +5,7 @@
 // staying up: the job stays active in the queue, expires and is retried once the database is
 // back, and the run row says where to continue.
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { errorFields, log } from "@/lib/log/logger";
 
 const installed = globalThis as { __onrampGuards?: boolean };
 
@@ -13,10 +14,10 @@ export function installProcessGuards(label: string): void {
   installed.__onrampGuards = true;
   process.on("unhandledRejection", (reason) => {
     if (isDatabaseUnavailable(reason)) {
-      console.warn(`[${label}] database unreachable (${reason instanceof Error ? reason.message : String(reason)}); the queue will retry`);
+      log.warn({ process: label, reason: reason instanceof Error ? reason.message : String(reason) }, "database unreachable; the queue will retry");
       return;
     }
-    console.error(`[${label}] unhandled rejection`, reason instanceof Error ? reason.stack : reason);
+    log.error({ process: label, ...errorFields(reason) }, "unhandled rejection");
   });
 }
 
@@ -27,7 +28,7 @@ export async function retryWhileDatabaseUnavailable<T>(label: string, attempt: (
       return await attempt();
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
-      console.warn(`[${label}] database unreachable (${err instanceof Error ? err.message : String(err)}); retrying in ${delay / 1000} s`);
+      log.warn({ process: label, reason: err instanceof Error ? err.message : String(err), retryInSeconds: delay / 1000 }, "database unreachable; retrying");
       await new Promise((r) => setTimeout(r, delay));
     }
   }

@@ -6,6 +6,7 @@ import PgBoss from "pg-boss";
 import pg from "pg";
 import { JOB_BUDGET_MS, LEASE_STALE_MS } from "./definitions";
 import type { Tx } from "@/lib/db/client";
+import { log } from "@/lib/log/logger";
 
 export const RUN_QUEUE = "operation-run";
 export const WEBHOOK_QUEUE = "webhook-delivery";
@@ -45,7 +46,7 @@ export function getBoss(): Promise<PgBoss> {
         maintenanceIntervalSeconds: 5,
         application_name: "onramp-queue",
       });
-      boss.on("error", (err) => console.error("[queue]", err.message));
+      boss.on("error", (err) => log.error({ reason: err.message }, "queue error"));
       try {
         await boss.start();
         await ensureQueue(boss, RUN_QUEUE, { policy: "standard", retryLimit: 1000, retryDelay: 1, expireInSeconds: EXPIRE_SECONDS });

@@ -1,5 +1,6 @@
 import "server-only";
 import { enqueueWebhookDelivery } from "@/lib/runs/queue";
+import { errorFields, log } from "@/lib/log/logger";
 
 /**
  * Hands committed delivery rows to the queue. A failure is logged, not thrown: the row is
@@ -7,6 +8,6 @@ import { enqueueWebhookDelivery } from "@/lib/runs/queue";
  */
 export async function enqueueDeliveries(ids: string[]): Promise<void> {
   for (const id of ids) {
-    await enqueueWebhookDelivery(id).catch((err) => console.error("[webhooks] enqueue failed", id, err instanceof Error ? err.message : err));
+    await enqueueWebhookDelivery(id).catch((err) => log.error({ deliveryId: id, ...errorFields(err) }, "webhook enqueue failed"));
   }
 }

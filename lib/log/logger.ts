@@ -1,0 +1,50 @@
+// The one logger (pino): JSON lines in production, readable lines in development, with
+// credentials redacted wherever they appear in a logged object. `LOG_LEVEL` sets the level
+// (default `info`; `silent` turns it off). Use `log.child({ requestId })` to tag lines.
+import pino, { type Logger } from "pino";
+import pretty from "pino-pretty";
+
+/** Field names whose values are never written to a log, at any depth pino can address. */
+const SECRET_KEYS = [
+  "authorization",
+  "cookie",
+  "set-cookie",
+  "token",
+  "apiToken",
+  "secret",
+  "clientSecret",
+  "password",
+  "passwordHash",
+  "secretCiphertext",
+  "tokenHash",
+];
+
+export const REDACT_PATHS = [
+  ...SECRET_KEYS.map((k) => `["${k}"]`),
+  ...SECRET_KEYS.map((k) => `*["${k}"]`),
+  ...SECRET_KEYS.map((k) => `*.*["${k}"]`),
+];
+
+function createLogger(): Logger {
+  const level = process.env.LOG_LEVEL ?? "info";
+  const options = {
+    level,
+    base: { pid: process.pid },
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    serializers: { err: pino.stdSerializers.err },
+  };
+  const readable = process.env.LOG_FORMAT === "pretty" || (process.env.LOG_FORMAT !== "json" && process.env.NODE_ENV !== "production");
+  if (!readable) return pino(options);
+  // A synchronous stream, not a transport: transports start worker threads, which the
+  // Next.js server bundle cannot resolve.
+  return pino(options, pretty({ sync: true, colorize: false, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" }));
+}
+
+const globalForLog = globalThis as unknown as { onrampLogger?: Logger };
+
+export const log: Logger = globalForLog.onrampLogger ?? (globalForLog.onrampLogger = createLogger());
+
+/** An error as a loggable object (message and stack), for `log.error({ err }, "…")`. */
+export function errorFields(err: unknown): { err: unknown } {
+  return { err: err instanceof Error ? err : { message: String(err) } };
+}
