@@ -52,37 +52,41 @@ describe("guarded fetch, guard on", () => {
   });
 
   it("refuses a name whose answer holds any internal address", async () => {
+    const before = receiver.requests.length;
     const fetchIt = createGuardedFetch({ isAllowed: testPolicy, lookup: async () => [{ address: PUBLIC_IN_TESTS, family: 4 }, { address: "127.0.0.1", family: 4 }] });
     const err = await refusal(fetchIt(`http://mixed.test:${receiver.port}/`));
     expect(err.code).toBe("target_address_refused");
-    expect(receiver.requests).toHaveLength(0);
+    expect(receiver.requests.length).toBe(before);
   });
 });
 
 describe("redirects", () => {
   it("are refused, not followed, and the redirect's body is not in the error", async () => {
+    const before = receiver.requests.length;
     const redirector = await startRedirector(`${receiver.url}/latest/meta-data`);
     servers.push(redirector);
     const fetchIt = createGuardedFetch({ isAllowed: testPolicy });
     const err = await refusal(fetchIt(`${redirector.url}/user`));
     expect(err).toMatchObject({ code: "upstream_redirect_refused", status: 302 });
     expect(redirector.requests).toHaveLength(1);
-    expect(receiver.requests).toHaveLength(0);
+    expect(receiver.requests.length).toBe(before);
     expect(`${err.message} ${JSON.stringify(err)}`).not.toContain(REDIRECT_BODY);
     expect(err.message).not.toContain("meta-data");
   });
 
   it("are refused even when the caller asks to follow them", async () => {
+    const before = receiver.requests.length;
     const redirector = await startRedirector(`${receiver.url}/`, 307);
     servers.push(redirector);
     const fetchIt = createGuardedFetch({ isAllowed: testPolicy });
     await refusal(fetchIt(redirector.url, { redirect: "follow" }));
-    expect(receiver.requests).toHaveLength(0);
+    expect(receiver.requests.length).toBe(before);
   });
 });
 
 describe("DNS rebinding", () => {
   it("connects to the address it vetted; a later answer naming an internal address is refused", async () => {
+    const before = receiver.requests.length;
     // The same port on both addresses, so a second resolution to 127.0.0.1 would really land.
     const publicServer = await startServer(
       PUBLIC_IN_TESTS,
@@ -105,7 +109,7 @@ describe("DNS rebinding", () => {
     expect(err.code).toBe("target_address_refused");
 
     expect(publicServer.requests).toHaveLength(1);
-    expect(receiver.requests).toHaveLength(0);
+    expect(receiver.requests.length).toBe(before);
     expect(lookup).toHaveBeenCalledWith("rebind.test");
   });
 });
