@@ -103,4 +103,33 @@ describe("GitHub Verify Access, guard on", () => {
     expect(tokenCheck(checks)?.message).toContain("403");
     expect(JSON.stringify(checks)).not.toContain("UPSTREAM SAYS");
   });
+
+  it.each([401, 403, 404, 409, 422, 500])("keeps GitHub's error text out of every error, check and log line (%i)", async (status) => {
+    const MARK = "UPSTREAM-TEXT-d41d8";
+    const upstream = await startServer(PUBLIC_IN_TESTS, (_req, res) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      // "already exists", "not a template" and "No ref found" steer the provider's 422 branches.
+      res.end(JSON.stringify({ message: `already exists not a template No ref found ${MARK}`, errors: [{ message: MARK }, MARK] }));
+    });
+    servers.push(upstream);
+    const logs: string[] = [];
+    const ctx = context(logs);
+    const p = provider(upstream.url, { fetch: createGuardedFetch({ isAllowed: testPolicy }) as typeof fetch });
+    const repo = { fullName: "acme/acme-payments", url: "https://example.test/acme/acme-payments", defaultBranch: "main", alreadyExisted: false };
+    const seen: unknown[] = [];
+    const attempt = async (fn: () => Promise<unknown>) => {
+      try {
+        seen.push(await fn());
+      } catch (err) {
+        seen.push({ message: (err as Error).message, remediation: (err as { remediation?: string }).remediation, json: JSON.stringify(err) });
+      }
+    };
+    await attempt(() => p.verifyAccess(ctx));
+    await attempt(() => p.createRepository(ctx));
+    await attempt(() => p.deploy(ctx, repo));
+    await attempt(() => p.verifyDeployment(ctx, repo, { deploymentId: "7", alreadyExisted: false }));
+    await attempt(() => p.deleteRepository(ctx));
+    expect(upstream.requests.length).toBeGreaterThan(0);
+    expect(JSON.stringify({ seen, logs })).not.toContain(MARK);
+  });
 });
