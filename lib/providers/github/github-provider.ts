@@ -1,6 +1,7 @@
 // The GitHub repository provider: Verify Access, setup_repo, deploy_services, verify and
-// deprovision against the GitHub REST API through Octokit. Every error leaves as a
-// ProviderError with a stable code; the token never appears in one.
+// deprovision against the GitHub REST API through Octokit (client.ts). Every error leaves as a
+// ProviderError with a stable code and a message we wrote: neither the token nor GitHub's
+// own error text appears in one (viewers read Verify Access reports and step errors).
 import { createRequire } from "node:module";
 import type { Octokit } from "octokit";
 import type * as Sodium from "libsodium-wrappers";
