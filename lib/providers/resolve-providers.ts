@@ -7,7 +7,7 @@ import { decryptSecret } from "@/lib/crypto/secrets";
 import { createSimulatedInfra, createSimulatedRepository, type SimulationOptions } from "./simulated/simulated-providers";
 import type { InfraProvider, RepositoryProvider } from "./types";
 import { ProviderError } from "./types";
-import { assertPublicTarget } from "@/lib/webhooks/target-guard";
+import { assertPublicTarget, refusalOf } from "@/lib/net/guarded-fetch";
 import { STEP_TIMEOUT_MS } from "@/lib/runs/definitions";
 
 /**
@@ -58,14 +58,14 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
   const [templateOwner, templateRepo] = session.stackTemplateId?.includes("/")
     ? session.stackTemplateId.split("/", 2)
     : [config.templateOwner, config.templateRepo];
-  if (config.baseUrl) {
-    try {
-      await assertPublicTarget(config.baseUrl);
-    } catch (err) {
-      throw new ProviderError("github_base_url_refused", `The connection's GitHub API URL is refused: ${err instanceof Error ? err.message : err}.`, {
-        remediation: "Use the public address of your GitHub Enterprise server in Settings → Connections.",
-      });
-    }
+  // Refused here with a clear step error before Octokit exists; every request is vetted again
+  // at connect time (guarded fetch), which is what closes DNS rebinding.
+  // A name that does not resolve is not refused here: the call itself fails as github_unreachable (transient, retried).
+  const refusal = config.baseUrl ? await assertPublicTarget(config.baseUrl).then(() => null, refusalOf) : null;
+  if (refusal) {
+    throw new ProviderError("github_base_url_refused", `The connection's GitHub API URL is refused: ${refusal.message}`, {
+      remediation: "Use the public address of your GitHub Enterprise server in Settings → Connections.",
+    });
   }
   // Loaded on demand: workspaces on the simulated provider never load Octokit.
   const { createGitHubProvider } = await import("./github/github-provider");

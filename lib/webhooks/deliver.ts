@@ -3,13 +3,28 @@ import "server-only";
 // attempt's outcome is kept on the delivery row.
 import { db } from "@/lib/db/client";
 import { decryptSecret } from "@/lib/crypto/secrets";
+import { guardedFetch, refusalOf, type GuardedFetch } from "@/lib/net/guarded-fetch";
 import { signPayload } from "./sign";
-import { assertPublicTarget } from "./target-guard";
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
 const TIMEOUT_MS = 10_000;
 
-export async function deliverWebhook(deliveryId: string): Promise<void> {
+/**
+ * What the delivery log shows for a failed attempt: a code and a sentence we wrote. The
+ * receiver's body and the network stack's wording never reach it.
+ */
+export function deliveryError(err: unknown): { error: string; statusCode: number | null } {
+  const refusal = refusalOf(err);
+  if (refusal) return { error: `${refusal.code}: ${refusal.message}`, statusCode: refusal.status ?? null };
+  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
+    return { error: `timeout: no answer within ${TIMEOUT_MS / 1000} s`, statusCode: null };
+  }
+  const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
+  const code = typeof cause?.code === "string" && /^[A-Z_]+$/.test(cause.code) ? ` (${cause.code})` : "";
+  return { error: `network_error: the receiver could not be reached${code}`, statusCode: null };
+}
+
+export async function deliverWebhook(deliveryId: string, send: GuardedFetch = guardedFetch): Promise<void> {
   const delivery = await db().webhookDelivery.findUnique({ where: { id: deliveryId }, include: { endpoint: true } });
   if (!delivery || delivery.status === "succeeded") return;
   const body = JSON.stringify({ id: delivery.id, ...(delivery.payload as object) });
@@ -17,8 +32,7 @@ export async function deliverWebhook(deliveryId: string): Promise<void> {
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
-    await assertPublicTarget(delivery.endpoint.url);
-    const res = await fetch(delivery.endpoint.url, {
+    const res = await send(delivery.endpoint.url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -28,14 +42,13 @@ export async function deliverWebhook(deliveryId: string): Promise<void> {
         "onramp-signature": signPayload(secret, body),
       },
       body,
-      redirect: "manual",
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     statusCode = res.status;
     await res.body?.cancel();
     if (!res.ok) error = `HTTP ${res.status}`;
   } catch (err) {
-    error = err instanceof Error ? err.message : String(err);
+    ({ error, statusCode } = deliveryError(err));
   }
   const attempts = delivery.attempts + 1;
   const succeeded = error === null;

@@ -18,6 +18,7 @@ import * as platforms from "@/app/api/v1/platforms/route";
 import { startWorker } from "@/lib/runs/worker";
 import { stopQueue } from "@/lib/runs/queue";
 import { deploymentWaitFor } from "@/lib/providers/resolve-providers";
+import { internalForms } from "@/test/loopback-receiver";
 
 // The simulated infrastructure that accompanies a GitHub connection: keep its waits short.
 process.env.SIMULATED_STEP_DELAY_MS = "20";
@@ -69,19 +70,19 @@ afterAll(async () => {
 
 afterEach(() => fake.setDeploymentOutcome("success"));
 
-async function createConnection(token: string) {
+async function createConnection(token: string, baseUrl = fake.url) {
   const res = await call(connections.POST, {
     method: "POST",
     url: "http://localhost/api/v1/connections",
     body: {
       name: `GitHub ${uniqueId()}`,
       kind: "github",
-      config: { org: ORG, templateOwner: TEMPLATE.owner, templateRepo: TEMPLATE.repo, baseUrl: fake.url },
+      config: { org: ORG, templateOwner: TEMPLATE.owner, templateRepo: TEMPLATE.repo, baseUrl },
       token,
     },
   });
   expect(res.status).toBe(201);
-  expect(res.body).toMatchObject({ kind: "github", hasSecret: true, config: { baseUrl: fake.url } });
+  expect(res.body).toMatchObject({ kind: "github", hasSecret: true, config: { baseUrl } });
   return res.body.id as string;
 }
 
@@ -270,6 +271,27 @@ describe("GitHub provider through the pipeline", () => {
       });
       expect(fake.requests.length, "no request reached the internal address").toBe(before);
       await expectTokenNowhere(token, id);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("refuses every spelling of loopback as a GitHub API URL with the guard on; the fake GitHub hears nothing", async () => {
+    vi.stubEnv("ONRAMP_ALLOW_PRIVATE_TARGETS", "false");
+    try {
+      const token = githubToken();
+      for (const baseUrl of internalForms(Number(new URL(fake.url).port))) {
+        const connectionId = await createConnection(token, baseUrl);
+        const id = await createOnboarding(connectionId, `gh-${uniqueId("c").slice(2)}`);
+        const before = fake.requests.length;
+        const v = await action(verify, id, "verify-access");
+        expect(v.status).toBe(202);
+        const run = await runFinished(v.body.run.id);
+        const failed = run.steps.find((st: { status: string }) => st.status === "failed");
+        expect(failed, baseUrl).toMatchObject({ error: { code: "github_base_url_refused", message: expect.stringMatching(/internal address/) } });
+        expect(fake.requests.length, baseUrl).toBe(before);
+        await expectTokenNowhere(token, id);
+      }
     } finally {
       vi.unstubAllEnvs();
     }

@@ -1,12 +1,15 @@
 // The GitHub repository provider: Verify Access, setup_repo, deploy_services, verify and
-// deprovision against the GitHub REST API through Octokit. Every error leaves as a
-// ProviderError with a stable code; the token never appears in one.
-import { createHash } from "node:crypto";
+// deprovision against the GitHub REST API through Octokit (client.ts). Every error leaves as a
+// ProviderError with a stable code and a message we wrote: neither the token nor GitHub's
+// own error text appears in one (viewers read Verify Access reports and step errors).
 import { createRequire } from "node:module";
-import type { Octokit, RequestError } from "octokit";
+import type { Octokit } from "octokit";
 import type * as Sodium from "libsodium-wrappers";
 import type { AccessCheck, DeploymentInfo, ProviderContext, RepositoryInfo, RepositoryProvider } from "../types";
 import { ProviderError } from "../types";
+import { githubClient, GitHubRequestError, REFUSAL_CODES, TOKEN_REMEDIATION, toProviderError, type CallOptions } from "./client";
+
+export { GitHubRequestError } from "./client";
 
 /**
  * Marker convention. A repository is Onramp's for a slug when its description starts with
@@ -43,6 +46,7 @@ export interface GitHubProviderConfig {
   baseUrl?: string;
   /** Per HTTP attempt (default 10 s). Octokit v5 has no timeout option: this is an AbortSignal. */
   requestTimeoutMs?: number;
+  /** Default: the guarded fetch (vetted addresses, redirects refused). Tests may inject another policy. */
   fetch?: typeof fetch;
   /** Rate-limit retries per request before giving up with `github_rate_limited` (default 2). */
   maxRateLimitRetries?: number;
@@ -58,21 +62,6 @@ export interface GitHubProviderConfig {
   deploymentWaitMs?: number;
 }
 
-/** Options Octokit passes through untouched to the throttle handlers. */
-interface CallOptions {
-  signal: AbortSignal;
-  onrampLog: (message: string) => void;
-}
-
-/** A ProviderError that keeps what GitHub said, so call sites can tell 422 "already exists" from other 422s. */
-export class GitHubRequestError extends ProviderError {
-  readonly githubMessage: string;
-  constructor(code: string, message: string, githubMessage: string, opts: { transient?: boolean; status?: number; remediation?: string }) {
-    super(code, message, opts);
-    this.githubMessage = githubMessage;
-  }
-}
-
 interface RepoData {
   full_name: string;
   name: string;
@@ -82,21 +71,6 @@ interface RepoData {
   topics?: string[];
   is_template?: boolean;
   owner: { login: string };
-}
-
-const TOKEN_REMEDIATION =
-  "Create a token for a user of the organization (classic: scopes repo and workflow, plus delete_repo for deprovisioning) and update the connection in Settings → Connections.";
-
-let octokitModule: Promise<typeof import("octokit")> | undefined;
-
-/**
- * Imported on first use, not statically: this package's .ts files run as CommonJS under tsx
- * (`npm run worker`), where a static import becomes require() and octokit's ESM-only
- * dependencies (@octokit/auth-unauthenticated has no "require" export) fail to load.
- */
-function loadOctokit(): Promise<typeof import("octokit")> {
-  octokitModule ??= import("octokit");
-  return octokitModule;
 }
 
 let sodiumReady: Promise<typeof Sodium> | undefined;
@@ -133,40 +107,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && err.name === "TimeoutError";
-}
-
-function githubText(err: RequestError): string {
-  const data = err.response?.data as { message?: unknown; errors?: unknown } | string | undefined;
-  if (typeof data === "string") return data.slice(0, 300);
-  const parts: string[] = [];
-  if (typeof data?.message === "string") parts.push(data.message);
-  if (Array.isArray(data?.errors)) {
-    for (const e of data.errors as unknown[]) {
-      if (typeof e === "string") parts.push(e);
-      else if (e && typeof e === "object" && typeof (e as { message?: unknown }).message === "string") parts.push((e as { message: string }).message);
-    }
-  }
-  return parts.join(" — ") || err.message;
-}
-
-function isRateLimited(err: RequestError): boolean {
-  if (err.status === 429) return true;
-  if (err.status !== 403) return false;
-  const headers = err.response?.headers ?? {};
-  return headers["x-ratelimit-remaining"] === "0" || /rate limit/i.test(githubText(err));
-}
-
-function rateLimitWait(err: RequestError): string {
-  const headers = err.response?.headers ?? {};
-  const retryAfter = Number(headers["retry-after"]);
-  if (retryAfter > 0) return `retry after ${retryAfter} s`;
-  const reset = Number(headers["x-ratelimit-reset"]);
-  if (reset > 0) return `the limit resets at ${new Date(reset * 1000).toISOString()}`;
-  return "retry later";
-}
-
 function splitFullName(fullName: string): { owner: string; name: string } {
   const [owner, name, ...rest] = fullName.split("/");
   if (!owner || !name || rest.length) throw new ProviderError("github_invalid_repository", `"${fullName}" is not an owner/name repository name.`);
@@ -200,110 +140,21 @@ export function createGitHubProvider(config: GitHubProviderConfig): RepositoryPr
   const { token, org, templateOwner, templateRepo } = config;
   const template = `${templateOwner}/${templateRepo}`;
   const requestTimeoutMs = config.requestTimeoutMs ?? 10_000;
-  const maxRateLimitRetries = config.maxRateLimitRetries ?? 2;
-  const maxRateLimitWaitSeconds = config.maxRateLimitWaitSeconds ?? 30;
-  const retryBaseMs = config.retryBaseMs ?? 1000;
   const pollIntervalMs = config.deploymentPollIntervalMs ?? 2000;
   const deploymentWaitMs = config.deploymentWaitMs ?? 60_000;
-  const baseFetch = config.fetch ?? globalThis.fetch;
+  const getClient = githubClient({
+    token,
+    baseUrl: config.baseUrl,
+    requestTimeoutMs,
+    fetch: config.fetch,
+    maxRateLimitRetries: config.maxRateLimitRetries ?? 2,
+    maxRateLimitWaitSeconds: config.maxRateLimitWaitSeconds ?? 30,
+    serverErrorRetries: config.serverErrorRetries ?? 1,
+    retryBaseMs: config.retryBaseMs ?? 1000,
+  });
 
-  /** Defence in depth: nothing we build should contain the token, but GitHub's text is echoed. */
+  /** Defence in depth: nothing we build should contain the token. */
   const scrub = (text: string) => (token ? text.split(token).join("[REDACTED]") : text);
-
-  // The caller's signal aborts the whole call; this adds a deadline per HTTP attempt.
-  const timedFetch: typeof fetch = (input, init) => {
-    const deadline = AbortSignal.timeout(requestTimeoutMs);
-    return baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline });
-  };
-
-  const onLimit =
-    (kind: "primary" | "secondary") =>
-    (retryAfter: number, options: { method: string; url: string; request?: Partial<CallOptions> }, _octokit: unknown, retryCount: number): boolean => {
-      const log = options.request?.onrampLog ?? (() => {});
-      const what = `${options.method} ${options.url}`;
-      if (retryCount >= maxRateLimitRetries) {
-        log(`GitHub ${kind} rate limit on ${what}: giving up after ${retryCount} retries`);
-        return false;
-      }
-      if (retryAfter > maxRateLimitWaitSeconds) {
-        log(`GitHub ${kind} rate limit on ${what}: retry-after ${retryAfter} s is longer than ${maxRateLimitWaitSeconds} s, not waiting in-process`);
-        return false;
-      }
-      log(`GitHub ${kind} rate limit on ${what}: retrying in ${retryAfter} s (retry ${retryCount + 1} of ${maxRateLimitRetries})`);
-      return true;
-    };
-
-  let client: Promise<{ octokit: Octokit; RequestError: typeof RequestError }> | undefined;
-  const getClient = () =>
-    (client ??= loadOctokit().then(({ Octokit, RequestError }) => ({
-      RequestError,
-      octokit: new Octokit({
-        auth: token,
-        baseUrl: config.baseUrl,
-        userAgent: "onramp",
-        request: { fetch: timedFetch },
-        retry: {
-          retries: config.serverErrorRetries ?? 1,
-          retryAfterBaseValue: retryBaseMs,
-          // 429 belongs to the throttle handlers (bounded, logged); retrying it here too would multiply attempts.
-          doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
-        },
-        throttle: {
-          // Octokit's limiters are process-wide and keyed by id: one key per credential, never the token itself.
-          id: `onramp-${createHash("sha256").update(token).digest("hex").slice(0, 16)}`,
-          retryAfterBaseValue: retryBaseMs,
-          onRateLimit: onLimit("primary"),
-          onSecondaryRateLimit: onLimit("secondary"),
-        },
-      }),
-    })));
-
-  function toProviderError(err: unknown, what: string, RequestErrorClass: typeof RequestError): ProviderError {
-    if (err instanceof ProviderError) return err;
-    if (err instanceof RequestErrorClass) {
-      if (!err.response) {
-        const cause = (err as { cause?: unknown }).cause;
-        if (isTimeout(cause)) {
-          return new ProviderError("github_timeout", `GitHub did not answer ${what} within ${requestTimeoutMs / 1000} s.`, {
-            transient: true,
-            remediation: "GitHub is slow or unreachable from this server; the step is retried.",
-          });
-        }
-        return new ProviderError("github_unreachable", scrub(`Could not reach GitHub for ${what}: ${err.message}`), {
-          transient: true,
-          remediation: "Check this server's network access to the GitHub API (baseUrl, proxy, DNS).",
-        });
-      }
-      const text = scrub(githubText(err));
-      const status = err.status;
-      if (isRateLimited(err)) {
-        return new GitHubRequestError("github_rate_limited", `GitHub rate limit reached on ${what}; ${rateLimitWait(err)}.`, text, {
-          transient: true,
-          status,
-          remediation: "Onramp retries with backoff. If it keeps happening, give Onramp a token that other automation does not share.",
-        });
-      }
-      if (status === 401) {
-        return new GitHubRequestError("github_token_invalid", `GitHub rejected the token (401 on ${what}): ${text}`, text, {
-          status,
-          remediation: TOKEN_REMEDIATION,
-        });
-      }
-      if (status >= 500) {
-        return new GitHubRequestError("github_unavailable", `GitHub answered ${status} to ${what}: ${text}`, text, {
-          transient: true,
-          status,
-          remediation: "GitHub is having trouble (see githubstatus.com); the step is retried.",
-        });
-      }
-      return new GitHubRequestError("github_request_rejected", `GitHub refused ${what} (${status}): ${text}`, text, { status });
-    }
-    if (isTimeout(err)) {
-      return new ProviderError("github_timeout", `GitHub did not answer ${what} within ${requestTimeoutMs / 1000} s.`, { transient: true });
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    return new ProviderError("github_unexpected", scrub(`Unexpected failure during ${what}: ${message}`));
-  }
 
   /**
    * Runs one Octokit call. Octokit's own waits (throttling spacing, retry-after, retry backoff)
@@ -322,7 +173,7 @@ export function createGitHubProvider(config: GitHubProviderConfig): RepositoryPr
       return await Promise.race([fn(octokit, { signal, onrampLog: ctx.log }), aborted]);
     } catch (err) {
       if (signal.aborted) throw abortError(signal);
-      throw toProviderError(err, what, RequestError);
+      throw toProviderError(err, what, RequestError, requestTimeoutMs, scrub);
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
@@ -343,6 +194,9 @@ export function createGitHubProvider(config: GitHubProviderConfig): RepositoryPr
       const { data } = await send(ctx, `GET /repos/${owner}/${name}`, (octokit, request) => octokit.rest.repos.get({ owner, repo: name, request }));
       return data;
     } catch (err) {
+      // GitHub answers the old name of a renamed repository with a 301. Redirects are not
+      // followed, and the name itself is free.
+      if (err instanceof ProviderError && err.code === "upstream_redirect_refused" && err.status === 301) return null;
       if (refusal(err).status === 404) return null;
       throw err;
     }
@@ -559,6 +413,13 @@ export function createGitHubProvider(config: GitHubProviderConfig): RepositoryPr
         login = data.login;
         scopesHeader = headers["x-oauth-scopes"];
       } catch (err) {
+        const skipped = (c: ReturnType<typeof checker>) =>
+          c.warn("github_check_skipped", "Not checked: it needs a valid token.", "Fix the token, then verify again.");
+        const rest = () => [skipped(checks.scopes), skipped(checks.membership), skipped(checks.create), skipped(checks.template), skipped(checks.slug)];
+        // The guard refused the address or a redirect: nothing was sent, say so.
+        if (err instanceof ProviderError && REFUSAL_CODES.has(err.code)) {
+          return [checks.token.fail(err.code, `Not checked: ${err.message}`, err.remediation ?? ""), ...rest()];
+        }
         const refused = refusal(err);
         const tokenCheck =
           refused.status === 401
@@ -571,12 +432,10 @@ export function createGitHubProvider(config: GitHubProviderConfig): RepositoryPr
                 )
               : checks.token.fail(
                   "github_token_unsupported",
-                  `The token cannot read its own user (${refused.message}); GitHub App installation tokens are not supported.`,
+                  `The token cannot read its own user (GitHub answered ${refused.status}); GitHub App installation tokens are not supported.`,
                   TOKEN_REMEDIATION,
                 );
-        const skipped = (c: ReturnType<typeof checker>) =>
-          c.warn("github_check_skipped", "Not checked: it needs a valid token.", "Fix the token, then verify again.");
-        return [tokenCheck, skipped(checks.scopes), skipped(checks.membership), skipped(checks.create), skipped(checks.template), skipped(checks.slug)];
+        return [tokenCheck, ...rest()];
       }
       const [[membership, create], templateResult, slugResult] = await Promise.all([orgChecks(ctx, login), templateCheck(ctx), slugCheck(ctx)]);
       return [checks.token.pass(`The token authenticates as ${login}.`), scopesCheck(scopesHeader), membership, create, templateResult, slugResult];
@@ -630,13 +489,16 @@ export function createGitHubProvider(config: GitHubProviderConfig): RepositoryPr
           });
         }
         if (refused.status === 403) {
-          throw fail("github_cannot_create_repo", `GitHub refused to create ${wanted}: ${refused.githubMessage}`, {
+          throw fail("github_cannot_create_repo", `GitHub refused to create ${wanted} (403).`, {
             status: 403,
             remediation: `Give the token's user the right to create private repositories in ${org}, then resume.`,
           });
         }
         if (refused.status === 422) {
-          throw fail("github_repo_create_rejected", `GitHub refused to create ${wanted}: ${refused.githubMessage}`, { status: 422 });
+          throw fail("github_repo_create_rejected", `GitHub refused to create ${wanted} (422): the name or settings are not valid for a new repository.`, {
+            status: 422,
+            remediation: "Check the slug (GitHub repository name rules) and the template, then resume.",
+          });
         }
         throw refused;
       }
@@ -702,21 +564,21 @@ export function createGitHubProvider(config: GitHubProviderConfig): RepositoryPr
             request,
           }),
         );
-        if (!("id" in data)) throw fail("github_deployment_not_created", `GitHub did not create a deployment of ${full}: ${data.message ?? "no reason given"}`);
+        if (!("id" in data)) throw fail("github_deployment_not_created", `GitHub did not create a deployment of ${full} (it answered 202 without one).`);
         ctx.log(`Triggered deployment ${data.id} of ${full} (${repo.defaultBranch} → ${DEPLOYMENT_ENVIRONMENT})`);
         return { deploymentId: String(data.id), alreadyExisted: false } satisfies DeploymentInfo;
       } catch (err) {
         const refused = refusal(err);
         // A freshly generated repository gets its branches a moment after the generate call returns.
         if (refused.status === 422 && /no ref found/i.test(refused.githubMessage)) {
-          throw fail("github_ref_not_ready", `${full} has no ${repo.defaultBranch} branch yet: ${refused.githubMessage}`, {
+          throw fail("github_ref_not_ready", `${full} has no ${repo.defaultBranch} branch yet.`, {
             transient: true,
             status: 422,
             remediation: "GitHub is still copying the template; the step is retried.",
           });
         }
         if (refused.status === 409 || refused.status === 422) {
-          throw fail("github_deployment_rejected", `GitHub refused the deployment of ${full}: ${refused.githubMessage}`, {
+          throw fail("github_deployment_rejected", `GitHub refused the deployment of ${full} (${refused.status}).`, {
             status: refused.status,
             remediation: "Check the repository's branch protection and required status checks, then resume.",
           });
@@ -796,7 +658,7 @@ export function createGitHubProvider(config: GitHubProviderConfig): RepositoryPr
           return;
         }
         if (refused.status === 403) {
-          throw fail("github_cannot_delete_repo", `GitHub refused to delete ${wanted}: ${refused.githubMessage}`, {
+          throw fail("github_cannot_delete_repo", `GitHub refused to delete ${wanted} (403).`, {
             status: 403,
             remediation: `Give the token the delete_repo scope (and its user admin rights on ${wanted}), then retry the deprovisioning.`,
           });
