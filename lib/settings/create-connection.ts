@@ -9,6 +9,7 @@ import { isUniqueViolation } from "@/lib/onboarding/errors";
 import type { CreateConnectionInput } from "./schemas";
 import { serializeConnection } from "./serialize";
 import { auditActor, conflict } from "./shared";
+import { refuseInternalTarget } from "./refuse-internal-target";
 
 export const connectionNameTaken = (name: string) =>
   conflict("connection_name_taken", `A connection named "${name}" already exists in this workspace.`, {
@@ -20,6 +21,7 @@ export async function createConnection(actor: Actor, workspaceId: string, input:
   authorize(actor, workspaceId, "connections", "Workspace");
   const id = randomUUID();
   const config = input.kind === "github" ? withoutUndefined(input.config) : {};
+  if (typeof config.baseUrl === "string") await refuseInternalTarget(config.baseUrl, "config.baseUrl");
   try {
     const connection = await db().$transaction(async (tx) => {
       const created = await tx.providerConnection.create({

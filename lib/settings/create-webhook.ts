@@ -7,12 +7,14 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { CreateWebhookInput } from "./schemas";
 import { serializeWebhook } from "./serialize";
 import { auditActor } from "./shared";
+import { refuseInternalTarget } from "./refuse-internal-target";
 
 export const WEBHOOK_SECRET_PREFIX = "whsec_";
 
 /** The signing secret is encrypted with the endpoint id as AAD and returned this once. */
 export async function createWebhook(actor: Actor, workspaceId: string, input: CreateWebhookInput) {
   authorize(actor, workspaceId, "webhooks", "Workspace");
+  await refuseInternalTarget(input.url, "url");
   const id = randomUUID();
   const secret = WEBHOOK_SECRET_PREFIX + randomBytes(32).toString("base64url");
   const endpoint = await db().$transaction(async (tx) => {

@@ -12,13 +12,18 @@ import { loadConnectionFor } from "./load-for";
 import { githubConfigSchema, type UpdateConnectionInput } from "./schemas";
 import { serializeConnection } from "./serialize";
 import { auditActor } from "./shared";
+import { refuseInternalTarget } from "./refuse-internal-target";
 
 /** Config fields given replace the current ones (null removes baseUrl); the result must be complete. */
 export async function updateConnection(actor: Actor, id: string, input: UpdateConnectionInput) {
   const before = await loadConnectionFor(actor, id, "connections");
   const data: Prisma.ProviderConnectionUpdateInput = {};
   if (input.name !== undefined) data.name = input.name;
-  if (input.config !== undefined) data.config = mergedConfig(before.kind, before.config, input.config);
+  if (input.config !== undefined) {
+    const config = mergedConfig(before.kind, before.config, input.config);
+    if (typeof config.baseUrl === "string") await refuseInternalTarget(config.baseUrl, "config.baseUrl");
+    data.config = config;
+  }
   if (input.token !== undefined) data.secretCiphertext = input.token === null ? null : encryptSecret(input.token, before.id);
   try {
     const after = await db().$transaction(async (tx) => {

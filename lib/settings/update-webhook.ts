@@ -7,9 +7,11 @@ import { loadWebhookFor } from "./load-for";
 import type { UpdateWebhookInput } from "./schemas";
 import { serializeWebhook } from "./serialize";
 import { auditActor } from "./shared";
+import { refuseInternalTarget } from "./refuse-internal-target";
 
 export async function updateWebhook(actor: Actor, id: string, input: UpdateWebhookInput) {
   const before = await loadWebhookFor(actor, id, "webhooks");
+  if (input.url !== undefined) await refuseInternalTarget(input.url, "url");
   const data: Prisma.WebhookEndpointUpdateInput = {
     ...(input.url !== undefined ? { url: input.url } : {}),
     ...(input.description !== undefined ? { description: input.description } : {}),
