@@ -51,9 +51,9 @@ function json(raw: Buffer): Record<string, unknown> {
   }
 }
 
-async function form(req: IncomingMessage, raw: Buffer): Promise<FormData> {
+async function form(req: IncomingMessage, raw: Buffer, refuse: (message: string) => CfError = errors.badRequest): Promise<FormData> {
   const type = req.headers["content-type"] ?? "";
-  if (!type.startsWith("multipart/form-data")) throw errors.badRequest("Expected a multipart/form-data body");
+  if (!type.startsWith("multipart/form-data")) throw refuse("Expected a multipart/form-data body");
   return new Response(new Uint8Array(raw), { headers: { "content-type": type } }).formData();
 }
 
@@ -134,7 +134,8 @@ export function buildRoutes(shared: Shared): Route[] {
   // Workers scripts
   add("GET", `${A}/workers/scripts`, "workers_scripts", ({ account }) => ({ result: [...account!.scripts.values()].map(scriptJson) }));
   add("PUT", `${A}/workers/scripts/([^/]+)`, "workers_scripts", async ({ account, params, req, raw }) => {
-    const data = await form(req, raw);
+    // A non-multipart body is read by Cloudflare as a classic script and fails to parse.
+    const data = await form(req, raw, () => errors.badScript("Uncaught SyntaxError: Invalid or unexpected token at worker.js:1"));
     const metadataPart = data.get("metadata");
     const metadataText = typeof metadataPart === "string" ? metadataPart : metadataPart ? await metadataPart.text() : "";
     let metadata: { main_module?: string; bindings?: Record<string, unknown>[]; tags?: string[]; compatibility_date?: string };

@@ -1,6 +1,5 @@
 // The platform's auth D1 database, its auth Worker and the Worker's secrets: find-or-create by
 // name with the ownership markers of naming.ts, verification, and idempotent deletes.
-import { toFile } from "cloudflare";
 import type { CallContext, CloudflareClient } from "./client";
 import { CloudflareProviderError, isNotFound, REMEDIATIONS } from "./errors";
 import { DATABASE_BINDING, isOurWorker, MANAGED_TAG, OWNER_TABLE, resourceNames } from "./naming";
@@ -157,25 +156,23 @@ export async function deployAuthWorker(client: CloudflareClient, ctx: OpContext,
   if (existing && !isOurWorker(existing.tags, ctx.platformSlug)) {
     throw nameTaken(`The Worker ${name}`, `A Worker named ${name} already exists without the tag ${workerTag}.`);
   }
-  const file = await toFile(Buffer.from(AUTH_WORKER_SOURCE, "utf8"), AUTH_WORKER_MODULE, { type: "application/javascript+module" });
+  // Built by hand and sent through the SDK's generic put: cloudflare@7's scripts.update encodes
+  // metadata as bracketed form fields under a Content-Type of application/javascript, which the
+  // API rejects (cloudflare/cloudflare-typescript#2799). The API wants a JSON part named
+  // "metadata" and one part per module, named as main_module refers to it.
+  const metadata = {
+    main_module: AUTH_WORKER_MODULE,
+    compatibility_date: AUTH_WORKER_COMPATIBILITY_DATE,
+    bindings: [{ type: "d1", name: DATABASE_BINDING, id: opts.databaseId }],
+    // Secrets are put separately; a re-upload must not drop them.
+    keep_bindings: ["secret_text"],
+    tags: [MANAGED_TAG, workerTag],
+  };
+  const form = new FormData();
+  form.set("metadata", new Blob([JSON.stringify(metadata)], { type: "application/json" }), "metadata.json");
+  form.set(AUTH_WORKER_MODULE, new Blob([AUTH_WORKER_SOURCE], { type: "application/javascript+module" }), AUTH_WORKER_MODULE);
   await client.call(ctx, { ...WORKERS, what: `PUT /workers/scripts/${name}` }, (sdk, options) =>
-    sdk.workers.scripts.update(
-      name,
-      {
-        account_id: client.accountId,
-        metadata: {
-          main_module: AUTH_WORKER_MODULE,
-          compatibility_date: AUTH_WORKER_COMPATIBILITY_DATE,
-          // wrangler sends `id`, the SDK's type `database_id`: both, so either reading of the API binds it.
-          bindings: [{ type: "d1", name: DATABASE_BINDING, database_id: opts.databaseId, id: opts.databaseId }],
-          // Secrets are put separately; a re-upload must not drop them.
-          keep_bindings: ["secret_text"],
-          tags: [MANAGED_TAG, workerTag],
-        },
-        files: [file],
-      },
-      options,
-    ),
+    sdk.put(`/accounts/${encodeURIComponent(client.accountId)}/workers/scripts/${encodeURIComponent(name)}`, { body: form, ...options }),
   );
   ctx.log(existing ? `Worker ${name} already exists; uploaded it again bound to ${opts.databaseId}` : `Deployed Worker ${name} bound to D1 ${opts.databaseId}`);
   return { name, databaseId: opts.databaseId, alreadyExisted: !!existing };
