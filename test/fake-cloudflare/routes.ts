@@ -26,12 +26,14 @@ interface HandlerInput {
   account?: Account;
   grant?: { accountId: string; project: string };
 }
+/** `text` answers outside the envelope (a Worker's content is served raw). */
+export type HandlerResult = { result: unknown; resultInfo?: unknown; text?: undefined } | { text: string; contentType: string };
 export interface Route {
   method: string;
   path: RegExp;
   permission?: FakePermission;
   auth?: "verify-user" | "verify-account" | "upload-jwt";
-  handler: (input: HandlerInput) => Promise<{ result: unknown; resultInfo?: unknown }> | { result: unknown; resultInfo?: unknown };
+  handler: (input: HandlerInput) => Promise<HandlerResult> | HandlerResult;
 }
 
 interface Shared {
@@ -171,6 +173,7 @@ export function buildRoutes(shared: Shared): Route[] {
     counts.scriptsUploaded++;
     return { result: scriptJson(s) };
   });
+  add("GET", `${A}/workers/scripts/([^/]+)`, "workers_scripts", ({ account, params }) => ({ text: script(account!, params[1]).content, contentType: "application/javascript" }));
   add("DELETE", `${A}/workers/scripts/([^/]+)`, "workers_scripts", ({ account, params }) => {
     script(account!, params[1]);
     account!.scripts.delete(params[1]);

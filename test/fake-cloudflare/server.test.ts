@@ -56,6 +56,8 @@ describe("fake Cloudflare", () => {
     const { fake } = await demo();
     const sdk = new Cloudflare({ apiToken: DEMO_SEED.tokens.full, baseURL: fake.url, maxRetries: 0 });
     const file = await toFile(Buffer.from("export default {}"), "index.js", { type: "application/javascript+module" });
+    const content = await sdk.workers.scripts.get("onramp-taken-auth", { account_id: DEMO_SEED.accountId });
+    expect(String(content)).toContain("export default");
     const err = await sdk.workers.scripts.update("probe", { account_id: DEMO_SEED.accountId, metadata: { main_module: "index.js" }, files: [file] }).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, errors: [expect.objectContaining({ code: 10021 })] });
   });

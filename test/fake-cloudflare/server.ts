@@ -183,7 +183,7 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
         if (!grant) throw errors.invalidToken();
         const result = await route.handler({ params, url, req, raw: await readRaw(req), grant });
         record.status = 200;
-        send(res, 200, envelope(result.result, result.resultInfo));
+        send(res, 200, envelope(result.text === undefined ? result.result : null));
         return;
       }
 
@@ -209,7 +209,8 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
       const raw = method === "GET" || method === "DELETE" ? Buffer.alloc(0) : await readRaw(req);
       const result = await route.handler({ params, url, req, raw, account: accounts.get(accountId)! });
       record.status = 200;
-      send(res, 200, envelope(result.result, result.resultInfo));
+      if (result.text !== undefined) res.writeHead(200, { "content-type": result.contentType }).end(result.text);
+      else send(res, 200, envelope(result.result, result.resultInfo));
     } catch (err) {
       const cfError = err instanceof CfError ? err : errors.serverError();
       if (!(err instanceof CfError)) console.error("[fake-cloudflare] handler failed", err);

@@ -1,6 +1,7 @@
 // The Cloudflare infrastructure provider: every operation the pipeline needs, bound to one
 // connection's client, plus the InfraProvider face the current steps call. Import it lazily
 // (like the GitHub provider): workspaces on the simulated provider never load the SDK.
+import "server-only";
 import type { InfraProvider, ProviderContext } from "../types";
 import { createCloudflareClient, type CloudflareClient, type CloudflareClientOptions } from "./client";
 import {

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { CloudflareClient } from "./client";
-import { CloudflareProviderError, REMEDIATIONS } from "./errors";
+import { CloudflareProviderError } from "./errors";
 import { isOurPagesProject, PAGES_MARKER_VAR, resourceNames } from "./naming";
 import { nameTaken, notOurs, type OpContext } from "./auth-resources";
 
