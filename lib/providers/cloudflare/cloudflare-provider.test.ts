@@ -5,6 +5,7 @@ import { ALL_PERMISSIONS, startFakeCloudflare, type FakeCloudflare, type FakePer
 import { ProviderError, type AccessCheck, type ProviderContext } from "../types";
 import { createCloudflareProvider, type CloudflareProviderConfig } from "./cloudflare-provider";
 import { CHECK_KEYS } from "./verify-access";
+import { CLOUDFLARE_REASON_CODES } from "./errors";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const SLUG = "acme-pay";
@@ -84,6 +85,7 @@ describe("verifyAccess", () => {
     const { provider, ctx } = await setup({ token: { permissions: ALL_PERMISSIONS.filter((p: FakePermission) => p !== missing) } });
     const checks = await provider.verifyAccess(ctx);
     const failed = checks.filter((c) => c.status === "fail");
+    for (const c of checks) if (c.reasonCode) expect(CLOUDFLARE_REASON_CODES).toContain(c.reasonCode);
     expect(failed.map((c) => c.key)).toEqual([CHECK_KEYS.permission(missing)]);
     expect(failed[0].reasonCode).toBe("cloudflare_missing_permission");
     expect(failed[0].remediation).toMatch(/dash\.cloudflare\.com → My Profile → API Tokens/);

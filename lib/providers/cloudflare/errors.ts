@@ -30,6 +30,9 @@ export const CLOUDFLARE_REASON_CODES = [
   "cloudflare_not_ours",
   "cloudflare_deployment_in_progress",
   "cloudflare_deployment_failed",
+  // Verify Access warnings: a check that could not run for lack of a permission reported above.
+  "cloudflare_quota_unverified",
+  "cloudflare_names_unverified",
 ] as const;
 export type CloudflareReasonCode = (typeof CLOUDFLARE_REASON_CODES)[number];
 
