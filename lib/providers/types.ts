@@ -1,6 +1,6 @@
 // Provider interfaces: the pipeline talks to these, never to a vendor SDK directly.
-// Implementations: `simulated` (default, offline) and `github` (Octokit). Infrastructure is
-// simulated for now; a real cloud provider slots in behind InfraProvider.
+// Implementations: `simulated` (default, offline), `github` (Octokit) for repositories and
+// `cloudflare` (the official SDK) for infrastructure.
 
 export type CheckStatus = "pass" | "warn" | "fail";
 
@@ -75,7 +75,7 @@ export interface InfraResources {
 }
 
 export interface InfraProvider {
-  readonly kind: "simulated";
+  readonly kind: "simulated" | "cloudflare";
   verifyAccess(ctx: ProviderContext): Promise<AccessCheck[]>;
   /** provision_infra: creates the platform's infrastructure. Idempotent. */
   provision(ctx: ProviderContext): Promise<{ resources: InfraResources; alreadyExisted: boolean }>;
@@ -92,12 +92,15 @@ export class ProviderError extends Error {
   readonly transient: boolean;
   readonly status?: number;
   readonly remediation?: string;
-  constructor(code: string, message: string, opts: { transient?: boolean; status?: number; remediation?: string } = {}) {
+  /** For a transient error: how long the provider asked us to wait (a 429's Retry-After). */
+  readonly retryAfterMs?: number;
+  constructor(code: string, message: string, opts: { transient?: boolean; status?: number; remediation?: string; retryAfterMs?: number } = {}) {
     super(message);
     this.name = "ProviderError";
     this.code = code;
     this.transient = opts.transient ?? false;
     this.status = opts.status;
     this.remediation = opts.remediation;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
