@@ -49,6 +49,11 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
     const opts: SimulationOptions = { stepDelayMs: simulation?.stepDelayMs, failCheck: simulation?.failCheck };
     return { infra: createSimulatedInfra(opts), repo: createSimulatedRepository(opts), simulated: true, simulation };
   }
+  if (connection.kind !== "github") {
+    throw new ProviderError("connection_wrong_role", `Connection "${connection.name}" (${connection.kind}) cannot host repositories.`, {
+      remediation: "Choose a simulated or GitHub connection as the repository connection at the Connect step.",
+    });
+  }
   const config = connection.config as unknown as GitHubConnectionConfig;
   if (!connection.secretCiphertext) {
     throw new ProviderError("github_token_missing", `Connection "${connection.name}" has no token.`, {

@@ -53,6 +53,35 @@ describe("provider connections", () => {
     expect(JSON.stringify(audit)).not.toContain(secret);
   });
 
+  it("stores a Cloudflare connection (account id, optional API base URL, encrypted token) and validates it", async () => {
+    const secret = `cf_${uniqueId("secret").replace("-", "")}`;
+    const accountId = "0123456789abcdef0123456789abcdef";
+    const res = await create(owner.token, { name: `Cloudflare ${uniqueId()}`, kind: "cloudflare", config: { accountId, apiBaseUrl: "https://cf-proxy.example.com/client/v4" }, token: secret });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ kind: "cloudflare", hasSecret: true, config: { accountId, apiBaseUrl: "https://cf-proxy.example.com/client/v4" } });
+    expect(JSON.stringify(res.body)).not.toContain(secret);
+    const row = await db().providerConnection.findUniqueOrThrow({ where: { id: res.body.id } });
+    expect(decryptSecret(row.secretCiphertext!, row.id)).toBe(secret);
+
+    const before = await db().providerConnection.count();
+    for (const [body, field] of [
+      [{ name: `CF ${uniqueId()}`, kind: "cloudflare", config: { accountId }, token: "" }, "token"],
+      [{ name: `CF ${uniqueId()}`, kind: "cloudflare", config: { accountId: "not-an-account" }, token: secret }, "config.accountId"],
+      [{ name: `CF ${uniqueId()}`, kind: "cloudflare", config: { accountId, org: "acme" }, token: secret }, "config"],
+    ] as const) {
+      const bad = await create(owner.token, body);
+      expect(bad.status, JSON.stringify(body)).toBe(422);
+      expect(fields(bad.body).join(" "), JSON.stringify(body)).toContain(field);
+    }
+    expect(await db().providerConnection.count()).toBe(before);
+
+    // Settings of another kind are refused; its own are merged (null drops the base URL).
+    expect((await patch(owner.token, res.body.id, { config: { org: "acme" } })).status).toBe(422);
+    const updated = await patch(owner.token, res.body.id, { config: { apiBaseUrl: null } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.config).toEqual({ accountId });
+  });
+
   it("creates a simulated connection without a credential", async () => {
     const res = await create(owner.token, { name: `Sandbox ${uniqueId()}`, kind: "simulated" });
     expect(res.status).toBe(201);

@@ -20,8 +20,8 @@ export const connectionNameTaken = (name: string) =>
 export async function createConnection(actor: Actor, workspaceId: string, input: CreateConnectionInput) {
   authorize(actor, workspaceId, "connections", "Workspace");
   const id = randomUUID();
-  const config = input.kind === "github" ? withoutUndefined(input.config) : {};
-  if (typeof config.baseUrl === "string") await refuseInternalTarget(config.baseUrl, "config.baseUrl");
+  const config = input.kind === "simulated" ? {} : withoutUndefined(input.config);
+  await refuseInternalConfigUrls(config);
   try {
     const connection = await db().$transaction(async (tx) => {
       const created = await tx.providerConnection.create({
@@ -47,6 +47,14 @@ export async function createConnection(actor: Actor, workspaceId: string, input:
   } catch (err) {
     if (isUniqueViolation(err)) throw connectionNameTaken(input.name);
     throw err;
+  }
+}
+
+/** The API base URLs a connection's settings name are subject to the address guard. */
+export async function refuseInternalConfigUrls(config: Record<string, unknown>): Promise<void> {
+  for (const key of ["baseUrl", "apiBaseUrl"]) {
+    const value = config[key];
+    if (typeof value === "string") await refuseInternalTarget(value, `config.${key}`);
   }
 }
 

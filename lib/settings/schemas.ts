@@ -141,12 +141,32 @@ export const githubConfigSchema = z
   .meta({ id: "GitHubConnectionConfig" });
 export type GitHubConfigInput = z.infer<typeof githubConfigSchema>;
 
+export const cloudflareConfigSchema = z
+  .strictObject({
+    accountId: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-f]{32}$/, "The 32-character account ID from the Cloudflare dashboard")
+      .meta({ description: "Cloudflare account the platform's infrastructure is created in" }),
+    apiBaseUrl: httpUrl.optional().meta({ description: "Cloudflare API base URL (a proxy, or a local fake in tests); default https://api.cloudflare.com/client/v4" }),
+  })
+  .meta({ id: "CloudflareConnectionConfig" });
+
+/** The settings each kind of connection has (a simulated connection has none). */
+export const CONNECTION_CONFIG_SCHEMAS = { github: githubConfigSchema, cloudflare: cloudflareConfigSchema } as const;
+
 export const createConnectionSchema = z
   .discriminatedUnion("kind", [
     z.strictObject({
       name: text(100),
       kind: z.literal("github"),
       config: githubConfigSchema,
+      token: credential,
+    }),
+    z.strictObject({
+      name: text(100),
+      kind: z.literal("cloudflare"),
+      config: cloudflareConfigSchema,
       token: credential,
     }),
     z.strictObject({
@@ -168,6 +188,8 @@ export const updateConnectionSchema = z
         templateOwner: githubLogin.optional(),
         templateRepo: githubRepo.optional(),
         baseUrl: httpUrl.nullable().optional().meta({ description: "null goes back to api.github.com" }),
+        accountId: z.string().trim().regex(/^[0-9a-f]{32}$/, "A 32-character Cloudflare account ID").optional(),
+        apiBaseUrl: httpUrl.nullable().optional().meta({ description: "null goes back to api.cloudflare.com" }),
       })
       .optional()
       .meta({ description: "Fields given replace the current ones; the others are kept" }),
@@ -181,7 +203,7 @@ export const connectionResponse = z
   .object({
     id: z.string(),
     name: z.string(),
-    kind: z.enum(["simulated", "github"]),
+    kind: z.enum(["simulated", "github", "cloudflare"]),
     config: z.record(z.string(), z.unknown()),
     hasSecret: z.boolean(),
     createdAt: iso,

@@ -7,12 +7,11 @@ import type { Actor } from "@/lib/auth/actor";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { isUniqueViolation } from "@/lib/onboarding/errors";
-import { connectionNameTaken, withoutUndefined } from "./create-connection";
+import { connectionNameTaken, refuseInternalConfigUrls, withoutUndefined } from "./create-connection";
 import { loadConnectionFor } from "./load-for";
-import { githubConfigSchema, type UpdateConnectionInput } from "./schemas";
+import { CONNECTION_CONFIG_SCHEMAS, type UpdateConnectionInput } from "./schemas";
 import { serializeConnection } from "./serialize";
 import { auditActor } from "./shared";
-import { refuseInternalTarget } from "./refuse-internal-target";
 
 /** Config fields given replace the current ones (null removes baseUrl); the result must be complete. */
 export async function updateConnection(actor: Actor, id: string, input: UpdateConnectionInput) {
@@ -21,7 +20,7 @@ export async function updateConnection(actor: Actor, id: string, input: UpdateCo
   if (input.name !== undefined) data.name = input.name;
   if (input.config !== undefined) {
     const config = mergedConfig(before.kind, before.config, input.config);
-    if (typeof config.baseUrl === "string") await refuseInternalTarget(config.baseUrl, "config.baseUrl");
+    await refuseInternalConfigUrls(config);
     data.config = config;
   }
   if (input.token !== undefined) data.secretCiphertext = input.token === null ? null : encryptSecret(input.token, before.id);
@@ -50,7 +49,8 @@ export async function updateConnection(actor: Actor, id: string, input: UpdateCo
 }
 
 function mergedConfig(kind: string, current: unknown, patch: NonNullable<UpdateConnectionInput["config"]>): Prisma.InputJsonObject {
-  if (kind !== "github") {
+  const schema = kind === "github" || kind === "cloudflare" ? CONNECTION_CONFIG_SCHEMAS[kind] : null;
+  if (!schema) {
     const given = Object.keys(withoutUndefined(patch));
     if (given.length === 0) return {};
     throw new ApiError("validation_failed", `A ${kind} connection has no settings.`, {
@@ -62,7 +62,7 @@ function mergedConfig(kind: string, current: unknown, patch: NonNullable<UpdateC
     if (value === null) delete merged[key];
     else if (value !== undefined) merged[key] = value;
   }
-  const result = githubConfigSchema.safeParse(merged);
+  const result = schema.safeParse(merged);
   if (!result.success) {
     throw new ApiError("validation_failed", "The connection settings are incomplete or invalid.", {
       fields: zodFields(result.error).map((f) => ({ ...f, field: `config.${f.field}` })),
