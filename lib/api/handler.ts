@@ -52,7 +52,7 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
     let response: Response;
     try {
       const actor = await resolveActor(req);
-      if (actor) actorKind = actor.via;
+      actorKind = actor?.via ?? "none";
       if (!actor) {
         throw new ApiError("unauthenticated", "Sign in, or send a valid API token as `Authorization: Bearer <token>`.", {
           headers: { "www-authenticate": 'Bearer realm="onramp"' },
