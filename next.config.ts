@@ -1,5 +1,16 @@
 import type { NextConfig } from "next";
 
+/**
+ * Headers for every response (pages, API, build assets). The CSP with its per-request nonce and
+ * HSTS depend on the request and are set in proxy.ts.
+ */
+const SECURITY_HEADERS = [
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
+];
+
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // A separate build directory (benchmarks build beside a developer's `.next`).
@@ -21,6 +32,9 @@ const nextConfig: NextConfig = {
     "cloudflare",
   ],
   typedRoutes: false,
+  async headers() {
+    return [{ source: "/:path*", headers: SECURITY_HEADERS }];
+  },
 };
 
 export default nextConfig;

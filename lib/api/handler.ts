@@ -1,15 +1,23 @@
 import "server-only";
-// The one wrapper every route handler goes through: authentication, CSRF for cookie writes,
-// rate limits, body/query/params parsing with zod, and error mapping to problem+json.
+// The one wrapper every route handler goes through: a request id and one log line per request,
+// authentication, CSRF for cookie writes, rate limits, body/query/params parsing with zod, and
+// error mapping to problem+json.
 // Route files read like their spec; access rules are options here, not code in the handler.
+import { randomUUID } from "node:crypto";
 import type { NextRequest } from "next/server";
 import { z, type ZodType } from "zod";
 import { ApiError } from "./errors";
+import { inspectInput } from "./inspect-input";
 import { problemResponse, zodFields } from "./problem";
 import { consumeRateLimit } from "./rate-limit";
 import { resolveActor, type Actor } from "@/lib/auth/actor";
+import { expectedOrigin } from "@/lib/http/forwarded";
+import { log } from "@/lib/log/logger";
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** Deeper than any schema goes (a step result may nest 32 levels, three below the body). */
+const MAX_INPUT_DEPTH = 64;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export interface HandlerContext<P, Q, B> {
@@ -37,9 +45,14 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<Response>,
 ) {
   return async (req: NextRequest, routeContext: RouteContext): Promise<Response> => {
+    const started = performance.now();
     const instance = req.nextUrl.pathname;
+    const requestId = requestIdOf(req.headers);
+    let actorKind: Actor["via"] | "none" = "none";
+    let response: Response;
     try {
       const actor = await resolveActor(req);
+      actorKind = actor?.via ?? "none";
       if (!actor) {
         throw new ApiError("unauthenticated", "Sign in, or send a valid API token as `Authorization: Bearer <token>`.", {
           headers: { "www-authenticate": 'Bearer realm="onramp"' },
@@ -53,36 +66,54 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
       const query = parseWith(options.query, Object.fromEntries(req.nextUrl.searchParams), "Query parameter") as Q;
       const raw = options.body ? await readJson(req, options.optionalBody ?? false) : undefined;
       const body = (options.body ? parseWith(options.body, raw, "Body") : undefined) as B;
-      return await handler({ req, actor, params, query, body });
+      response = await handler({ req, actor, params, query, body });
     } catch (err) {
-      return problemResponse(err, instance);
+      response = problemResponse(err, instance, requestId);
     }
+    response = withHeader(response, "x-request-id", requestId);
+    logRequest(req.method, instance, response.status, performance.now() - started, requestId, actorKind);
+    return response;
   };
+}
+
+/** The client's X-Request-Id when it is a plain token (it ends up in logs), else a new one. */
+function requestIdOf(headers: Headers): string {
+  const given = headers.get("x-request-id");
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** One line per request; never the query string, headers, cookies or tokens. */
+function logRequest(method: string, path: string, status: number, ms: number, requestId: string, actor: string): void {
+  const line = { requestId, method, path, status, durationMs: Math.round(ms * 10) / 10, actor };
+  if (status >= 500) log.error(line, "request failed");
+  else log.info(line, "request");
+}
+
+/** Headers of some responses (Response.redirect, fetched ones) are immutable: copy those. */
+function withHeader(res: Response, name: string, value: string): Response {
+  try {
+    res.headers.set(name, value);
+    return res;
+  } catch {
+    const copy = new Response(res.body, res);
+    copy.headers.set(name, value);
+    return copy;
+  }
 }
 
 function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: string): T | unknown {
   if (!schema) return value;
-  const nul = findNul(value, []);
-  if (nul) {
-    // PostgreSQL cannot store U+0000 in text; refuse it up front rather than fail on write.
-    throw new ApiError("validation_failed", `${what} contains a NUL character.`, {
-      fields: [{ field: nul.join(".") || "(body)", message: "NUL characters (U+0000) are not allowed" }],
+  // PostgreSQL cannot store U+0000 or a lone surrogate in text, and a deep body would overflow
+  // the stack of whatever recurses over it later: refuse both up front rather than fail on write.
+  const problem = inspectInput(value, MAX_INPUT_DEPTH);
+  if (problem) {
+    throw new ApiError("validation_failed", `${what} contains a value that is not allowed.`, {
+      fields: [{ field: problem.path.join(".") || "(body)", message: problem.message }],
     });
   }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ApiError("validation_failed", `${what} validation failed.`, { fields: zodFields(result.error) });
-}
-
-function findNul(value: unknown, path: string[], depth = 0): string[] | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
-  if (depth > 64 || value === null || typeof value !== "object") return null;
-  for (const [k, v] of Object.entries(value)) {
-    if (k.includes("\u0000")) return [...path, k.replaceAll("\u0000", "\\0")];
-    const found = findNul(v, [...path, k], depth + 1);
-    if (found) return found;
-  }
-  return null;
 }
 
 /** Parses the JSON body; with `optional`, an absent or empty body counts as `{}`. */
@@ -126,17 +157,22 @@ async function readLimited(req: NextRequest): Promise<string> {
 
 const tooLarge = () => new ApiError("payload_too_large", `The request body exceeds ${MAX_BODY_BYTES / 1024} KiB.`);
 
-/** Cookie-authenticated writes must come from our own pages (Origin or Referer on our host). */
+/**
+ * Cookie-authenticated writes must come from our own pages: the Origin (or the Referer's
+ * origin) must equal ours in scheme, host and port. Ours is the configured public URL, or the
+ * request's own with forwarded headers believed only from a trusted proxy (lib/http/forwarded).
+ */
 function checkSameOrigin(req: NextRequest): void {
-  const source = req.headers.get("origin") ?? req.headers.get("referer");
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  let sourceHost: string | null = null;
+  const origin = req.headers.get("origin");
+  const source = origin !== null ? origin : req.headers.get("referer");
+  let sourceOrigin: string | null = null;
   try {
-    sourceHost = source ? new URL(source).host : null;
+    sourceOrigin = source && source !== "null" ? new URL(source).origin : null;
   } catch {
-    sourceHost = null;
+    sourceOrigin = null;
   }
-  if (!sourceHost || !host || sourceHost !== host) {
+  const expected = expectedOrigin(req.headers);
+  if (!sourceOrigin || sourceOrigin === "null" || !expected || sourceOrigin !== expected) {
     throw new ApiError("csrf_failed", "Cross-site request refused: writes with a session cookie must come from this site.");
   }
 }

@@ -29,7 +29,8 @@ export function zodFields(error: ZodError): FieldProblem[] {
   }));
 }
 
-export function problemResponse(err: unknown, instance?: string): Response {
+/** `requestId` tags the log line of an unexpected error and is echoed as X-Request-Id. */
+export function problemResponse(err: unknown, instance?: string, requestId?: string): Response {
   const apiError =
     err instanceof ApiError
       ? err
@@ -41,9 +42,9 @@ export function problemResponse(err: unknown, instance?: string): Response {
             })
           : new ApiError("internal_error", "Something went wrong on our side. It has been logged.");
   if (apiError.code === "service_unavailable" && !(err instanceof ApiError)) {
-    log.warn({ instance, reason: err instanceof Error ? err.message : String(err) }, "database unavailable");
+    log.warn({ requestId, instance, reason: err instanceof Error ? err.message : String(err) }, "database unavailable");
   } else if (!(err instanceof ApiError) && !(err instanceof ZodError)) {
-    log.error({ instance, ...errorFields(err) }, "unhandled error");
+    log.error({ requestId, instance, ...errorFields(err) }, "unhandled error");
   }
   const body: Record<string, unknown> = {
     type: `https://onramp.dev/problems/${apiError.code.replace(/_/g, "-")}`,
@@ -58,6 +59,11 @@ export function problemResponse(err: unknown, instance?: string): Response {
   };
   return new Response(JSON.stringify(body), {
     status: apiError.status,
-    headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...(apiError.headers ?? {}) },
+    headers: {
+      "content-type": "application/problem+json",
+      "cache-control": "no-store",
+      ...(requestId ? { "x-request-id": requestId } : {}),
+      ...(apiError.headers ?? {}),
+    },
   });
 }

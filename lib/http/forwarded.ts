@@ -31,3 +31,37 @@ export function clientAddress(headers: Headers): string {
   const nearest = hops.at(-1) ?? "unknown";
   return nearest.slice(0, 64);
 }
+
+/** The first value of a comma-separated forwarded header (the hop nearest the client). */
+function firstForwarded(headers: Headers, name: string): string | null {
+  const value = headers.get(name)?.split(",")[0]?.trim();
+  return value ? value : null;
+}
+
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The origin (scheme, host, port) a browser on our own pages sends as `Origin`: the configured
+ * public URL when there is one; otherwise the request's own — X-Forwarded-Host/-Proto only
+ * from a trusted proxy, else the Host header over plain http (`next start` serves no TLS).
+ */
+export function expectedOrigin(headers: Headers): string | null {
+  const configured = publicOrigin();
+  if (configured) return configured;
+  const trusted = trustProxy();
+  const host = (trusted ? firstForwarded(headers, "x-forwarded-host") : null) ?? headers.get("host");
+  const proto = (trusted ? firstForwarded(headers, "x-forwarded-proto")?.toLowerCase() : null) ?? "http";
+  if (!host || !HOST.test(host) || (proto !== "http" && proto !== "https")) return null;
+  try {
+    return new URL(`${proto}://${host}`).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the browser reached us over https (for HSTS): the public URL, or a trusted proxy says so. */
+export function servedOverHttps(headers: Headers): boolean {
+  const configured = publicOrigin();
+  if (configured) return configured.startsWith("https:");
+  return trustProxy() && firstForwarded(headers, "x-forwarded-proto")?.toLowerCase() === "https";
+}

@@ -11,6 +11,7 @@ import {
   TIERS,
   CHECKPOINTS,
 } from "./constants";
+import { jsonDepth } from "@/lib/api/inspect-input";
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "Not a valid id");
 const text = (max: number) => z.string().trim().min(1, "Required").max(max, `At most ${max} characters`);
@@ -49,11 +50,27 @@ export const createOnboardingSchema = z
   .meta({ id: "CreateOnboarding" });
 export type CreateOnboardingInput = z.infer<typeof createOnboardingSchema>;
 
+const RESULT_MAX_DEPTH = 32;
+const RESULT_MAX_BYTES = 16 * 1024;
+
+/** An executor's free-form step result: stored as JSON and shown back, so bounded in depth and size. */
+const stepResultSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    if (jsonDepth(value, RESULT_MAX_DEPTH) > RESULT_MAX_DEPTH) {
+      ctx.addIssue({ code: "custom", message: `Nested deeper than ${RESULT_MAX_DEPTH} levels` });
+    } else if (new TextEncoder().encode(JSON.stringify(value)).length > RESULT_MAX_BYTES) {
+      ctx.addIssue({ code: "custom", message: `At most ${RESULT_MAX_BYTES / 1024} KiB of JSON` });
+    }
+  })
+  .meta({ description: `Any JSON, at most ${RESULT_MAX_DEPTH} levels deep and ${RESULT_MAX_BYTES / 1024} KiB` });
+
 export const seedStepSchema = z.strictObject({
   key: z.enum(PIPELINE_STEP_KEYS),
   status: z.enum(SEED_STEP_STATUSES),
   label: z.string().max(120).optional(),
-  result: z.unknown().optional(),
+  result: stepResultSchema.optional(),
 });
 
 export const patchOnboardingSchema = z
