@@ -20,8 +20,9 @@ async function inviteFromSettings(page: Page, email: string, role: "Operator" | 
   return url;
 }
 
-/** A browser with no cookies and no stored workspace: the invitee's own. */
-const freshContext = (browser: Browser) => browser.newContext({ baseURL: env.baseURL, viewport: { width: 1280, height: 900 } });
+/** A browser with no cookies and no stored workspace: the invitee's own (not the owner's saved sign-in). */
+const freshContext = (browser: Browser) =>
+  browser.newContext({ baseURL: env.baseURL, viewport: { width: 1280, height: 900 }, storageState: { cookies: [], origins: [] } });
 
 test("an invited operator creates an account from the link and lands signed in, in the workspace", async ({ page, browser }) => {
   const owner = (await (await page.request.get("/api/v1/me")).json()) as { workspace: { id: string; slug: string; name: string } };
@@ -61,7 +62,7 @@ test("an invited operator creates an account from the link and lands signed in, 
 
     // Single use: the same link now says it was used.
     await invitee.goto(url);
-    await expect(invitee.getByRole("alert")).toContainText("already been used");
+    await expect(invitee.getByTestId("invite").getByRole("alert")).toContainText("already been used");
   } finally {
     await context.close();
   }
@@ -84,7 +85,7 @@ test("a revoked invitation shows its revoked state", async ({ page, browser }) =
     const invitee = await context.newPage();
     await invitee.goto(url);
     await expect(invitee.getByTestId("invite")).toHaveAttribute("data-state", "revoked");
-    await expect(invitee.getByRole("alert")).toContainText("This invitation was revoked");
+    await expect(invitee.getByTestId("invite").getByRole("alert")).toContainText("This invitation was revoked");
     await expect(invitee.getByRole("button", { name: /Create account/ })).toHaveCount(0);
     await screenshot(invitee, "invite-revoked-1280");
   } finally {
