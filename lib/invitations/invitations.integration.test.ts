@@ -195,6 +195,10 @@ describe("accepting", () => {
     expect(again.body.reasonCode).toBe("invitation_used");
     expect((await lookUp(pending.token)).body).toMatchObject({ state: "accepted", accountExists: true });
     expect(await verifyPassword(PASSWORD, (await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash)).toBe(true);
+    // An accepted invitation is not revoked after the fact: remove the member instead.
+    const late = await revoke(ws.token, pending.invitation.id);
+    expect(late.status).toBe(409);
+    expect(late.body.reasonCode).toBe("invitation_used");
   });
 
   it("needs a password of at least 12 characters for a new account; nothing is created without one", async () => {
