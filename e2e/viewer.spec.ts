@@ -41,5 +41,5 @@ test("a viewer sees onboardings but no write actions", async ({ page, playwright
 
   await page.goto("/settings/members");
   await expect(page.getByRole("link", { name: "API tokens" })).toHaveCount(0);
-  await expect(page.getByRole("button", { name: "Add member" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Send invitation" })).toHaveCount(0);
 });

@@ -1,8 +1,8 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, ApiProblem } from "@/lib/client/api";
+import { api } from "@/lib/client/api";
 import { useCan, useMe } from "@/lib/client/hooks/use-me";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { Member, Role } from "@/lib/client/types";
@@ -10,20 +10,14 @@ import { ROLES } from "@/lib/auth/capabilities";
 import { StatusBadge, statusLabel } from "../status-badge";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
-import { Card, CardBody, CardHeader } from "../ui/card";
+import { Card, CardHeader } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
-import { Field, Input, Select } from "../ui/field";
+import { Select } from "../ui/field";
 import { QueryError } from "../ui/query-error";
 import { RelativeTime } from "../ui/relative-time";
 import { LoadingBlock } from "../ui/skeleton";
-import { FormProblem } from "./shared";
-
-const ROLE_HELP: Record<Role, string> = {
-  owner: "Everything, including owners",
-  admin: "Everything except the owner role",
-  operator: "Create and run onboardings",
-  viewer: "Read only",
-};
+import { InvitationsList } from "./invitations-list";
+import { InviteMemberForm } from "./invite-member-form";
 
 export function MembersPanel() {
   const qc = useQueryClient();
@@ -31,18 +25,9 @@ export function MembersPanel() {
   const { can } = useCan();
   const members = useQuery({ queryKey: queryKeys.settings.members(), queryFn: ({ signal }) => api.members(signal) });
   const manage = can("members");
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState<Role>("operator");
   const [removing, setRemoving] = useState<Member | null>(null);
 
   const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.settings.members() });
-  const add = useMutation({
-    mutationFn: () => api.addMember({ email: email.trim(), role }),
-    onSuccess: () => {
-      setEmail("");
-      refresh();
-    },
-  });
   const change = useMutation({ mutationFn: (v: { userId: string; role: Role }) => api.changeRole(v.userId, v.role), onSettled: refresh });
   const remove = useMutation({
     mutationFn: (userId: string) => api.removeMember(userId),
@@ -51,12 +36,6 @@ export function MembersPanel() {
       refresh();
     },
   });
-
-  const addProblem = add.error instanceof ApiProblem ? add.error : null;
-  const onAdd = (e: FormEvent) => {
-    e.preventDefault();
-    if (email.trim()) add.mutate();
-  };
 
   return (
     <div className="space-y-6">
@@ -120,35 +99,10 @@ export function MembersPanel() {
       </Card>
 
       {manage ? (
-        <Card>
-          <CardHeader title="Add a member" description="The person needs an Onramp account already (created with the admin CLI)." />
-          <CardBody>
-            <form onSubmit={onAdd} noValidate className="space-y-4">
-              <FormProblem problem={addProblem} shownFields={["email", "role"]} />
-              <div className="grid gap-4 sm:grid-cols-[1fr_14rem_auto] sm:items-start">
-                <Field label="Email" error={addProblem?.fieldError("email")}>
-                  {({ id, describedBy, invalid }) => (
-                    <Input id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-                  )}
-                </Field>
-                <Field label="Role" hint={ROLE_HELP[role]}>
-                  {({ id, describedBy }) => (
-                    <Select id={id} aria-describedby={describedBy} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {statusLabel("role", r)}
-                        </option>
-                      ))}
-                    </Select>
-                  )}
-                </Field>
-                <Button type="submit" className="sm:mt-7" loading={add.isPending} disabled={!email.trim()}>
-                  Add member
-                </Button>
-              </div>
-            </form>
-          </CardBody>
-        </Card>
+        <>
+          <InviteMemberForm callerRole={me.data?.role ?? null} />
+          <InvitationsList />
+        </>
       ) : null}
 
       <ConfirmDialog

@@ -13,7 +13,8 @@ import * as cancel from "@/app/api/v1/onboarding/[id]/cancel/route";
 import * as tokens from "@/app/api/v1/tokens/route";
 import * as webhooks from "@/app/api/v1/webhooks/route";
 import * as connections from "@/app/api/v1/connections/route";
-import * as members from "@/app/api/v1/members/route";
+import * as invitations from "@/app/api/v1/invitations/route";
+import * as acceptInvitation from "@/app/api/v1/invitations/accept/route";
 
 const hostileKey = fc.constantFrom("__proto__", "constructor", "prototype", "toString", "version", "slug", "$where", "");
 const hostileString = fc.oneof(
@@ -53,7 +54,8 @@ beforeAll(async () => {
   sessionId = (await res.json()).onboardingId;
 });
 
-const writeCount = async () => (await db().auditEvent.count()) + (await db().onboardingSession.count()) + (await db().operationRun.count());
+const writeCount = async () =>
+  (await db().auditEvent.count()) + (await db().onboardingSession.count()) + (await db().operationRun.count()) + (await db().invitation.count());
 
 const ROUTES: [string, RouteHandler, string, () => Record<string, string>][] = [
   ["POST /onboarding", onboarding.POST as RouteHandler, "POST", () => ({})],
@@ -64,7 +66,8 @@ const ROUTES: [string, RouteHandler, string, () => Record<string, string>][] = [
   ["POST /tokens", tokens.POST as RouteHandler, "POST", () => ({})],
   ["POST /webhooks", webhooks.POST as RouteHandler, "POST", () => ({})],
   ["POST /connections", connections.POST as RouteHandler, "POST", () => ({})],
-  ["POST /members", members.POST as RouteHandler, "POST", () => ({})],
+  ["POST /invitations", invitations.POST as RouteHandler, "POST", () => ({})],
+  ["POST /invitations/accept", acceptInvitation.POST as RouteHandler, "POST", () => ({})],
 ];
 
 describe("hostile input", () => {

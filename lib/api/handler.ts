@@ -11,7 +11,7 @@ import { inspectInput } from "./inspect-input";
 import { problemResponse, zodFields } from "./problem";
 import { consumeRateLimit } from "./rate-limit";
 import { resolveActor, type Actor } from "@/lib/auth/actor";
-import { expectedOrigin } from "@/lib/http/forwarded";
+import { clientAddress, expectedOrigin } from "@/lib/http/forwarded";
 import { log } from "@/lib/log/logger";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -20,9 +20,9 @@ const MAX_INPUT_DEPTH = 64;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export interface HandlerContext<P, Q, B> {
+export interface HandlerContext<P, Q, B, A extends Actor | null = Actor> {
   req: NextRequest;
-  actor: Actor;
+  actor: A;
   params: P;
   query: Q;
   body: B;
@@ -36,14 +36,24 @@ interface Options<P, Q, B> {
   optionalBody?: boolean;
   /** Writes are rate limited per caller by default; reads are not. */
   rateLimit?: "write" | false;
+  /**
+   * "optional": a caller without credentials is let in as `actor: null` (public endpoints such
+   * as accepting an invitation); credentials that are sent but invalid still answer 401.
+   */
+  auth?: "required" | "optional";
 }
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
+  options: Options<P, Q, B> & { auth: "optional" },
+  handler: (ctx: HandlerContext<P, Q, B, Actor | null>) => Promise<Response>,
+): (req: NextRequest, routeContext: RouteContext) => Promise<Response>;
+export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
   options: Options<P, Q, B>,
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<Response>,
-) {
+): (req: NextRequest, routeContext: RouteContext) => Promise<Response>;
+export function apiRoute<P, Q, B>(options: Options<P, Q, B>, handler: (ctx: HandlerContext<P, Q, B>) => Promise<Response>) {
   return async (req: NextRequest, routeContext: RouteContext): Promise<Response> => {
     const started = performance.now();
     const instance = req.nextUrl.pathname;
@@ -53,20 +63,21 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
     try {
       const actor = await resolveActor(req);
       actorKind = actor?.via ?? "none";
-      if (!actor) {
+      if (!actor && (options.auth !== "optional" || req.headers.has("authorization"))) {
         throw new ApiError("unauthenticated", "Sign in, or send a valid API token as `Authorization: Bearer <token>`.", {
           headers: { "www-authenticate": 'Bearer realm="onramp"' },
         });
       }
-      if (UNSAFE.has(req.method) && actor.via === "session") checkSameOrigin(req);
+      if (UNSAFE.has(req.method) && actor?.via === "session") checkSameOrigin(req);
       const limitKind = options.rateLimit ?? (UNSAFE.has(req.method) ? "write" : false);
-      if (limitKind) await enforceWriteLimit(actor);
+      if (limitKind) await enforceWriteLimit(actor, req);
 
       const params = parseWith(options.params, await routeContext.params, "Path parameter") as P;
       const query = parseWith(options.query, Object.fromEntries(req.nextUrl.searchParams), "Query parameter") as Q;
       const raw = options.body ? await readJson(req, options.optionalBody ?? false) : undefined;
       const body = (options.body ? parseWith(options.body, raw, "Body") : undefined) as B;
-      response = await handler({ req, actor, params, query, body });
+      // Null only reaches handlers declared with `auth: "optional"` (their overload says so).
+      response = await handler({ req, actor: actor as Actor, params, query, body });
     } catch (err) {
       response = problemResponse(err, instance, requestId);
     }
@@ -177,9 +188,9 @@ function checkSameOrigin(req: NextRequest): void {
   }
 }
 
-async function enforceWriteLimit(actor: Actor): Promise<void> {
+async function enforceWriteLimit(actor: Actor | null, req: NextRequest): Promise<void> {
   const limit = Number(process.env.RATE_LIMIT_WRITES_PER_MINUTE ?? 600);
-  const key = actor.tokenId ? `write:token:${actor.tokenId}` : `write:user:${actor.userId}`;
+  const key = !actor ? `write:ip:${clientAddress(req.headers)}` : actor.tokenId ? `write:token:${actor.tokenId}` : `write:user:${actor.userId}`;
   const result = await consumeRateLimit(key, limit);
   if (!result.allowed) {
     throw new ApiError("rate_limited", `Too many writes; at most ${limit} a minute. Retry after ${result.resetSeconds} s.`, {

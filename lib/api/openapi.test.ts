@@ -27,4 +27,14 @@ describe("OpenAPI document", () => {
     expect(create.properties.tier.enum).toEqual(["starter", "growth", "scale"]);
     expect(JSON.stringify(doc)).not.toContain("#/definitions/");
   });
+
+  it("documents invitations instead of adding existing users, with the public endpoints marked public", () => {
+    expect(doc.paths["/api/v1/members"].post).toBeUndefined();
+    expect(doc.paths["/api/v1/invitations"].post).toBeDefined();
+    expect((doc.paths["/api/v1/invitations/lookup"].get as { security: unknown[] }).security).toEqual([]);
+    expect((doc.paths["/api/v1/invitations/accept"].post as { security: unknown[] }).security).toEqual([]);
+    const accept = doc.components.schemas.AcceptInvitation as { properties: Record<string, { minLength?: number }>; required: string[] };
+    expect(accept.required).toEqual(["token"]);
+    expect(accept.properties.password.minLength).toBe(12);
+  });
 });

@@ -9,7 +9,6 @@ import {
   versionedActionSchema,
 } from "@/lib/onboarding/schemas";
 import {
-  addMemberSchema,
   connectionResponse,
   createConnectionSchema,
   createTokenSchema,
@@ -25,6 +24,14 @@ import {
   webhookCreatedResponse,
   webhookResponse,
 } from "@/lib/settings/schemas";
+import {
+  acceptInvitationSchema,
+  createInvitationSchema,
+  invitationAcceptedResponse,
+  invitationCreatedResponse,
+  invitationLookupResponse,
+  invitationResponse,
+} from "@/lib/invitations/schemas";
 
 type Json = Record<string, unknown>;
 
@@ -127,7 +134,38 @@ export function buildOpenApi(): Json {
     },
     "/api/v1/members": {
       get: op("Members and roles", { response: z.object({ items: z.array(memberResponse) }) }),
-      post: op("Add an existing user", { body: addMemberSchema, status: 201, errors: [409, 422] }),
+    },
+    "/api/v1/invitations": {
+      get: op("Pending invitations, and those accepted, revoked or expired in the last 30 days", { response: z.object({ items: z.array(invitationResponse) }) }),
+      post: op("Invite an email with a role; the link is in this response only (and mailed when SMTP is configured)", {
+        body: createInvitationSchema,
+        response: invitationCreatedResponse,
+        status: 201,
+        errors: [409, 422, 429],
+      }),
+    },
+    "/api/v1/invitations/{id}": { delete: op("Revoke an invitation", { params: [idParam], status: 204, errors: [409] }) },
+    "/api/v1/invitations/lookup": {
+      get: {
+        ...op("What an invitation link offers (no authentication: the token is the credential)", {
+          response: invitationLookupResponse,
+          params: [{ name: "token", in: "query", required: true, schema: { type: "string" } }],
+          errors: [422],
+        }),
+        security: [],
+      },
+    },
+    "/api/v1/invitations/accept": {
+      post: {
+        ...op("Accept an invitation: signed in as the invited email, or creating the account with a password", {
+          body: acceptInvitationSchema,
+          response: invitationAcceptedResponse,
+          errors: [409, 422, 429],
+          description:
+            "Refusals carry a reasonCode: invitation_expired, invitation_revoked, invitation_used (409), invitation_email_mismatch (403: signed in as someone else), sign_in_required (401: an account exists — sign in, then accept), already_member (409).",
+        }),
+        security: [],
+      },
     },
     "/api/v1/members/{userId}": {
       patch: op("Change a member's role", { body: updateMemberSchema, params: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }], errors: [409, 422] }),

@@ -7,6 +7,10 @@ import type {
   CancelledSession,
   Connection,
   CreateOnboardingInput,
+  Invitation,
+  InvitationAccepted,
+  InvitationCreated,
+  InvitationLookup,
   Me,
   Member,
   OnboardingCreated,
@@ -242,7 +246,13 @@ export const api = {
   deleteConnection: (id: string) => apiFetch<void>(`/connections/${id}`, { method: "DELETE" }),
 
   members: (signal?: AbortSignal) => apiFetch<{ items: Member[] }>("/members", { signal }),
-  addMember: (input: { email: string; role: Role }) => apiFetch<Member>("/members", { method: "POST", body: input }),
   changeRole: (userId: string, role: Role) => apiFetch<Member>(`/members/${userId}`, { method: "PATCH", body: { role } }),
   removeMember: (userId: string) => apiFetch<void>(`/members/${userId}`, { method: "DELETE" }),
+
+  invitations: (signal?: AbortSignal) => apiFetch<{ items: Invitation[] }>("/invitations", { signal }),
+  createInvitation: (input: { email: string; role: Role }) => apiFetch<InvitationCreated>("/invitations", { method: "POST", body: input }),
+  revokeInvitation: (id: string) => apiFetch<void>(`/invitations/${id}`, { method: "DELETE" }),
+  lookupInvitation: (token: string, signal?: AbortSignal) => apiFetch<InvitationLookup>("/invitations/lookup", { query: { token }, signal }),
+  acceptInvitation: (input: { token: string; password?: string; name?: string }) =>
+    apiFetch<InvitationAccepted>("/invitations/accept", { method: "POST", body: input }),
 };

@@ -35,5 +35,8 @@ export const queryKeys = {
     deliveries: (webhookId: string) => ["settings", "webhooks", webhookId, "deliveries"] as const,
     connections: () => ["settings", "connections"] as const,
     members: () => ["settings", "members"] as const,
+    invitations: () => ["settings", "invitations"] as const,
   },
+
+  invitation: (token: string) => ["invitation", token] as const,
 };

@@ -205,6 +205,43 @@ export interface Member {
   joinedAt: string;
 }
 
+export type InvitationState = "pending" | "accepted" | "revoked" | "expired";
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  state: InvitationState;
+  invitedByEmail: string | null;
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface InvitationCreated {
+  invitation: Invitation;
+  /** The link to send; shown this once. */
+  inviteUrl: string;
+  emailed: boolean;
+}
+
+export interface InvitationLookup {
+  workspaceName: string;
+  role: Role;
+  email: string;
+  state: InvitationState;
+  expiresAt: string;
+  accountExists: boolean;
+}
+
+export interface InvitationAccepted {
+  workspace: { id: string; slug: string; name: string };
+  role: Role;
+  email: string;
+  accountCreated: boolean;
+}
+
 export type PlatformStatus = "provisioning" | "active" | "suspended" | "deprovisioned";
 
 export interface Platform {

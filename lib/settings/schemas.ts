@@ -213,14 +213,6 @@ export const connectionResponse = z
 
 // ── Members ─────────────────────────────────────────────────────────────────────────────
 
-export const addMemberSchema = z
-  .strictObject({
-    email: z.email("An email address").max(320).transform((e) => e.toLowerCase()),
-    role: z.enum(ROLES),
-  })
-  .meta({ id: "AddMember" });
-export type AddMemberInput = z.infer<typeof addMemberSchema>;
-
 export const updateMemberSchema = z.strictObject({ role: z.enum(ROLES) }).meta({ id: "UpdateMember" });
 export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
 
