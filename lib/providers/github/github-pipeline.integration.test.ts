@@ -256,10 +256,13 @@ describe("GitHub provider through the pipeline", () => {
   });
 
   it("refuses a GitHub API URL on an internal address when the SSRF guard is on (production), before sending the token", async () => {
+    const token = githubToken();
+    // Saved while the guard was off (or the name resolved elsewhere then): the address is
+    // checked again every time it is called. Saving it with the guard on is refused earlier
+    // (lib/settings/refuse-internal-target.integration.test.ts).
+    const connectionId = await createConnection(token);
     vi.stubEnv("ONRAMP_ALLOW_PRIVATE_TARGETS", "false");
     try {
-      const token = githubToken();
-      const connectionId = await createConnection(token); // saved: the address is checked when it is called
       const id = await createOnboarding(connectionId, `gh-${uniqueId("c").slice(2)}`);
       const before = fake.requests.length;
       const v = await action(verify, id, "verify-access");
@@ -277,11 +280,12 @@ describe("GitHub provider through the pipeline", () => {
   });
 
   it("refuses every spelling of loopback as a GitHub API URL with the guard on; the fake GitHub hears nothing", async () => {
-    vi.stubEnv("ONRAMP_ALLOW_PRIVATE_TARGETS", "false");
+    const token = githubToken();
     try {
-      const token = githubToken();
       for (const baseUrl of internalForms(Number(new URL(fake.url).port))) {
+        vi.unstubAllEnvs();
         const connectionId = await createConnection(token, baseUrl);
+        vi.stubEnv("ONRAMP_ALLOW_PRIVATE_TARGETS", "false");
         const id = await createOnboarding(connectionId, `gh-${uniqueId("c").slice(2)}`);
         const before = fake.requests.length;
         const v = await action(verify, id, "verify-access");
