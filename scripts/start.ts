@@ -1,12 +1,13 @@
-// `npm start`: database (embedded unless DATABASE_URL), migrations, demo seed, a production
-// build when the sources changed, then `next start` with the worker running inside it.
+// `npm start`: database (embedded unless DATABASE_URL), migrations, demo seed (embedded database
+// only, never in production), a production build when the sources changed, then `next start`
+// with the worker running inside it.
 // `npm run dev` does the same with `next dev`.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ensureDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { ensureRuntimeSecrets } from "@/lib/runtime-secrets";
-import { seedDemo } from "@/lib/admin/seed-demo";
+import { demoSeedDecision, FIRST_OWNER_HINT, seedDemo } from "@/lib/admin/seed-demo";
 import { disconnectDb } from "@/lib/db/client";
 import { buildIfNeeded, NEXT_BIN } from "./lib/build";
 
@@ -18,11 +19,13 @@ const port = Number(process.env.PORT ?? 3000);
 async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   ensureRuntimeSecrets(dataDir);
+  // Decided before ensureDatabase sets DATABASE_URL to the embedded server's.
+  const seedDecision = demoSeedDecision(process.env);
   const database = await ensureDatabase({ dataDir: path.join(dataDir, "pg"), stopOnExit: false });
   process.env.DATABASE_URL = database.url;
   const { applied } = await applyMigrations(database.url);
   if (applied.length) console.log(`[onramp] applied migrations: ${applied.join(", ")}`);
-  const demo = await seedDemo(dataDir);
+  const demo = seedDecision.seed ? await seedDemo(dataDir) : null;
   await disconnectDb();
 
   const env = { ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`, PORT: String(port) };
@@ -40,7 +43,8 @@ async function main() {
     env,
   });
   console.log(`\n[onramp] Onramp is starting on http://localhost:${port}`);
-  console.log(`[onramp] sign in as ${demo.email} with password ${demo.password}\n`);
+  if (demo) console.log(`[onramp] sign in as ${demo.email} with password ${demo.password}\n`);
+  else if (!seedDecision.seed) console.log(`[onramp] no demo account (${seedDecision.reason}); ${FIRST_OWNER_HINT}\n`);
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
