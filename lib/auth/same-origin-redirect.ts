@@ -12,7 +12,6 @@ export function sameOriginRedirect(url: string, baseUrl: string): string {
   }
   // Control characters and backslashes are rewritten by URL parsers ("/\t/evil" → "//evil"),
   // so a string containing them is never what it looks like.
-  // eslint-disable-next-line no-control-regex
   if (typeof url !== "string" || url.length > 2048 || /[\u0000-\u001f\u007f\\]/.test(url)) return base.origin;
   try {
     const target = new URL(url, base);
