@@ -9,12 +9,13 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { ensureRuntimeSecrets } from "@/lib/runtime-secrets";
 import { demoSeedDecision, FIRST_OWNER_HINT, seedDemo } from "@/lib/admin/seed-demo";
 import { disconnectDb } from "@/lib/db/client";
-import { buildIfNeeded, NEXT_BIN } from "./lib/build";
+import { buildIfNeeded } from "./lib/build";
 
 const root = process.cwd();
 const dataDir = path.join(root, ".data");
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
+const SERVE_SCRIPT = path.join(__dirname, "lib", "serve.mjs");
 
 async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -38,9 +39,11 @@ async function main() {
     }
   }
 
-  const child = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(port)], {
+  // Next.js behind a thin server that makes forwarded headers trustworthy (scripts/lib/serve.mjs).
+  // Plain node, not this process's tsx with the react-server condition: Next loads its own React.
+  const child = spawn(process.execPath, [SERVE_SCRIPT, ...(dev ? ["--dev"] : [])], {
     stdio: "inherit",
-    env,
+    env: { ...env, NODE_ENV: dev ? "development" : "production" },
   });
   console.log(`\n[onramp] Onramp is starting on http://localhost:${port}`);
   if (demo) console.log(`[onramp] sign in as ${demo.email} with password ${demo.password}\n`);

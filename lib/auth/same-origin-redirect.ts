@@ -22,3 +22,12 @@ export function sameOriginRedirect(url: string, baseUrl: string): string {
     return base.origin;
   }
 }
+
+/** Whether `url` is already what sameOriginRedirect would keep (a path or our own origin's URL). */
+export function isSameOriginUrl(url: string, baseUrl: string): boolean {
+  try {
+    return sameOriginRedirect(url, baseUrl) === new URL(url, baseUrl).href;
+  } catch {
+    return false;
+  }
+}
