@@ -3,6 +3,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { consumeRateLimit } from "@/lib/api/rate-limit";
 import { log } from "@/lib/log/logger";
+import { addressBucket } from "./address-bucket";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./password";
 
 export class SignInThrottled extends Error {
@@ -44,10 +45,11 @@ export interface PasswordUser {
  */
 export async function authenticatePassword(input: { email: string; password: string; address: string }): Promise<PasswordUser | null> {
   const email = input.email.toLowerCase();
+  const address = addressBucket(input.address);
   const limits = signInLimits();
   const keys: [string, number][] = [
-    [`signin-ip:${input.address}`, limits.perAddress],
-    [`signin-email-ip:${email}|${input.address}`, limits.perEmailAndAddress],
+    [`signin-ip:${address}`, limits.perAddress],
+    [`signin-email-ip:${email}|${address}`, limits.perEmailAndAddress],
     [`signin:${email}`, limits.perEmail],
   ];
   for (const [key, max] of keys) {

@@ -56,6 +56,12 @@ describe("sign-in limits", () => {
     await expect(attempt(victim.email, "victim-password", randomIp())).rejects.toThrow(/Too many/);
   });
 
+  it("counts an IPv6 client per /64, so rotating addresses inside its prefix does not help", async () => {
+    const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+    for (let i = 0; i < 30; i++) await attempt(`${uniqueId("spray")}@example.test`, "x", `${prefix}:${(i + 1).toString(16)}::1`);
+    await expect(attempt(`${uniqueId("spray")}@example.test`, "x", `${prefix}:ffff::1`)).rejects.toThrow(/Too many/);
+  });
+
   it("reads the nearest X-Forwarded-For hop as the address", async () => {
     const attacker = randomIp();
     for (let i = 0; i < 30; i++) await attempt(`${uniqueId("spray")}@example.test`, "x", `1.2.3.${i}, ${attacker}`);
