@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
         if (!values.password) throw new AdminError("--password is required");
         const { user, workspace, membership } = await createUser(values);
         console.error(`user ${user.email} is ${membership.role} of workspace ${workspace.slug}`);
+        if (user.sessionVersion > 1) console.error(`password set: browser sessions of ${user.email} signed in before now are ended`);
         return 0;
       }
       case "token create": {
@@ -63,7 +64,8 @@ async function main(argv: string[]): Promise<number> {
       }
       case "token revoke": {
         const t = await revokeToken(values);
-        console.error(`token ${t.prefix}… revoked at ${t.revokedAt?.toISOString()}`);
+        const also = t.descendantsRevoked ? ` with ${t.descendantsRevoked} token(s) created through it` : "";
+        console.error(`token ${t.prefix}… revoked at ${t.revokedAt?.toISOString()}${also}`);
         return 0;
       }
       case "workspace list": {

@@ -117,6 +117,9 @@ async function main(): Promise<number> {
       ONRAMP_INLINE_WORKER: "true",
       SIMULATED_STEP_DELAY_MS: process.env.SIMULATED_STEP_DELAY_MS ?? "300",
       RATE_LIMIT_SIGNIN_PER_MINUTE: "1000",
+      // Every browser signs in from 127.0.0.1.
+      RATE_LIMIT_SIGNIN_PER_IP_PER_MINUTE: "1000",
+      RATE_LIMIT_SIGNIN_PER_EMAIL_IP_PER_MINUTE: "1000",
       RATE_LIMIT_WRITES_PER_MINUTE: "100000",
       // The webhook test receives deliveries on 127.0.0.1.
       ONRAMP_WEBHOOK_ALLOW_PRIVATE: "true",

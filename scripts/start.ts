@@ -1,28 +1,32 @@
-// `npm start`: database (embedded unless DATABASE_URL), migrations, demo seed, a production
-// build when the sources changed, then `next start` with the worker running inside it.
+// `npm start`: database (embedded unless DATABASE_URL), migrations, demo seed (embedded database
+// only, never in production), a production build when the sources changed, then `next start`
+// with the worker running inside it.
 // `npm run dev` does the same with `next dev`.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ensureDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { ensureRuntimeSecrets } from "@/lib/runtime-secrets";
-import { seedDemo } from "@/lib/admin/seed-demo";
+import { demoSeedDecision, FIRST_OWNER_HINT, seedDemo } from "@/lib/admin/seed-demo";
 import { disconnectDb } from "@/lib/db/client";
-import { buildIfNeeded, NEXT_BIN } from "./lib/build";
+import { buildIfNeeded } from "./lib/build";
 
 const root = process.cwd();
 const dataDir = path.join(root, ".data");
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
+const SERVE_SCRIPT = path.join(__dirname, "lib", "serve.mjs");
 
 async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   ensureRuntimeSecrets(dataDir);
+  // Decided before ensureDatabase sets DATABASE_URL to the embedded server's.
+  const seedDecision = demoSeedDecision(process.env);
   const database = await ensureDatabase({ dataDir: path.join(dataDir, "pg"), stopOnExit: false });
   process.env.DATABASE_URL = database.url;
   const { applied } = await applyMigrations(database.url);
   if (applied.length) console.log(`[onramp] applied migrations: ${applied.join(", ")}`);
-  const demo = await seedDemo(dataDir);
+  const demo = seedDecision.seed ? await seedDemo(dataDir) : null;
   await disconnectDb();
 
   const env = { ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`, PORT: String(port) };
@@ -35,12 +39,15 @@ async function main() {
     }
   }
 
-  const child = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(port)], {
+  // Next.js behind a thin server that makes forwarded headers trustworthy (scripts/lib/serve.mjs).
+  // Plain node, not this process's tsx with the react-server condition: Next loads its own React.
+  const child = spawn(process.execPath, [SERVE_SCRIPT, ...(dev ? ["--dev"] : [])], {
     stdio: "inherit",
-    env,
+    env: { ...env, NODE_ENV: dev ? "development" : "production" },
   });
   console.log(`\n[onramp] Onramp is starting on http://localhost:${port}`);
-  console.log(`[onramp] sign in as ${demo.email} with password ${demo.password}\n`);
+  if (demo) console.log(`[onramp] sign in as ${demo.email} with password ${demo.password}\n`);
+  else if (!seedDecision.seed) console.log(`[onramp] no demo account (${seedDecision.reason}); ${FIRST_OWNER_HINT}\n`);
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

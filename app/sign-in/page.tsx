@@ -1,6 +1,5 @@
-import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
-import { authOptions } from "@/lib/auth/next-auth";
+import { currentSessionUser } from "@/lib/auth/current-user";
 import { safeCallbackUrl } from "@/lib/client/safe-redirect";
 import { Logo } from "@/components/logo";
 import { SignInForm } from "./sign-in-form";
@@ -10,8 +9,8 @@ export const metadata = { title: "Sign in" };
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
-  const session = await getServerSession(authOptions());
-  if (session?.user) redirect(callbackUrl);
+  // A cookie of an ended session must not bounce back to the app (which would send it here).
+  if (await currentSessionUser()) redirect(callbackUrl);
   const githubEnabled = !!(process.env.GITHUB_CLIENT_ID && process.env.GITHUB_CLIENT_SECRET);
   return (
     <main className="flex min-h-dvh items-center justify-center px-4 py-12">

@@ -5,6 +5,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { generateToken } from "@/lib/auth/api-token";
 import { ROLES, type Role } from "@/lib/auth/capabilities";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { revokeTokenTree } from "@/lib/auth/revoke-token-tree";
 
 export class AdminError extends Error {}
 
@@ -33,7 +34,9 @@ export async function ensureWorkspace(slug: string, name?: string) {
 
 /**
  * Creates the user, workspace and membership that are missing; idempotent. An existing user's
- * password is changed only when one is given; an existing membership takes the given role.
+ * password is changed only when one is given, and that ends the user's browser sessions (a
+ * new password is how an operator locks out whoever learnt the old one); an existing
+ * membership takes the given role.
  */
 export async function createUser(opts: { email?: string; password?: string; workspace?: string; role?: string; name?: string }) {
   const email = assertEmail(opts.email);
@@ -44,7 +47,7 @@ export async function createUser(opts: { email?: string; password?: string; work
   const passwordHash = opts.password ? await hashPassword(opts.password) : undefined;
   const user = await db().user.upsert({
     where: { email },
-    update: passwordHash ? { passwordHash } : {},
+    update: passwordHash ? { passwordHash, sessionVersion: { increment: 1 } } : {},
     create: { email, name: opts.name ?? null, passwordHash: passwordHash ?? null },
   });
   const membership = await db().$transaction(async (tx) => {
@@ -95,19 +98,16 @@ async function createUserIfMissing(opts: { email?: string; workspace?: string; r
   return { user, workspace, membership };
 }
 
-/** Revokes by token id or by token prefix ("onr_xxxxxxxx"). Idempotent. */
+/** Revokes by token id or by token prefix ("onr_xxxxxxxx"), with the tokens created through it. Idempotent. */
 export async function revokeToken(opts: { id?: string; prefix?: string }) {
   if (!opts.id && !opts.prefix) throw new AdminError("token revoke needs --id or --prefix");
   const tokens = await db().apiToken.findMany({ where: opts.id ? { id: opts.id } : { prefix: opts.prefix } });
   if (tokens.length === 0) throw new AdminError("No such token");
   if (tokens.length > 1) throw new AdminError("That prefix matches several tokens; use --id");
   const t = tokens[0];
-  if (t.revokedAt) return t;
-  return db().$transaction(async (tx) => {
-    const revoked = await tx.apiToken.update({ where: { id: t.id }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, { label: "admin-cli" }, { workspaceId: t.workspaceId, action: "api_token.revoked", targetType: "api_token", targetId: t.id });
-    return revoked;
-  });
+  const revoked = await db().$transaction((tx) => revokeTokenTree(tx, { label: "admin-cli" }, t.id));
+  const token = await db().apiToken.findUniqueOrThrow({ where: { id: t.id } });
+  return { ...token, descendantsRevoked: revoked.filter((r) => r.id !== t.id).length };
 }
 
 export async function listWorkspaces() {

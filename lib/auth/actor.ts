@@ -8,6 +8,7 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import { can, roleAtMost, type Capability, type Role } from "./capabilities";
 import { hashToken, TOKEN_PREFIX } from "./api-token";
 import { authSecret } from "./secret";
+import { jwtSessionVersion } from "./session-version";
 import type { AuditActor } from "@/lib/audit/record-audit";
 
 export interface ActorMembership {
@@ -79,22 +80,28 @@ async function actorFromToken(token: string): Promise<Actor | null> {
 interface UserMembershipRow {
   id: string;
   email: string;
+  sessionVersion: number;
   workspaceId: string | null;
   workspaceSlug: string | null;
   workspaceName: string | null;
   role: Role | null;
 }
 
-/** The user and every membership, in one statement (the wizard's 5 s poll pays for this). */
-export async function actorForUser(userId: string, via: Actor["via"]): Promise<Actor | null> {
+/**
+ * The user and every membership, in one statement (the wizard's 5 s poll pays for this).
+ * With `sessionVersion` (a browser session's), null unless it is still the user's: a session
+ * ended by sign-out, a password change or a removal no longer resolves.
+ */
+export async function actorForUser(userId: string, via: Actor["via"], sessionVersion?: number): Promise<Actor | null> {
   const rows = await db().$queryRaw<UserMembershipRow[]>`
-    SELECT u."id", u."email", m."workspaceId", w."slug" AS "workspaceSlug", w."name" AS "workspaceName", m."role"::text AS "role"
+    SELECT u."id", u."email", u."sessionVersion", m."workspaceId", w."slug" AS "workspaceSlug", w."name" AS "workspaceName", m."role"::text AS "role"
     FROM "User" u
     LEFT JOIN "Membership" m ON m."userId" = u."id"
     LEFT JOIN "Workspace" w ON w."id" = m."workspaceId"
     WHERE u."id" = ${userId}
     ORDER BY m."createdAt" ASC NULLS LAST, m."id" ASC`;
   if (rows.length === 0) return null;
+  if (sessionVersion !== undefined && rows[0].sessionVersion !== sessionVersion) return null;
   return {
     userId: rows[0].id,
     email: rows[0].email,
@@ -113,7 +120,7 @@ export async function resolveActor(req: NextRequest): Promise<Actor | null> {
   }
   const jwt = await getToken({ req, secret: authSecret() });
   if (!jwt?.sub) return null;
-  return actorForUser(jwt.sub, "session");
+  return actorForUser(jwt.sub, "session", jwtSessionVersion(jwt));
 }
 
 export function membershipFor(actor: Actor, workspaceId: string): ActorMembership | undefined {

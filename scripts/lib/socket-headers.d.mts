@@ -1,0 +1,2 @@
+import type { IncomingMessage } from "node:http";
+export function rewriteForwardedHeaders(req: IncomingMessage, trustProxy: boolean): void;
