@@ -5,11 +5,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
+import path from "node:path";
 import { createScratchDatabase, dropDatabase, ensureDatabase, redactUrl } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { createUser } from "@/lib/admin/admin-ops";
 import { disconnectDb } from "@/lib/db/client";
-import { buildIfNeeded, NEXT_BIN } from "./lib/build";
+import { buildIfNeeded } from "./lib/build";
 
 const root = process.cwd();
 const log = (message: string) => console.log(`[e2e] ${message}`);
@@ -127,8 +128,9 @@ async function main(): Promise<number> {
     buildForE2e(env);
 
     log(`starting the app on ${baseUrl}`);
-    app = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port)], {
-      env,
+    // The server `npm start` runs (Next.js behind scripts/lib/serve.mjs), so e2e covers it.
+    app = spawn(process.execPath, [path.join(root, "scripts", "lib", "serve.mjs")], {
+      env: { ...env, NODE_ENV: "production" },
       stdio: ["ignore", process.env.E2E_APP_LOG === "1" ? "inherit" : "ignore", "inherit"],
     });
     await waitForHealth(baseUrl, app);
