@@ -17,7 +17,7 @@ test("a viewer sees onboardings but no write actions", async ({ page, playwright
 
   await page.goto(`/onboarding/${id}/identify`);
   await expect(page.getByLabel("Platform name")).toBeDisabled();
-  await expect(page.getByText("Your role can view this onboarding but not edit it.")).toBeVisible();
+  await expect(page.getByText("Your role (viewer) can view this onboarding but not edit it.")).toBeVisible();
   await expect(page.getByRole("button", { name: /Save/ })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Cancel onboarding" })).toHaveCount(0);
 

@@ -101,6 +101,19 @@ test("an injected failure stops bootstrap; Resume continues it from the UI", asy
   await expect(page.getByTestId("lifecycle-badge")).toHaveAttribute("data-state", "bootstrap_failed");
   await screenshot(page, "wizard-4-bootstrap-failed-1280");
 
+  // Refused actions say why beside the disabled button, in the server's words (session.actions).
+  await page.goto(`/onboarding/${id}/activate`);
+  const activate = page.getByRole("button", { name: "Activate", exact: true });
+  await expect(activate).toBeDisabled();
+  await expect(activate).toHaveAttribute("aria-describedby", "activate-why");
+  await expect(page.getByTestId("activate-why")).toHaveText("Bootstrap did not finish cleanly. Resume it, or activate with an override and a written reason.");
+  await expect(page.getByRole("button", { name: "Activate with override" })).toBeEnabled();
+  await screenshot(page, "wizard-5-activate-refused-1280");
+  await page.goto(`/onboarding/${id}/verify-access`);
+  await expect(page.getByRole("button", { name: "Re-run verification" })).toBeDisabled();
+  await expect(page.getByTestId("verify-blocked")).toHaveText("Access was verified and bootstrap has started; verification cannot run again.");
+  await page.goto(`/onboarding/${id}/bootstrap`);
+
   await page.getByRole("button", { name: "Resume" }).click();
   await expect(page.getByTestId("bootstrap-complete")).toBeVisible({ timeout: 30_000 });
   await expect(stepStatus(page, "setup_repo")).toHaveAttribute("data-state", "succeeded");

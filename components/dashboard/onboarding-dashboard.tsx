@@ -10,7 +10,7 @@ import { useDebouncedValue } from "@/lib/client/hooks/use-debounced-value";
 import { useSessionBroadcast } from "@/lib/client/broadcast";
 import { queryKeys } from "@/lib/client/query-keys";
 import { CHECKPOINT_LABELS } from "@/lib/onboarding/constants";
-import type { Session } from "@/lib/client/types";
+import type { SessionSummary } from "@/lib/client/types";
 import { PageHeader } from "../page-header";
 import { LIFECYCLE_OPTIONS, STATUS_OPTIONS, StatusBadge } from "../status-badge";
 import { Button, ButtonLink } from "../ui/button";
@@ -158,7 +158,7 @@ export function OnboardingDashboard() {
   );
 }
 
-function OnboardingTable({ items }: { items: Session[] }) {
+function OnboardingTable({ items }: { items: SessionSummary[] }) {
   return (
     <table className="hidden w-full text-left text-sm md:table" data-testid="onboarding-table">
       <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
@@ -210,7 +210,7 @@ function OnboardingTable({ items }: { items: Session[] }) {
   );
 }
 
-function OnboardingCards({ items }: { items: Session[] }) {
+function OnboardingCards({ items }: { items: SessionSummary[] }) {
   return (
     <ul className="divide-y divide-slate-100 md:hidden">
       {items.map((s) => (

@@ -3,7 +3,6 @@
 import Link from "next/link";
 import { api } from "@/lib/client/api";
 import { formatDate, formatDuration, formatTime, humanize } from "@/lib/client/format";
-import { useCan } from "@/lib/client/hooks/use-me";
 import { useRunDetail, useSession, useSessionAction } from "@/lib/client/hooks/use-onboarding";
 import { isRunActive } from "@/lib/client/polling";
 import type { Run, RunStep } from "@/lib/client/types";
@@ -87,7 +86,6 @@ function Timeline({ steps }: { steps: RunStep[] }) {
 
 export function RunDetail({ id }: { id: string }) {
   const run = useRunDetail(id);
-  const { can } = useCan();
   const session = useSession(run.data?.sessionId ?? "");
   const cancel = useSessionAction(session.data, (_sid, version) => api.cancelRun(id, version));
 
@@ -128,7 +126,7 @@ export function RunDetail({ id }: { id: string }) {
           </span>
         }
         actions={
-          active && can("run_operations") && session.data ? (
+          active && session.data?.actions.cancelRun.allowed ? (
             <Button variant="subtle-danger" icon={<StopIcon />} loading={cancel.isPending} disabled={!!r.cancelRequestedAt} onClick={() => cancel.mutate()}>
               {r.cancelRequestedAt ? "Cancelling…" : "Cancel run"}
             </Button>

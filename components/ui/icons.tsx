@@ -138,11 +138,6 @@ export const StopIcon = (p: IconProps) => (
     <rect x="5" y="5" width="10" height="10" rx="1.5" />
   </Svg>
 );
-export const TrashIcon = (p: IconProps) => (
-  <Svg {...p}>
-    <path d="M4 6h12M8 6V4.5h4V6M5.5 6l.8 10h7.4l.8-10" />
-  </Svg>
-);
 export const RocketIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M11.5 3.5c2.8-.6 4.8-.3 5 0 .3.2.6 2.2 0 5L11 14l-5-5 5.5-5.5z" />

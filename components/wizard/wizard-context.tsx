@@ -9,9 +9,9 @@ export interface WizardContextValue {
   runs: Run[];
   /** True until the runs list has loaded once (steps reserve their space meanwhile). */
   runsLoading: boolean;
+  /** Workspace capabilities, for links to settings and the audit trail. What may be done to this
+   * onboarding is `session.actions`, decided by the server. */
   can: (capability: Capability) => boolean;
-  /** The session can no longer change (cancelled or active). */
-  closed: boolean;
 }
 
 const WizardContext = createContext<WizardContextValue | null>(null);

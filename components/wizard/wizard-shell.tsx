@@ -15,7 +15,7 @@ import { latestRun, useRuns, useSession, useSessionAction } from "@/lib/client/h
 import { isRunActive } from "@/lib/client/polling";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { Session } from "@/lib/client/types";
-import { stepBySegment, stepHref, stepIndex, WIZARD_STEPS, type WizardStep } from "@/lib/client/wizard-steps";
+import { stepBySegment, stepHref, stepIndex, stepReachable as reachable, stepState, WIZARD_STEPS, type StepState, type WizardStep } from "@/lib/client/wizard-steps";
 import { StatusBadge } from "../status-badge";
 import { Alert } from "../ui/alert";
 import { Button, ButtonLink } from "../ui/button";
@@ -27,28 +27,8 @@ import { QueryError } from "../ui/query-error";
 import { RelativeTime } from "../ui/relative-time";
 import { Skeleton } from "../ui/skeleton";
 import { ActionError } from "./action-error";
+import { isRoleRefusal } from "./action-reason";
 import { WizardProvider } from "./wizard-context";
-
-type StepState = "done" | "current" | "blocked" | "upcoming";
-
-export function stepState(session: Session, step: WizardStep): StepState {
-  const i = stepIndex(step.key);
-  const current = stepIndex(session.currentCheckpoint);
-  const completed = session.lastCompletedCheckpoint ? stepIndex(session.lastCompletedCheckpoint) : -1;
-  if (session.lifecycleState === "active") return "done";
-  if (i === current) {
-    if (session.lifecycleState === "action_required" || session.lifecycleState === "bootstrap_failed") return "blocked";
-    return "current";
-  }
-  if (i <= completed || i < current) return "done";
-  return "upcoming";
-}
-
-/** Steps up to the current checkpoint can be opened; Activate also after a failed bootstrap that created a platform (override). */
-const reachable = (session: Session, step: WizardStep) =>
-  stepIndex(step.key) <= stepIndex(session.currentCheckpoint) ||
-  session.lifecycleState === "active" ||
-  (step.key === "activate" && session.lifecycleState === "bootstrap_failed" && !!session.platformId);
 
 export function WizardShell({ id, children }: { id: string; children: ReactNode }) {
   const qc = useQueryClient();
@@ -75,7 +55,6 @@ export function WizardShell({ id, children }: { id: string; children: ReactNode 
     return <ShellSkeleton />;
   }
 
-  const closed = !!session.cancelledAt || !!session.activatedAt;
   const index = stepIndex(viewing.key);
   const prev = index > 0 ? WIZARD_STEPS[index - 1] : null;
   const next = index < WIZARD_STEPS.length - 1 ? WIZARD_STEPS[index + 1] : null;
@@ -83,7 +62,7 @@ export function WizardShell({ id, children }: { id: string; children: ReactNode 
 
   return (
     <WizardProvider
-      value={{ id, session, runs: runsQuery.data?.items ?? [], runsLoading: runsQuery.isPending, can, closed }}
+      value={{ id, session, runs: runsQuery.data?.items ?? [], runsLoading: runsQuery.isPending, can }}
     >
       <div className="space-y-5">
         <WizardHeader session={session} refreshing={sessionQuery.isFetching} />
@@ -141,6 +120,7 @@ function WizardHeader({ session, refreshing }: { session: Session; refreshing: b
   const { can } = useCan();
   const [confirming, setConfirming] = useState(false);
   const closed = !!session.cancelledAt || !!session.activatedAt;
+  const cancel = session.actions.cancel;
   return (
     <div className="flex flex-wrap items-start justify-between gap-4">
       <div className="min-w-0">
@@ -178,7 +158,7 @@ function WizardHeader({ session, refreshing }: { session: Session; refreshing: b
             Audit trail
           </ButtonLink>
         ) : null}
-        {can("cancel") && !closed ? (
+        {cancel.allowed ? (
           <Button variant="subtle-danger" size="sm" onClick={() => setConfirming(true)}>
             Cancel onboarding
           </Button>
@@ -197,7 +177,7 @@ function CancelDialog({ session, open, onClose }: { session: Session; open: bool
       onClose();
     },
   });
-  const activeRun = session.lifecycleState === "verifying" || session.lifecycleState === "bootstrapping";
+  const activeRun = (useRuns(session.id).data?.items ?? []).some(isRunActive);
   return (
     <Dialog
       open={open}
@@ -237,11 +217,11 @@ function CancelDialog({ session, open, onClose }: { session: Session; open: bool
 }
 
 function CancelledBanner({ session }: { session: Session }) {
-  const { can } = useCan();
   const runs = useRuns(session.id);
   const deprovisionRun = latestRun(runs.data?.items, "deprovision");
   const deprovision = useSessionAction(session, (id, version) => api.deprovision(id, version));
   const removing = isRunActive(deprovisionRun);
+  const allowed = session.actions.deprovision;
   return (
     <Alert
       tone="warning"
@@ -249,7 +229,7 @@ function CancelledBanner({ session }: { session: Session }) {
       testId="cancelled-banner"
       title={`Cancelled ${formatDate(session.cancelledAt)}`}
       actions={
-        session.platformId && can("cancel") && !removing ? (
+        allowed.allowed ? (
           <Button variant="secondary" size="sm" loading={deprovision.isPending} onClick={() => deprovision.mutate()}>
             {deprovisionRun?.outcome === "failed" ? "Retry removing created resources" : "Remove created resources"}
           </Button>
@@ -257,6 +237,7 @@ function CancelledBanner({ session }: { session: Session }) {
       }
     >
       <p>This onboarding is closed; nothing more will run for it.</p>
+      {isRoleRefusal(allowed) ? <p data-testid="deprovision-reason">{allowed.message}</p> : null}
       {session.platformId && !deprovisionRun ? (
         <p>Bootstrap already created resources for this platform (its record, infrastructure, repository). Remove them if they are not needed.</p>
       ) : null}

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { buildOpenApi } from "./openapi";
+import { SESSION_ACTIONS } from "@/lib/onboarding/actions";
 
 function routeFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -19,6 +20,19 @@ describe("OpenAPI document", () => {
       .map((f) => "/" + path.dirname(f).replace(/\\/g, "/").replace(/^app\//, "").replace(/\[(\w+)\]/g, "{$1}"))
       .filter((p) => p !== "/api/v1/openapi.json" && !documented.has(p));
     expect(missing).toEqual([]);
+  });
+
+  it("documents the session's actions: every action, each allowed with an optional reason", () => {
+    const session = doc.components.schemas.OnboardingSession as { properties: Record<string, unknown>; required: string[] };
+    expect(session.required).toContain("actions");
+    const actions = doc.components.schemas.OnboardingActions as { properties: Record<string, { $ref: string }>; required: string[] };
+    expect(Object.keys(actions.properties).sort()).toEqual([...SESSION_ACTIONS].sort());
+    expect(actions.required.sort()).toEqual([...SESSION_ACTIONS].sort());
+    const decision = doc.components.schemas.ActionDecision as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(decision.properties).sort()).toEqual(["allowed", "message", "reasonCode"]);
+    expect(decision.required).toEqual(["allowed"]);
+    const list = doc.paths["/api/v1/onboarding"].get as { responses: Record<string, { content: Record<string, { schema: unknown }> }> };
+    expect(JSON.stringify(list.responses["200"].content["application/json"].schema)).toContain("OnboardingSessionSummary");
   });
 
   it("carries the request schemas the handlers validate with, including their constraints", () => {

@@ -6,6 +6,7 @@ import {
   createOnboardingSchema,
   patchOnboardingSchema,
   sessionResponse,
+  sessionSummaryResponse,
   versionedActionSchema,
 } from "@/lib/onboarding/schemas";
 import {
@@ -51,7 +52,7 @@ const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: "Problem", content: { "application/problem+json": { schema: problem } } }]));
 
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
-const ifMatch = { name: "If-Match", in: "header", required: false, schema: { type: "string" }, description: 'ETag of the version the change is based on, e.g. "3" (or send `version` in the body)' };
+const ifMatch = { name: "If-Match", in: "header", required: false, schema: { type: "string" }, description: 'ETag of the version the change is based on, as a GET returned it ("3-owner": version 3 as an owner sees it) or just "3" (or send `version` in the body)' };
 
 function op(summary: string, opts: { body?: ZodType; response?: ZodType; status?: number; params?: Json[]; errors?: number[]; description?: string }): Json {
   return {
@@ -74,7 +75,8 @@ export function buildOpenApi(): Json {
     op(what, { body: versionedActionSchema, params: [idParam, ifMatch], status: 202, errors: [409, 412, 422, 428], description: `POST /api/v1/onboarding/:id/${name}` });
   const paths: Json = {
     "/api/v1/onboarding": {
-      get: op("List onboardings (filters, cursor pagination, newest first)", {
+      get: op("List onboardings (filters, cursor pagination, newest first; items carry no `actions`)", {
+        response: z.object({ items: z.array(sessionSummaryResponse), nextCursor: z.string().nullable() }),
         params: ["status", "lifecycle", "q", "cursor", "limit"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
       }),
       post: op("Create an onboarding", {
@@ -86,7 +88,7 @@ export function buildOpenApi(): Json {
       }),
     },
     "/api/v1/onboarding/{id}": {
-      get: op("Fetch an onboarding (ETag; If-None-Match → 304)", { response: sessionResponse, params: [idParam] }),
+      get: op("Fetch an onboarding with the caller's `actions` (ETag per version and role; If-None-Match → 304)", { response: sessionResponse, params: [idParam] }),
       patch: op("Update draft fields, or report executor progress", {
         body: patchOnboardingSchema,
         response: sessionResponse,
@@ -100,7 +102,12 @@ export function buildOpenApi(): Json {
     "/api/v1/onboarding/{id}/cancel": { post: action("cancel", "Cancel the onboarding and its active runs") },
     "/api/v1/onboarding/{id}/deprovision": { post: action("deprovision", "Remove what a cancelled onboarding created") },
     "/api/v1/onboarding/{id}/activate": {
-      post: op("Activate (override needs a reason and the override capability)", { body: activateSchema, params: [idParam, ifMatch], errors: [409, 412, 422, 428] }),
+      post: op("Activate (override needs a reason and the override capability)", {
+        body: activateSchema,
+        response: sessionResponse,
+        params: [idParam, ifMatch],
+        errors: [409, 412, 422, 428],
+      }),
     },
     "/api/v1/onboarding/{id}/runs": { get: op("The onboarding's operation runs", { params: [idParam] }) },
     "/api/v1/onboarding/{id}/audit": { get: op("The onboarding's audit trail", { params: [idParam] }) },

@@ -22,6 +22,7 @@ import type {
   Run,
   RunStarted,
   Session,
+  SessionSummary,
   SlugAvailability,
   WebhookCreated,
   WebhookDelivery,
@@ -185,7 +186,7 @@ export const api = {
   me: (signal?: AbortSignal) => apiFetch<Me>("/me", { signal }),
 
   listOnboardings: (filters: OnboardingFilters & { cursor?: string; limit?: number }, signal?: AbortSignal) =>
-    apiFetch<Page<Session>>("/onboarding", { query: { ...filters }, signal }),
+    apiFetch<Page<SessionSummary>>("/onboarding", { query: { ...filters }, signal }),
   createOnboarding: (input: CreateOnboardingInput, idempotencyKey: string) =>
     apiFetch<OnboardingCreated>("/onboarding", { method: "POST", body: input, headers: { "idempotency-key": idempotencyKey } }),
   slugAvailability: (slug: string, excludeId: string | undefined, signal?: AbortSignal) =>

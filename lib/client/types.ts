@@ -1,13 +1,19 @@
 // Response shapes of the HTTP API as the browser sees them. Types only: the session's shape
 // comes from the same zod schema that documents the API, the rest mirror lib/*/serialize.ts.
 import type { z } from "zod";
-import type { sessionResponse } from "@/lib/onboarding/schemas";
+import type { sessionResponse, sessionSummaryResponse } from "@/lib/onboarding/schemas";
 import type { Capability, Role } from "@/lib/auth/capabilities";
 import type { CheckpointKey } from "@/lib/onboarding/constants";
 
 export type { Capability, Role, CheckpointKey };
 
+/** One onboarding with `actions`: what this caller may do next (GET/PATCH/action responses). */
 export type Session = z.infer<typeof sessionResponse>;
+/** An onboarding in a list: no `actions`. */
+export type SessionSummary = z.infer<typeof sessionSummaryResponse>;
+export type SessionActions = Session["actions"];
+export type SessionActionName = keyof SessionActions;
+export type ActionDecision = SessionActions[SessionActionName];
 export type LifecycleState = Session["lifecycleState"];
 export type SessionStatus = Session["status"];
 export type Tier = Session["tier"];

@@ -87,11 +87,16 @@ describe("deriveLifecycle", () => {
 
 describe("slugs", () => {
   it("suggests a valid slug from a name", () => {
-    for (const name of ["Acme Cloud!", "Ünïcode Plätform", "  --x--  ", "42 Things", "a".repeat(80)]) {
-      const slug = suggestSlug(name);
-      if (slug) expect(slug).toMatch(SLUG_PATTERN);
+    for (const name of ["Acme Cloud!", "Ünïcode Plätform", "  --x--  ", "42 Things", "a".repeat(80), "Ab"]) {
+      expect(suggestSlug(name), name).toMatch(SLUG_PATTERN);
     }
     expect(suggestSlug("Acme Cloud!")).toBe("acme-cloud");
+    expect(suggestSlug("Ünïcode Plätform")).toBe("unicode-platform");
+    expect(suggestSlug("  --x--  ")).toBe("x-platform");
+  });
+
+  it("suggests nothing (rather than an invalid slug) when a name has no letters to start with", () => {
+    for (const name of ["!!!", "123", "   ", "42-"]) expect(suggestSlug(name), name).toBe("");
   });
 
   it("refuses malformed slugs", () => {

@@ -142,11 +142,14 @@ describe("GET /api/v1/onboarding/:id", () => {
       version: 1,
     });
     expect(res.body).not.toHaveProperty("activeSlug");
-    expect(res.headers.get("etag")).toBe('"1"');
-    const cached = await get(owner.token, body.onboardingId, { "if-none-match": '"1"' });
+    // The ETag carries the caller's role: `actions` differ by role.
+    expect(res.headers.get("etag")).toBe('"1-owner"');
+    expect(res.body.actions.verifyAccess).toEqual({ allowed: true });
+    expect(res.body.actions.bootstrap).toMatchObject({ allowed: false, reasonCode: "not_ready_for_bootstrap" });
+    const cached = await get(owner.token, body.onboardingId, { "if-none-match": '"1-owner"' });
     expect(cached.status).toBe(304);
     await patch(owner.token, body.onboardingId, { version: 1, platformName: "Renamed" });
-    expect((await get(owner.token, body.onboardingId, { "if-none-match": '"1"' })).status).toBe(200);
+    expect((await get(owner.token, body.onboardingId, { "if-none-match": '"1-owner"' })).status).toBe(200);
   });
 });
 
@@ -156,7 +159,8 @@ describe("PATCH /api/v1/onboarding/:id — versioned writes", () => {
     const res = await patch(owner.token, body.onboardingId, { version: 1, platformName: "New name", connectionId: null });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ platformName: "New name", version: 2, currentCheckpoint: "verify_access" });
-    expect(res.headers.get("etag")).toBe('"2"');
+    expect(res.headers.get("etag")).toBe('"2-owner"');
+    expect(res.body.actions.saveDraft).toEqual({ allowed: true });
   });
 
   it("writes nothing for a save that changes nothing: same version, no audit event", async () => {
@@ -278,6 +282,15 @@ describe("access rules", () => {
       expect([read.status, write.status], role).toEqual(expectations[role]);
       if (write.status === 200) version++;
       if (role === "viewer") expect(write.body.code).toBe("forbidden");
+      // What the caller may do is answered for the caller, and cached per role.
+      expect(read.body.actions.saveDraft.allowed, role).toBe(role !== "viewer");
+      expect(read.body.actions.overrideActivate.reasonCode, role).toBe("not_ready_for_activation");
+      expect(read.headers.get("etag"), role).toBe(`"${read.body.version}-${role}"`);
+      if (role === "viewer") {
+        expect(read.body.actions.verifyAccess).toEqual({ allowed: false, reasonCode: "role_forbidden", message: "Your role (viewer) cannot start runs." });
+        expect((await get(member.token, id, { "if-none-match": `"${version}-owner"` })).status).toBe(200);
+        expect((await get(member.token, id, { "if-none-match": `"${version}-viewer"` })).status).toBe(304);
+      }
     }
     expect((await db().onboardingSession.findUniqueOrThrow({ where: { id } })).version).toBe(version);
   });

@@ -1,10 +1,52 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Tx } from "@/lib/db/client";
+import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
 import { encodeCursor, keysetWhere } from "@/lib/api/cursor";
+import { authorize, type Actor } from "@/lib/auth/actor";
+import { notFound } from "@/lib/api/errors";
 import type { z } from "zod";
 import type { listOnboardingQuery } from "./schemas";
-import { serializeSession } from "./serialize";
+import { latestByKind, type ActionRun, type LatestRuns } from "./actions";
+import { serializeSession, type SessionView } from "./serialize";
+
+type LatestRunRow = ActionRun & { kind: string };
+
+/**
+ * The session and the newest run of each kind in one statement: GET /onboarding/:id answers
+ * `actions` from them without a second round trip (the wizard polls it).
+ */
+export async function loadSessionView(actor: Actor, id: string): Promise<SessionView> {
+  const rows = await db().$queryRaw<(OnboardingSession & { latestRuns: LatestRunRow[] })[]>`
+    SELECT s.*, COALESCE((
+      SELECT json_agg(r) FROM (
+        SELECT DISTINCT ON (o."kind") o."id", o."kind", o."status", o."outcome"
+        FROM "OperationRun" o WHERE o."sessionId" = s."id"
+        ORDER BY o."kind", o."createdAt" DESC, o."id" DESC
+      ) r
+    ), '[]'::json) AS "latestRuns"
+    FROM "OnboardingSession" s WHERE s."id" = ${id}`;
+  if (!rows[0]) throw notFound("Onboarding");
+  const { latestRuns: runRows, ...session } = rows[0];
+  const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
+  return { session, runs: latestByKind(runRows), role };
+}
+
+/** The newest run of each kind (ids and states only). */
+export async function latestRunsOf(client: Pick<Tx, "operationRun">, sessionId: string): Promise<LatestRuns> {
+  const runs = await client.operationRun.findMany({
+    where: { sessionId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true, kind: true, status: true, outcome: true },
+  });
+  return latestByKind(runs);
+}
+
+/** What a single-session response needs after a write: the caller's role and the runs as they are now. */
+export async function viewAfterWrite(actor: Actor, session: OnboardingSession): Promise<SessionView> {
+  const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
+  return { session, runs: await latestRunsOf(db(), session.id), role };
+}
 
 export async function listOnboardings(workspaceId: string, query: z.infer<typeof listOnboardingQuery>) {
   const where: Prisma.OnboardingSessionWhereInput = {

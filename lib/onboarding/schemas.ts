@@ -1,6 +1,7 @@
 // Request and response schemas of the onboarding API. The same zod schemas validate requests
 // and generate /api/v1/openapi.json.
 import { z } from "zod";
+import { SESSION_ACTIONS, type SessionAction } from "./actions";
 import {
   LIFECYCLE_STATES,
   PIPELINE_STEP_KEYS,
@@ -127,8 +128,26 @@ export const createdResponse = z
   })
   .meta({ id: "OnboardingCreated" });
 
-export const sessionResponse = z
+const actionDecision = z
   .object({
+    allowed: z.boolean(),
+    reasonCode: z.string().optional().meta({ description: "Why not, as a stable code (e.g. role_forbidden, not_ready_for_bootstrap)" }),
+    message: z.string().optional().meta({ description: "Why not, in an operator's words" }),
+  })
+  .meta({ id: "ActionDecision" });
+
+export const sessionActionsResponse = z
+  .object(Object.fromEntries(SESSION_ACTIONS.map((a) => [a, actionDecision])) as Record<SessionAction, typeof actionDecision>)
+  .meta({
+    id: "OnboardingActions",
+    description:
+      "What this caller may do next, decided by the same rules the server enforces (lib/onboarding/actions.ts). " +
+      "saveDraft: PATCH name/slug/tier/template; connect: PATCH connectionId; verifyAccess, bootstrap, resume, cancel, deprovision: " +
+      "the POST of that name (a POST while a run of that kind is active returns it, 200); cancelRun: POST /operation-runs/:id/cancel " +
+      "for the active run; activate / overrideActivate: POST activate without / with override.",
+  });
+
+const sessionFields = z.object({
     id: z.string(),
     onboardingId: z.string(),
     workspaceId: z.string(),
@@ -160,5 +179,9 @@ export const sessionResponse = z
       .string()
       .nullable()
       .meta({ description: "Set when the onboarding was activated with an override: the operator's written reason" }),
-  })
-  .meta({ id: "OnboardingSession" });
+  });
+
+/** A session in a list: no `actions` (they would cost the runs of every row). */
+export const sessionSummaryResponse = sessionFields.meta({ id: "OnboardingSessionSummary" });
+
+export const sessionResponse = sessionFields.extend({ actions: sessionActionsResponse }).meta({ id: "OnboardingSession" });

@@ -1,14 +1,29 @@
 import type { OnboardingSession } from "@/lib/generated/prisma/client";
 import type { z } from "zod";
-import type { sessionResponse } from "./schemas";
+import type { Role } from "@/lib/auth/capabilities";
+import type { sessionResponse, sessionSummaryResponse } from "./schemas";
 import type { SeedStep } from "./constants";
+import { sessionActions, type LatestRuns } from "./actions";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export type SessionResponse = z.infer<typeof sessionResponse>;
+export type SessionSummaryResponse = z.infer<typeof sessionSummaryResponse>;
 
-/** Row → API shape: ISO dates, no internal columns (activeSlug). */
-export function serializeSession(s: OnboardingSession): SessionResponse {
+/** A session as one caller sees it: what it may do next depends on its role and the runs. */
+export interface SessionView {
+  session: OnboardingSession;
+  runs: LatestRuns;
+  role: Role;
+}
+
+/** The single-session response (GET, PATCH, the actions): the session and its `actions` for this caller. */
+export function serializeSessionView(view: SessionView): SessionResponse {
+  return { ...serializeSession(view.session), actions: sessionActions(view) };
+}
+
+/** Row → API shape: ISO dates, no internal columns (activeSlug). List items carry no `actions`. */
+export function serializeSession(s: OnboardingSession): SessionSummaryResponse {
   return {
     id: s.id,
     onboardingId: s.id,
@@ -48,4 +63,8 @@ export function seedSteps(steps: unknown): SeedStep[] {
   );
 }
 
-export const etagFor = (s: Pick<OnboardingSession, "version">) => `"${s.version}"`;
+/**
+ * The version and the caller's role: `actions` differ by role, so a viewer's If-None-Match
+ * must not be answered 304 with an owner's body. If-Match accepts it (lib/onboarding/version.ts).
+ */
+export const etagFor = (view: { session: Pick<OnboardingSession, "version">; role: Role }) => `"${view.session.version}-${view.role}"`;

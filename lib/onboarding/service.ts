@@ -6,13 +6,14 @@ import { db } from "@/lib/db/client";
 import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { auditActor, authorize, type Actor, type ActorMembership } from "@/lib/auth/actor";
-import { can } from "@/lib/auth/capabilities";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { initialSteps, type SeedStep } from "./constants";
 import { deriveLifecycle } from "./lifecycle";
 import { conflictError, mutateSession, type VersionSource } from "./mutate-session";
 import type { CreateOnboardingInput, PatchOnboardingInput } from "./schemas";
 import { illegal, isUniqueViolation, slugTaken } from "./errors";
+import { assertAllowed, assertRole } from "./actions";
+import { latestRunsOf } from "./queries";
 import { seedSteps } from "./serialize";
 import { cancelActiveRunsInTx, startRun } from "@/lib/runs/start-run";
 
@@ -178,10 +179,11 @@ export async function updateOnboarding(
   base: { version: number; source: VersionSource },
 ): Promise<OnboardingSession> {
   const existing = await loadSessionFor(actor, id, "view");
+  const { role } = authorize(actor, existing.workspaceId, "view", "Onboarding");
   const touchesDraft = Object.keys(input).some((k) => k !== "version" && !(EXECUTOR_FIELDS as readonly string[]).includes(k));
   const touchesExecutor = EXECUTOR_FIELDS.some((k) => input[k] !== undefined);
-  if (touchesDraft) authorize(actor, existing.workspaceId, "manage_drafts", "Onboarding");
-  if (touchesExecutor) authorize(actor, existing.workspaceId, "run_operations", "Onboarding");
+  if (touchesDraft) assertRole("saveAnswers", role);
+  if (touchesExecutor) assertRole("reportProgress", role);
   // Already stale when read: answer the conflict without opening a transaction (the
   // transaction checks again, so a write that goes stale after this still loses).
   if (existing.version !== base.version) throw conflictError(existing, base.source, base.version);
@@ -194,20 +196,11 @@ export async function updateOnboarding(
     actor: auditActor(actor),
     action: touchesExecutor && !touchesDraft ? "onboarding.progress_reported" : "onboarding.updated",
     change: async (session, tx) => {
-      if (session.cancelledAt || session.activatedAt) {
-        throw illegal("session_closed", `This onboarding is ${session.cancelledAt ? "cancelled" : "active"} and can no longer be edited.`);
-      }
-      const activeRun = await tx.operationRun.findFirst({ where: { sessionId: id, status: { in: ["queued", "running"] } } });
-      const identityChange = IDENTITY_FIELDS.some((k) => input[k] !== undefined && input[k] !== session[k]);
-      if ((identityChange || input.connectionId !== undefined || touchesExecutor) && activeRun) {
-        throw new ApiError("run_active", `A ${activeRun.kind.replace("_", " ")} run is in progress; wait for it or cancel it first.`, {
-          reasonCode: "run_active",
-          extra: { runId: activeRun.id },
-        });
-      }
-      if (identityChange && (session.platformId || (await tx.operationRun.count({ where: { sessionId: id, kind: "bootstrap" } })) > 0)) {
-        throw illegal("identity_locked", "Name, slug, tier and template are fixed once bootstrap has started.");
-      }
+      const guard = { session, runs: await latestRunsOf(tx, id), role };
+      assertAllowed("saveAnswers", guard);
+      if (IDENTITY_FIELDS.some((k) => input[k] !== undefined && input[k] !== session[k])) assertAllowed("saveDraft", guard);
+      if (input.connectionId !== undefined && input.connectionId !== session.connectionId) assertAllowed("connect", guard);
+      if (touchesExecutor) assertAllowed("reportProgress", guard);
       if (input.status !== undefined && input.status !== session.status && !STATUS_TRANSITIONS[session.status]?.includes(input.status)) {
         throw illegal("illegal_status_transition", `Status cannot go from ${session.status} to ${input.status}.`);
       }
@@ -260,7 +253,9 @@ function mergeSteps(current: SeedStep[], reported: NonNullable<PatchOnboardingIn
 }
 
 export async function cancelOnboarding(actor: Actor, id: string, base: { version: number; source: VersionSource }, reason?: string) {
-  await loadSessionFor(actor, id, "cancel");
+  const existing = await loadSessionFor(actor, id, "view");
+  const { role } = authorize(actor, existing.workspaceId, "view", "Onboarding");
+  assertRole("cancel", role);
   return mutateSession({
     sessionId: id,
     expectedVersion: base.version,
@@ -269,8 +264,7 @@ export async function cancelOnboarding(actor: Actor, id: string, base: { version
     action: "onboarding.cancelled",
     reason: reason ?? null,
     change: async (session, tx) => {
-      if (session.cancelledAt) throw illegal("already_cancelled", "This onboarding is already cancelled.");
-      if (session.activatedAt) throw illegal("already_active", "An active platform cannot be cancelled; deprovision it instead.");
+      assertAllowed("cancel", { session, runs: await latestRunsOf(tx, id), role });
       await cancelActiveRunsInTx(tx, id, auditActor(actor));
       return { cancelledAt: new Date(), activeSlug: null };
     },
@@ -283,8 +277,10 @@ export async function activateOnboarding(
   base: { version: number; source: VersionSource },
   opts: { override?: boolean; reason?: string },
 ) {
-  const existing = await loadSessionFor(actor, id, "activate");
-  if (opts.override) authorize(actor, existing.workspaceId, "override", "Onboarding");
+  const existing = await loadSessionFor(actor, id, "view");
+  const { role } = authorize(actor, existing.workspaceId, "view", "Onboarding");
+  const action = opts.override ? "overrideActivate" : "activate";
+  assertRole(action, role);
   return mutateSession({
     sessionId: id,
     expectedVersion: base.version,
@@ -293,18 +289,7 @@ export async function activateOnboarding(
     action: opts.override ? "onboarding.activated_with_override" : "onboarding.activated",
     reason: opts.reason ?? null,
     change: async (session, tx) => {
-      if (session.activatedAt) throw illegal("already_active", "This onboarding is already active.");
-      if (session.cancelledAt) throw illegal("session_closed", "A cancelled onboarding cannot be activated.");
-      const ready = session.lifecycleState === "ready_for_activation";
-      const overridable = session.lifecycleState === "bootstrap_failed" && !!session.platformId;
-      if (!ready && !(opts.override && overridable)) {
-        throw illegal(
-          "not_ready_for_activation",
-          overridable
-            ? "Bootstrap did not finish cleanly. Resume it, or activate with an override and a written reason."
-            : `This onboarding is ${session.lifecycleState.replace(/_/g, " ")}; it can be activated once bootstrap has succeeded.`,
-        );
-      }
+      assertAllowed(action, { session, runs: await latestRunsOf(tx, id), role });
       const now = new Date();
       if (session.platformId) {
         await tx.platform.update({ where: { id: session.platformId }, data: { status: "active", activatedAt: now } });
@@ -312,9 +297,4 @@ export async function activateOnboarding(
       return { activatedAt: now, completedAt: session.completedAt ?? now, activationOverrideReason: opts.override ? opts.reason : null };
     },
   });
-}
-
-export function capabilitiesOf(actor: Actor, workspaceId: string) {
-  const m = actor.memberships.find((x) => x.workspaceId === workspaceId);
-  return m ? (["view", "manage_drafts", "run_operations", "activate", "cancel", "override", "audit"] as const).filter((c) => can(m.role, c)) : [];
 }

@@ -9,7 +9,8 @@ export function requireVersion(req: Request, bodyVersion: number | undefined): {
   if (bodyVersion !== undefined) return { version: bodyVersion, source: "body" };
   const header = req.headers.get("if-match");
   if (header) {
-    const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+    // The ETag of a GET is "<version>-<role>"; the version is what a write is based on.
+    const match = /^\s*(?:W\/)?"?(\d{1,9})(?:-[a-z]+)?"?\s*$/.exec(header);
     if (!match) throw new ApiError("bad_request", 'If-Match must be the ETag from a GET, e.g. "3".');
     return { version: Number(match[1]), source: "if-match" };
   }

@@ -16,12 +16,6 @@ export const RUN_STEPS: Record<RunKind, readonly { key: string; label: string }[
   ],
 };
 
-export const RUN_KIND_LABEL: Record<RunKind, string> = {
-  verify_access: "Verify Access",
-  bootstrap: "Bootstrap",
-  deprovision: "Deprovision",
-};
-
 /** A step is given this long before it is aborted and counted as a transient failure. */
 export const STEP_TIMEOUT_MS = Number(process.env.STEP_TIMEOUT_MS ?? 15_000);
 /** Transient failures are retried inside a step this many times, with exponential backoff. */

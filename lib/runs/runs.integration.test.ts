@@ -143,9 +143,15 @@ describe("operation runs", () => {
     expect(s).toMatchObject({ status: "failed", lifecycleState: "bootstrap_failed", reasonCode: "step_failed:setup_repo" });
     expect(s.steps[2]).toMatchObject({ key: "setup_repo", status: "failed", result: { error: { code: "simulated_failure" } } });
     expect(s.steps.slice(3).map((x: { status: string }) => x.status)).toEqual(["skipped", "skipped"]);
+    // What may happen next, as the server enforces it.
+    expect(s.actions.resume).toEqual({ allowed: true });
+    expect(s.actions.bootstrap).toMatchObject({ allowed: false, reasonCode: "not_ready_for_bootstrap" });
+    expect(s.actions.saveDraft).toMatchObject({ allowed: false, reasonCode: "identity_locked" });
 
     const r = await action(resume, id, "resume");
     expect(r.status).toBe(202);
+    expect(r.body.session.actions.resume).toMatchObject({ allowed: false, reasonCode: "run_active" });
+    expect(r.body.session.actions.cancelRun).toEqual({ allowed: true });
     const resumed = await runFinished(r.body.run.id);
     expect(resumed.id).toBe(failed.id);
     expect(resumed.outcome).toBe("succeeded");
@@ -175,6 +181,10 @@ describe("operation runs", () => {
 
     const operator = await createWorkspaceWithMember("operator", owner.workspace.id);
     const current = await session(id);
+    expect(current.actions.overrideActivate).toEqual({ allowed: true });
+    expect(current.actions.activate).toMatchObject({ allowed: false, reasonCode: "not_ready_for_activation" });
+    const asOperator = await callRoute(item.GET, { method: "GET", url: `http://localhost/api/v1/onboarding/${id}`, token: operator.token, params: { id } });
+    expect(asOperator.body.actions.overrideActivate).toMatchObject({ allowed: false, reasonCode: "role_forbidden" });
     const refused = await callRoute(activate.POST, {
       method: "POST",
       url: `http://localhost/api/v1/onboarding/${id}/activate`,

@@ -8,7 +8,9 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import { actorLabel, auditActor, authorize, type Actor } from "@/lib/auth/actor";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { mutateSession, type VersionSource } from "@/lib/onboarding/mutate-session";
-import { illegal, isUniqueViolation } from "@/lib/onboarding/errors";
+import { isUniqueViolation } from "@/lib/onboarding/errors";
+import { assertAllowed, assertRole, assertRunCancellable, type GuardedAction } from "@/lib/onboarding/actions";
+import { latestRunsOf } from "@/lib/onboarding/queries";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
 import { enqueueRunInTx, getBoss } from "./queue";
 
@@ -19,24 +21,7 @@ export interface StartResult {
   created: boolean;
 }
 
-function precondition(session: OnboardingSession, kind: RunKind): void {
-  if (session.cancelledAt && kind !== "deprovision") throw illegal("session_closed", "This onboarding is cancelled.");
-  if (session.activatedAt && kind !== "deprovision") throw illegal("already_active", "This onboarding is already active.");
-  if (kind === "bootstrap" && session.lifecycleState !== "ready_for_bootstrap") {
-    const why =
-      session.lifecycleState === "bootstrap_failed"
-        ? "Bootstrap already ran and failed; resume it instead."
-        : "Bootstrap starts after Verify Access has passed.";
-    throw illegal("not_ready_for_bootstrap", why);
-  }
-  if (kind === "verify_access" && ["bootstrapping", "bootstrap_failed", "ready_for_activation"].includes(session.lifecycleState)) {
-    throw illegal("verification_closed", "Access was verified and bootstrap has started; verification cannot run again.");
-  }
-  if (kind === "deprovision" && !session.platformId) throw illegal("nothing_to_deprovision", "Nothing was created for this onboarding.");
-  if (kind === "deprovision" && !session.cancelledAt) {
-    throw illegal("cancel_first", "Cancel the onboarding before removing what it created.");
-  }
-}
+const START_ACTION: Record<RunKind, GuardedAction> = { verify_access: "verifyAccess", bootstrap: "bootstrap", deprovision: "deprovision" };
 
 export async function startRun(
   actor: Actor,
@@ -47,8 +32,11 @@ export async function startRun(
   const session =
     typeof sessionOrId === "string" ? await db().onboardingSession.findUnique({ where: { id: sessionOrId } }) : sessionOrId;
   if (!session) throw notFound("Onboarding");
-  authorize(actor, session.workspaceId, kind === "deprovision" ? "cancel" : "run_operations", "Onboarding");
+  const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
+  const action = START_ACTION[kind];
+  assertRole(action, role);
 
+  // Deduplicated before the rules: a start while a run of this kind is active returns that run.
   const existing = await activeRun(session.id, kind);
   if (existing) return { run: existing, session, created: false };
   await getBoss(); // started outside the transaction that sends the job
@@ -62,13 +50,7 @@ export async function startRun(
       actor: auditActor(actor),
       action: `run.${kind}.started`,
       change: async (current, tx) => {
-        precondition(current, kind);
-        if (kind !== "deprovision") {
-          const other = await tx.operationRun.findFirst({
-            where: { sessionId: current.id, status: { in: ["queued", "running"] }, kind: { not: "deprovision" } },
-          });
-          if (other) throw new ApiError("run_active", `A ${other.kind.replace("_", " ")} run is already in progress.`, { reasonCode: "run_active", extra: { runId: other.id } });
-        }
+        assertAllowed(action, { session: current, runs: await latestRunsOf(tx, current.id), role });
         run = await tx.operationRun.create({
           data: {
             workspaceId: current.workspaceId,
@@ -110,7 +92,8 @@ export async function resumeBootstrap(
 ): Promise<StartResult> {
   const session = await db().onboardingSession.findUnique({ where: { id: sessionId } });
   if (!session) throw notFound("Onboarding");
-  authorize(actor, session.workspaceId, "run_operations", "Onboarding");
+  const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
+  assertRole("resume", role);
   const existing = await activeRun(session.id, "bootstrap");
   if (existing) return { run: existing, session, created: false };
   await getBoss(); // started outside the transaction that sends the job
@@ -123,10 +106,9 @@ export async function resumeBootstrap(
     actor: auditActor(actor),
     action: "run.bootstrap.resumed",
     change: async (current, tx) => {
-      if (current.cancelledAt) throw illegal("session_closed", "This onboarding is cancelled.");
-      if (current.lifecycleState !== "bootstrap_failed") throw illegal("nothing_to_resume", "Only a failed or cancelled bootstrap can be resumed.");
-      const last = await tx.operationRun.findFirst({ where: { sessionId, kind: "bootstrap" }, orderBy: { createdAt: "desc" } });
-      if (!last || last.status !== "completed") throw illegal("nothing_to_resume", "There is no finished bootstrap run to resume.");
+      const runs = await latestRunsOf(tx, sessionId);
+      assertAllowed("resume", { session: current, runs, role });
+      const last = runs.bootstrap!;
       await tx.operationRunStep.updateMany({
         where: { runId: last.id, status: { not: "succeeded" } },
         data: { status: "pending", errorCode: null, errorMessage: null, finishedAt: null },
@@ -184,8 +166,8 @@ async function requestCancelInTx(tx: Tx, run: OperationRun, actor: AuditActor): 
 export async function cancelRun(actor: Actor, runId: string, base: { expectedVersion: number; versionSource: VersionSource }) {
   const run = await db().operationRun.findUnique({ where: { id: runId } });
   if (!run) throw notFound("Operation run");
-  authorize(actor, run.workspaceId, "run_operations", "Operation run");
-  if (run.status === "completed") throw illegal("run_finished", `This run already finished (${run.outcome}).`);
+  const { role } = authorize(actor, run.workspaceId, "view", "Operation run");
+  assertRunCancellable(run, role);
   return mutateSession({
     sessionId: run.sessionId,
     expectedVersion: base.expectedVersion,
@@ -194,7 +176,7 @@ export async function cancelRun(actor: Actor, runId: string, base: { expectedVer
     action: `run.${run.kind}.cancel_requested`,
     change: async (_session, tx) => {
       const current = await tx.operationRun.findUniqueOrThrow({ where: { id: runId } });
-      if (current.status === "completed") throw illegal("run_finished", `This run already finished (${current.outcome}).`);
+      assertRunCancellable(current, role);
       await requestCancelInTx(tx, current, auditActor(actor));
       return {};
     },

@@ -118,7 +118,7 @@ async function seedOperators(ctx: Ctx, n: number): Promise<void> {
   for (const u of users) {
     const s = byUser.get(u.id)!;
     const jwt = await encode({ token: { sub: u.id, email: u.email }, secret: ctx.secrets.NEXTAUTH_SECRET });
-    ctx.operators.push({ userId: u.id, email: u.email, cookie: `next-auth.session-token=${jwt}`, sessionId: s.id, etag: `"${s.version}"` });
+    ctx.operators.push({ userId: u.id, email: u.email, cookie: `next-auth.session-token=${jwt}`, sessionId: s.id, etag: `"${s.version}-operator"` }); // the ETag carries the role (lib/onboarding/serialize.ts etagFor)
   }
 }
 
@@ -342,7 +342,7 @@ async function main(): Promise<number> {
     });
     if (createdTarget.status !== 202) throw new Error(`POST /api/v1/onboarding answered ${createdTarget.status}: ${JSON.stringify(createdTarget.body)}`);
     c.target.id = createdTarget.body.onboardingId;
-    c.target.etag = `"${createdTarget.body.version}"`;
+    c.target.etag = `"${createdTarget.body.version}-owner"`; // version and role, as GET answers it
 
     await phase(c, "census", "census: statements per request (in-process)", () => runCensus(c));
     await phase(c, "api", "floor: bare node:http server", () => startBareServer(c));

@@ -6,7 +6,7 @@ import { api } from "@/lib/client/api";
 import { formatDate } from "@/lib/client/format";
 import { latestRun, useSessionAction } from "@/lib/client/hooks/use-onboarding";
 import { queryKeys } from "@/lib/client/query-keys";
-import { statusLabel, StatusBadge } from "../../status-badge";
+import { StatusBadge } from "../../status-badge";
 import { Alert } from "../../ui/alert";
 import { Button, ButtonLink } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
@@ -15,6 +15,7 @@ import { ExternalIcon, RocketIcon, WarningIcon } from "../../ui/icons";
 import { ActionError } from "../action-error";
 import { checksOf } from "./verify-access-step";
 import { useWizard } from "../wizard-context";
+import { ActionReason, actionButtonProps, isRoleRefusal } from "../action-reason";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -37,7 +38,7 @@ function ExternalLink({ href }: { href: string | null | undefined }) {
 const MIN_REASON = 10;
 
 export function ActivateStep() {
-  const { session, runs, can, closed } = useWizard();
+  const { session, runs } = useWizard();
   const connections = useQuery({ queryKey: queryKeys.settings.connections(), queryFn: ({ signal }) => api.connections(signal) });
   const [overriding, setOverriding] = useState(false);
   const [reason, setReason] = useState("");
@@ -62,8 +63,9 @@ export function ActivateStep() {
   const failedStep = bootstrap?.steps?.find((s) => s.status === "failed");
   const connection = session.connectionId ? (connections.data?.items.find((c) => c.id === session.connectionId)?.name ?? session.connectionId) : "Simulated (built-in)";
 
-  const ready = session.lifecycleState === "ready_for_activation";
-  const overridable = session.lifecycleState === "bootstrap_failed" && !!session.platformId;
+  const { activate: activateAction, overrideActivate: overrideAction } = session.actions;
+  // An override is offered only where a plain activation is refused (the server allows both when ready).
+  const offerOverride = overrideAction.allowed && !activateAction.allowed;
   const reasonOk = reason.trim().length >= MIN_REASON;
 
   return (
@@ -126,29 +128,28 @@ export function ActivateStep() {
 
       <ActionError error={activate.error && !overriding ? activate.error : null} sessionId={session.id} onDismiss={activate.reset} />
 
-      {!closed ? (
+      {!session.activatedAt ? (
         <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
-          {can("activate") ? (
-            <Button onClick={() => activate.mutate({})} loading={activate.isPending && !overriding} disabled={!ready} icon={<RocketIcon />} aria-describedby="activate-why">
+          {isRoleRefusal(activateAction) ? null : (
+            <Button onClick={() => activate.mutate({})} loading={activate.isPending && !overriding} icon={<RocketIcon />} {...actionButtonProps(activateAction, "activate-why")}>
               Activate
             </Button>
-          ) : null}
-          {can("override") && overridable ? (
+          )}
+          {offerOverride ? (
             <Button variant="secondary" icon={<WarningIcon />} onClick={() => setOverriding(true)}>
               Activate with override
             </Button>
           ) : null}
-          <p id="activate-why" className="text-sm text-slate-500">
-            {!can("activate")
-              ? "Your role cannot activate platforms."
-              : ready
-                ? "All checks passed and bootstrap succeeded."
-                : overridable
-                  ? can("override")
-                    ? "Bootstrap did not finish cleanly. Resume it, or activate with an override and a written reason."
-                    : "Bootstrap did not finish cleanly. Resume it first (an override needs the override capability)."
-                  : `Activation opens once bootstrap has succeeded (now: ${statusLabel("lifecycle", session.lifecycleState).toLowerCase()}).`}
-          </p>
+          {activateAction.allowed ? (
+            <p id="activate-why" className="text-sm text-slate-500">
+              All checks passed and bootstrap succeeded.
+            </p>
+          ) : (
+            <ActionReason decision={activateAction} id="activate-why" />
+          )}
+          {!activateAction.allowed && !overrideAction.allowed && overrideAction.reasonCode !== activateAction.reasonCode ? (
+            <ActionReason decision={overrideAction} id="override-why" />
+          ) : null}
         </div>
       ) : null}
 

@@ -16,6 +16,7 @@ import { ChevronRightIcon, PlayIcon, RefreshIcon, StopIcon } from "../../ui/icon
 import { LoadingBlock } from "../../ui/skeleton";
 import { ActionError } from "../action-error";
 import { useWizard } from "../wizard-context";
+import { ActionReason, actionButtonProps, isRoleRefusal } from "../action-reason";
 import { StepError } from "../../runs/step-error";
 
 /** A step's result in one line (repository URL, deployment URL…), for the step list. */
@@ -111,7 +112,7 @@ function announcement(run: Run | undefined): string {
 }
 
 export function BootstrapStep() {
-  const { session, runs, runsLoading, can, closed } = useWizard();
+  const { session, runs, runsLoading } = useWizard();
   const listed = latestRun(runs, "bootstrap");
   const detail = useRunDetail(listed?.id);
   // The run's own query (which also brings the log) and the runs list poll separately: show
@@ -121,13 +122,12 @@ export function BootstrapStep() {
   const start = useSessionAction(session, (id, version) => api.startBootstrap(id, version));
   const resume = useSessionAction(session, (id, version) => api.resumeBootstrap(id, version));
   const cancelRun = useSessionAction(session, (_id, version) => api.cancelRun(run!.id, version));
-  const operate = can("run_operations") && !closed;
+  const { bootstrap: bootstrapAction, resume: resumeAction, cancelRun: cancelRunAction, overrideActivate } = session.actions;
 
   const steps: RunStep[] =
     run?.steps ??
     PIPELINE_STEPS.map((s) => ({ key: s.key, label: s.label, status: "pending", attempts: 0, startedAt: null, finishedAt: null, durationMs: null, result: null, error: null }));
   const failedStep = steps.find((s) => s.status === "failed");
-  const ready = session.lifecycleState === "ready_for_bootstrap";
   const failed = session.lifecycleState === "bootstrap_failed";
   const error = start.error ?? resume.error ?? cancelRun.error;
 
@@ -139,21 +139,34 @@ export function BootstrapStep() {
       </p>
 
       <div className="flex min-h-10 flex-wrap items-center gap-3">
-        {operate && !run ? (
-          <Button onClick={() => start.mutate()} loading={start.isPending} disabled={!ready} icon={<PlayIcon />}>
+        {!run && !isRoleRefusal(bootstrapAction) ? (
+          <Button onClick={() => start.mutate()} loading={start.isPending} icon={<PlayIcon />} {...actionButtonProps(bootstrapAction, "bootstrap-blocked")}>
             Start bootstrap
           </Button>
         ) : null}
-        {operate && !run && !ready ? <span className="text-sm text-slate-500">Bootstrap starts once Verify Access has passed.</span> : null}
-        {operate && failed && !active ? (
+        {!run ? <ActionReason decision={bootstrapAction} id="bootstrap-blocked" /> : null}
+        {resumeAction.allowed ? (
           <Button onClick={() => resume.mutate()} loading={resume.isPending} icon={<RefreshIcon />}>
             Resume
           </Button>
         ) : null}
-        {operate && active && run ? (
-          <Button variant="subtle-danger" onClick={() => cancelRun.mutate()} loading={cancelRun.isPending} disabled={!!run.cancelRequestedAt} icon={<StopIcon />}>
+        {isRoleRefusal(resumeAction) ? <ActionReason decision={resumeAction} id="resume-blocked" /> : null}
+        {cancelRunAction.allowed && active && run ? (
+          <Button
+            variant="subtle-danger"
+            onClick={() => cancelRun.mutate()}
+            loading={cancelRun.isPending}
+            disabled={!!run.cancelRequestedAt}
+            aria-describedby={run.cancelRequestedAt ? "cancel-run-state" : undefined}
+            icon={<StopIcon />}
+          >
             {run.cancelRequestedAt ? "Cancelling…" : "Cancel run"}
           </Button>
+        ) : null}
+        {cancelRunAction.allowed && run?.cancelRequestedAt && active ? (
+          <span id="cancel-run-state" className="text-sm text-slate-500">
+            Cancellation requested; the run stops at its next safe point.
+          </span>
         ) : null}
         {run ? (
           <>
@@ -177,9 +190,9 @@ export function BootstrapStep() {
         <Alert tone="danger" role="alert" testId="bootstrap-failed" title={failedStep ? `Bootstrap failed at “${failedStep.label}”` : run.outcome === "cancelled" ? "Bootstrap was cancelled" : "Bootstrap failed"}>
           <p>
             {failedStep?.error?.message || humanize(run.reasonCode) || "The run stopped."}{" "}
-            {operate ? "Fix the cause if needed, then resume: steps that succeeded are not repeated." : ""}
+            {resumeAction.allowed ? "Fix the cause if needed, then resume: steps that succeeded are not repeated." : ""}
           </p>
-          {can("override") && !closed && session.platformId ? (
+          {overrideActivate.allowed ? (
             <p>
               Or, if the platform is fine as it is,{" "}
               <Link className="font-medium underline" href={stepHref(session.id, "activate")}>

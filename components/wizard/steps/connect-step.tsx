@@ -5,7 +5,6 @@ import type { FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, ApiProblem } from "@/lib/client/api";
 import { useVersionedForm } from "@/lib/client/hooks/use-versioned-form";
-import { isRunActive } from "@/lib/client/polling";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { Connection, Session } from "@/lib/client/types";
 import { Alert } from "../../ui/alert";
@@ -15,7 +14,7 @@ import { QueryError } from "../../ui/query-error";
 import { ActionError } from "../action-error";
 import { SaveBar, useVersionedSave } from "../versioned-save";
 import { useWizard } from "../wizard-context";
-import { bootstrapStarted } from "./identify-step";
+import { isRoleRefusal } from "../action-reason";
 
 const SIMULATED = "simulated";
 
@@ -32,23 +31,14 @@ function describe(c: Connection): string {
 }
 
 export function ConnectStep() {
-  const { session, runs, can, closed } = useWizard();
+  const { session, can } = useWizard();
   const connections = useQuery({ queryKey: queryKeys.settings.connections(), queryFn: ({ signal }) => api.connections(signal) });
   const form = useVersionedForm(session, pick);
   const saver = useVersionedSave(form, (changes) => ({ connectionId: changes.connection === SIMULATED ? null : (changes.connection as string) }));
 
-  const locked = bootstrapStarted(session) || runs.some((r) => r.kind === "bootstrap");
-  const running = runs.some(isRunActive);
-  const editable = can("manage_drafts");
-  const disabledReason = !editable
-    ? "Your role can view this onboarding but not edit it."
-    : closed
-      ? "This onboarding is closed and can no longer be edited."
-      : locked
-        ? "The connection is fixed once bootstrap has started."
-        : running
-          ? "A run is in progress; wait for it to finish before changing the connection."
-          : null;
+  const connect = session.actions.connect;
+  const editable = !isRoleRefusal(connect);
+  const disabledReason = connect.allowed ? null : (connect.message ?? "The connection cannot be changed now.");
   const problem = saver.error instanceof ApiProblem ? saver.error : null;
   const hasSimulation = !!session.simulation;
 

@@ -4,7 +4,6 @@ import type { FormEvent } from "react";
 import { ApiProblem } from "@/lib/client/api";
 import { useSlugAvailability } from "@/lib/client/hooks/use-slug-availability";
 import { useVersionedForm } from "@/lib/client/hooks/use-versioned-form";
-import { isRunActive } from "@/lib/client/polling";
 import type { Session, Tier } from "@/lib/client/types";
 import { SLUG_PATTERN } from "@/lib/onboarding/constants";
 import { SlugField } from "../../onboarding/slug-field";
@@ -16,6 +15,7 @@ import { ActionError } from "../action-error";
 import { fieldLabel } from "../conflict-notice";
 import { SaveBar, useVersionedSave } from "../versioned-save";
 import { useWizard } from "../wizard-context";
+import { isRoleRefusal } from "../action-reason";
 
 const pick = (s: Session) => ({
   platformName: s.platformName,
@@ -24,12 +24,8 @@ const pick = (s: Session) => ({
   stackTemplateId: s.stackTemplateId ?? "",
 });
 
-/** Identity and connection are fixed once bootstrap has started (the server says so too). */
-export const bootstrapStarted = (s: Session) =>
-  !!s.platformId || ["bootstrapping", "bootstrap_failed", "ready_for_activation", "active"].includes(s.lifecycleState);
-
 export function IdentifyStep() {
-  const { session, runs, can, closed } = useWizard();
+  const { session, runs } = useWizard();
   const form = useVersionedForm(session, pick);
   const saver = useVersionedSave(form, (changes) => ({
     ...(changes.platformName !== undefined ? { platformName: changes.platformName.trim() } : {}),
@@ -39,19 +35,11 @@ export function IdentifyStep() {
   }));
   const slugCheck = useSlugAvailability(form.values.slug, { excludeId: session.id, unchangedFrom: form.base.slug });
 
-  const editable = can("manage_drafts");
-  const locked = bootstrapStarted(session) || runs.some((r) => r.kind === "bootstrap");
-  const running = runs.some(isRunActive);
-  const disabledReason = !editable
-    ? "Your role can view this onboarding but not edit it."
-    : closed
-      ? "This onboarding is closed and can no longer be edited."
-      : locked
-        ? "Name, slug, tier and template are fixed once bootstrap has started."
-        : running
-          ? "A run is in progress; wait for it to finish before changing these details."
-          : null;
+  const save = session.actions.saveDraft;
+  const editable = !isRoleRefusal(save);
+  const disabledReason = save.allowed ? null : (save.message ?? "These details cannot be changed now.");
   const readOnly = !!disabledReason;
+  const verified = runs.some((r) => r.kind === "verify_access");
 
   const problem = saver.error instanceof ApiProblem ? saver.error : null;
   const nameInvalid = form.values.platformName.trim() === "";
@@ -72,7 +60,7 @@ export function IdentifyStep() {
         What is being onboarded. The slug names the repository and URLs; changing it after Verify Access means verifying again.
       </p>
       {saver.banners(reviewRows)}
-      {session.lifecycleState !== "draft" && !locked && !closed && form.dirty && (form.values.slug !== form.base.slug || form.values.stackTemplateId !== form.base.stackTemplateId) ? (
+      {verified && save.allowed && form.dirty && (form.values.slug !== form.base.slug || form.values.stackTemplateId !== form.base.stackTemplateId) ? (
         <Alert tone="info">Changing the slug or template means running Verify Access again.</Alert>
       ) : null}
       {problem && !fieldErrorShown ? <ActionError error={problem} sessionId={session.id} onDismiss={saver.mutation.reset} /> : null}

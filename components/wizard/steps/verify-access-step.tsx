@@ -14,6 +14,7 @@ import { ChevronRightIcon, PlayIcon, RefreshIcon, Spinner } from "../../ui/icons
 import { LoadingBlock } from "../../ui/skeleton";
 import { ActionError } from "../action-error";
 import { useWizard } from "../wizard-context";
+import { ActionReason, actionButtonProps, isRoleRefusal } from "../action-reason";
 
 export function checksOf(run: Run | undefined): AccessCheck[] {
   if (!run) return [];
@@ -51,7 +52,7 @@ export function CheckList({ checks }: { checks: AccessCheck[] }) {
 }
 
 export function VerifyAccessStep() {
-  const { session, runs, runsLoading, can, closed } = useWizard();
+  const { session, runs, runsLoading } = useWizard();
   const run = latestRun(runs, "verify_access");
   const active = isRunActive(run);
   const start = useSessionAction(session, (id, version) => api.startVerify(id, version));
@@ -59,14 +60,7 @@ export function VerifyAccessStep() {
   const counts = { pass: 0, warn: 0, fail: 0 };
   for (const c of checks) counts[c.status] += 1;
 
-  const bootstrapStarted = ["bootstrapping", "bootstrap_failed", "ready_for_activation", "active"].includes(session.lifecycleState) || !!session.platformId;
-  const blockedReason = closed
-    ? "This onboarding is closed."
-    : bootstrapStarted
-      ? "Bootstrap has started; verification cannot run again."
-      : active
-        ? "Verification is running."
-        : null;
+  const verify = session.actions.verifyAccess;
   const stale = session.reasonCode === "reverify_required";
 
   return (
@@ -77,22 +71,12 @@ export function VerifyAccessStep() {
       </p>
 
       <div className="flex flex-wrap items-center gap-3">
-        {can("run_operations") && !bootstrapStarted && !closed ? (
-          <Button
-            loading={start.isPending}
-            disabled={!!blockedReason}
-            onClick={() => start.mutate()}
-            icon={run ? <RefreshIcon /> : <PlayIcon />}
-            aria-describedby={blockedReason ? "verify-blocked" : undefined}
-          >
+        {isRoleRefusal(verify) ? null : (
+          <Button loading={start.isPending} onClick={() => start.mutate()} icon={run ? <RefreshIcon /> : <PlayIcon />} {...actionButtonProps(verify, "verify-blocked")}>
             {run ? "Re-run verification" : "Run verification"}
           </Button>
-        ) : null}
-        {blockedReason && can("run_operations") && !bootstrapStarted && !closed ? (
-          <span id="verify-blocked" className="text-sm text-slate-500">
-            {blockedReason}
-          </span>
-        ) : null}
+        )}
+        <ActionReason decision={verify} id="verify-blocked" />
         {run ? (
           <Link href={`/runs/${run.id}`} className="text-sm font-medium text-indigo-700 hover:underline">
             Run details
@@ -105,7 +89,7 @@ export function VerifyAccessStep() {
         {runsLoading ? <LoadingBlock lines={4} label="Loading verification…" /> : null}
         {!runsLoading && !run ? (
           <div className="rounded-lg border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-600">
-            Not verified yet.{can("run_operations") && !closed ? " Run verification to see what the pipeline will be allowed to do." : ""}
+            Not verified yet.{verify.allowed ? " Run verification to see what the pipeline will be allowed to do." : ""}
           </div>
         ) : null}
 
@@ -133,7 +117,7 @@ export function VerifyAccessStep() {
             testId="verify-action-required"
             title="Action required before bootstrap"
             actions={
-              can("run_operations") && !closed ? (
+              verify.allowed ? (
                 <Button size="sm" onClick={() => start.mutate()} loading={start.isPending} icon={<RefreshIcon />}>
                   Re-run verification
                 </Button>

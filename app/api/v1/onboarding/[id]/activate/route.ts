@@ -3,10 +3,12 @@ import { apiRoute, idParams, json } from "@/lib/api/handler";
 import { activateSchema } from "@/lib/onboarding/schemas";
 import { requireVersion } from "@/lib/onboarding/version";
 import { activateOnboarding } from "@/lib/onboarding/service";
-import { etagFor, serializeSession } from "@/lib/onboarding/serialize";
+import { viewAfterWrite } from "@/lib/onboarding/queries";
+import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";
 
 export const POST = apiRoute({ params: idParams, body: activateSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
   const session = await activateOnboarding(actor, params.id, base, { override: body.override, reason: body.reason });
-  return json(serializeSession(session), { headers: { etag: etagFor(session) } });
+  const view = await viewAfterWrite(actor, session);
+  return json(serializeSessionView(view), { headers: { etag: etagFor(view) } });
 });

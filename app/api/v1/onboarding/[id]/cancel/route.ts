@@ -3,10 +3,11 @@ import { apiRoute, idParams, json } from "@/lib/api/handler";
 import { versionedActionSchema } from "@/lib/onboarding/schemas";
 import { requireVersion } from "@/lib/onboarding/version";
 import { cancelOnboarding } from "@/lib/onboarding/service";
-import { etagFor, serializeSession } from "@/lib/onboarding/serialize";
+import { viewAfterWrite } from "@/lib/onboarding/queries";
+import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";
 
 export const POST = apiRoute({ params: idParams, body: versionedActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
-  const session = await cancelOnboarding(actor, params.id, base, body.reason);
-  return json({ ...serializeSession(session), deprovisionAvailable: session.platformId !== null }, { headers: { etag: etagFor(session) } });
+  const view = await viewAfterWrite(actor, await cancelOnboarding(actor, params.id, base, body.reason));
+  return json({ ...serializeSessionView(view), deprovisionAvailable: view.session.platformId !== null }, { headers: { etag: etagFor(view) } });
 });

@@ -7,5 +7,5 @@ import { runStartedResponse } from "@/lib/runs/action-route";
 
 export const POST = apiRoute({ params: idParams, body: versionedActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
-  return runStartedResponse(await resumeBootstrap(actor, params.id, { expectedVersion: base.version, versionSource: base.source }));
+  return runStartedResponse(actor, await resumeBootstrap(actor, params.id, { expectedVersion: base.version, versionSource: base.source }));
 });

@@ -8,5 +8,5 @@ import { runStartedResponse } from "@/lib/runs/action-route";
 export const POST = apiRoute({ params: idParams, body: versionedActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
   const result = await startRun(actor, params.id, "verify_access", { expectedVersion: base.version, versionSource: base.source });
-  return runStartedResponse(result);
+  return runStartedResponse(actor, result);
 });

@@ -3,10 +3,11 @@ import { apiRoute, idParams, json } from "@/lib/api/handler";
 import { versionedActionSchema } from "@/lib/onboarding/schemas";
 import { requireVersion } from "@/lib/onboarding/version";
 import { cancelRun } from "@/lib/runs/start-run";
-import { etagFor, serializeSession } from "@/lib/onboarding/serialize";
+import { viewAfterWrite } from "@/lib/onboarding/queries";
+import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";
 
 export const POST = apiRoute({ params: idParams, body: versionedActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
-  const session = await cancelRun(actor, params.id, { expectedVersion: base.version, versionSource: base.source });
-  return json({ session: serializeSession(session) }, { status: 202, headers: { etag: etagFor(session) } });
+  const view = await viewAfterWrite(actor, await cancelRun(actor, params.id, { expectedVersion: base.version, versionSource: base.source }));
+  return json({ session: serializeSessionView(view) }, { status: 202, headers: { etag: etagFor(view) } });
 });
