@@ -23,6 +23,10 @@ import * as connections from "@/app/api/v1/connections/route";
 import * as connectionItem from "@/app/api/v1/connections/[id]/route";
 import * as me from "@/app/api/v1/me/route";
 import * as members from "@/app/api/v1/members/route";
+import * as invitations from "@/app/api/v1/invitations/route";
+import * as invitationItem from "@/app/api/v1/invitations/[id]/route";
+import * as invitationLookup from "@/app/api/v1/invitations/lookup/route";
+import * as invitationAccept from "@/app/api/v1/invitations/accept/route";
 import * as memberItem from "@/app/api/v1/members/[userId]/route";
 import * as runItem from "@/app/api/v1/operation-runs/[id]/route";
 import * as runCancel from "@/app/api/v1/operation-runs/[id]/cancel/route";
@@ -44,7 +48,7 @@ let database: Awaited<ReturnType<typeof openScratchDatabase>>;
 let owner: Member;
 let viewer: Member;
 let cookie = "";
-const ids = { session: "", webhook: "", connection: "", token: "", member: "", run: "run_does_not_exist", delivery: "dlv_does_not_exist" };
+const ids = { session: "", webhook: "", connection: "", token: "", member: "", invitation: "", inviteToken: "", run: "run_does_not_exist", delivery: "dlv_does_not_exist" };
 const savedLevel = log.level;
 
 beforeAll(async () => {
@@ -60,7 +64,12 @@ beforeAll(async () => {
   ids.connection = c.body.id ?? "conn_missing";
   ids.token = viewer.tokenRecord.id;
   ids.member = viewer.user.id;
-  expect([s.status, w.status]).toEqual([202, 201]);
+  const i = await callRoute(invitations.POST, { method: "POST", url: `${BASE}/api/v1/invitations`, token: owner.token, body: { email: `${uniqueId("inv")}@example.test`, role: "viewer" } });
+  ids.invitation = i.body.invitation?.id ?? "inv_missing";
+  // The public invitation routes get a well-formed token that matches no invitation: every
+  // variant of a write must be refused, and a real link would let an anonymous accept succeed.
+  ids.inviteToken = "A".repeat(43);
+  expect([s.status, w.status, i.status]).toEqual([202, 201, 201]);
   // Writes are rate limited per caller; the limit must not answer for the validation under test.
   process.env.RATE_LIMIT_WRITES_PER_MINUTE = "100000000";
   // One info line per request would be 10,000 lines; 5xx are still logged (error).
@@ -121,7 +130,11 @@ const ROUTES: Route[] = [
   r("DELETE /connections/:id", "DELETE", connectionItem, () => v1(`/connections/${ids.connection}`), () => ({ id: ids.connection })),
   r("GET /me", "GET", me, () => v1("/me"), none),
   r("GET /members", "GET", members, () => v1("/members"), none),
-  r("POST /members", "POST", members, () => v1("/members"), none, { body: () => ({ email: `${uniqueId("m")}@example.test`, role: "viewer" }) }),
+  r("GET /invitations", "GET", invitations, () => v1("/invitations"), none),
+  r("POST /invitations", "POST", invitations, () => v1("/invitations"), none, { body: () => ({ email: `${uniqueId("m")}@example.test`, role: "viewer" }) }),
+  r("DELETE /invitations/:id", "DELETE", invitationItem, () => v1(`/invitations/${ids.invitation}`), () => ({ id: ids.invitation })),
+  r("GET /invitations/lookup", "GET", invitationLookup, () => v1(`/invitations/lookup?token=${ids.inviteToken}`), none),
+  r("POST /invitations/accept", "POST", invitationAccept, () => v1("/invitations/accept"), none, { body: () => ({ token: ids.inviteToken, password: "a-long-enough-password", name: "Hostile" }) }),
   r("PATCH /members/:userId", "PATCH", memberItem, () => v1(`/members/${ids.member}`), () => ({ userId: ids.member }), { body: () => ({ role: "operator" }) }),
   r("DELETE /members/:userId", "DELETE", memberItem, () => v1(`/members/${ids.member}`), () => ({ userId: ids.member })),
   r("GET /platforms", "GET", platforms, () => v1("/platforms"), none),
