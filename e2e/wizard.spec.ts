@@ -33,12 +33,14 @@ test("create, connect, verify, bootstrap with live progress, activate", async ({
 
   await stepLink(page, "Connect").click();
   await expect(page.getByRole("heading", { level: 2, name: "Connect" })).toBeFocused();
-  await page.getByRole("radio", { name: /Simulated \(built-in\)/ }).check();
-  await page.getByRole("button", { name: "Save connection" }).click();
-  await expect(page.getByTestId("save-state")).toContainText("All changes saved");
+  // The workspace's defaults are pre-selected for both roles: a first-time operator saves at once.
+  const repository = page.getByRole("group", { name: "Repository" });
+  const infrastructure = page.getByRole("group", { name: "Infrastructure" });
+  await expect(repository.getByRole("radio", { name: /Simulated \(built-in\)/ })).toBeChecked();
+  await expect(infrastructure.getByRole("radio", { name: /Simulated \(built-in\)/ })).toBeChecked();
   await screenshot(page, "wizard-2-connect-1280");
-
-  await page.getByTestId("continue-link").click();
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  // Saving moves on to Verify Access.
   await expect(page).toHaveURL(/\/verify-access$/);
   await page.getByRole("button", { name: "Run verification" }).click();
   await expect(page.getByTestId("lifecycle-badge")).toHaveAttribute("data-state", /verifying|ready_for_bootstrap/);

@@ -45,6 +45,7 @@ export interface CreateOnboardingInput {
   tier: Tier;
   stackTemplateId?: string | null;
   connectionId?: string | null;
+  infraConnectionId?: string | null;
   autoStart?: boolean;
   simulation?: Simulation;
 }
@@ -70,6 +71,7 @@ export interface PatchOnboardingInput {
   tier?: Tier;
   stackTemplateId?: string | null;
   connectionId?: string | null;
+  infraConnectionId?: string | null;
   draft?: Record<string, string | number | boolean | null>;
 }
 
@@ -196,8 +198,11 @@ export interface WebhookDelivery {
 export interface Connection {
   id: string;
   name: string;
-  kind: "simulated" | "github";
-  config: { org?: string; templateOwner?: string; templateRepo?: string; baseUrl?: string } & Record<string, unknown>;
+  kind: "simulated" | "github" | "cloudflare";
+  config: { org?: string; templateOwner?: string; templateRepo?: string; baseUrl?: string; accountId?: string; apiBaseUrl?: string } & Record<
+    string,
+    unknown
+  >;
   hasSecret: boolean;
   createdAt: string;
   updatedAt: string;

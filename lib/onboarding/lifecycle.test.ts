@@ -59,6 +59,14 @@ describe("deriveLifecycle", () => {
     expect(d).toMatchObject({ lifecycleState: "draft", reasonCode: "reverify_required", currentCheckpoint: "verify_access" });
   });
 
+  it("asks to verify again when the infrastructure connection changed after verification", () => {
+    const report = { fingerprint: verificationFingerprint(session()), checks: [] };
+    const d = deriveLifecycle(session({ infraConnectionId: "cf-1" }), { verify: run({ report }) });
+    expect(d).toMatchObject({ lifecycleState: "draft", reasonCode: "reverify_required", currentCheckpoint: "verify_access" });
+    // A report written before infrastructure connections existed still matches a session without one.
+    expect(verificationFingerprint(session({ infraConnectionId: null }))).toBe(verificationFingerprint(session()));
+  });
+
   it("follows the bootstrap run: steps, failure reason, success", () => {
     const steps = [
       { key: "create_platform", status: "succeeded", errorCode: null, errorMessage: null, result: { platformId: "p" } },

@@ -18,6 +18,8 @@ type Lifecycle =
 export interface LifecycleSessionInput {
   slug: string;
   connectionId: string | null;
+  /** The infrastructure connection; absent or null = the simulated default. */
+  infraConnectionId?: string | null;
   stackTemplateId: string | null;
   draft: unknown;
   status: Status;
@@ -48,8 +50,12 @@ export interface DerivedState {
 }
 
 /** What a verification was run against; a change to any of it makes the result stale. */
-export function verificationFingerprint(s: Pick<LifecycleSessionInput, "slug" | "connectionId" | "stackTemplateId">): string {
-  return [s.slug, s.connectionId ?? "simulated", s.stackTemplateId ?? ""].join("|");
+export function verificationFingerprint(s: Pick<LifecycleSessionInput, "slug" | "connectionId" | "infraConnectionId" | "stackTemplateId">): string {
+  // The infrastructure part is appended only when set, so reports written before it existed
+  // (simulated infrastructure) still match.
+  const parts = [s.slug, s.connectionId ?? "simulated", s.stackTemplateId ?? ""];
+  if (s.infraConnectionId) parts.push(`infra:${s.infraConnectionId}`);
+  return parts.join("|");
 }
 
 export function connectDone(draft: unknown): boolean {
@@ -123,7 +129,7 @@ export function deriveLifecycle(
   if (pipeline) return { ...base, ...pipeline };
 
   const verify = latest.verify ?? null;
-  const connected = connectDone(session.draft) || session.connectionId !== null;
+  const connected = connectDone(session.draft) || session.connectionId !== null || !!session.infraConnectionId;
   if (verify && reportFingerprint(verify.report) !== undefined && reportFingerprint(verify.report) !== verificationFingerprint(session) && verify.status === "completed") {
     return {
       ...base,

@@ -119,6 +119,7 @@ const AUDITED_FIELDS = [
   "tier",
   "stackTemplateId",
   "connectionId",
+  "infraConnectionId",
   "draft",
   "status",
   "lifecycleState",

@@ -44,7 +44,8 @@ export const createOnboardingSchema = z
     stackTemplateId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._/-]+$/, "Letters, digits and . _ / - only").nullish(),
     tier: z.enum(TIERS),
     userId: id.optional().meta({ description: "User initiating onboarding; must be the caller when given" }),
-    connectionId: id.nullish().meta({ description: "Provider connection; omitted or null = simulated" }),
+    connectionId: id.nullish().meta({ description: "Repository connection (simulated | github); omitted or null = simulated" }),
+    infraConnectionId: id.nullish().meta({ description: "Infrastructure connection (simulated | cloudflare); omitted or null = simulated" }),
     autoStart: z.boolean().optional().meta({ description: "Start Verify Access right away" }),
     simulation: simulationSchema.optional(),
   })
@@ -81,7 +82,8 @@ export const patchOnboardingSchema = z
     slug: slugSchema.optional(),
     tier: z.enum(TIERS).optional(),
     stackTemplateId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._/-]+$/).nullable().optional(),
-    connectionId: id.nullable().optional().meta({ description: "Choose the provider connection (null = simulated); completes Connect" }),
+    connectionId: id.nullable().optional().meta({ description: "Choose the repository connection (null = simulated); completes Connect" }),
+    infraConnectionId: id.nullable().optional().meta({ description: "Choose the infrastructure connection (null = simulated); completes Connect" }),
     draft: draftSchema.optional(),
     steps: z.array(seedStepSchema).min(1).max(5).optional().meta({ description: "Executor progress report" }),
     status: z.enum(SESSION_STATUSES).optional().meta({ description: "Executor status report" }),
@@ -142,7 +144,7 @@ export const sessionActionsResponse = z
     id: "OnboardingActions",
     description:
       "What this caller may do next, decided by the same rules the server enforces (lib/onboarding/actions.ts). " +
-      "saveDraft: PATCH name/slug/tier/template; connect: PATCH connectionId; verifyAccess, bootstrap, resume, cancel, deprovision: " +
+      "saveDraft: PATCH name/slug/tier/template; connect: PATCH connectionId / infraConnectionId; verifyAccess, bootstrap, resume, cancel, deprovision: " +
       "the POST of that name (a POST while a run of that kind is active returns it, 200); cancelRun: POST /operation-runs/:id/cancel " +
       "for the active run; activate / overrideActivate: POST activate without / with override.",
   });
@@ -157,6 +159,7 @@ const sessionFields = z.object({
     stackTemplateId: z.string().nullable(),
     userId: z.string(),
     connectionId: z.string().nullable(),
+    infraConnectionId: z.string().nullable(),
     draft: z.record(z.string(), z.unknown()),
     status: z.enum(SESSION_STATUSES),
     steps: z.array(seedStepResponse),

@@ -34,6 +34,7 @@ export function serializeSession(s: OnboardingSession): SessionSummaryResponse {
     stackTemplateId: s.stackTemplateId,
     userId: s.userId,
     connectionId: s.connectionId,
+    infraConnectionId: s.infraConnectionId,
     draft: (s.draft ?? {}) as Record<string, unknown>,
     status: s.status,
     steps: seedSteps(s.steps),

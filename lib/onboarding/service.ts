@@ -24,12 +24,30 @@ export async function loadSessionFor(actor: Actor, id: string, capability: Param
   return session;
 }
 
-async function assertConnection(workspaceId: string, connectionId: string | null | undefined, simulation: unknown) {
+/** Which kinds of connection may fill each role: repositories and infrastructure. */
+const CONNECTION_ROLES = {
+  connectionId: { kinds: ["simulated", "github"], what: "repository" },
+  infraConnectionId: { kinds: ["simulated", "cloudflare"], what: "infrastructure" },
+} as const;
+
+async function assertConnection(
+  workspaceId: string,
+  connectionId: string | null | undefined,
+  simulation: unknown,
+  field: keyof typeof CONNECTION_ROLES = "connectionId",
+) {
   if (!connectionId) return null;
   const connection = await db().providerConnection.findFirst({ where: { id: connectionId, workspaceId } });
   if (!connection) {
     throw new ApiError("validation_failed", "Unknown provider connection.", {
-      fields: [{ field: "connectionId", message: "No such connection in this workspace" }],
+      fields: [{ field, message: "No such connection in this workspace" }],
+    });
+  }
+  const role = CONNECTION_ROLES[field];
+  if (!(role.kinds as readonly string[]).includes(connection.kind)) {
+    throw new ApiError("validation_failed", `A ${connection.kind} connection cannot be the ${role.what} connection.`, {
+      reasonCode: "connection_wrong_role",
+      fields: [{ field, message: `Choose a ${role.kinds.join(" or ")} connection`, code: "connection_wrong_role" }],
     });
   }
   if (simulation && connection.kind !== "simulated") {
@@ -69,6 +87,7 @@ export async function createOnboarding(
     if (replay) return replay;
   }
   await assertConnection(membership.workspaceId, input.connectionId, input.simulation);
+  await assertConnection(membership.workspaceId, input.infraConnectionId, input.simulation, "infraConnectionId");
   const platformWithSlug = await db().platform.findUnique({
     where: { workspaceId_slug: { workspaceId: membership.workspaceId, slug: input.slug } },
   });
@@ -81,8 +100,9 @@ export async function createOnboarding(
       const draftInput = {
         slug: input.slug,
         connectionId: input.connectionId ?? null,
+        infraConnectionId: input.infraConnectionId ?? null,
         stackTemplateId: input.stackTemplateId ?? null,
-        draft: input.connectionId ? { connectConfirmed: true } : {},
+        draft: input.connectionId || input.infraConnectionId ? { connectConfirmed: true } : {},
         status: "pending" as const,
         steps,
         provisionJobId: null,
@@ -101,6 +121,7 @@ export async function createOnboarding(
           stackTemplateId: input.stackTemplateId ?? null,
           userId: actor.userId,
           connectionId: input.connectionId ?? null,
+          infraConnectionId: input.infraConnectionId ?? null,
           draft: draftInput.draft,
           simulation: (input.simulation ?? undefined) as Prisma.InputJsonValue | undefined,
           ...derived,
@@ -188,6 +209,9 @@ export async function updateOnboarding(
   // transaction checks again, so a write that goes stale after this still loses).
   if (existing.version !== base.version) throw conflictError(existing, base.source, base.version);
   if (input.connectionId !== undefined) await assertConnection(existing.workspaceId, input.connectionId, existing.simulation);
+  if (input.infraConnectionId !== undefined) {
+    await assertConnection(existing.workspaceId, input.infraConnectionId, existing.simulation, "infraConnectionId");
+  }
 
   return mutateSession({
     sessionId: id,
@@ -199,7 +223,10 @@ export async function updateOnboarding(
       const guard = { session, runs: await latestRunsOf(tx, id), role };
       assertAllowed("saveAnswers", guard);
       if (IDENTITY_FIELDS.some((k) => input[k] !== undefined && input[k] !== session[k])) assertAllowed("saveDraft", guard);
-      if (input.connectionId !== undefined && input.connectionId !== session.connectionId) assertAllowed("connect", guard);
+      const connectionChange =
+        (input.connectionId !== undefined && input.connectionId !== session.connectionId) ||
+        (input.infraConnectionId !== undefined && input.infraConnectionId !== session.infraConnectionId);
+      if (connectionChange) assertAllowed("connect", guard);
       if (touchesExecutor) assertAllowed("reportProgress", guard);
       if (input.status !== undefined && input.status !== session.status && !STATUS_TRANSITIONS[session.status]?.includes(input.status)) {
         throw illegal("illegal_status_transition", `Status cannot go from ${session.status} to ${input.status}.`);
@@ -220,10 +247,9 @@ export async function updateOnboarding(
           else draft[k] = v;
         }
       }
-      if (input.connectionId !== undefined) {
-        data.connectionId = input.connectionId;
-        draft = { ...draft, connectConfirmed: true };
-      }
+      if (input.connectionId !== undefined) data.connectionId = input.connectionId;
+      if (input.infraConnectionId !== undefined) data.infraConnectionId = input.infraConnectionId;
+      if (input.connectionId !== undefined || input.infraConnectionId !== undefined) draft = { ...draft, connectConfirmed: true };
       data.draft = draft as Prisma.InputJsonValue;
       if (input.provisionJobId !== undefined) data.provisionJobId = input.provisionJobId;
       if (input.status !== undefined) data.status = input.status;
