@@ -14,9 +14,9 @@ export async function deleteConnection(actor: Actor, id: string): Promise<void> 
   const connection = await loadConnectionFor(actor, id, "connections");
   await db().$transaction(async (tx) => {
     // Wait for any session write in flight (a run being started commits its run with it).
-    await tx.$queryRaw`SELECT id FROM "OnboardingSession" WHERE "connectionId" = ${id} FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM "OnboardingSession" WHERE "connectionId" = ${id} OR "infraConnectionId" = ${id} FOR UPDATE`;
     const open = await tx.onboardingSession.findMany({
-      where: { connectionId: id, cancelledAt: null, activatedAt: null },
+      where: { OR: [{ connectionId: id }, { infraConnectionId: id }], cancelledAt: null, activatedAt: null },
       select: { id: true },
       take: 10,
     });
