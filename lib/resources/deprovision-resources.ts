@@ -28,6 +28,7 @@ function ownerOf(providers: SessionProviders, row: Resource): InfraProvider | Re
 
 export async function deleteFromLedger(session: OnboardingSession, providers: SessionProviders, ctx: ProviderContext) {
   const rows = await ledgerRows(session.id);
+  if (rows.length === 0) return deleteByName(providers, ctx);
   const plan = planDeprovision(rows);
   const results: { type: string; name: string; deleted: boolean }[] = [];
   for (const item of plan.delete) {
@@ -38,6 +39,20 @@ export async function deleteFromLedger(session: OnboardingSession, providers: Se
   }
   for (const kept of plan.keep) ctx.log(`Kept ${kept.type} ${kept.name}: it was there before this onboarding`);
   return { deleted: results, kept: plan.keep.map((k) => ({ type: k.type, name: k.name })), alreadyDeleted: plan.alreadyDeleted.length };
+}
+
+/**
+ * An onboarding bootstrapped before the ledger existed has no rows: its resources are removed
+ * by name as they were then (repository by slug, simulated infrastructure by slug). Cloudflare
+ * infrastructure always has a ledger, so it is never deleted this way.
+ */
+async function deleteByName(providers: SessionProviders, ctx: ProviderContext) {
+  ctx.log("No resource ledger for this onboarding (bootstrapped before it existed): removing the repository and simulated infrastructure by name");
+  await providers.repo.deleteRepository(ctx);
+  if (providers.infra.kind === "simulated") {
+    await providers.infra.deleteResource(ctx, { provider: "simulated", type: "infra", externalId: "", name: `sim-infra-${ctx.platformSlug}`, preExisted: false, data: {} });
+  }
+  return { deleted: [], kept: [], alreadyDeleted: 0, byName: true };
 }
 
 /** The plan a deprovision run would follow now; changes nothing. */
@@ -55,5 +70,7 @@ export async function deprovisionPlanFor(actor: Actor, sessionId: string) {
     alreadyDeleted: plan.alreadyDeleted.map(link),
     /** The platform record is marked deprovisioned after the deletions. */
     retirePlatform: !!session.platformId,
+    /** No ledger (bootstrapped before it existed): the run removes the repository and simulated infrastructure by name. */
+    byName: rows.length === 0 && !!session.platformId,
   };
 }

@@ -38,5 +38,6 @@ export const deprovisionPlanResponse = z
     keep: z.array(planItem.extend({ reason: z.literal("pre_existed") })).meta({ description: "Kept: it was there before the onboarding" }),
     alreadyDeleted: z.array(planItem.extend({ deletedAt: z.string() })),
     retirePlatform: z.boolean(),
+    byName: z.boolean().meta({ description: "No ledger (an onboarding bootstrapped before it existed): the run removes the repository and simulated infrastructure by name" }),
   })
   .meta({ id: "DeprovisionPlan" });
