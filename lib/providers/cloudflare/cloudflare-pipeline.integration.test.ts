@@ -17,6 +17,7 @@ import { callRoute, createWorkspaceWithMember, uniqueId, type CallOptions, type 
 import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github/server";
 import { ALL_PERMISSIONS, startFakeCloudflare, type FakeCloudflare, type FakePermission } from "@/test/fake-cloudflare/server";
 import * as connections from "@/app/api/v1/connections/route";
+import * as connectionItem from "@/app/api/v1/connections/[id]/route";
 import * as collection from "@/app/api/v1/onboarding/route";
 import * as item from "@/app/api/v1/onboarding/[id]/route";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
@@ -222,6 +223,29 @@ describe("Cloudflare infrastructure through the pipeline", () => {
     expect((await session(id)).lifecycleState).toBe("active");
   });
 
+  it("with a simulated repository, uploads the stack template's static bundle to a direct-upload Pages project", async () => {
+    const conn = await cloudflareConnection();
+    const { id, slug } = await onboarding(conn.id, { repoConnectionId: null });
+    await db().onboardingSession.update({ where: { id }, data: { simulation: { stepDelayMs: 10 } } });
+    const run = await bootstrapped(id);
+    expect(run.outcome, JSON.stringify(run.steps)).toBe("succeeded");
+    const project = account().projects.get(names(slug).project)!;
+    expect(project.source).toBeNull();
+    expect(project.deployments).toHaveLength(1);
+    expect(Object.keys(project.deployments[0].manifest).sort()).toEqual(["/index.html", "/style.css"]);
+    const items = (await listResources(id)).body.items as { provider: string; type: string }[];
+    expect(items.map((r) => `${r.provider}:${r.type}`)).toEqual([
+      "cloudflare:d1_database",
+      "cloudflare:worker_script",
+      "cloudflare:worker_secret",
+      "simulated:repository",
+      "cloudflare:pages_project",
+      "cloudflare:pages_deployment",
+    ]);
+    const platform = await db().platform.findFirstOrThrow({ where: { slug, workspaceId: owner.workspace.id } });
+    expect(platform.deploymentUrl).toBe(`https://${names(slug).project}.pages.dev`);
+  });
+
   it("deprovision: the dry run plans newest-first and changes nothing; the run deletes what it created on both fakes and keeps the database it adopted", async () => {
     const conn = await cloudflareConnection();
     const { id, slug } = await onboarding(conn.id);
@@ -375,6 +399,15 @@ describe("Cloudflare infrastructure through the pipeline", () => {
     expect(cf.counts.databasesCreated - before.databasesCreated).toBe(1);
     expect(account().projects.get(names(slug).project)!.deployments).toHaveLength(1);
     expect(await db().resource.count({ where: { sessionId: id } })).toBe(6);
+  });
+
+  it("refuses to delete a Cloudflare connection an open onboarding uses as its infrastructure connection", async () => {
+    const conn = await cloudflareConnection();
+    const { id } = await onboarding(conn.id);
+    const res = await call(connectionItem.DELETE, { method: "DELETE", url: `http://localhost/api/v1/connections/${conn.id}`, params: { id: conn.id } });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ reasonCode: "connection_in_use", onboardingIds: [id] });
+    expect(await db().providerConnection.count({ where: { id: conn.id } })).toBe(1);
   });
 
   it("refuses a GitHub connection as the infrastructure connection (connection_wrong_role), and a vanished one (connection_missing)", async () => {

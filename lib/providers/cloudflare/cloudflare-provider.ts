@@ -116,6 +116,8 @@ export function createCloudflareProvider(config: CloudflareProviderConfig) {
       };
     },
     async deploy(ctx, opts) {
+      // The wait gets what is left of the deployment budget after the calls before it.
+      const waitUntil = Date.now() + (config.deploymentWaitMs ?? 60_000);
       const record = opts.record ?? noRecord;
       const project = await ops.createPagesProject(ctx, { github: opts.github, vars: opts.vars });
       await record({ type: "pages_project", externalId: project.name, name: project.name, alreadyExisted: project.alreadyExisted, data: { ...accountData, url: project.url, source: project.source } });
@@ -131,7 +133,7 @@ export function createCloudflareProvider(config: CloudflareProviderConfig) {
         alreadyExisted: false,
         data: { ...accountData, project: project.name, url: started.url },
       });
-      await ops.waitForDeployment(ctx, started.id);
+      await ops.waitForDeployment(ctx, started.id, { waitMs: Math.max(500, waitUntil - Date.now()) });
       ctx.log(`Pages deployment ${started.id} of ${project.name} succeeded; live at ${project.url}`);
       return { deploymentId: started.id, environmentUrl: project.url, alreadyExisted: !!started.alreadyExisted };
     },
