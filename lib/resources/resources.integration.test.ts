@@ -14,6 +14,7 @@ import * as resources from "@/app/api/v1/onboarding/[id]/resources/route";
 import * as runRoute from "@/app/api/v1/operation-runs/[id]/route";
 import { startWorker } from "@/lib/runs/worker";
 import { stopQueue } from "@/lib/runs/queue";
+import { workerSecretsFor } from "./worker-secrets";
 
 let owner: Member;
 let viewer: Member;
@@ -125,5 +126,26 @@ describe("resource ledger (simulated providers)", () => {
     const run = await runFinished((await action(deprovision, id, "deprovision")).body.run.id);
     expect(run.outcome).toBe("succeeded");
     expect(await simulatedCount(slug)).toBe(0);
+  });
+
+  it("generates a Worker secret once per onboarding, stores only its ciphertext, and gives the same value to every retry", async () => {
+    const { id } = await bootstrappedAndCancelled();
+    const scope = { workspaceId: owner.workspace.id, sessionId: id, runId: null, stepKey: "provision_infra" };
+    const first = await workerSecretsFor(scope, ["SESSION_SECRET"], "onramp-x-auth");
+    const again = await workerSecretsFor(scope, ["SESSION_SECRET"], "onramp-x-auth");
+    expect(first.SESSION_SECRET).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(again).toEqual(first);
+    const rows = await db().resource.findMany({ where: { sessionId: id, type: "worker_secret" } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ provider: "cloudflare", name: "SESSION_SECRET", externalId: "onramp-x-auth/SESSION_SECRET" });
+    expect(JSON.stringify(rows[0])).not.toContain(first.SESSION_SECRET);
+    // Another onboarding gets its own value.
+    const other = await bootstrappedAndCancelled();
+    const theirs = await workerSecretsFor({ ...scope, sessionId: other.id }, ["SESSION_SECRET"], "onramp-y-auth");
+    expect(theirs.SESSION_SECRET).not.toBe(first.SESSION_SECRET);
+    // The API never shows the ciphertext.
+    const listed = await call(resources.GET, "/resources", id);
+    expect(JSON.stringify(listed.body)).not.toContain(String((rows[0].data as { ciphertext: string }).ciphertext));
+    expect(listed.body.items.find((r: { type: string }) => r.type === "worker_secret").details).toEqual({ worker: "onramp-x-auth" });
   });
 });
