@@ -258,6 +258,11 @@ describe("Cloudflare infrastructure through the pipeline", () => {
 
     const cancelled = await action(cancel, id, "cancel");
     expect(cancelled.status).toBe(200);
+    // The connection is needed to remove what was created through it.
+    const deleteConnection = () => call(connectionItem.DELETE, { method: "DELETE", url: `http://localhost/api/v1/connections/${conn.id}`, params: { id: conn.id } });
+    const refused = await deleteConnection();
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ reasonCode: "connection_has_resources", onboardingIds: [id] });
     const deletesBefore = cf.counts.deletes;
     const ghRequestsBefore = gh.requests.length;
 
@@ -304,6 +309,8 @@ describe("Cloudflare infrastructure through the pipeline", () => {
     ]);
     const platform = await db().platform.findFirstOrThrow({ where: { slug, workspaceId: owner.workspace.id } });
     expect(platform.status).toBe("deprovisioned");
+    // Only the adopted database is left, and it is not the connection's to remove.
+    expect((await deleteConnection()).status).toBe(204);
   });
 
   it("deprovisions what it created when the database was created by this onboarding (it is deleted too)", async () => {
