@@ -33,6 +33,7 @@ import {
   invitationLookupResponse,
   invitationResponse,
 } from "@/lib/invitations/schemas";
+import { deprovisionActionSchema, deprovisionPlanResponse, resourcesResponse } from "@/lib/resources/schemas";
 
 type Json = Record<string, unknown>;
 
@@ -100,7 +101,20 @@ export function buildOpenApi(): Json {
     "/api/v1/onboarding/{id}/bootstrap": { post: action("bootstrap", "Start the bootstrap pipeline") },
     "/api/v1/onboarding/{id}/resume": { post: action("resume", "Resume a failed bootstrap at its first unfinished step") },
     "/api/v1/onboarding/{id}/cancel": { post: action("cancel", "Cancel the onboarding and its active runs") },
-    "/api/v1/onboarding/{id}/deprovision": { post: action("deprovision", "Remove what a cancelled onboarding created") },
+    "/api/v1/onboarding/{id}/deprovision": {
+      post: op("Remove what a cancelled onboarding created (from its resource ledger); dryRun answers the plan", {
+        body: deprovisionActionSchema,
+        response: deprovisionPlanResponse,
+        params: [idParam, ifMatch],
+        status: 202,
+        errors: [409, 412, 422, 428],
+        description:
+          'POST /api/v1/onboarding/:id/deprovision. With {"dryRun": true}: 200 with the plan (DeprovisionPlan) — what will be deleted in which order, what is kept because it pre-existed — and nothing changes; no version needed. Otherwise 202 with the started run (version-checked, like the other actions).',
+      }),
+    },
+    "/api/v1/onboarding/{id}/resources": {
+      get: op("The resource ledger: what the onboarding created or adopted, with console links", { response: resourcesResponse, params: [idParam] }),
+    },
     "/api/v1/onboarding/{id}/activate": {
       post: op("Activate (override needs a reason and the override capability)", {
         body: activateSchema,

@@ -1,6 +1,8 @@
 // The guarded fetch against real sockets: an internal receiver on 127.0.0.1 counts every
 // request that reaches it, and must count none.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   INTERNAL_BODY,
   internalForms,
@@ -121,6 +123,31 @@ describe("guarded fetch, guard off (development, tests)", () => {
     const res = await guardedFetch(`http://[::ffff:7f00:1]:${receiver.port}/hook`, { method: "POST", body: "{}" });
     expect(await res.text()).toBe(INTERNAL_BODY);
     expect(receiver.requests.length).toBe(before + 1);
+  });
+
+  it("sends a FormData body as multipart (the Cloudflare SDK's Worker upload), not as \"[object FormData]\"", async () => {
+    vi.stubEnv("ONRAMP_ALLOW_PRIVATE_TARGETS", "true");
+    const seen: { type?: string; body: string }[] = [];
+    const echo = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        seen.push({ type: req.headers["content-type"], body: Buffer.concat(chunks).toString("utf8") });
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+    try {
+      const form = new FormData();
+      form.set("metadata", new Blob([JSON.stringify({ main_module: "w.mjs" })], { type: "application/json" }), "metadata.json");
+      const res = await guardedFetch(`http://127.0.0.1:${(echo.address() as AddressInfo).port}/upload`, { method: "PUT", body: form });
+      expect(await res.text()).toBe("ok");
+      expect(seen[0].type).toMatch(/^multipart\/form-data; boundary=/);
+      expect(seen[0].body).toContain('name="metadata"');
+      expect(seen[0].body).toContain('{"main_module":"w.mjs"}');
+    } finally {
+      await new Promise((resolve) => echo.close(resolve));
+    }
   });
 
   it("passes the abort signal through", async () => {

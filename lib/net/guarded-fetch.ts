@@ -69,9 +69,22 @@ async function vetHost(hostname: string, isAllowed: AddressPolicy, lookup: Resol
   return addresses[0];
 }
 
+/**
+ * Node's global FormData is not the undici package's class, so undici would send it as the
+ * text "[object FormData]". It is encoded here (by the global Response, which knows it) into
+ * bytes plus its multipart content type. The Cloudflare SDK sends Worker uploads this way.
+ */
+async function withPortableBody(init: RequestInit | undefined): Promise<RequestInit | undefined> {
+  if (!init || !(init.body instanceof globalThis.FormData)) return init;
+  const encoded = new Response(init.body);
+  const headers = new Headers(init.headers);
+  headers.set("content-type", encoded.headers.get("content-type") ?? "multipart/form-data");
+  return { ...init, headers, body: new Uint8Array(await encoded.arrayBuffer()) };
+}
+
 export type GuardedFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFetch & { check: (url: string) => Promise<void> } {
+export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFetch & { check: (url: string) => Promise<void>; Response: typeof Response } {
   const isAllowed = options.isAllowed ?? defaultAddressPolicy;
   const lookup = options.lookup ?? systemResolver;
   const base = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000 });
@@ -101,7 +114,7 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
       : {};
     const res = await undiciFetch(url, {
       ...(fromRequest as UndiciRequestInit),
-      ...(init as UndiciRequestInit),
+      ...((await withPortableBody(init)) as UndiciRequestInit),
       redirect: "manual",
       dispatcher: agent,
     });
@@ -115,7 +128,12 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
     }
     return res as unknown as Response;
   };
-  return Object.assign(guarded, { check: async (url: string) => void (await vetHost(new URL(url).hostname, isAllowed, lookup)) });
+  return Object.assign(guarded, {
+    check: async (url: string) => void (await vetHost(new URL(url).hostname, isAllowed, lookup)),
+    // SDKs (Cloudflare's) probe `fetch.Response` to learn whether this fetch can send the global
+    // FormData; it can (withPortableBody), so they are told the global class.
+    Response: globalThis.Response,
+  });
 }
 
 /** The fetch for every outbound call to an operator-supplied URL; the Cloudflare SDK takes it as `fetch`. */

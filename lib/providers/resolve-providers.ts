@@ -1,13 +1,15 @@
 import "server-only";
-// Picks the providers for a session from its workspace connection. The simulated provider is
-// used only when no connection (or a simulated one) was chosen — never in place of a real one.
+// Picks the providers for a session from its workspace connections: the repository side from
+// `connectionId` (simulated | github), the infrastructure side from `infraConnectionId`
+// (simulated | cloudflare). The simulated provider is used only when no connection (or a
+// simulated one) was chosen for that role — never in place of a real one.
 import { db } from "@/lib/db/client";
 import type { OnboardingSession } from "@/lib/generated/prisma/client";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { createSimulatedInfra, createSimulatedRepository, type SimulationOptions } from "./simulated/simulated-providers";
 import type { InfraProvider, RepositoryProvider } from "./types";
 import { ProviderError } from "./types";
-import { assertPublicTarget, refusalOf } from "@/lib/net/guarded-fetch";
+import { assertPublicTarget, guardedFetch, refusalOf } from "@/lib/net/guarded-fetch";
 import { STEP_TIMEOUT_MS } from "@/lib/runs/definitions";
 
 /**
@@ -35,20 +37,75 @@ export interface GitHubConnectionConfig {
   baseUrl?: string;
 }
 
-export async function providersFor(session: OnboardingSession): Promise<SessionProviders> {
-  const connection = session.connectionId
-    ? await db().providerConnection.findUnique({ where: { id: session.connectionId } })
-    : null;
-  if (session.connectionId && !connection) {
-    throw new ProviderError("connection_missing", "The provider connection chosen for this onboarding was deleted.", {
+export interface CloudflareConnectionConfig {
+  accountId: string;
+  apiBaseUrl?: string;
+}
+
+type SimulationSettings = SessionProviders["simulation"];
+
+function simulationOf(session: OnboardingSession): { simulation: SimulationSettings; opts: SimulationOptions } {
+  const simulation = (session.simulation ?? null) as SimulationSettings;
+  return { simulation, opts: { stepDelayMs: simulation?.stepDelayMs, failCheck: simulation?.failCheck } };
+}
+
+async function loadConnection(id: string | null, role: "repository" | "infrastructure") {
+  if (!id) return null;
+  const connection = await db().providerConnection.findUnique({ where: { id } });
+  if (!connection) {
+    throw new ProviderError("connection_missing", `The ${role} connection chosen for this onboarding was deleted.`, {
       remediation: "Choose another connection at the Connect step.",
     });
   }
-  if (!connection || connection.kind === "simulated") {
-    const simulation = (session.simulation ?? null) as SessionProviders["simulation"];
-    const opts: SimulationOptions = { stepDelayMs: simulation?.stepDelayMs, failCheck: simulation?.failCheck };
-    return { infra: createSimulatedInfra(opts), repo: createSimulatedRepository(opts), simulated: true, simulation };
+  return connection;
+}
+
+export async function providersFor(session: OnboardingSession): Promise<SessionProviders> {
+  const [connection, infraConnection] = await Promise.all([
+    loadConnection(session.connectionId, "repository"),
+    loadConnection(session.infraConnectionId, "infrastructure"),
+  ]);
+  const repo = await repositoryProviderFor(session, connection);
+  const infra = await infraProviderFor(session, infraConnection);
+  // "simulated" (which allows the simulation's failure injection) only when both sides are.
+  const simulated = repo.kind === "simulated" && infra.kind === "simulated";
+  return { infra, repo, simulated, simulation: simulated ? simulationOf(session).simulation : null };
+}
+
+type Connection = NonNullable<Awaited<ReturnType<typeof loadConnection>>>;
+
+async function infraProviderFor(session: OnboardingSession, connection: Connection | null): Promise<InfraProvider> {
+  if (!connection || connection.kind === "simulated") return createSimulatedInfra(simulationOf(session).opts);
+  if (connection.kind !== "cloudflare") {
+    throw new ProviderError("connection_wrong_role", `Connection "${connection.name}" (${connection.kind}) cannot host infrastructure.`, {
+      remediation: "Choose a simulated or Cloudflare connection as the infrastructure connection at the Connect step.",
+    });
   }
+  const config = connection.config as unknown as CloudflareConnectionConfig;
+  if (!connection.secretCiphertext) {
+    throw new ProviderError("cloudflare_token_missing", `Connection "${connection.name}" has no API token.`, {
+      remediation: "Add a Cloudflare API token to the connection in Settings → Connections.",
+    });
+  }
+  const refusal = config.apiBaseUrl ? await assertPublicTarget(config.apiBaseUrl).then(() => null, refusalOf) : null;
+  if (refusal) {
+    throw new ProviderError("cloudflare_base_url_refused", `The connection's Cloudflare API URL is refused: ${refusal.message}`, {
+      remediation: "Use a public address for the Cloudflare API (or remove the override) in Settings → Connections.",
+    });
+  }
+  const { createCloudflareProvider } = await import("./cloudflare/cloudflare-provider");
+  return createCloudflareProvider({
+    apiToken: decryptSecret(connection.secretCiphertext, connection.id),
+    accountId: config.accountId,
+    baseURL: config.apiBaseUrl,
+    fetch: guardedFetch as typeof fetch,
+    deploymentWaitMs: deploymentWaitFor(STEP_TIMEOUT_MS),
+    deploymentPollIntervalMs: Number(process.env.CLOUDFLARE_DEPLOYMENT_POLL_MS ?? 2000),
+  }).infra;
+}
+
+async function repositoryProviderFor(session: OnboardingSession, connection: Connection | null): Promise<RepositoryProvider> {
+  if (!connection || connection.kind === "simulated") return createSimulatedRepository(simulationOf(session).opts);
   if (connection.kind !== "github") {
     throw new ProviderError("connection_wrong_role", `Connection "${connection.name}" (${connection.kind}) cannot host repositories.`, {
       remediation: "Choose a simulated or GitHub connection as the repository connection at the Connect step.",
@@ -74,9 +131,7 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
   }
   // Loaded on demand: workspaces on the simulated provider never load Octokit.
   const { createGitHubProvider } = await import("./github/github-provider");
-  return {
-    infra: createSimulatedInfra({}),
-    repo: createGitHubProvider({
+  return createGitHubProvider({
       token: decryptSecret(connection.secretCiphertext, connection.id),
       org: config.org,
       templateOwner,
@@ -86,8 +141,5 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
       // A longer Retry-After is left to the executor's backoff rather than outliving the step's
       // timeout, so it is reported as github_rate_limited, not step_timeout.
       maxRateLimitWaitSeconds: Math.floor(deploymentWaitFor(STEP_TIMEOUT_MS) / 2000),
-    }),
-    simulated: false,
-    simulation: null,
-  };
+  });
 }

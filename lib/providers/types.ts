@@ -68,19 +68,85 @@ export interface RepositoryProvider {
   verifyDeployment(ctx: ProviderContext, repo: RepositoryInfo, deployment: DeploymentInfo): Promise<DeploymentVerification>;
   /** deprovision: removes the repository. Missing counts as removed. */
   deleteRepository(ctx: ProviderContext): Promise<void>;
+  /** deprovision: deletes one ledger entry this provider created (repository, deployment). */
+  deleteResource(ctx: ProviderContext, entry: LedgerEntry): Promise<{ deleted: boolean }>;
 }
 
 export interface InfraResources {
   [name: string]: string;
 }
 
+/** One row of the resource ledger, as a provider sees it (lib/resources). */
+export interface LedgerEntry {
+  provider: "simulated" | "github" | "cloudflare";
+  /** d1_database, worker_script, worker_secret, pages_project, pages_deployment, repository, deployment, infra. */
+  type: string;
+  externalId: string;
+  name: string;
+  preExisted: boolean;
+  data: Record<string, unknown>;
+  deletedAt?: Date | null;
+}
+
+/** What a provider reports it created or adopted; the step records it in the ledger before going on. */
+export interface CreatedResource {
+  type: string;
+  externalId: string;
+  name: string;
+  /** The provider found it there already (the ledger decides whether that was us, on an earlier attempt). */
+  alreadyExisted: boolean;
+  /** Non-secret details for display (console URL parts, live URL). */
+  data?: Record<string, unknown>;
+}
+
+export type RecordResource = (resource: CreatedResource) => Promise<void>;
+
+export interface ProvisionOptions {
+  /** The auth Worker's secret values: generated once per onboarding and stored encrypted by Onramp. */
+  secrets?: (names: readonly string[], owner: string) => Promise<Record<string, string>>;
+  /** What the ledger holds for this onboarding (an earlier attempt's ids). */
+  recorded?: LedgerEntry[];
+  /** Called as soon as a resource exists, before anything relies on it. */
+  record?: RecordResource;
+}
+
+export interface InfraDeployOptions {
+  /** The platform repository, when the repository connection is GitHub (Pages builds from it). */
+  github?: { owner: string; repo: string; productionBranch: string };
+  /** Direct-upload bundle, used when there is no GitHub repository. */
+  files?: Record<string, string>;
+  vars?: Record<string, string>;
+  recorded?: LedgerEntry[];
+  record?: RecordResource;
+}
+
+export interface InfraDeployment {
+  deploymentId: string;
+  environmentUrl?: string;
+  alreadyExisted: boolean;
+}
+
+export interface InfraVerification {
+  ok: boolean;
+  detail: string;
+  /** Where the platform is live, when the infrastructure serves it (Cloudflare Pages). */
+  url?: string;
+}
+
 export interface InfraProvider {
   readonly kind: "simulated" | "cloudflare";
   verifyAccess(ctx: ProviderContext): Promise<AccessCheck[]>;
   /** provision_infra: creates the platform's infrastructure. Idempotent. */
-  provision(ctx: ProviderContext): Promise<{ resources: InfraResources; alreadyExisted: boolean }>;
-  verify(ctx: ProviderContext): Promise<{ ok: boolean; detail: string }>;
-  deprovision(ctx: ProviderContext): Promise<void>;
+  provision(ctx: ProviderContext, opts?: ProvisionOptions): Promise<{ resources: InfraResources; alreadyExisted: boolean }>;
+  /**
+   * deploy_services, when the infrastructure serves the platform itself (Cloudflare Pages):
+   * creates the site and its first deployment and waits for it. Absent for the simulated infra,
+   * where the repository provider deploys.
+   */
+  deploy?(ctx: ProviderContext, opts: InfraDeployOptions): Promise<InfraDeployment>;
+  verify(ctx: ProviderContext, recorded?: LedgerEntry[]): Promise<InfraVerification>;
+  /** deprovision: deletes one ledger entry this provider created. Already gone counts as deleted. */
+  deleteResource(ctx: ProviderContext, entry: LedgerEntry): Promise<{ deleted: boolean }>;
 }
 
 /**

@@ -10,8 +10,8 @@ export const RUN_STEPS: Record<RunKind, readonly { key: string; label: string }[
   ],
   bootstrap: PIPELINE_STEPS,
   deprovision: [
-    { key: "delete_repository", label: "Delete repository" },
-    { key: "deprovision_infra", label: "Remove infrastructure" },
+    // Everything in the resource ledger this onboarding created, newest first (lib/resources).
+    { key: "delete_resources", label: "Delete created resources" },
     { key: "retire_platform", label: "Retire platform record" },
   ],
 };

@@ -226,7 +226,7 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
       if (isDatabaseUnavailable(raw)) throw new DatabaseUnavailable(step.key, raw);
       const err = normalise(raw, signal.aborted);
       const retry = err.transient && attempt < STEP_MAX_ATTEMPTS;
-      log(`${step.label}: ${err.code}: ${err.message}${retry ? " — retrying" : ""}`, retry ? "warn" : "error");
+      log(`${step.label}: ${err.code}: ${err.message}${retry ? ` — retrying in ${Math.round(retryDelay(attempt, err) / 100) / 10} s` : ""}`, retry ? "warn" : "error");
       if (!retry) {
         await flush();
         await recordStepFailure(step, err);
@@ -234,7 +234,7 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
       }
       await db().operationRunStep.update({ where: { id: step.id }, data: { errorCode: err.code, errorMessage: err.message } });
       try {
-        await sleep(RETRY_BASE_MS * 2 ** (attempt - 1), runSignal);
+        await sleep(retryDelay(attempt, err), runSignal);
       } catch {
         // cancellation is noticed at the top of the next attempt
       }
@@ -254,6 +254,13 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
     return true;
   }
   return false;
+}
+
+/** The wait before a retry is never shorter than the provider asked for (a 429's Retry-After). */
+const MAX_RETRY_AFTER_MS = 60_000;
+export function retryDelay(attempt: number, err: ProviderError): number {
+  const backoff = RETRY_BASE_MS * 2 ** (attempt - 1);
+  return Math.max(backoff, Math.min(err.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
 }
 
 function injectSimulatedFailure(providers: SessionProviders, kind: RunKind, stepKey: string, attempts: number) {

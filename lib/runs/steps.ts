@@ -8,6 +8,10 @@ import { ProviderError, type DeploymentInfo, type ProviderContext, type Reposito
 import { mutateSession } from "@/lib/onboarding/mutate-session";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
 import type { RunKind } from "./definitions";
+import { liveLedger, recordResource, recorderFor, type LedgerScope } from "@/lib/resources/record-resource";
+import { workerSecretsFor } from "@/lib/resources/worker-secrets";
+import { deleteFromLedger } from "@/lib/resources/deprovision-resources";
+import { starterBundle } from "@/lib/providers/cloudflare/starter-bundle";
 
 export interface StepContext {
   run: OperationRun;
@@ -53,25 +57,64 @@ const createPlatform: StepHandler = async ({ session, ctx }) => {
   return { platformId: platform.id, alreadyExisted: !!existing };
 };
 
-const provisionInfra: StepHandler = async ({ session, providers, ctx }) => {
+const scopeOf = ({ run, step, session }: StepContext): LedgerScope => ({ workspaceId: session.workspaceId, sessionId: session.id, runId: run.id, stepKey: step.key });
+
+const provisionInfra: StepHandler = async (c) => {
+  const { session, providers, ctx } = c;
   const platform = await platformOf(session);
-  const { resources, alreadyExisted } = await providers.infra.provision(ctx);
+  const scope = scopeOf(c);
+  const { resources, alreadyExisted } = await providers.infra.provision(ctx, {
+    recorded: await liveLedger(session.id),
+    record: recorderFor(scope, providers.infra.kind),
+    secrets: (names, owner) => workerSecretsFor(scope, names, owner),
+  });
   await mergeResources(platform, { infra: resources });
   return { resources, alreadyExisted };
 };
 
-const setupRepo: StepHandler = async ({ session, providers, ctx }) => {
+const setupRepo: StepHandler = async (c) => {
+  const { session, providers, ctx } = c;
   const platform = await platformOf(session);
   const repo = await providers.repo.createRepository(ctx);
+  await recordResource(scopeOf(c), providers.repo.kind, {
+    type: "repository",
+    externalId: repo.fullName,
+    name: repo.fullName,
+    alreadyExisted: repo.alreadyExisted,
+    data: { url: repo.url },
+  });
   await mergeResources(platform, { repository: repo }, { repoUrl: repo.url });
   return { repository: repo.fullName, url: repo.url, alreadyExisted: repo.alreadyExisted };
 };
 
-const deployServices: StepHandler = async ({ session, providers, ctx }) => {
+const deployServices: StepHandler = async (c) => {
+  const { session, providers, ctx } = c;
   const platform = await platformOf(session);
   const repo = (platform.resources as { repository?: RepositoryInfo }).repository;
   if (!repo) throw new ProviderError("repository_missing", "No repository recorded; setup_repo must succeed first.");
+  if (providers.infra.deploy) {
+    // The infrastructure serves the platform (Cloudflare Pages): built from the GitHub
+    // repository when there is one, otherwise the stack template's static bundle is uploaded.
+    const [owner, name] = repo.fullName.split("/", 2);
+    const github = providers.repo.kind === "github" ? { owner, repo: name, productionBranch: repo.defaultBranch } : undefined;
+    const deployment = await providers.infra.deploy(ctx, {
+      github,
+      files: github ? undefined : starterBundle({ name: session.platformName, slug: session.slug }),
+      vars: { ONRAMP_PLATFORM_SLUG: session.slug, ONRAMP_TIER: session.tier },
+      recorded: await liveLedger(session.id),
+      record: recorderFor(scopeOf(c), providers.infra.kind),
+    });
+    await mergeResources(platform, { deployment });
+    return { deploymentId: deployment.deploymentId, environmentUrl: deployment.environmentUrl, alreadyExisted: deployment.alreadyExisted };
+  }
   const deployment = await providers.repo.deploy(ctx, repo);
+  await recordResource(scopeOf(c), providers.repo.kind, {
+    type: "deployment",
+    externalId: deployment.deploymentId,
+    name: `${repo.fullName} first deployment`,
+    alreadyExisted: deployment.alreadyExisted,
+    data: deployment.environmentUrl ? { url: deployment.environmentUrl } : {},
+  });
   await mergeResources(platform, { deployment });
   return { deploymentId: deployment.deploymentId, environmentUrl: deployment.environmentUrl, alreadyExisted: deployment.alreadyExisted };
 };
@@ -82,8 +125,18 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx }) => {
   if (!resources.repository || !resources.deployment) {
     throw new ProviderError("resources_missing", "The repository or deployment is not recorded.");
   }
-  const infra = await providers.infra.verify(ctx);
-  if (!infra.ok) throw new ProviderError("infra_unverified", infra.detail);
+  const infra = await providers.infra.verify(ctx, await liveLedger(session.id));
+  if (!infra.ok) throw new ProviderError("infra_unverified", infra.detail, { remediation: "Check the resource in the provider's console (Resources list), then resume." });
+  if (providers.infra.deploy) {
+    // The infrastructure's own check covered the deployment (Cloudflare Pages) and knows its URL.
+    const environmentUrl = infra.url ?? resources.deployment.environmentUrl;
+    await mergeResources(
+      platform,
+      { deployment: { ...resources.deployment, ...(environmentUrl ? { environmentUrl } : {}) } },
+      { status: "active", deploymentUrl: environmentUrl ?? null },
+    );
+    return { infra: infra.detail, ...(environmentUrl ? { environmentUrl } : {}) };
+  }
   const deployed = await providers.repo.verifyDeployment(ctx, resources.repository, resources.deployment);
   if (!deployed.ok) throw new ProviderError("deployment_unhealthy", deployed.detail, { remediation: "Check the deployment's logs, then resume." });
   // A real provider may learn the URL only now (GitHub reports it on the success status).
@@ -99,14 +152,7 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx }) => {
 const checkInfrastructure: StepHandler = async ({ providers, ctx }) => ({ checks: await providers.infra.verifyAccess(ctx) });
 const checkRepository: StepHandler = async ({ providers, ctx }) => ({ checks: await providers.repo.verifyAccess(ctx) });
 
-const deleteRepository: StepHandler = async ({ providers, ctx }) => {
-  await providers.repo.deleteRepository(ctx);
-  return { deleted: true };
-};
-const deprovisionInfra: StepHandler = async ({ providers, ctx }) => {
-  await providers.infra.deprovision(ctx);
-  return { deleted: true };
-};
+const deleteResources: StepHandler = async ({ session, providers, ctx }) => deleteFromLedger(session, providers, ctx);
 const retirePlatform: StepHandler = async ({ session, ctx }) => {
   const fresh = await db().onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
   if (fresh.platformId) {
@@ -125,5 +171,5 @@ export const STEP_HANDLERS: Record<RunKind, Record<string, StepHandler>> = {
     deploy_services: deployServices,
     verify: verifyPlatform,
   },
-  deprovision: { delete_repository: deleteRepository, deprovision_infra: deprovisionInfra, retire_platform: retirePlatform },
+  deprovision: { delete_resources: deleteResources, retire_platform: retirePlatform },
 };

@@ -228,6 +228,23 @@ export function buildRoutes(shared: Shared): Route[] {
     const p = project(account!, params[1]);
     return { result: { ...projectJson(p), deployment_configs: redactEnvVars(p.deploymentConfigs) } };
   });
+  // PATCH merges: each environment's env_vars are merged key by key (null removes a key), as Cloudflare does.
+  add("PATCH", `${A}/pages/projects/([^/]+)`, "pages", ({ account, params, raw }) => {
+    const p = project(account!, params[1]);
+    const body = json(raw);
+    const patch = (body.deployment_configs ?? {}) as Record<string, { env_vars?: Record<string, unknown> | null } | undefined>;
+    const configs = p.deploymentConfigs as Record<string, { env_vars?: Record<string, unknown> }>;
+    for (const [env, cfg] of Object.entries(patch)) {
+      if (!cfg?.env_vars) continue;
+      const vars = { ...(configs[env]?.env_vars ?? {}) };
+      for (const [k, v] of Object.entries(cfg.env_vars)) {
+        if (v === null) delete vars[k];
+        else vars[k] = v;
+      }
+      configs[env] = { ...(configs[env] ?? {}), env_vars: vars };
+    }
+    return { result: { ...projectJson(p), deployment_configs: redactEnvVars(p.deploymentConfigs) } };
+  });
   add("DELETE", `${A}/pages/projects/([^/]+)`, "pages", ({ account, params }) => {
     project(account!, params[1]);
     account!.projects.delete(params[1]);

@@ -36,6 +36,20 @@ describe("fake Cloudflare", () => {
     expect((await elsewhere.json()).errors[0].code).toBe(9109);
   });
 
+  it("merges a PATCH of a Pages project's environment variables key by key (null removes), as Cloudflare does", async () => {
+    const { fake } = await demo();
+    fake.addProject(DEMO_SEED.accountId, "merge-me", { envVars: { KEEP: "1", DROP: "2" } });
+    const res = await fetch(`${fake.url}/accounts/${DEMO_SEED.accountId}/pages/projects/merge-me`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${DEMO_SEED.tokens.full}`, "content-type": "application/json" },
+      body: JSON.stringify({ deployment_configs: { production: { env_vars: { DROP: null, ADDED: { type: "plain_text", value: "3" } } } } }),
+    });
+    expect(res.status).toBe(200);
+    const vars = (await res.json()).result.deployment_configs.production.env_vars;
+    expect(Object.keys(vars).sort()).toEqual(["ADDED", "KEEP"]);
+    expect(vars.ADDED).toMatchObject({ value: "3" });
+  });
+
   it("takes faults and deployment behaviour over HTTP and reports its state", async () => {
     const { fake, get } = await demo();
     const control = (p: string, body: unknown) => fetch(`${fake.origin}/_fake/${p}`, { method: "POST", body: JSON.stringify(body) });

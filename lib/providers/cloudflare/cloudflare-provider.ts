@@ -2,7 +2,7 @@
 // connection's client, plus the InfraProvider face the current steps call. Import it lazily
 // (like the GitHub provider): workspaces on the simulated provider never load the SDK.
 import "server-only";
-import type { InfraProvider, ProviderContext } from "../types";
+import { ProviderError, type InfraProvider, type LedgerEntry, type ProviderContext, type RecordResource } from "../types";
 import { createCloudflareClient, type CloudflareClient, type CloudflareClientOptions } from "./client";
 import {
   createAuthDatabase,
@@ -88,27 +88,90 @@ export function createCloudflareProvider(config: CloudflareProviderConfig) {
     deletePagesProject: (ctx: OpContext) => deletePagesProject(client, ctx),
   };
 
-  /** What today's provision_infra / verify / deprovision_infra steps call. */
-  const infra: InfraProvider = {
+  const recordedOf = (recorded: LedgerEntry[] | undefined, type: string) => recorded?.find((e) => e.provider === "cloudflare" && e.type === type && !e.deletedAt);
+  const noRecord: RecordResource = async () => undefined;
+  const accountData = { accountId: config.accountId };
+
+  /** What the provision_infra / deploy_services / verify / deprovision steps call. */
+  const infra: InfraProvider & { deprovision(ctx: ProviderContext): Promise<void> } = {
     kind: "cloudflare",
     verifyAccess: (ctx) => ops.verifyAccess(ctx),
-    async provision(ctx) {
-      const database = await ops.createAuthDatabase(ctx);
+    async provision(ctx, opts = {}) {
+      const record = opts.record ?? noRecord;
+      const database = await ops.createAuthDatabase(ctx, { recordedId: recordedOf(opts.recorded, "d1_database")?.externalId });
+      await record({ type: "d1_database", externalId: database.id, name: database.name, alreadyExisted: database.alreadyExisted, data: accountData });
       const worker = await ops.deployAuthWorker(ctx, { databaseId: database.id });
-      const secrets = await ops.putWorkerSecrets(ctx, await secretsFor(ctx));
+      await record({ type: "worker_script", externalId: worker.name, name: worker.name, alreadyExisted: worker.alreadyExisted, data: { ...accountData, databaseId: database.id } });
+      const values = opts.secrets ? await opts.secrets(AUTH_WORKER_SECRETS, worker.name) : await secretsFor(ctx);
+      const missing = AUTH_WORKER_SECRETS.filter((name) => !values[name]);
+      if (missing.length) throw new Error(`No values for the auth Worker's secrets ${missing.join(", ")}`);
+      // Recorded before the put: a secret that was put must be in the ledger, one that was not is deleted as "already gone".
+      for (const name of Object.keys(values).sort()) {
+        await record({ type: "worker_secret", externalId: `${worker.name}/${name}`, name, alreadyExisted: false, data: { ...accountData, worker: worker.name } });
+      }
+      const secrets = await ops.putWorkerSecrets(ctx, values);
       return {
         resources: { database: database.name, databaseId: database.id, authWorker: worker.name, workerSecrets: secrets.names.join(",") },
         alreadyExisted: database.alreadyExisted && worker.alreadyExisted,
       };
     },
-    async verify(ctx) {
+    async deploy(ctx, opts) {
+      // The wait gets what is left of the deployment budget after the calls before it.
+      const waitUntil = Date.now() + (config.deploymentWaitMs ?? 60_000);
+      const record = opts.record ?? noRecord;
+      const project = await ops.createPagesProject(ctx, { github: opts.github, vars: opts.vars });
+      await record({ type: "pages_project", externalId: project.name, name: project.name, alreadyExisted: project.alreadyExisted, data: { ...accountData, url: project.url, source: project.source } });
+      // A failed deployment is not resumed: a new one is started (after the operator's fix).
+      let recordedDeploymentId = recordedOf(opts.recorded, "pages_deployment")?.externalId;
+      if (recordedDeploymentId && (await ops.getDeploymentStatus(ctx, recordedDeploymentId)).state === "failure") recordedDeploymentId = undefined;
+      const started = await ops.createPagesDeployment(ctx, { recordedDeploymentId, files: opts.files, branch: opts.github?.productionBranch });
+      // Recorded before the wait, so a wait cut short by a worker restart resumes this deployment.
+      await record({
+        type: "pages_deployment",
+        externalId: started.id,
+        name: project.name,
+        alreadyExisted: false,
+        data: { ...accountData, project: project.name, url: started.url },
+      });
+      await ops.waitForDeployment(ctx, started.id, { waitMs: Math.max(500, waitUntil - Date.now()) });
+      ctx.log(`Pages deployment ${started.id} of ${project.name} succeeded; live at ${project.url}`);
+      return { deploymentId: started.id, environmentUrl: project.url, alreadyExisted: !!started.alreadyExisted };
+    },
+    async verify(ctx, recorded) {
       const names = resourceNames(ctx.platformSlug);
-      const database = await findDatabase(client, ctx, names.database);
-      if (!database) return { ok: false, detail: `D1 database ${names.database} does not exist` };
-      const db = await ops.verifyDatabase(ctx, database.uuid);
+      const databaseId = recordedOf(recorded, "d1_database")?.externalId ?? (await findDatabase(client, ctx, names.database))?.uuid;
+      if (!databaseId) return { ok: false, detail: `D1 database ${names.database} does not exist` };
+      const db = await ops.verifyDatabase(ctx, databaseId);
       if (!db.ok) return db;
       const worker = await ops.verifyWorker(ctx);
-      return worker.ok ? { ok: true, detail: `${db.detail}; ${worker.detail}` } : worker;
+      if (!worker.ok) return worker;
+      // Without a ledger (the provider's own tests) only the auth resources are checked.
+      if (!recorded) return { ok: true, detail: `${db.detail}; ${worker.detail}` };
+      const deployment = recordedOf(recorded, "pages_deployment");
+      if (!deployment) return { ok: false, detail: `No Pages deployment of ${names.pagesProject} is recorded` };
+      const pages = await ops.verifyPages(ctx, deployment.externalId);
+      if (!pages.ok) return pages;
+      return { ok: true, detail: `${db.detail}; ${worker.detail}; ${pages.detail}`, url: pages.url };
+    },
+    async deleteResource(ctx, entry) {
+      switch (entry.type) {
+        case "pages_deployment":
+          // The API keeps a project's deployments with it: they go when the project is deleted.
+          ctx.log(`Pages deployment ${entry.externalId} goes with the project ${names(ctx).pagesProject}`);
+          return { deleted: false };
+        case "pages_project":
+          return ops.deletePagesProject(ctx);
+        case "worker_secret":
+          await ops.deleteWorkerSecrets(ctx, [entry.name]);
+          ctx.log(`Deleted secret ${entry.name} of ${names(ctx).worker} (or it was already gone)`);
+          return { deleted: true };
+        case "worker_script":
+          return ops.deleteAuthWorker(ctx);
+        case "d1_database":
+          return ops.deleteAuthDatabase(ctx, { recordedId: entry.externalId });
+        default:
+          throw new ProviderError("resource_type_unknown", `Onramp does not know how to delete a Cloudflare ${entry.type}.`);
+      }
     },
     async deprovision(ctx) {
       // Reverse creation order: what depends on the database goes first.
@@ -117,6 +180,7 @@ export function createCloudflareProvider(config: CloudflareProviderConfig) {
       await ops.deleteAuthDatabase(ctx);
     },
   };
+  const names = (ctx: ProviderContext) => resourceNames(ctx.platformSlug);
 
   return { ...ops, infra };
 }

@@ -667,5 +667,15 @@ export function createGitHubProvider(config: GitHubProviderConfig): RepositoryPr
       }
       ctx.log(`Deleted ${wanted}`);
     },
+
+    async deleteResource(ctx, entry) {
+      // A GitHub deployment has no life of its own: it goes with its repository.
+      if (entry.type !== "repository") {
+        ctx.log(`${entry.type} ${entry.name} goes with the repository`);
+        return { deleted: false };
+      }
+      await this.deleteRepository(ctx);
+      return { deleted: true };
+    },
   };
 }

@@ -82,14 +82,15 @@ export function createSimulatedInfra(opts: SimulationOptions = {}): InfraProvide
         check("infra_quota", "Infrastructure quota", opts.failCheck, `Quota allows a ${ctx.tier} platform.`),
       ];
     },
-    async provision(ctx) {
+    async provision(ctx, provisionOpts = {}) {
       await sleep(delayFor(opts), ctx.signal);
       const resources = {
         database: `sim-d1-${ctx.platformSlug}`,
         authWorker: `sim-worker-${ctx.platformSlug}-auth`,
         secretsStore: `sim-secrets-${ctx.platformSlug}`,
       };
-      const { alreadyExisted } = await ensureResource(ctx, "infra", ctx.platformSlug, resources);
+      const { resource, alreadyExisted } = await ensureResource(ctx, "infra", ctx.platformSlug, resources);
+      await provisionOpts.record?.({ type: "infra", externalId: resource.id, name: `sim-infra-${ctx.platformSlug}`, alreadyExisted, data: resources });
       ctx.log(alreadyExisted ? "Infrastructure already provisioned" : `Provisioned ${Object.values(resources).join(", ")}`);
       return { resources, alreadyExisted };
     },
@@ -98,10 +99,12 @@ export function createSimulatedInfra(opts: SimulationOptions = {}): InfraProvide
       const infra = await findResource(ctx, "infra", ctx.platformSlug);
       return infra ? { ok: true, detail: "Infrastructure registered" } : { ok: false, detail: "Infrastructure missing" };
     },
-    async deprovision(ctx) {
+    async deleteResource(ctx, entry) {
       await sleep(delayFor(opts) / 2, ctx.signal);
-      await db().simulatedResource.deleteMany({ where: { workspaceId: ctx.workspaceId, kind: "infra", name: ctx.platformSlug } });
-      ctx.log("Infrastructure removed");
+      if (entry.type !== "infra") throw new ProviderError("resource_type_unknown", `The simulated infrastructure has no ${entry.type} to delete.`);
+      const { count } = await db().simulatedResource.deleteMany({ where: { workspaceId: ctx.workspaceId, kind: "infra", name: ctx.platformSlug } });
+      ctx.log(count ? "Infrastructure removed" : "Infrastructure was already gone");
+      return { deleted: count > 0 };
     },
   };
 }
@@ -167,6 +170,19 @@ export function createSimulatedRepository(opts: SimulationOptions = {}): Reposit
         },
       });
       ctx.log("Repository removed");
+    },
+    async deleteResource(ctx, entry) {
+      if (entry.type === "repository") {
+        const found = await findResource(ctx, "repository", ctx.platformSlug);
+        await this.deleteRepository(ctx);
+        return { deleted: !!found };
+      }
+      if (entry.type !== "deployment") throw new ProviderError("resource_type_unknown", `The simulated repository host has no ${entry.type} to delete.`);
+      const { count } = await db().simulatedResource.deleteMany({
+        where: { workspaceId: ctx.workspaceId, OR: [{ kind: "deployment", name: ctx.platformSlug }, { kind: "secret", name: `${ctx.platformSlug}/ONRAMP_PLATFORM_SLUG` }] },
+      });
+      ctx.log(count ? "Deployment removed" : "Deployment was already gone");
+      return { deleted: count > 0 };
     },
   };
 }

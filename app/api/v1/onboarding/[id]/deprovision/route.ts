@@ -1,11 +1,15 @@
-// POST /api/v1/onboarding/:id/deprovision — start a deprovision run (deduplicated: an active one is returned)
-import { apiRoute, idParams } from "@/lib/api/handler";
-import { versionedActionSchema } from "@/lib/onboarding/schemas";
+// POST /api/v1/onboarding/:id/deprovision — start a deprovision run (deduplicated: an active one is returned);
+// with {"dryRun": true}, answer the plan (what would be deleted, in which order, what is kept) and change nothing
+import { apiRoute, idParams, json } from "@/lib/api/handler";
+import { deprovisionActionSchema } from "@/lib/resources/schemas";
 import { requireVersion } from "@/lib/onboarding/version";
 import { startRun } from "@/lib/runs/start-run";
 import { runStartedResponse } from "@/lib/runs/action-route";
+import { deprovisionPlanFor } from "@/lib/resources/deprovision-resources";
 
-export const POST = apiRoute({ params: idParams, body: versionedActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
+export const POST = apiRoute({ params: idParams, body: deprovisionActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
+  // A dry run writes nothing, so it needs no version.
+  if (body.dryRun) return json(await deprovisionPlanFor(actor, params.id), { headers: { "cache-control": "no-store" } });
   const base = requireVersion(req, body.version);
   const result = await startRun(actor, params.id, "deprovision", { expectedVersion: base.version, versionSource: base.source });
   return runStartedResponse(actor, result);
