@@ -17,6 +17,7 @@ import * as cancel from "@/app/api/v1/onboarding/[id]/cancel/route";
 import * as deprovision from "@/app/api/v1/onboarding/[id]/deprovision/route";
 import * as resume from "@/app/api/v1/onboarding/[id]/resume/route";
 import * as runs from "@/app/api/v1/onboarding/[id]/runs/route";
+import * as resources from "@/app/api/v1/onboarding/[id]/resources/route";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as slugAvailability from "@/app/api/v1/onboarding/slug-availability/route";
 import * as connections from "@/app/api/v1/connections/route";
@@ -120,6 +121,7 @@ const ROUTES: Route[] = [
   r("POST /onboarding/:id/activate", "POST", activate, () => v1(`/onboarding/${ids.session}/activate`), sid, { body: () => ({ version: 1 }) }),
   r("POST /onboarding/:id/deprovision", "POST", deprovision, () => v1(`/onboarding/${ids.session}/deprovision`), sid, { body: () => ({ version: 1 }) }),
   r("GET /onboarding/:id/runs", "GET", runs, () => v1(`/onboarding/${ids.session}/runs`), sid),
+  r("GET /onboarding/:id/resources", "GET", resources, () => v1(`/onboarding/${ids.session}/resources`), sid),
   r("GET /onboarding/:id/audit", "GET", audit, () => v1(`/onboarding/${ids.session}/audit`), sid, { cursor: true }),
   r("GET /onboarding/slug-availability", "GET", slugAvailability, () => v1("/onboarding/slug-availability?slug=abc-def"), none),
   r("GET /operation-runs/:id", "GET", runItem, () => v1(`/operation-runs/${ids.run}`), () => ({ id: ids.run })),
