@@ -80,8 +80,9 @@ describe("fault: a provider call that times out", () => {
     // The log tells the story: one line per attempt, "retrying" after each but the last.
     const logs = await db().operationRunLog.findMany({ where: { runId, stepKey: "provision_infra" }, orderBy: { id: "asc" } });
     const attemptLines = logs.filter((l) => /: attempt \d+$/.test(l.message));
-    const retryLines = logs.filter((l) => /step_timeout: .* — retrying$/.test(l.message));
-    const finalLine = logs.filter((l) => /step_timeout: /.test(l.message) && !l.message.endsWith("retrying"));
+    // "— retrying in 0.5 s": the wait is said, so an operator can tell slow from stuck.
+    const retryLines = logs.filter((l) => /step_timeout: .* — retrying in [\d.]+ s$/.test(l.message));
+    const finalLine = logs.filter((l) => /step_timeout: /.test(l.message) && !/ — retrying in /.test(l.message));
     expect(attemptLines.map((l) => l.message.replace(/.*: /, ""))).toEqual(Array.from({ length: MAX_ATTEMPTS }, (_, i) => `attempt ${i + 1}`));
     expect(retryLines).toHaveLength(MAX_ATTEMPTS - 1);
     expect(retryLines.every((l) => l.level === "warn")).toBe(true);
