@@ -2,7 +2,7 @@
 
 // The resource ledger of one onboarding: every external resource the pipeline created or
 // adopted, who created it, and whether deprovision deletes it (pre-existing ones are kept).
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/client/api";
 import { formatDate } from "@/lib/client/format";
@@ -70,15 +70,18 @@ function Row({ r }: { r: Resource }) {
 }
 
 /**
- * `refreshOn` (the session's version) refetches the ledger when the onboarding moves on, e.g.
- * when a bootstrap or deprovision run records or deletes resources.
+ * A change of `refreshOn` (e.g. the session's version and its runs' states) refetches the ledger:
+ * bootstrap and deprovision runs record and delete resources as they go.
  */
-export function ResourceList({ onboardingId, refreshOn, emptyText }: { onboardingId: string; refreshOn?: number; emptyText?: string }) {
+export function ResourceList({ onboardingId, refreshOn, emptyText }: { onboardingId: string; refreshOn?: string | number; emptyText?: string }) {
   const qc = useQueryClient();
   const key = queryKeys.onboardings.resources(onboardingId);
   const resources = useQuery({ queryKey: key, queryFn: ({ signal }) => api.resources(onboardingId, signal) });
+  const seen = useRef(refreshOn);
   useEffect(() => {
-    if (refreshOn !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.onboardings.resources(onboardingId) });
+    if (seen.current === refreshOn) return;
+    seen.current = refreshOn;
+    void qc.invalidateQueries({ queryKey: queryKeys.onboardings.resources(onboardingId) });
   }, [refreshOn, qc, onboardingId]);
 
   if (resources.isPending) return <LoadingBlock lines={3} label="Loading resources…" className="py-2" />;

@@ -136,7 +136,7 @@ export function ActivateStep() {
           </h3>
           <p className="text-xs text-slate-500">What the pipeline created or adopted in each provider. Deprovision deletes only what it created.</p>
         </div>
-        <ResourceList onboardingId={session.id} refreshOn={session.version} />
+        <ResourceList onboardingId={session.id} refreshOn={`${session.version}:${runs.map((r) => `${r.id}=${r.status}`).join(",")}`} />
       </section>
 
       <ActionError error={activate.error && !overriding ? activate.error : null} sessionId={session.id} onDismiss={activate.reset} />
