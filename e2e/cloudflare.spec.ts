@@ -98,7 +98,18 @@ test("Cloudflare: connect, verify, bootstrap, see the resources, deprovision wit
   expect(before.databases).toHaveLength(1);
   expect(before.scripts).toHaveLength(1);
   expect(before.projects).toHaveLength(1);
+  const recorded = await resources.getByTestId("resource-row").count();
   await screenshot(page, "cloudflare-3-resources-1280");
+
+  // The platform page shows the same ledger under its row.
+  await page.goto("/platforms");
+  const platform = page.getByTestId("platform-row").filter({ hasText: slug });
+  await platform.getByRole("button", { name: /Resources/ }).click();
+  const ledger = page.getByTestId("resource-list");
+  await expect(ledger.getByTestId("resource-row")).toHaveCount(recorded);
+  await expect(ledger.locator("[data-type=pages_project]").getByTestId("console-link")).toHaveAttribute("target", "_blank");
+  await screenshot(page, "cloudflare-5-platform-resources-1280");
+  await page.goto(`/onboarding/${id}/activate`);
 
   // Deprovision needs the onboarding cancelled first (the server says so in actions.deprovision).
   await page.getByRole("button", { name: "Cancel onboarding" }).click();
@@ -125,12 +136,17 @@ test("Cloudflare: connect, verify, bootstrap, see the resources, deprovision wit
   await expect(confirm).toBeEnabled();
   // The dry run deleted nothing.
   expect(await namesFor(slug)).toEqual(before);
-  await screenshot(page, "cloudflare-4-deprovision-dialog-1280");
+  await screenshot(page, "cloudflare-4-deprovision-dialog-1280", { fullPage: false });
   await confirm.click();
   await expect(dialog).toBeHidden();
 
   await expect(banner).toContainText("Created resources were removed.", { timeout: 90_000 });
   await expect(resources.locator("[data-state=live]")).toHaveCount(0);
   await expect(resources.locator("[data-type=d1_database][data-state=deleted]")).toBeVisible();
+  await screenshot(page, "cloudflare-6-deprovisioned-1280");
   expect(await namesFor(slug)).toEqual({ databases: [], scripts: [], projects: [] });
+
+  // The platform is retired (a deprovisioned platform is no longer linked to its onboarding).
+  await page.goto("/platforms");
+  await expect(page.getByTestId("platform-row").filter({ hasText: slug })).toContainText("Deprovisioned");
 });

@@ -42,7 +42,7 @@ function PlanView({ plan }: { plan: DeprovisionPlan }) {
           <h3 id="plan-delete" className="mb-1 font-medium text-slate-900">
             Will be deleted, in this order ({plan.delete.length})
           </h3>
-          <ol className="max-h-56 divide-y divide-slate-100 overflow-y-auto rounded-lg border border-slate-200" data-testid="plan-delete">
+          <ol className="max-h-[45vh] divide-y divide-slate-100 overflow-y-auto rounded-lg border border-slate-200" data-testid="plan-delete">
             {plan.delete.map((i) => (
               <PlanItem key={i.resourceId} item={i} order={i.order} />
             ))}

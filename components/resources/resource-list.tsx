@@ -63,7 +63,7 @@ function Row({ r }: { r: Resource }) {
         {r.deletedAt ? <div className="mt-0.5 text-xs text-slate-500">{formatDate(r.deletedAt)}</div> : null}
       </td>
       <td className="px-4 py-2.5 text-right align-top">
-        <ConsoleLink href={r.deletedAt ? null : r.consoleUrl} name={r.name} />
+        {r.deletedAt ? <span className="sr-only">Deleted: no console page</span> : <ConsoleLink href={r.consoleUrl} name={r.name} />}
       </td>
     </tr>
   );
