@@ -51,9 +51,10 @@ export async function connectAndVerify(request: APIRequestContext, id: string): 
   await expect.poll(async () => (await getSession(request, id)).lifecycleState, { timeout: 30_000 }).toBe("ready_for_bootstrap");
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** `fullPage: false` for a modal: a full-page picture draws its backdrop over the first screen only. */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   // Let polling spinners and entrance animations settle so the picture is stable.
   await page.mouse.move(0, 0);
   await page.waitForTimeout(300);
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true, animations: "disabled", caret: "hide" });
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: opts.fullPage ?? true, animations: "disabled", caret: "hide" });
 }

@@ -169,9 +169,10 @@ test("cancel asks for confirmation (Escape keeps the onboarding), then cancels",
 });
 
 test("after cancelling a failed bootstrap, created resources can be removed", async ({ page }) => {
+  const slug = uniqueSlug("leftovers");
   const { id } = await createOnboarding(page.request, {
     platformName: "Leftovers",
-    slug: uniqueSlug("leftovers"),
+    slug,
     simulation: { failStep: "deploy_services", failTimes: 0 },
   });
   await connectAndVerify(page.request, id);
@@ -184,6 +185,14 @@ test("after cancelling a failed bootstrap, created resources can be removed", as
   const banner = page.getByTestId("cancelled-banner");
   await expect(banner).toContainText("created resources");
   await banner.getByRole("button", { name: "Remove created resources" }).click();
+  // The dialog shows the dry-run plan and wants the slug typed before it removes anything.
+  const dialog = page.getByTestId("deprovision-dialog");
+  await expect(dialog.getByTestId("deprovision-plan")).toBeVisible();
+  await expect(dialog.getByTestId("plan-delete")).toContainText("Infrastructure");
+  const confirm = dialog.getByRole("button", { name: "Remove resources" });
+  await expect(confirm).toBeDisabled();
+  await dialog.getByLabel(/to confirm/).fill(slug);
+  await confirm.click();
   await expect(banner).toContainText("Created resources were removed.", { timeout: 30_000 });
 });
 

@@ -16,7 +16,10 @@ import { CheckCircleIcon, WarningIcon } from "../ui/icons";
 import { QueryError } from "../ui/query-error";
 import { RelativeTime } from "../ui/relative-time";
 import { LoadingBlock } from "../ui/skeleton";
+import { CloudflareConnectionForm, cloudflareDraftOf, EMPTY_CLOUDFLARE, type CloudflareDraft } from "./cloudflare-connection-form";
 import { FormProblem } from "./shared";
+
+const KIND_LABEL: Record<Connection["kind"], string> = { simulated: "Simulated", github: "GitHub", cloudflare: "Cloudflare" };
 
 interface Draft {
   name: string;
@@ -129,8 +132,14 @@ function ConnectionRow({ connection, manage }: { connection: Connection; manage:
   const [deleting, setDeleting] = useState(false);
   const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.settings.connections() });
   const update = useMutation({
-    mutationFn: (d: Draft) =>
-      api.updateConnection(connection.id, {
+    mutationFn: (d: Draft | CloudflareDraft) =>
+      "accountId" in d
+        ? api.updateConnection(connection.id, {
+            name: d.name.trim(),
+            config: { accountId: d.accountId.trim(), apiBaseUrl: d.apiBaseUrl.trim() || null },
+            ...(d.token.trim() ? { token: d.token.trim() } : {}),
+          })
+        : api.updateConnection(connection.id, {
         name: d.name.trim(),
         ...(connection.kind === "github"
           ? { config: { org: d.org.trim(), templateOwner: d.templateOwner.trim(), templateRepo: d.templateRepo.trim(), baseUrl: d.baseUrl.trim() || null } }
@@ -149,12 +158,17 @@ function ConnectionRow({ connection, manage }: { connection: Connection; manage:
       <div className="flex flex-wrap items-start gap-3">
         <div className="min-w-0 flex-1">
           <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
-            {connection.name} <Badge tone={connection.kind === "github" ? "neutral" : "info"}>{connection.kind === "github" ? "GitHub" : "Simulated"}</Badge>
+            {connection.name} <Badge tone={connection.kind === "simulated" ? "info" : "neutral"}>{KIND_LABEL[connection.kind]}</Badge>
           </p>
           {connection.kind === "github" ? (
             <p className="mt-0.5 font-mono text-xs text-slate-600">
               org {c.org} · template {c.templateOwner}/{c.templateRepo}
               {c.baseUrl ? ` · ${c.baseUrl}` : ""}
+            </p>
+          ) : connection.kind === "cloudflare" ? (
+            <p className="mt-0.5 font-mono text-xs text-slate-600">
+              account {c.accountId}
+              {c.apiBaseUrl ? ` · ${c.apiBaseUrl}` : ""}
             </p>
           ) : null}
           <p className="mt-1 flex flex-wrap items-center gap-3 text-xs text-slate-500">
@@ -162,7 +176,7 @@ function ConnectionRow({ connection, manage }: { connection: Connection; manage:
               <span className="inline-flex items-center gap-1 text-emerald-700">
                 <CheckCircleIcon className="size-3.5" /> Token stored (encrypted)
               </span>
-            ) : connection.kind === "github" ? (
+            ) : connection.kind !== "simulated" ? (
               <span className="inline-flex items-center gap-1 text-amber-800">
                 <WarningIcon className="size-3.5" /> No token stored
               </span>
@@ -185,17 +199,31 @@ function ConnectionRow({ connection, manage }: { connection: Connection; manage:
       </div>
       {editing ? (
         <div className="mt-4 rounded-lg bg-slate-50 p-4 ring-1 ring-slate-200">
-          <ConnectionForm
-            initial={fromConnection(connection)}
-            editing
-            pending={update.isPending}
-            problem={update.error instanceof ApiProblem ? update.error : null}
-            onSubmit={(d) => update.mutate(d)}
-            onCancel={() => {
-              setEditing(false);
-              update.reset();
-            }}
-          />
+          {connection.kind === "cloudflare" ? (
+            <CloudflareConnectionForm
+              initial={cloudflareDraftOf(connection)}
+              editing
+              pending={update.isPending}
+              problem={update.error instanceof ApiProblem ? update.error : null}
+              onSubmit={(d) => update.mutate(d)}
+              onCancel={() => {
+                setEditing(false);
+                update.reset();
+              }}
+            />
+          ) : (
+            <ConnectionForm
+              initial={fromConnection(connection)}
+              editing
+              pending={update.isPending}
+              problem={update.error instanceof ApiProblem ? update.error : null}
+              onSubmit={(d) => update.mutate(d)}
+              onCancel={() => {
+                setEditing(false);
+                update.reset();
+              }}
+            />
+          )}
         </div>
       ) : null}
       <ConfirmDialog
@@ -221,9 +249,17 @@ export function ConnectionsPanel() {
   const qc = useQueryClient();
   const connections = useQuery({ queryKey: queryKeys.settings.connections(), queryFn: ({ signal }) => api.connections(signal) });
   const [formKey, setFormKey] = useState(0);
+  const [kind, setKind] = useState<"github" | "cloudflare">("github");
   const create = useMutation({
-    mutationFn: (d: Draft) =>
-      api.createConnection({
+    mutationFn: (d: Draft | CloudflareDraft) =>
+      "accountId" in d
+        ? api.createConnection({
+            name: d.name.trim(),
+            kind: "cloudflare",
+            config: { accountId: d.accountId.trim(), ...(d.apiBaseUrl.trim() ? { apiBaseUrl: d.apiBaseUrl.trim() } : {}) },
+            token: d.token.trim(),
+          })
+        : api.createConnection({
         name: d.name.trim(),
         kind: "github",
         config: { org: d.org.trim(), templateOwner: d.templateOwner.trim(), templateRepo: d.templateRepo.trim(), ...(d.baseUrl.trim() ? { baseUrl: d.baseUrl.trim() } : {}) },
@@ -238,7 +274,10 @@ export function ConnectionsPanel() {
   return (
     <div className="space-y-6">
       <Card>
-        <CardHeader title="Provider connections" description="The built-in simulated provider is always available. Add GitHub to create real repositories." />
+        <CardHeader
+          title="Provider connections"
+          description="The built-in simulated provider is always available. Add GitHub to create real repositories, Cloudflare for real infrastructure."
+        />
         {connections.isPending ? (
           <LoadingBlock lines={3} className="p-5" />
         ) : connections.isError ? (
@@ -257,17 +296,59 @@ export function ConnectionsPanel() {
       </Card>
       {manage ? (
         <Card>
-          <CardHeader title="Add a GitHub connection" />
+          <CardHeader title="Add a connection" />
           <CardBody>
             {create.isSuccess ? <p className="mb-3 text-sm text-emerald-700" role="status">Connection added.</p> : null}
-            <ConnectionForm
-              key={formKey}
-              initial={EMPTY}
-              editing={false}
-              pending={create.isPending}
-              problem={create.error instanceof ApiProblem ? create.error : null}
-              onSubmit={(d) => create.mutate(d)}
-            />
+            <fieldset className="mb-4">
+              <legend className="mb-2 text-sm font-medium text-slate-800">Provider</legend>
+              <div className="flex flex-wrap gap-2">
+                {(
+                  [
+                    ["github", "GitHub (repository)"],
+                    ["cloudflare", "Cloudflare (infrastructure)"],
+                  ] as const
+                ).map(([value, label]) => (
+                  <label
+                    key={value}
+                    className={`flex cursor-pointer items-center gap-2 rounded-lg border px-3 py-2 text-sm has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600 ${
+                      kind === value ? "border-indigo-500 bg-indigo-50/60 ring-1 ring-indigo-500" : "border-slate-300 bg-white hover:border-slate-400"
+                    }`}
+                  >
+                    <input
+                      type="radio"
+                      name="connection-kind"
+                      value={value}
+                      checked={kind === value}
+                      onChange={() => {
+                        setKind(value);
+                        create.reset();
+                      }}
+                      className="size-4 accent-indigo-600"
+                    />
+                    {label}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            {kind === "cloudflare" ? (
+              <CloudflareConnectionForm
+                key={`cf-${formKey}`}
+                initial={EMPTY_CLOUDFLARE}
+                editing={false}
+                pending={create.isPending}
+                problem={create.error instanceof ApiProblem ? create.error : null}
+                onSubmit={(d) => create.mutate(d)}
+              />
+            ) : (
+              <ConnectionForm
+                key={formKey}
+                initial={EMPTY}
+                editing={false}
+                pending={create.isPending}
+                problem={create.error instanceof ApiProblem ? create.error : null}
+                onSubmit={(d) => create.mutate(d)}
+              />
+            )}
           </CardBody>
         </Card>
       ) : null}

@@ -16,6 +16,7 @@ import { isRunActive } from "@/lib/client/polling";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { Session } from "@/lib/client/types";
 import { stepBySegment, stepHref, stepIndex, stepReachable as reachable, stepState, WIZARD_STEPS, type StepState, type WizardStep } from "@/lib/client/wizard-steps";
+import { DeprovisionDialog } from "../resources/deprovision-dialog";
 import { StatusBadge } from "../status-badge";
 import { Alert } from "../ui/alert";
 import { Button, ButtonLink } from "../ui/button";
@@ -219,7 +220,8 @@ function CancelDialog({ session, open, onClose }: { session: Session; open: bool
 function CancelledBanner({ session }: { session: Session }) {
   const runs = useRuns(session.id);
   const deprovisionRun = latestRun(runs.data?.items, "deprovision");
-  const deprovision = useSessionAction(session, (id, version) => api.deprovision(id, version));
+  const [confirming, setConfirming] = useState(false);
+  const deprovision = useSessionAction(session, (id, version) => api.deprovision(id, version), { onSuccess: () => setConfirming(false) });
   const removing = isRunActive(deprovisionRun);
   const allowed = session.actions.deprovision;
   return (
@@ -230,7 +232,7 @@ function CancelledBanner({ session }: { session: Session }) {
       title={`Cancelled ${formatDate(session.cancelledAt)}`}
       actions={
         allowed.allowed ? (
-          <Button variant="secondary" size="sm" loading={deprovision.isPending} onClick={() => deprovision.mutate()}>
+          <Button variant="secondary" size="sm" loading={deprovision.isPending} onClick={() => setConfirming(true)}>
             {deprovisionRun?.outcome === "failed" ? "Retry removing created resources" : "Remove created resources"}
           </Button>
         ) : undefined
@@ -254,7 +256,19 @@ function CancelledBanner({ session }: { session: Session }) {
           </Link>
         </p>
       ) : null}
-      <ActionError error={deprovision.error} sessionId={session.id} onDismiss={deprovision.reset} />
+      <ActionError error={confirming ? null : deprovision.error} sessionId={session.id} onDismiss={deprovision.reset} />
+      <DeprovisionDialog
+        open={confirming}
+        sessionId={session.id}
+        slug={session.slug}
+        pending={deprovision.isPending}
+        error={deprovision.error}
+        onConfirm={() => deprovision.mutate()}
+        onClose={() => {
+          setConfirming(false);
+          deprovision.reset();
+        }}
+      />
     </Alert>
   );
 }

@@ -7,6 +7,7 @@ import type {
   CancelledSession,
   Connection,
   CreateOnboardingInput,
+  DeprovisionPlan,
   Invitation,
   InvitationAccepted,
   InvitationCreated,
@@ -18,6 +19,7 @@ import type {
   PatchOnboardingInput,
   Platform,
   PlatformStatus,
+  Resource,
   Role,
   Run,
   RunStarted,
@@ -198,6 +200,10 @@ export const api = {
   startBootstrap: (id: string, version: number) => apiFetch<RunStarted>(`/onboarding/${id}/bootstrap`, { method: "POST", body: { version } }),
   resumeBootstrap: (id: string, version: number) => apiFetch<RunStarted>(`/onboarding/${id}/resume`, { method: "POST", body: { version } }),
   deprovision: (id: string, version: number) => apiFetch<RunStarted>(`/onboarding/${id}/deprovision`, { method: "POST", body: { version } }),
+  /** The dry run: changes nothing, needs no version. */
+  deprovisionPlan: (id: string, signal?: AbortSignal) =>
+    apiFetch<DeprovisionPlan>(`/onboarding/${id}/deprovision`, { method: "POST", body: { dryRun: true }, signal }),
+  resources: (id: string, signal?: AbortSignal) => apiFetch<{ items: Resource[] }>(`/onboarding/${id}/resources`, { signal }),
   cancelOnboarding: (id: string, version: number, reason?: string) =>
     apiFetch<CancelledSession>(`/onboarding/${id}/cancel`, { method: "POST", body: { version, ...(reason ? { reason } : {}) } }),
   activate: (id: string, version: number, opts: { override?: boolean; reason?: string } = {}) =>
@@ -234,15 +240,18 @@ export const api = {
   redeliver: (deliveryId: string) => apiFetch<WebhookDelivery>(`/webhook-deliveries/${deliveryId}/redeliver`, { method: "POST" }),
 
   connections: (signal?: AbortSignal) => apiFetch<{ items: Connection[] }>("/connections", { signal }),
-  createConnection: (input: {
-    name: string;
-    kind: "github";
-    config: { org: string; templateOwner: string; templateRepo: string; baseUrl?: string };
-    token: string;
-  }) => apiFetch<Connection>("/connections", { method: "POST", body: input }),
+  createConnection: (
+    input:
+      | { name: string; kind: "github"; config: { org: string; templateOwner: string; templateRepo: string; baseUrl?: string }; token: string }
+      | { name: string; kind: "cloudflare"; config: { accountId: string; apiBaseUrl?: string }; token: string },
+  ) => apiFetch<Connection>("/connections", { method: "POST", body: input }),
   updateConnection: (
     id: string,
-    input: { name?: string; config?: { org?: string; templateOwner?: string; templateRepo?: string; baseUrl?: string | null }; token?: string | null },
+    input: {
+      name?: string;
+      config?: { org?: string; templateOwner?: string; templateRepo?: string; baseUrl?: string | null; accountId?: string; apiBaseUrl?: string | null };
+      token?: string | null;
+    },
   ) => apiFetch<Connection>(`/connections/${id}`, { method: "PATCH", body: input }),
   deleteConnection: (id: string) => apiFetch<void>(`/connections/${id}`, { method: "DELETE" }),
 

@@ -14,6 +14,8 @@ export const queryKeys = {
     session: (id: string) => ["onboardings", "detail", id, "session"] as const,
     runs: (id: string) => ["onboardings", "detail", id, "runs"] as const,
     audit: (id: string) => ["onboardings", "detail", id, "audit"] as const,
+    resources: (id: string) => ["onboardings", "detail", id, "resources"] as const,
+    deprovisionPlan: (id: string) => ["onboardings", "detail", id, "deprovision-plan"] as const,
     /** What changed after `version` (for a conflict warning). */
     changesSince: (id: string, version: number) => ["onboardings", "detail", id, "changes-since", version] as const,
     slug: (slug: string, excludeId?: string) => ["onboardings", "slug-availability", slug, excludeId ?? null] as const,

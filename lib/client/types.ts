@@ -267,3 +267,44 @@ export interface Platform {
   onboardingId: string | null;
   platformName: string | null;
 }
+
+export type ResourceProvider = "simulated" | "github" | "cloudflare";
+
+/** One row of an onboarding's resource ledger (GET /onboarding/:id/resources; lib/resources/serialize.ts). */
+export interface Resource {
+  id: string;
+  provider: ResourceProvider;
+  type: string;
+  name: string;
+  externalId: string;
+  /** Already there when the onboarding found it: kept by deprovision. */
+  preExisted: boolean;
+  runId: string | null;
+  stepKey: string | null;
+  consoleUrl: string | null;
+  details: Record<string, string>;
+  createdAt: string;
+  deletedAt: string | null;
+}
+
+interface PlanItem {
+  resourceId: string;
+  provider: ResourceProvider;
+  type: string;
+  name: string;
+  externalId: string;
+  consoleUrl: string | null;
+}
+
+/** POST /onboarding/:id/deprovision {"dryRun": true}: what a deprovision run would do now. */
+export interface DeprovisionPlan {
+  dryRun: true;
+  sessionId: string;
+  /** In the order they will be deleted (reverse creation order). */
+  delete: (PlanItem & { order: number })[];
+  keep: (PlanItem & { reason: "pre_existed" })[];
+  alreadyDeleted: (PlanItem & { deletedAt: string })[];
+  retirePlatform: boolean;
+  /** No ledger: the run removes the repository and simulated infrastructure by name. */
+  byName: boolean;
+}

@@ -6,6 +6,7 @@ import { api } from "@/lib/client/api";
 import { formatDate } from "@/lib/client/format";
 import { latestRun, useSessionAction } from "@/lib/client/hooks/use-onboarding";
 import { queryKeys } from "@/lib/client/query-keys";
+import { ResourceList } from "../../resources/resource-list";
 import { StatusBadge } from "../../status-badge";
 import { Alert } from "../../ui/alert";
 import { Button, ButtonLink } from "../../ui/button";
@@ -61,7 +62,7 @@ export function ActivateStep() {
   const deploymentUrl = (stepResult("verify")?.environmentUrl ?? stepResult("deploy_services")?.environmentUrl) as string | undefined;
   const succeeded = bootstrap?.steps?.filter((s) => s.status === "succeeded").length ?? 0;
   const failedStep = bootstrap?.steps?.find((s) => s.status === "failed");
-  const connection = session.connectionId ? (connections.data?.items.find((c) => c.id === session.connectionId)?.name ?? session.connectionId) : "Simulated (built-in)";
+  const connectionName = (id: string | null | undefined) => (id ? (connections.data?.items.find((c) => c.id === id)?.name ?? id) : "Simulated (built-in)");
 
   const { activate: activateAction, overrideActivate: overrideAction } = session.actions;
   // An override is offered only where a plain activation is refused (the server allows both when ready).
@@ -92,7 +93,9 @@ export function ActivateStep() {
         <Row label="Stack template">
           <span className="font-mono text-xs">{session.stackTemplateId ?? "onramp/stack-starter (default)"}</span>
         </Row>
-        <Row label="Connection">{connection}</Row>
+        <Row label="Connections">
+          Repository: {connectionName(session.connectionId)} · Infrastructure: {connectionName(session.infraConnectionId)}
+        </Row>
         <Row label="Repository">
           <ExternalLink href={repoUrl} />
         </Row>
@@ -125,6 +128,16 @@ export function ActivateStep() {
           <StatusBadge kind="lifecycle" value={session.lifecycleState} />
         </Row>
       </dl>
+
+      <section aria-labelledby="resources-heading" className="space-y-2" data-testid="activate-resources">
+        <div>
+          <h3 id="resources-heading" className="text-sm font-semibold text-slate-900">
+            Resources
+          </h3>
+          <p className="text-xs text-slate-500">What the pipeline created or adopted in each provider. Deprovision deletes only what it created.</p>
+        </div>
+        <ResourceList onboardingId={session.id} refreshOn={`${session.version}:${runs.map((r) => `${r.id}=${r.status}`).join(",")}`} />
+      </section>
 
       <ActionError error={activate.error && !overriding ? activate.error : null} sessionId={session.id} onDismiss={activate.reset} />
 
