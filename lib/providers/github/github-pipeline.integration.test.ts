@@ -145,7 +145,8 @@ describe("GitHub provider through the pipeline", () => {
     fake.addToken(token, { login: LOGIN, scopes: ["repo", "workflow", "delete_repo"] });
     fake.addMembership(ORG, LOGIN, { role: "admin", state: "active" });
     // The deployment reports success only after a moment: verify polls for it.
-    fake.setDeploymentOutcome("success", { delayMs: 300 });
+    // Long enough that the verify step still finds the deployment without a status on a loaded machine.
+    fake.setDeploymentOutcome("success", { delayMs: 2000 });
 
     const connectionId = await createConnection(token);
     const slug = `gh-${uniqueId("p").slice(2)}`;
