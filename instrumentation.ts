@@ -2,6 +2,9 @@
 // process. Set ONRAMP_INLINE_WORKER=false when dedicated `npm run worker` processes run them.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // A server started without `npm start` (next start, a custom launcher) checks too.
+  const { assertValidEnv } = await import("./lib/env/env");
+  assertValidEnv();
   if (process.env.ONRAMP_INLINE_WORKER === "false" || !process.env.DATABASE_URL) return;
   const { startWorker } = await import("./lib/runs/worker");
   const { installProcessGuards, retryWhileDatabaseUnavailable } = await import("./lib/runs/process-guards");

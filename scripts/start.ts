@@ -10,10 +10,17 @@ import { ensureRuntimeSecrets } from "@/lib/runtime-secrets";
 import { demoSeedDecision, FIRST_OWNER_HINT, seedDemo } from "@/lib/admin/seed-demo";
 import { disconnectDb } from "@/lib/db/client";
 import { buildIfNeeded } from "./lib/build";
+import { envProblems } from "@/lib/env/env";
 
 const root = process.cwd();
 const dataDir = path.join(root, ".data");
 const dev = process.argv.includes("--dev");
+// A bad value stops the start here, naming the variable, before anything is started.
+const problems = envProblems();
+if (problems.length) {
+  console.error(`[onramp] cannot start: fix the environment\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  process.exit(1);
+}
 const port = Number(process.env.PORT ?? 3000);
 const SERVE_SCRIPT = path.join(__dirname, "lib", "serve.mjs");
 

@@ -6,8 +6,14 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { ensureRuntimeSecrets } from "@/lib/runtime-secrets";
 import { startWorker } from "@/lib/runs/worker";
 import { installProcessGuards, retryWhileDatabaseUnavailable } from "@/lib/runs/process-guards";
+import { env, envProblems } from "@/lib/env/env";
 
 async function main() {
+  const problems = envProblems();
+  if (problems.length) {
+    console.error(`[worker] cannot start: fix the environment\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    process.exit(1);
+  }
   const dataDir = path.join(process.cwd(), ".data");
   ensureRuntimeSecrets(dataDir);
   const database = await ensureDatabase({ dataDir: path.join(dataDir, "pg"), stopOnExit: false });
@@ -16,7 +22,7 @@ async function main() {
   // An external database that is down (or restarting) delays the start instead of failing it.
   await retryWhileDatabaseUnavailable("worker", () => applyMigrations(database.url));
   const worker = await retryWhileDatabaseUnavailable("worker", () => startWorker());
-  console.log(`[worker] ${worker.id} consuming runs (concurrency ${process.env.WORKER_CONCURRENCY ?? 4})`);
+  console.log(`[worker] ${worker.id} consuming runs (concurrency ${env("WORKER_CONCURRENCY")})`);
   const shutdown = async (signal: string) => {
     console.log(`[worker] ${signal}: finishing the current step, then stopping`);
     await worker.stop();

@@ -13,6 +13,7 @@ import { consumeRateLimit } from "./rate-limit";
 import { resolveActor, type Actor } from "@/lib/auth/actor";
 import { clientAddress, expectedOrigin } from "@/lib/http/forwarded";
 import { log } from "@/lib/log/logger";
+import { env } from "@/lib/env/env";
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Deeper than any schema goes (a step result may nest 32 levels, three below the body). */
@@ -189,7 +190,7 @@ function checkSameOrigin(req: NextRequest): void {
 }
 
 async function enforceWriteLimit(actor: Actor | null, req: NextRequest): Promise<void> {
-  const limit = Number(process.env.RATE_LIMIT_WRITES_PER_MINUTE ?? 600);
+  const limit = env("RATE_LIMIT_WRITES_PER_MINUTE");
   const key = !actor ? `write:ip:${clientAddress(req.headers)}` : actor.tokenId ? `write:token:${actor.tokenId}` : `write:user:${actor.userId}`;
   const result = await consumeRateLimit(key, limit);
   if (!result.allowed) {

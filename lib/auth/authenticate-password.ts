@@ -5,17 +5,13 @@ import { consumeRateLimit } from "@/lib/api/rate-limit";
 import { log } from "@/lib/log/logger";
 import { addressBucket } from "./address-bucket";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "./password";
+import { env } from "@/lib/env/env";
 
 export class SignInThrottled extends Error {
   constructor() {
     super("Too many sign-in attempts. Wait a minute and try again.");
   }
 }
-
-const limit = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? fallback);
-  return Number.isFinite(value) ? value : fallback;
-};
 
 /**
  * Per minute. Per address stops spraying many accounts from one place; per email and address
@@ -25,9 +21,9 @@ const limit = (name: string, fallback: number) => {
  */
 export function signInLimits() {
   return {
-    perAddress: limit("RATE_LIMIT_SIGNIN_PER_IP_PER_MINUTE", 30),
-    perEmailAndAddress: limit("RATE_LIMIT_SIGNIN_PER_EMAIL_IP_PER_MINUTE", 5),
-    perEmail: limit("RATE_LIMIT_SIGNIN_PER_MINUTE", 10),
+    perAddress: env("RATE_LIMIT_SIGNIN_PER_IP_PER_MINUTE"),
+    perEmailAndAddress: env("RATE_LIMIT_SIGNIN_PER_EMAIL_IP_PER_MINUTE"),
+    perEmail: env("RATE_LIMIT_SIGNIN_PER_MINUTE"),
   };
 }
 

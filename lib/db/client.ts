@@ -2,6 +2,7 @@
 // can set DATABASE_URL (e.g. to the embedded server) after importing modules that use it.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
+import { env } from "@/lib/env/env";
 
 /** The client handed to `db().$transaction(async (tx) => …)` callbacks. */
 export type Tx = Prisma.TransactionClient;
@@ -34,8 +35,7 @@ function createClient(connectionString: string): PrismaClient {
 }
 
 function poolMax(): number {
-  const n = Number(process.env.DATABASE_POOL_MAX);
-  return Number.isInteger(n) && n > 0 ? n : 10;
+  return env("DATABASE_POOL_MAX");
 }
 
 export async function disconnectDb(): Promise<void> {

@@ -11,6 +11,7 @@ import type { InfraProvider, RepositoryProvider } from "./types";
 import { ProviderError } from "./types";
 import { assertPublicTarget, guardedFetch, refusalOf } from "@/lib/net/guarded-fetch";
 import { STEP_TIMEOUT_MS } from "@/lib/runs/definitions";
+import { env } from "@/lib/env/env";
 
 /**
  * How long the verify step waits for a GitHub deployment to report success: inside the step's
@@ -100,7 +101,7 @@ async function infraProviderFor(session: OnboardingSession, connection: Connecti
     baseURL: config.apiBaseUrl,
     fetch: guardedFetch as typeof fetch,
     deploymentWaitMs: deploymentWaitFor(STEP_TIMEOUT_MS),
-    deploymentPollIntervalMs: Number(process.env.CLOUDFLARE_DEPLOYMENT_POLL_MS ?? 2000),
+    deploymentPollIntervalMs: env("CLOUDFLARE_DEPLOYMENT_POLL_MS"),
   }).infra;
 }
 

@@ -1,5 +1,6 @@
 // The steps of each run kind, in order. Step keys are stable: the API and UI show them.
 import { PIPELINE_STEPS } from "@/lib/onboarding/constants";
+import { env } from "@/lib/env/env";
 
 export type RunKind = "verify_access" | "bootstrap" | "deprovision";
 
@@ -17,10 +18,10 @@ export const RUN_STEPS: Record<RunKind, readonly { key: string; label: string }[
 };
 
 /** A step is given this long before it is aborted and counted as a transient failure. */
-export const STEP_TIMEOUT_MS = Number(process.env.STEP_TIMEOUT_MS ?? 15_000);
+export const STEP_TIMEOUT_MS = env("STEP_TIMEOUT_MS");
 /** Transient failures are retried inside a step this many times, with exponential backoff. */
-export const STEP_MAX_ATTEMPTS = Number(process.env.STEP_MAX_ATTEMPTS ?? 4);
-export const RETRY_BASE_MS = Number(process.env.STEP_RETRY_BASE_MS ?? 500);
+export const STEP_MAX_ATTEMPTS = env("STEP_MAX_ATTEMPTS");
+export const RETRY_BASE_MS = env("STEP_RETRY_BASE_MS");
 /** A queue job works on a run at most this long, then hands over to a fresh job. */
 export const JOB_BUDGET_MS = 5_000;
 /** A lease whose heartbeat is older than this belongs to a dead worker. */

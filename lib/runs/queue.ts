@@ -7,6 +7,7 @@ import pg from "pg";
 import { JOB_BUDGET_MS, LEASE_STALE_MS } from "./definitions";
 import type { Tx } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
+import { env } from "@/lib/env/env";
 
 export const RUN_QUEUE = "operation-run";
 export const WEBHOOK_QUEUE = "webhook-delivery";
@@ -41,7 +42,7 @@ export function getBoss(): Promise<PgBoss> {
       const boss = new PgBoss({
         connectionString: url,
         schema: "pgboss",
-        max: Number(process.env.QUEUE_POOL_MAX ?? 4),
+        max: env("QUEUE_POOL_MAX"),
         // Expiry of jobs left active by a dead worker happens in maintenance: keep it frequent.
         maintenanceIntervalSeconds: 5,
         application_name: "onramp-queue",

@@ -4,9 +4,10 @@ import "server-only";
 import { startConsumers, stopQueue } from "./queue";
 import { processRun, WORKER_ID } from "./execute-run";
 import { deliverWebhook } from "@/lib/webhooks/deliver";
+import { env } from "@/lib/env/env";
 
 export async function startWorker(opts: { concurrency?: number } = {}): Promise<{ stop: () => Promise<void>; id: string }> {
-  const concurrency = opts.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 4);
+  const concurrency = opts.concurrency ?? env("WORKER_CONCURRENCY");
   await startConsumers({ run: (runId) => processRun(runId), webhook: deliverWebhook }, concurrency);
   return { id: WORKER_ID, stop: () => stopQueue({ graceful: true }) };
 }

@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AccessCheck, InfraProvider, ProviderContext, RepositoryProvider, RepositoryInfo, DeploymentInfo } from "../types";
 import { ProviderError } from "../types";
+import { env } from "@/lib/env/env";
 
 export interface SimulationOptions {
   /** Each simulated operation takes this long (default SIMULATED_STEP_DELAY_MS or 1500 ms). */
@@ -14,7 +15,7 @@ export interface SimulationOptions {
 }
 
 function delayFor(opts: SimulationOptions): number {
-  return opts.stepDelayMs ?? Number(process.env.SIMULATED_STEP_DELAY_MS ?? 1500);
+  return opts.stepDelayMs ?? env("SIMULATED_STEP_DELAY_MS");
 }
 
 export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
