@@ -49,7 +49,9 @@ test("an invited operator creates an account from the link and lands signed in, 
 
     // Keyboard only: submit from the last field.
     await invitee.getByLabel("Confirm password").press("Enter");
-    await expect(invitee).toHaveURL((u) => u.pathname === "/");
+    // Creating the account and signing in each cost an scrypt hash (N=2^17, ~0.5 s alone), and
+    // the first dashboard render follows: on 2 busy cores that can outlast the default 15 s.
+    await expect(invitee).toHaveURL((u) => u.pathname === "/", { timeout: 45_000 });
     await expect(invitee.getByTestId("header-email")).toHaveText(email);
 
     const me = await context.request.get("/api/v1/me");

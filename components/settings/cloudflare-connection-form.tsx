@@ -5,9 +5,8 @@
 import { useState, type FormEvent } from "react";
 import type { ApiProblem } from "@/lib/client/api";
 import type { Connection } from "@/lib/client/types";
-import { Button } from "../ui/button";
 import { Field, Input } from "../ui/field";
-import { FormProblem } from "./shared";
+import { ConnectionFormActions, FormProblem } from "./shared";
 
 export interface CloudflareDraft {
   name: string;
@@ -92,16 +91,7 @@ export function CloudflareConnectionForm({
             : "Account permissions: D1 Edit, Workers Scripts Edit, Cloudflare Pages Edit, Account Settings Read. Stored encrypted.",
         })}
       </div>
-      <div className="flex justify-end gap-2">
-        {onCancel ? (
-          <Button variant="ghost" onClick={onCancel}>
-            Cancel
-          </Button>
-        ) : null}
-        <Button type="submit" loading={pending} disabled={!complete}>
-          {editing ? "Save connection" : "Add connection"}
-        </Button>
-      </div>
+      <ConnectionFormActions editing={editing} pending={pending} complete={!!complete} onCancel={onCancel} />
     </form>
   );
 }

@@ -17,7 +17,7 @@ import { QueryError } from "../ui/query-error";
 import { RelativeTime } from "../ui/relative-time";
 import { LoadingBlock } from "../ui/skeleton";
 import { CloudflareConnectionForm, cloudflareDraftOf, EMPTY_CLOUDFLARE, type CloudflareDraft } from "./cloudflare-connection-form";
-import { FormProblem } from "./shared";
+import { ConnectionFormActions, FormProblem } from "./shared";
 
 const KIND_LABEL: Record<Connection["kind"], string> = { simulated: "Simulated", github: "GitHub", cloudflare: "Cloudflare" };
 
@@ -112,16 +112,7 @@ function ConnectionForm({
           )}
         </Field>
       </div>
-      <div className="flex justify-end gap-2">
-        {onCancel ? (
-          <Button variant="ghost" onClick={onCancel}>
-            Cancel
-          </Button>
-        ) : null}
-        <Button type="submit" loading={pending} disabled={!complete}>
-          {editing ? "Save connection" : "Add connection"}
-        </Button>
-      </div>
+      <ConnectionFormActions editing={editing} pending={pending} complete={!!complete} onCancel={onCancel} />
     </form>
   );
 }

@@ -63,3 +63,29 @@ function SecretActions({ value, onDone }: { value: string; onDone: () => void })
     </div>
   );
 }
+
+/** The footer of a connection form (GitHub or Cloudflare): cancel when editing, then submit. */
+export function ConnectionFormActions({
+  editing,
+  pending,
+  complete,
+  onCancel,
+}: {
+  editing: boolean;
+  pending: boolean;
+  complete: boolean;
+  onCancel?: () => void;
+}) {
+  return (
+    <div className="flex justify-end gap-2">
+      {onCancel ? (
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+      ) : null}
+      <Button type="submit" loading={pending} disabled={!complete}>
+        {editing ? "Save connection" : "Add connection"}
+      </Button>
+    </div>
+  );
+}
