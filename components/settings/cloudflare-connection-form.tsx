@@ -5,8 +5,7 @@
 import { useState, type FormEvent } from "react";
 import type { ApiProblem } from "@/lib/client/api";
 import type { Connection } from "@/lib/client/types";
-import { Field, Input } from "../ui/field";
-import { ConnectionFormActions, FormProblem } from "./shared";
+import { ConnectionField, ConnectionFormActions, FormProblem, type ConnectionFieldOptions } from "./shared";
 
 export interface CloudflareDraft {
   name: string;
@@ -47,23 +46,8 @@ export function CloudflareConnectionForm({
     if (complete) onSubmit(d);
   };
   const err = (f: string) => problem?.fieldError(f);
-  const text = (label: string, k: keyof CloudflareDraft, field: string, extra: { placeholder?: string; hint?: string; optional?: boolean; mono?: boolean; type?: string } = {}) => (
-    <Field label={label} hint={extra.hint} optional={extra.optional} error={err(field)}>
-      {({ id, describedBy, invalid }) => (
-        <Input
-          id={id}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
-          type={extra.type ?? "text"}
-          autoComplete={extra.type === "password" ? "new-password" : "off"}
-          spellCheck={false}
-          className={extra.mono ? "font-mono" : undefined}
-          placeholder={extra.placeholder}
-          value={d[k]}
-          onChange={set(k)}
-        />
-      )}
-    </Field>
+  const text = (label: string, k: keyof CloudflareDraft, field: string, options: ConnectionFieldOptions = {}) => (
+    <ConnectionField label={label} value={d[k]} onChange={set(k)} error={err(field)} options={options} />
   );
   return (
     <form onSubmit={submit} noValidate className="space-y-4">

@@ -11,13 +11,12 @@ import { Button } from "../ui/button";
 import { Card, CardBody, CardHeader } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { EmptyState } from "../ui/empty-state";
-import { Field, Input } from "../ui/field";
 import { CheckCircleIcon, WarningIcon } from "../ui/icons";
 import { QueryError } from "../ui/query-error";
 import { RelativeTime } from "../ui/relative-time";
 import { LoadingBlock } from "../ui/skeleton";
 import { CloudflareConnectionForm, cloudflareDraftOf, EMPTY_CLOUDFLARE, type CloudflareDraft } from "./cloudflare-connection-form";
-import { ConnectionFormActions, FormProblem } from "./shared";
+import { ConnectionField, ConnectionFormActions, FormProblem, type ConnectionFieldOptions } from "./shared";
 
 const KIND_LABEL: Record<Connection["kind"], string> = { simulated: "Simulated", github: "GitHub", cloudflare: "Cloudflare" };
 
@@ -65,22 +64,8 @@ function ConnectionForm({
     if (complete) onSubmit(d);
   };
   const err = (f: string) => problem?.fieldError(f);
-  const text = (label: string, k: keyof Draft, field: string, extra: { placeholder?: string; hint?: string; optional?: boolean; mono?: boolean } = {}) => (
-    <Field label={label} hint={extra.hint} optional={extra.optional} error={err(field)}>
-      {({ id, describedBy, invalid }) => (
-        <Input
-          id={id}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
-          autoComplete="off"
-          spellCheck={false}
-          className={extra.mono ? "font-mono" : undefined}
-          placeholder={extra.placeholder}
-          value={d[k]}
-          onChange={set(k)}
-        />
-      )}
-    </Field>
+  const text = (label: string, k: keyof Draft, field: string, options: ConnectionFieldOptions = {}) => (
+    <ConnectionField label={label} value={d[k]} onChange={set(k)} error={err(field)} options={options} />
   );
   return (
     <form onSubmit={submit} noValidate className="space-y-4">
@@ -91,26 +76,13 @@ function ConnectionForm({
         {text("Template owner", "templateOwner", "config.templateOwner", { placeholder: "acme", mono: true })}
         {text("Template repository", "templateRepo", "config.templateRepo", { placeholder: "stack-starter", mono: true, hint: "Must be marked as a template." })}
         {text("API base URL", "baseUrl", "config.baseUrl", { placeholder: "https://api.github.com", optional: true, mono: true, hint: "Only for GitHub Enterprise Server." })}
-        <Field
-          label="Token"
-          optional={editing}
-          hint={editing ? "Leave blank to keep the stored token. It is never shown." : "Needs repo and workflow scopes. Stored encrypted; never shown again."}
-          error={err("token")}
-        >
-          {({ id, describedBy, invalid }) => (
-            <Input
-              id={id}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              type="password"
-              autoComplete="new-password"
-              className="font-mono"
-              placeholder={editing ? "••••••••" : "ghp_…"}
-              value={d.token}
-              onChange={set("token")}
-            />
-          )}
-        </Field>
+        {text("Token", "token", "token", {
+          type: "password",
+          mono: true,
+          optional: editing,
+          placeholder: editing ? "••••••••" : "ghp_…",
+          hint: editing ? "Leave blank to keep the stored token. It is never shown." : "Needs repo and workflow scopes. Stored encrypted; never shown again.",
+        })}
       </div>
       <ConnectionFormActions editing={editing} pending={pending} complete={!!complete} onCancel={onCancel} />
     </form>

@@ -1,10 +1,11 @@
 "use client";
 
-import type { ReactNode } from "react";
+import type { ChangeEvent, ReactNode } from "react";
 import type { ApiProblem } from "@/lib/client/api";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { CopyButton } from "../ui/copy-button";
+import { Field, Input } from "../ui/field";
 import { LockIcon } from "../ui/icons";
 
 /** A section this role may not see or change, said plainly instead of a broken page. */
@@ -87,5 +88,48 @@ export function ConnectionFormActions({
         {editing ? "Save connection" : "Add connection"}
       </Button>
     </div>
+  );
+}
+
+export interface ConnectionFieldOptions {
+  placeholder?: string;
+  hint?: string;
+  optional?: boolean;
+  mono?: boolean;
+  type?: "text" | "password";
+}
+
+/** One text field of a connection form, with its server-side error under it. */
+export function ConnectionField({
+  label,
+  value,
+  onChange,
+  error,
+  options = {},
+}: {
+  label: string;
+  value: string;
+  onChange: (event: ChangeEvent<HTMLInputElement>) => void;
+  error?: string;
+  options?: ConnectionFieldOptions;
+}) {
+  const type = options.type ?? "text";
+  return (
+    <Field label={label} hint={options.hint} optional={options.optional} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <Input
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          type={type}
+          autoComplete={type === "password" ? "new-password" : "off"}
+          spellCheck={false}
+          className={options.mono ? "font-mono" : undefined}
+          placeholder={options.placeholder}
+          value={value}
+          onChange={onChange}
+        />
+      )}
+    </Field>
   );
 }
