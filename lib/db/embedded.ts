@@ -14,6 +14,9 @@
 //   lock           held while starting, attaching or stopping (see lock-file.ts)
 //   clients/<pid>  one file per process using the server; the last one out stops it
 //   server.log     the postmaster's output
+//
+// Over 400 lines on purpose: start, attach, reference counting and stop of one detached server
+// share the lock file and the data-directory layout; split apart they would each re-derive them.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, unlinkSync } from "node:fs";

@@ -11,6 +11,9 @@
 // BENCH_WORKER_CONCURRENCY, BENCH_ONLY (census,api,polling,contention,pickup,pipeline),
 // BENCH_PROFILE=1 (CPU profile of the app), BENCH_WAIT_FOR_QUIET=<s>, ONRAMP_DIST_DIR (default
 // node_modules/.cache/onramp-bench-next), BENCH_OUTPUT (default BENCHMARKS.md).
+//
+// Over 400 lines on purpose: it is the bench's table of contents — phase order, budgets and the
+// shared context; the measurements themselves live in scripts/bench/phases/.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
