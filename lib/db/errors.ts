@@ -2,6 +2,8 @@
 // rather than something about the data? Such errors are worth retrying later: an API answers
 // 503 with Retry-After, a worker gives the job back to the queue instead of failing a step.
 
+import { Prisma } from "@/lib/generated/prisma/client";
+
 /** Prisma error codes for connectivity, pool and transaction-start timeouts. */
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 /** Driver-adapter error kinds (@prisma/driver-adapter-utils) that mean "no usable connection". */
@@ -25,4 +27,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     e = meta?.driverAdapterError ?? o.cause;
   }
   return false;
+}
+
+/** A unique constraint refused the write (Prisma P2002), optionally on a constraint naming `target`. */
+export function isUniqueViolation(err: unknown, target?: string): boolean {
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== "P2002") return false;
+  if (!target) return true;
+  const meta = JSON.stringify(err.meta ?? {});
+  return meta.includes(target);
 }

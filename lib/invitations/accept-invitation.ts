@@ -4,7 +4,7 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { isUniqueViolation } from "@/lib/onboarding/errors";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { conflict } from "@/lib/settings/shared";
 import type { Invitation, Workspace } from "@/lib/generated/prisma/client";
 import { invitationUnusable } from "./errors";

@@ -31,7 +31,7 @@ export interface LifecycleSessionInput {
 }
 
 export interface LifecycleRunInput {
-  kind: "verify_access" | "bootstrap" | "deprovision";
+  kind: "verify_access" | "bootstrap" | "deprovision" | "recheck_access";
   status: "queued" | "running" | "completed";
   outcome: "succeeded" | "failed" | "cancelled" | "blocked" | null;
   reasonCode: string | null;

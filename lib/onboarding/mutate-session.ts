@@ -7,7 +7,7 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { deriveLifecycle, type LifecycleRunInput } from "./lifecycle";
 import { recordWebhookEvent } from "@/lib/webhooks/outbox";
-import { enqueueWebhookDelivery } from "@/lib/runs/queue";
+import { enqueueWebhookDelivery } from "@/lib/queue/queue";
 import { errorFields, log } from "@/lib/log/logger";
 
 export type VersionSource = "body" | "if-match";

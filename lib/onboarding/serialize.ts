@@ -66,6 +66,6 @@ export function seedSteps(steps: unknown): SeedStep[] {
 
 /**
  * The version and the caller's role: `actions` differ by role, so a viewer's If-None-Match
- * must not be answered 304 with an owner's body. If-Match accepts it (lib/onboarding/version.ts).
+ * must not be answered 304 with an owner's body. If-Match accepts it (lib/api/session-version.ts).
  */
 export const etagFor = (view: { session: Pick<OnboardingSession, "version">; role: Role }) => `"${view.session.version}-${view.role}"`;

@@ -4,7 +4,7 @@ import "server-only";
 // row instead of adding one. Deprovision deletes from this list and nothing else.
 import { db } from "@/lib/db/client";
 import type { Prisma, Resource } from "@/lib/generated/prisma/client";
-import { isUniqueViolation } from "@/lib/onboarding/errors";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { CreatedResource, LedgerEntry, RecordResource } from "@/lib/providers/types";
 
 export interface LedgerScope {

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
-import { isUniqueViolation } from "@/lib/onboarding/errors";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { LedgerScope } from "./record-resource";
 
 export const WORKER_SECRET_TYPE = "worker_secret";

@@ -9,7 +9,7 @@ import { callRoute, createWorkspaceWithMember } from "@/test/fixtures";
 import * as collection from "@/app/api/v1/onboarding/route";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrap from "@/app/api/v1/onboarding/[id]/bootstrap/route";
-import { stopQueue } from "./queue";
+import { stopQueue } from "@/lib/queue/queue";
 
 const workers: ChildProcess[] = [];
 

@@ -11,7 +11,7 @@ import { mutateSession } from "@/lib/onboarding/mutate-session";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
 import { providersFor, type SessionProviders } from "@/lib/providers/resolve-providers";
 import { ProviderError, type AccessCheck, type ProviderContext } from "@/lib/providers/types";
-import { sleep } from "@/lib/providers/simulated/simulated-providers";
+import { sleep } from "@/lib/util/abortable-sleep";
 import {
   HEARTBEAT_MS,
   JOB_BUDGET_MS,
@@ -21,7 +21,7 @@ import {
   STEP_TIMEOUT_MS,
   type RunKind,
 } from "./definitions";
-import { enqueueRun } from "./queue";
+import { enqueueRun } from "@/lib/queue/queue";
 import { STEP_HANDLERS, type StepContext } from "./steps";
 import { verificationFingerprint } from "@/lib/onboarding/lifecycle";
 import { isDatabaseUnavailable } from "@/lib/db/errors";

@@ -14,7 +14,7 @@ import * as activate from "@/app/api/v1/onboarding/[id]/activate/route";
 import * as deprovision from "@/app/api/v1/onboarding/[id]/deprovision/route";
 import * as runRoute from "@/app/api/v1/operation-runs/[id]/route";
 import { startWorker } from "./worker";
-import { stopQueue } from "./queue";
+import { stopQueue } from "@/lib/queue/queue";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { verifySignature } from "@/lib/webhooks/sign";
 

@@ -8,11 +8,11 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import { actorLabel, auditActor, authorize, type Actor } from "@/lib/auth/actor";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { mutateSession, type VersionSource } from "@/lib/onboarding/mutate-session";
-import { isUniqueViolation } from "@/lib/onboarding/errors";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { assertAllowed, assertRole, assertRunCancellable, type GuardedAction } from "@/lib/onboarding/actions";
 import { latestRunsOf } from "@/lib/onboarding/queries";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
-import { enqueueRunInTx, getBoss } from "./queue";
+import { enqueueRunInTx, getBoss } from "@/lib/queue/queue";
 
 export interface StartResult {
   run: OperationRun;

@@ -1,7 +1,7 @@
 import "server-only";
 // Starts run and webhook consumers in this process: inside the web server by default
 // (instrumentation.ts), or as standalone `npm run worker` processes in production.
-import { startConsumers, stopQueue } from "./queue";
+import { startConsumers, stopQueue } from "@/lib/queue/queue";
 import { processRun, WORKER_ID } from "./execute-run";
 import { deliverWebhook } from "@/lib/webhooks/deliver";
 import { env } from "@/lib/env/env";

@@ -5,7 +5,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { authorize, type Actor } from "@/lib/auth/actor";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { isUniqueViolation } from "@/lib/onboarding/errors";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { CreateConnectionInput } from "./schemas";
 import { serializeConnection } from "./serialize";
 import { auditActor, conflict } from "./shared";

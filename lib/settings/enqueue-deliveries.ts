@@ -1,5 +1,5 @@
 import "server-only";
-import { enqueueWebhookDelivery } from "@/lib/runs/queue";
+import { enqueueWebhookDelivery } from "@/lib/queue/queue";
 import { errorFields, log } from "@/lib/log/logger";
 
 /**

@@ -6,7 +6,7 @@ import { zodFields } from "@/lib/api/problem";
 import type { Actor } from "@/lib/auth/actor";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { isUniqueViolation } from "@/lib/onboarding/errors";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { connectionNameTaken, refuseInternalConfigUrls, withoutUndefined } from "./create-connection";
 import { loadConnectionFor } from "./load-for";
 import { CONNECTION_CONFIG_SCHEMAS, type UpdateConnectionInput } from "./schemas";

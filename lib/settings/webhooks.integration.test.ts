@@ -6,7 +6,7 @@ import { db } from "@/lib/db/client";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { verifySignature } from "@/lib/webhooks/sign";
 import { deliverWebhook } from "@/lib/webhooks/deliver";
-import { startConsumers, stopQueue } from "@/lib/runs/queue";
+import { startConsumers, stopQueue } from "@/lib/queue/queue";
 import { callRoute, createWorkspaceWithMember, type Member } from "@/test/fixtures";
 import * as webhooks from "@/app/api/v1/webhooks/route";
 import * as webhookItem from "@/app/api/v1/webhooks/[id]/route";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { disconnectDb } from "@/lib/db/client";
-import { getBoss, stopQueue } from "@/lib/runs/queue";
+import { getBoss, stopQueue } from "@/lib/queue/queue";
 import { createWorkspaceWithMember, type Member } from "@/test/fixtures";
 import {
   assertNoRunStuckAnywhere,

@@ -3,7 +3,7 @@
 // of the capacity missing (a worker process exits: "[worker] failed: deadlock detected").
 //
 // Worker processes start with too much jitter to collide reliably, so the collision is staged
-// in this process: independent instances of lib/runs/queue.ts (a fresh module each, as in
+// in this process: independent instances of lib/queue/queue.ts (a fresh module each, as in
 // separate processes) call getBoss() at the same instant on a database whose pg-boss schema
 // exists but whose queues do not — the state a fresh deployment is in once the first process
 // has got through pg-boss' own (advisory-locked) schema creation.
@@ -14,14 +14,14 @@ import { openScratchDatabase } from "./harness";
 const ROUNDS = 5;
 const INSTANCES = 2;
 
-type QueueModule = typeof import("@/lib/runs/queue");
+type QueueModule = typeof import("@/lib/queue/queue");
 const started: QueueModule[] = [];
 let database: Awaited<ReturnType<typeof openScratchDatabase>> | undefined;
 
 async function freshQueueModule(): Promise<QueueModule> {
   vi.resetModules();
   delete (globalThis as { __onrampQueue?: unknown }).__onrampQueue;
-  return import("@/lib/runs/queue");
+  return import("@/lib/queue/queue");
 }
 
 async function stopAll() {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { db } from "@/lib/db/client";
-import { RUN_QUEUE } from "@/lib/runs/queue";
+import { RUN_QUEUE } from "@/lib/queue/queue";
 import { startWorker } from "@/lib/runs/worker";
 import { createWorkspaceWithMember, type Member } from "@/test/fixtures";
 import { createOnboarding, openScratchDatabase, Recorder, sessionAction, uniqueSlug, waitFor } from "./harness";

@@ -11,7 +11,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { deriveLifecycle } from "@/lib/onboarding/lifecycle";
 import { latestRuns } from "@/lib/onboarding/mutate-session";
 import type { Tx } from "@/lib/db/client";
-import { getBoss, stopQueue } from "@/lib/runs/queue";
+import { getBoss, stopQueue } from "@/lib/queue/queue";
 import * as collectionRoute from "@/app/api/v1/onboarding/route";
 import * as itemRoute from "@/app/api/v1/onboarding/[id]/route";
 import * as verifyRoute from "@/app/api/v1/onboarding/[id]/verify-access/route";

@@ -11,7 +11,7 @@ import * as connections from "@/app/api/v1/connections/route";
 import * as collection from "@/app/api/v1/onboarding/route";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrap from "@/app/api/v1/onboarding/[id]/bootstrap/route";
-import { stopQueue } from "@/lib/runs/queue";
+import { stopQueue } from "@/lib/queue/queue";
 
 const ACCOUNT = "fedcba9876543210fedcba9876543210";
 const workers: ChildProcess[] = [];

@@ -28,7 +28,7 @@ import * as deprovision from "@/app/api/v1/onboarding/[id]/deprovision/route";
 import * as resources from "@/app/api/v1/onboarding/[id]/resources/route";
 import * as runRoute from "@/app/api/v1/operation-runs/[id]/route";
 import { startWorker } from "@/lib/runs/worker";
-import { stopQueue } from "@/lib/runs/queue";
+import { stopQueue } from "@/lib/queue/queue";
 import { providersFor } from "@/lib/providers/resolve-providers";
 
 const ORG = "acme-platforms";

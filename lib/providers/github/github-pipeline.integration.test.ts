@@ -16,7 +16,7 @@ import * as sessionAudit from "@/app/api/v1/onboarding/[id]/audit/route";
 import * as runRoute from "@/app/api/v1/operation-runs/[id]/route";
 import * as platforms from "@/app/api/v1/platforms/route";
 import { startWorker } from "@/lib/runs/worker";
-import { stopQueue } from "@/lib/runs/queue";
+import { stopQueue } from "@/lib/queue/queue";
 import { deploymentWaitFor } from "@/lib/providers/resolve-providers";
 import { internalForms } from "@/test/loopback-receiver";
 

@@ -1,6 +1,7 @@
 // The simulated provider: the default, needs no credentials, and behaves like a real one —
 // resources persist (in SimulatedResource), a second create answers "already exists", steps
 // take realistic time and every wait honours cancellation.
+import { sleep } from "@/lib/util/abortable-sleep";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AccessCheck, InfraProvider, ProviderContext, RepositoryProvider, RepositoryInfo, DeploymentInfo } from "../types";
@@ -18,25 +19,6 @@ function delayFor(opts: SimulationOptions): number {
   return opts.stepDelayMs ?? env("SIMULATED_STEP_DELAY_MS");
 }
 
-export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return;
-  if (signal.aborted) throw abortError(signal);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new ProviderError("aborted", String(signal.reason ?? "aborted"), { transient: true });
-}
 
 /** Creates the resource, or reports that it was already there (a 409 from a real provider). */
 async function ensureResource(ctx: ProviderContext, kind: string, name: string, data: Prisma.InputJsonValue) {

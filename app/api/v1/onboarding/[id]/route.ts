@@ -5,7 +5,7 @@ import { patchOnboardingSchema } from "@/lib/onboarding/schemas";
 import { updateOnboarding } from "@/lib/onboarding/service";
 import { loadSessionView, viewAfterWrite } from "@/lib/onboarding/queries";
 import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";
-import { requireVersion } from "@/lib/onboarding/version";
+import { requireVersion } from "@/lib/api/session-version";
 
 export const GET = apiRoute({ params: idParams }, async ({ actor, req, params }) => {
   const view = await loadSessionView(actor, params.id);

@@ -1,7 +1,7 @@
 // POST /api/v1/onboarding/:id/activate — activate the platform (override needs a reason and the capability)
 import { apiRoute, idParams, json } from "@/lib/api/handler";
 import { activateSchema } from "@/lib/onboarding/schemas";
-import { requireVersion } from "@/lib/onboarding/version";
+import { requireVersion } from "@/lib/api/session-version";
 import { activateOnboarding } from "@/lib/onboarding/service";
 import { viewAfterWrite } from "@/lib/onboarding/queries";
 import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";

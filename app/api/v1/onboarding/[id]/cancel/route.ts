@@ -1,7 +1,7 @@
 // POST /api/v1/onboarding/:id/cancel — cancel the onboarding (and stop its active runs)
 import { apiRoute, idParams, json } from "@/lib/api/handler";
 import { versionedActionSchema } from "@/lib/onboarding/schemas";
-import { requireVersion } from "@/lib/onboarding/version";
+import { requireVersion } from "@/lib/api/session-version";
 import { cancelOnboarding } from "@/lib/onboarding/service";
 import { viewAfterWrite } from "@/lib/onboarding/queries";
 import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";

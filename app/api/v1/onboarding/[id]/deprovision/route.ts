@@ -2,9 +2,9 @@
 // with {"dryRun": true}, answer the plan (what would be deleted, in which order, what is kept) and change nothing
 import { apiRoute, idParams, json } from "@/lib/api/handler";
 import { deprovisionActionSchema } from "@/lib/resources/schemas";
-import { requireVersion } from "@/lib/onboarding/version";
+import { requireVersion } from "@/lib/api/session-version";
 import { startRun } from "@/lib/runs/start-run";
-import { runStartedResponse } from "@/lib/runs/action-route";
+import { runStartedResponse } from "@/lib/api/run-started-response";
 import { deprovisionPlanFor } from "@/lib/resources/deprovision-resources";
 
 export const POST = apiRoute({ params: idParams, body: deprovisionActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {

@@ -1,9 +1,9 @@
 // POST /api/v1/onboarding/:id/verify-access — start a verify_access run (deduplicated: an active one is returned)
 import { apiRoute, idParams } from "@/lib/api/handler";
 import { versionedActionSchema } from "@/lib/onboarding/schemas";
-import { requireVersion } from "@/lib/onboarding/version";
+import { requireVersion } from "@/lib/api/session-version";
 import { startRun } from "@/lib/runs/start-run";
-import { runStartedResponse } from "@/lib/runs/action-route";
+import { runStartedResponse } from "@/lib/api/run-started-response";
 
 export const POST = apiRoute({ params: idParams, body: versionedActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);

@@ -1,7 +1,7 @@
 // POST /api/v1/operation-runs/:id/cancel — stop this run (the onboarding stays open)
 import { apiRoute, idParams, json } from "@/lib/api/handler";
 import { versionedActionSchema } from "@/lib/onboarding/schemas";
-import { requireVersion } from "@/lib/onboarding/version";
+import { requireVersion } from "@/lib/api/session-version";
 import { cancelRun } from "@/lib/runs/start-run";
 import { viewAfterWrite } from "@/lib/onboarding/queries";
 import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";

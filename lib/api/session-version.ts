@@ -1,5 +1,5 @@
 import { ApiError } from "@/lib/api/errors";
-import type { VersionSource } from "./mutate-session";
+import type { VersionSource } from "@/lib/onboarding/mutate-session";
 
 /**
  * Every write states the version it was based on: `version` in the body (stale → 409) or

@@ -4,7 +4,7 @@ import "server-only";
 // worker killed with -9 leaves a job that pg-boss expires and hands to another worker quickly.
 import PgBoss from "pg-boss";
 import pg from "pg";
-import { JOB_BUDGET_MS, LEASE_STALE_MS } from "./definitions";
+import { JOB_BUDGET_MS, LEASE_STALE_MS } from "@/lib/runs/definitions";
 import type { Tx } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
 import { env } from "@/lib/env/env";

@@ -5,8 +5,8 @@ import { json } from "@/lib/api/handler";
 import type { Actor } from "@/lib/auth/actor";
 import { viewAfterWrite } from "@/lib/onboarding/queries";
 import { serializeSessionView, etagFor } from "@/lib/onboarding/serialize";
-import { serializeRun } from "./serialize";
-import type { StartResult } from "./start-run";
+import { serializeRun } from "@/lib/runs/serialize";
+import type { StartResult } from "@/lib/runs/start-run";
 
 export async function runStartedResponse(actor: Actor, result: StartResult): Promise<Response> {
   const view = await viewAfterWrite(actor, result.session);
