@@ -9,7 +9,8 @@ ALTER TABLE "OperationRun" ADD COLUMN     "health" "RunHealth",
 ADD COLUMN     "healthReason" TEXT,
 ADD COLUMN     "leaseGeneration" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "nextAttemptAt" TIMESTAMP(3),
-ADD COLUMN     "stalledNotifiedAt" TIMESTAMP(3);
+ADD COLUMN     "stalledNotifiedAt" TIMESTAMP(3),
+ADD COLUMN     "traceparent" TEXT;
 
 -- CreateTable
 CREATE TABLE "OperationRunAttempt" (
