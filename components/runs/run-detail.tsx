@@ -18,8 +18,9 @@ import { ActionError } from "../wizard/action-error";
 import { RunLog } from "../wizard/steps/bootstrap-step";
 import { CheckList } from "../wizard/steps/verify-access-step";
 import { StepError } from "./step-error";
+import { toast } from "@/lib/client/toast";
 
-const KIND_LABEL: Record<Run["kind"], string> = { verify_access: "Verify Access", bootstrap: "Bootstrap", deprovision: "Deprovision" };
+const KIND_LABEL: Record<Run["kind"], string> = { verify_access: "Verify Access", recheck_access: "Re-check", bootstrap: "Bootstrap", deprovision: "Deprovision" };
 
 const DOT: Record<RunStep["status"], string> = {
   pending: "bg-white ring-2 ring-slate-300",
@@ -87,7 +88,9 @@ function Timeline({ steps }: { steps: RunStep[] }) {
 export function RunDetail({ id }: { id: string }) {
   const run = useRunDetail(id);
   const session = useSession(run.data?.sessionId ?? "");
-  const cancel = useSessionAction(session.data, (_sid, version) => api.cancelRun(id, version));
+  const cancel = useSessionAction(session.data, (_sid, version) => api.cancelRun(id, version), {
+    onSuccess: () => toast({ message: "Cancellation requested — the run stops at its next safe point", href: `/runs/${id}`, linkLabel: "View run" }),
+  });
 
   if (run.isPending) {
     return (
@@ -102,7 +105,7 @@ export function RunDetail({ id }: { id: string }) {
 
   const r = run.data;
   const active = isRunActive(r);
-  const backStep = r.kind === "verify_access" ? "verify_access" : "bootstrap";
+  const backStep = r.kind === "verify_access" || r.kind === "recheck_access" ? "verify_access" : "bootstrap";
 
   return (
     <>
@@ -121,8 +124,13 @@ export function RunDetail({ id }: { id: string }) {
           </span>
         }
         description={
-          <span className="font-mono text-xs">
-            {r.id} · attempt {r.attempt}
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <span className="font-mono text-xs">
+              {r.id} · attempt {r.attempt}
+            </span>
+            <Link href="/operations" className="text-xs font-medium text-indigo-700 hover:underline">
+              All operations
+            </Link>
           </span>
         }
         actions={
