@@ -1,7 +1,6 @@
 // The browser's one way to talk to /api/v1: unwraps JSON, passes the abort signal, and turns
 // every non-2xx answer into a typed ApiProblem (RFC 9457 body kept whole in `body`).
 import type {
-  AppNotification,
   NotificationPage,
   OperationRunFilters,
   OperationRunItem,
