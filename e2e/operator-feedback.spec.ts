@@ -5,6 +5,12 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { env, screenshot, signIn, uniqueSlug } from "./helpers";
 
+/** Toasts float over the page: dismiss them (by their button) before a full-page picture. */
+async function dismissToasts(page: Page): Promise<void> {
+  const close = page.getByTestId("toast").getByRole("button", { name: "Dismiss notification" });
+  while ((await close.count()) > 0) await close.first().click();
+}
+
 const PASSWORD = "a long enough password for e2e";
 
 /** A new operator of the owner's workspace (invited and accepted through the API), signed in in its own browser. */
@@ -121,6 +127,7 @@ test("a failed check says who fixes it and where; Re-check turns it green once t
     await expect(link).toHaveAccessibleName(/opens in a new tab/);
     // Passing checks carry no assist.
     await expect(op.getByTestId("check-list").locator("[data-status=pass] [data-testid=check-assist]")).toHaveCount(0);
+    await dismissToasts(op);
     await screenshot(op, "feedback-4-assist-failed-1280");
 
     // Still broken: a re-check keeps it red.
@@ -142,6 +149,7 @@ test("a failed check says who fixes it and where; Re-check turns it green once t
     await expect(op.getByTestId("check-list").locator("[data-status=fail]")).toHaveCount(0);
     await expect(op.getByTestId("verify-passed")).toBeVisible();
     await expect(op.getByTestId("lifecycle-badge")).toHaveAttribute("data-state", "ready_for_bootstrap");
+    await dismissToasts(op);
     await screenshot(op, "feedback-5-assist-rechecked-1280");
   } finally {
     await context.close();

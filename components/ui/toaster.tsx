@@ -63,7 +63,7 @@ function ToastItem({ t }: { t: Toast }) {
 export function Toaster() {
   const toasts = useSyncExternalStore(subscribeToasts, getToasts, getServerToasts);
   return (
-    <section aria-label="Notifications" className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex justify-center p-4 sm:justify-end">
+    <section aria-label="Status messages" className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex justify-center p-4 sm:justify-end">
       {/* Always mounted, so screen readers are already listening when a toast arrives. */}
       <div aria-live="polite" aria-relevant="additions" className="flex w-full max-w-sm flex-col gap-2">
         {toasts.map((t) => (

@@ -19,8 +19,8 @@ export const simulatedAssist: AssistLookup = (check) => {
   const known = OWNERS[check.key] ?? { owner: "operator" as const, permission: check.label };
   return {
     owner: known.owner,
-    ownerLabel: `${OWNER_LABEL[known.owner]} (simulated: remove the injected failure)`,
-    permission: `${known.permission} — injected by simulation.failCheck`,
+    ownerLabel: `${OWNER_LABEL[known.owner]}; on the simulated provider, whoever removes the injected failure`,
+    permission: `${known.permission} (failing because simulation.failCheck injects it)`,
     href: SIMULATED_FIX_DOCS,
     linkLabel: "Failure injection (API reference)",
   };
