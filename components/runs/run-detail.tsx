@@ -5,7 +5,7 @@ import { api } from "@/lib/client/api";
 import { formatDate, formatDuration, formatTime, humanize } from "@/lib/client/format";
 import { useRunDetail, useSession, useSessionAction } from "@/lib/client/hooks/use-onboarding";
 import { isRunActive } from "@/lib/client/polling";
-import type { Run, RunStep } from "@/lib/client/types";
+import type { AccessCheck, Run, RunStep } from "@/lib/client/types";
 import { stepHref } from "@/lib/client/wizard-steps";
 import { PageHeader } from "../page-header";
 import { runState, StatusBadge } from "../status-badge";
@@ -70,7 +70,7 @@ function Timeline({ steps }: { steps: RunStep[] }) {
               </div>
             </dl>
             {s.error ? <StepError error={s.error} /> : null}
-            {s.result && Object.keys(s.result).length && s.key !== "check_infrastructure" && s.key !== "check_repository" ? (
+            {s.result && Object.keys(s.result).length && s.key !== "check_infrastructure" && s.key !== "check_repository" && s.key !== "recheck" ? (
               <details className="mt-2 text-xs">
                 <summary className="cursor-pointer text-slate-600 hover:text-slate-900">Result</summary>
                 <pre className="mt-1 overflow-x-auto rounded-md bg-slate-50 p-2 font-mono text-[11px] text-slate-700 ring-1 ring-slate-200">
@@ -188,7 +188,32 @@ export function RunDetail({ id }: { id: string }) {
             </CardBody>
           </Card>
         ) : null}
+        {r.kind === "recheck_access" ? <RecheckResult run={r} /> : null}
       </div>
     </>
+  );
+}
+
+/** A re-check's one check, and the verification it updated. */
+function RecheckResult({ run }: { run: Run }) {
+  const check = (run.steps?.find((s) => s.key === "recheck")?.result as { check?: AccessCheck } | null)?.check;
+  const target = (run.report as { target?: { verifyRunId?: string } } | null)?.target;
+  if (!check) return null;
+  return (
+    <Card>
+      <CardHeader title="Re-checked" />
+      <CardBody>
+        <CheckList checks={[check]} />
+        {target?.verifyRunId ? (
+          <p className="mt-3 text-sm text-slate-600">
+            Written into the report of{" "}
+            <Link href={`/runs/${target.verifyRunId}`} className="font-medium text-indigo-700 hover:underline">
+              the verification run
+            </Link>
+            .
+          </p>
+        ) : null}
+      </CardBody>
+    </Card>
   );
 }
