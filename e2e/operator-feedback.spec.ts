@@ -103,6 +103,15 @@ test("a started verification says so in a toast; its end reaches the bell on ano
     await expect(op.getByTestId("notification-count")).toHaveCount(0);
     await expect(bell).toHaveAccessibleName("Notifications");
     await expect(op.getByRole("link", { name: "All operations" })).toHaveAttribute("href", "/operations");
+
+    // Phone width: the Operations page scrolls its table, the bell's panel fits the screen.
+    await op.setViewportSize({ width: 390, height: 844 });
+    await op.goto("/operations");
+    await expect(op.getByTestId("operation-row").filter({ hasText: "Feedback Cloud" })).toBeVisible();
+    await bell.click();
+    const box = await panel.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 390).toBeTruthy();
+    await screenshot(op, "feedback-6-operations-bell-390", { fullPage: false });
   } finally {
     await context.close();
   }
@@ -130,27 +139,40 @@ test("a failed check says who fixes it and where; Re-check turns it green once t
     await dismissToasts(op);
     await screenshot(op, "feedback-4-assist-failed-1280");
 
-    // Still broken: a re-check keeps it red.
+    // Deep-dive: the fix link opens in a new tab; the wizard stays where it was.
+    const [docs] = await Promise.all([context.waitForEvent("page"), link.click()]);
+    await docs.waitForLoadState();
+    expect(new URL(docs.url()).pathname).toBe("/api-docs");
+    await docs.close();
+
+    // Still broken: a re-check (keyboard: Enter) keeps it red.
     const recheck = failed.getByRole("button", { name: "Re-check" });
-    await recheck.click();
+    await recheck.focus();
+    await recheck.press("Enter");
     await expect(op.getByTestId("toast").filter({ hasText: "Re-check queued" })).toBeVisible();
     await expect(recheck).toBeEnabled({ timeout: 30_000 });
     await expect(failed).toHaveAttribute("data-status", "fail");
 
     // The fault is removed at the (simulated) provider, as an admin would fix the permission.
-    const session = (await (await op.request.get(`/api/v1/onboarding/${id}`)).json()) as { version: number };
-    const fixed = await op.request.put(`/api/v1/onboarding/${id}/simulation`, { data: { version: session.version, simulation: { stepDelayMs: 200 } } });
+    const current = async () => (await (await op.request.get(`/api/v1/onboarding/${id}`)).json()) as { version: number; platformName: string };
+    const fixed = await op.request.put(`/api/v1/onboarding/${id}/simulation`, { data: { version: (await current()).version, simulation: { stepDelayMs: 200 } } });
     expect(fixed.ok(), await fixed.text()).toBeTruthy();
-
-    // Keyboard: Re-check with Enter; the report updates in place.
-    await recheck.focus();
-    await recheck.press("Enter");
+    await recheck.click();
     await expect(failed).toHaveAttribute("data-status", "pass", { timeout: 30_000 });
     await expect(op.getByTestId("check-list").locator("[data-status=fail]")).toHaveCount(0);
     await expect(op.getByTestId("verify-passed")).toBeVisible();
     await expect(op.getByTestId("lifecycle-badge")).toHaveAttribute("data-state", "ready_for_bootstrap");
     await dismissToasts(op);
     await screenshot(op, "feedback-5-assist-rechecked-1280");
+
+    // Changed elsewhere while this tab was in the background (nothing here polls now): coming
+    // back to the tab shows it at once.
+    const renamed = await op.request.patch(`/api/v1/onboarding/${id}`, { data: { version: (await current()).version, platformName: "Assist Cloud Renamed" } });
+    expect(renamed.ok(), await renamed.text()).toBeTruthy();
+    await op.waitForTimeout(1_000);
+    await expect(op.getByTestId("wizard-title")).toHaveText("Assist Cloud");
+    await op.evaluate(() => window.dispatchEvent(new Event("focus")));
+    await expect(op.getByTestId("wizard-title")).toHaveText("Assist Cloud Renamed", { timeout: 3_000 });
   } finally {
     await context.close();
   }

@@ -147,7 +147,7 @@ export function NotificationBell() {
         hidden={!open}
         onKeyDown={onPanelKey}
         data-testid="notification-panel"
-        className="absolute right-0 z-40 mt-2 w-[min(22rem,calc(100vw-2rem))] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xl ring-1 ring-black/5 focus:outline-none"
+        className="fixed inset-x-4 top-16 z-40 overflow-hidden sm:absolute sm:inset-x-auto sm:top-auto sm:right-0 sm:mt-2 sm:w-[22rem] rounded-xl border border-slate-200 bg-white shadow-xl ring-1 ring-black/5 focus:outline-none"
       >
         <div className="flex items-center justify-between gap-3 border-b border-slate-100 px-4 py-2.5">
           <h2 id={headingId} className="text-sm font-semibold text-slate-900">

@@ -16,7 +16,6 @@ import { ActionError } from "../action-error";
 import { useWizard } from "../wizard-context";
 import { ActionReason, actionButtonProps, isRoleRefusal } from "../action-reason";
 import { CheckAssist, type RecheckControl } from "../check-assist";
-import { useRefreshOnReturn } from "@/lib/client/hooks/use-refresh-on-return";
 
 export function checksOf(run: Run | undefined): AccessCheck[] {
   if (!run) return [];
@@ -60,7 +59,6 @@ export function VerifyAccessStep() {
   const active = isRunActive(run);
   const start = useSessionAction(session, (id, version) => api.startVerify(id, version));
   const checks = checksOf(run);
-  useRefreshOnReturn(session.id);
   const recheckRun = latestRun(runs, "recheck_access");
   const rechecking = isRunActive(recheckRun) ? ((recheckRun?.report as { target?: { checkKey?: string } } | null)?.target?.checkKey ?? null) : null;
   const recheckStart = useSessionAction(session, (id, version, checkKey: string) => api.recheckAccess(id, version, checkKey));
