@@ -106,6 +106,8 @@ export interface RunReport {
   checks: AccessCheck[];
   fingerprint?: string;
   checkedAt?: string;
+  /** When a Re-check last updated a line of this report. */
+  recheckedAt?: string;
 }
 
 export interface RunStep {

@@ -188,6 +188,7 @@ export function VerifyAccessStep() {
               <p className="text-xs text-slate-500">
                 {counts.pass} passed · {counts.warn} warnings · {counts.fail} failed
                 {run?.report?.checkedAt ? ` · checked ${formatDate(run.report.checkedAt)}` : ""}
+                {run?.report?.recheckedAt ? ` · re-checked ${formatDate(run.report.recheckedAt)}` : ""}
                 {run ? (
                   <>
                     {" · "}
