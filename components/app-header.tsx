@@ -8,11 +8,13 @@ import { useQueryClient } from "@tanstack/react-query";
 import { setWorkspace } from "@/lib/client/api";
 import { useMe } from "@/lib/client/hooks/use-me";
 import { Logo } from "./logo";
+import { NotificationBell } from "./notifications/notification-bell";
 import { StatusBadge } from "./status-badge";
 import { Button } from "./ui/button";
 
 const NAV = [
   { href: "/", label: "Onboardings", match: (p: string) => p === "/" || p.startsWith("/onboarding") || p.startsWith("/runs") },
+  { href: "/operations", label: "Operations", match: (p: string) => p.startsWith("/operations") },
   { href: "/platforms", label: "Platforms", match: (p: string) => p.startsWith("/platforms") },
   { href: "/settings", label: "Settings", match: (p: string) => p.startsWith("/settings") },
 ];
@@ -79,6 +81,7 @@ export function AppHeader({ email }: { email: string }) {
               )}
             </div>
           </div>
+          <NotificationBell />
           {me.data ? <StatusBadge kind="role" value={me.data.role} testId="header-role" /> : null}
           <Button
             variant="secondary"

@@ -3,6 +3,7 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { ApiProblem } from "@/lib/client/api";
+import { Toaster } from "./ui/toaster";
 
 /** A signed-out API answer (expired session) sends the operator to sign in, then back here. */
 function onAuthError(error: unknown) {
@@ -25,5 +26,10 @@ export function Providers({ children }: { children: ReactNode }) {
         },
       }),
   );
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={client}>
+      {children}
+      <Toaster />
+    </QueryClientProvider>
+  );
 }

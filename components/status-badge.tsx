@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { Badge, type Tone } from "./ui/badge";
 import { CheckCircleIcon, CircleIcon, ClockIcon, DotIcon, LockIcon, SlashIcon, Spinner, WarningIcon, XCircleIcon } from "./ui/icons";
 
-type Kind = "lifecycle" | "status" | "run" | "step" | "check" | "platform" | "delivery" | "role";
+type Kind = "lifecycle" | "status" | "run" | "step" | "check" | "platform" | "delivery" | "role" | "health";
 
 interface Look {
   label: string;
@@ -71,6 +71,11 @@ const LOOKS: Record<Kind, Record<string, Look>> = {
     pending: { label: "Pending", tone: "neutral", icon: wait },
     succeeded: { label: "Delivered", tone: "success", icon: ok },
     failed: { label: "Failed", tone: "danger", icon: bad },
+  },
+  health: {
+    healthy: { label: "Healthy", tone: "success", icon: dot },
+    retrying: { label: "Retrying", tone: "warning", icon: wait },
+    stalled: { label: "Stalled", tone: "danger", icon: warn },
   },
   role: {
     owner: { label: "Owner", tone: "accent", icon: <LockIcon className="size-3.5" /> },

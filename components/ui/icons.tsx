@@ -154,3 +154,9 @@ export function Spinner({ className = "size-4", label }: { className?: string; l
     </svg>
   );
 }
+export const BellIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M5 8a5 5 0 0 1 10 0c0 4 1.5 5.5 1.5 5.5h-13S5 12 5 8z" />
+    <path d="M8.3 16.5a1.9 1.9 0 0 0 3.4 0" />
+  </Svg>
+);

@@ -34,6 +34,10 @@ import {
   invitationResponse,
 } from "@/lib/invitations/schemas";
 import { deprovisionActionSchema, deprovisionPlanResponse, resourcesResponse } from "@/lib/resources/schemas";
+import { markReadResponse, markReadSchema, notificationListResponse } from "@/lib/notifications/schemas";
+import { operationRunListResponse } from "@/lib/operations/schemas";
+import { recheckSchema } from "@/lib/verification/schemas";
+import { updateSimulationSchema } from "@/lib/onboarding/update-simulation";
 
 type Json = Record<string, unknown>;
 
@@ -98,6 +102,22 @@ export function buildOpenApi(): Json {
       }),
     },
     "/api/v1/onboarding/{id}/verify-access": { post: action("verify-access", "Start Verify Access") },
+    "/api/v1/onboarding/{id}/verify-access/recheck": {
+      post: op("Re-check one check of the latest Verify Access report (a short recheck_access run; the report is updated in place)", {
+        body: recheckSchema,
+        params: [idParam, ifMatch],
+        status: 202,
+        errors: [409, 412, 422, 428],
+      }),
+    },
+    "/api/v1/onboarding/{id}/simulation": {
+      put: op("Change or remove the simulated provider's failure injection (simulated connections only)", {
+        body: updateSimulationSchema,
+        response: sessionResponse,
+        params: [idParam, ifMatch],
+        errors: [409, 412, 422, 428],
+      }),
+    },
     "/api/v1/onboarding/{id}/bootstrap": { post: action("bootstrap", "Start the bootstrap pipeline") },
     "/api/v1/onboarding/{id}/resume": { post: action("resume", "Resume a failed bootstrap at its first unfinished step") },
     "/api/v1/onboarding/{id}/cancel": { post: action("cancel", "Cancel the onboarding and its active runs") },
@@ -126,6 +146,21 @@ export function buildOpenApi(): Json {
     "/api/v1/onboarding/{id}/runs": { get: op("The onboarding's operation runs", { params: [idParam] }) },
     "/api/v1/onboarding/{id}/audit": { get: op("The onboarding's audit trail", { params: [idParam] }) },
     "/api/v1/onboarding/slug-availability": { get: op("Is a slug valid and free?", { params: [{ name: "slug", in: "query", required: true, schema: { type: "string" } }] }) },
+    "/api/v1/operation-runs": {
+      get: op("Every run of the workspace, newest first (Operations page)", {
+        response: operationRunListResponse,
+        params: ["kind", "status", "outcome", "sessionId", "cursor", "limit"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
+        errors: [422],
+      }),
+    },
+    "/api/v1/notifications": {
+      get: op("The caller's notifications (a run they started ended), newest first, with the unread count", {
+        response: notificationListResponse,
+        params: ["unread", "cursor", "limit"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
+        errors: [422],
+      }),
+    },
+    "/api/v1/notifications/read": { post: op("Mark notifications read: `ids`, or `all: true`", { body: markReadSchema, response: markReadResponse, errors: [422] }) },
     "/api/v1/operation-runs/{id}": { get: op("An operation run with its steps and log (?logAfter=)", { params: [idParam] }) },
     "/api/v1/operation-runs/{id}/cancel": { post: op("Cancel one run", { body: versionedActionSchema, params: [idParam, ifMatch], status: 202, errors: [409, 412, 428] }) },
     "/api/v1/me": { get: op("The caller, workspace, role and capabilities", {}) },

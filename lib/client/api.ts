@@ -1,6 +1,9 @@
 // The browser's one way to talk to /api/v1: unwraps JSON, passes the abort signal, and turns
 // every non-2xx answer into a typed ApiProblem (RFC 9457 body kept whole in `body`).
 import type {
+  NotificationPage,
+  OperationRunFilters,
+  OperationRunItem,
   ApiToken,
   ApiTokenCreated,
   AuditEntry,
@@ -217,6 +220,16 @@ export const api = {
 
   run: (id: string, logAfter: string | undefined, signal?: AbortSignal) =>
     apiFetch<Run>(`/operation-runs/${id}`, { query: { logAfter }, signal }),
+  operationRuns: (query: OperationRunFilters & { cursor?: string; limit?: number }, signal?: AbortSignal) =>
+    apiFetch<Page<OperationRunItem>>("/operation-runs", { query: { ...query }, signal }),
+  recheckAccess: (id: string, version: number, checkKey: string) =>
+    apiFetch<RunStarted>(`/onboarding/${id}/verify-access/recheck`, { method: "POST", body: { version, checkKey } }),
+
+  notifications: (query: { cursor?: string; limit?: number; unread?: boolean }, signal?: AbortSignal) =>
+    apiFetch<NotificationPage>("/notifications", { query: { ...query, unread: query.unread ? "true" : undefined }, signal }),
+  markNotificationsRead: (target: { ids: string[] } | { all: true }) =>
+    apiFetch<{ updated: number; unreadCount: number }>("/notifications/read", { method: "POST", body: target }),
+
   cancelRun: (runId: string, version: number) =>
     apiFetch<{ session: Session }>(`/operation-runs/${runId}/cancel`, { method: "POST", body: { version } }),
 

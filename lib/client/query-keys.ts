@@ -1,7 +1,7 @@
 // Every React Query key the UI uses, from one factory: invalidating a prefix (e.g.
 // `queryKeys.onboardings.detail(id)`) reaches the session, its runs and its audit trail.
 import type { OnboardingFilters } from "./api";
-import type { PlatformStatus } from "./types";
+import type { OperationRunFilters, PlatformStatus } from "./types";
 
 export const queryKeys = {
   me: () => ["me"] as const,
@@ -24,6 +24,15 @@ export const queryKeys = {
   runs: {
     all: () => ["runs"] as const,
     detail: (runId: string) => ["runs", runId] as const,
+  },
+
+  notifications: {
+    all: () => ["notifications"] as const,
+  },
+
+  operations: {
+    all: () => ["operations"] as const,
+    list: (filters: OperationRunFilters) => ["operations", "list", filters] as const,
   },
 
   platforms: {

@@ -75,7 +75,7 @@ export interface PatchOnboardingInput {
   draft?: Record<string, string | number | boolean | null>;
 }
 
-export type RunKind = "verify_access" | "bootstrap" | "deprovision";
+export type RunKind = "verify_access" | "bootstrap" | "deprovision" | "recheck_access";
 export type RunStatus = "queued" | "running" | "completed";
 export type RunOutcome = "succeeded" | "failed" | "cancelled" | "blocked";
 export type RunStepStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";
@@ -88,12 +88,26 @@ export interface AccessCheck {
   reasonCode?: string;
   message: string;
   remediation?: string;
+  /** Who can fix a warn/fail, the exact permission or setting, and where (opens in a new tab). */
+  assist?: CheckAssist;
+}
+
+export type FixOwner = "operator" | "workspace_admin" | "provider_admin";
+
+export interface CheckAssist {
+  owner: FixOwner;
+  ownerLabel: string;
+  permission: string;
+  href: string;
+  linkLabel: string;
 }
 
 export interface RunReport {
   checks: AccessCheck[];
   fingerprint?: string;
   checkedAt?: string;
+  /** When a Re-check last updated a line of this report. */
+  recheckedAt?: string;
 }
 
 export interface RunStep {
@@ -307,4 +321,47 @@ export interface DeprovisionPlan {
   retirePlatform: boolean;
   /** No ledger: the run removes the repository and simulated infrastructure by name. */
   byName: boolean;
+}
+
+/** One entry of the notification centre (a run the caller started ended). */
+export interface AppNotification {
+  id: string;
+  kind: string;
+  runId: string | null;
+  title: string;
+  body: string;
+  href: string;
+  read: boolean;
+  readAt: string | null;
+  createdAt: string;
+}
+
+export interface NotificationPage {
+  items: AppNotification[];
+  nextCursor: string | null;
+  unreadCount: number;
+}
+
+/** One row of the Operations page (GET /operation-runs). */
+export interface OperationRunItem {
+  id: string;
+  kind: RunKind;
+  status: RunStatus;
+  outcome: RunOutcome | null;
+  reasonCode: string | null;
+  health: string | null;
+  healthReason: string | null;
+  attempt: number;
+  session: { id: string; platformName: string; slug: string };
+  initiator: { id: string; email: string; name: string | null } | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+export interface OperationRunFilters {
+  kind?: RunKind;
+  status?: RunStatus;
+  outcome?: RunOutcome;
 }

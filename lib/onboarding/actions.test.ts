@@ -46,39 +46,39 @@ const OK = true;
 /** For a role that may do it: allowed (true) or the reason code of the refusal. */
 const STATE: Record<Lifecycle, Record<SessionAction, true | string>> = {
   draft: {
-    saveDraft: OK, connect: OK, verifyAccess: OK, bootstrap: "not_ready_for_bootstrap", resume: "nothing_to_resume", cancelRun: "run_finished",
+    saveDraft: OK, connect: OK, verifyAccess: OK, recheckAccess: "nothing_to_recheck", bootstrap: "not_ready_for_bootstrap", resume: "nothing_to_resume", cancelRun: "run_finished",
     cancel: OK, activate: "not_ready_for_activation", overrideActivate: "not_ready_for_activation", deprovision: "nothing_to_deprovision",
   },
   verifying: {
-    saveDraft: "run_active", connect: "run_active", verifyAccess: "run_active", bootstrap: "not_ready_for_bootstrap", resume: "nothing_to_resume", cancelRun: OK,
+    saveDraft: "run_active", connect: "run_active", verifyAccess: "run_active", recheckAccess: "run_active", bootstrap: "not_ready_for_bootstrap", resume: "nothing_to_resume", cancelRun: OK,
     cancel: OK, activate: "not_ready_for_activation", overrideActivate: "not_ready_for_activation", deprovision: "nothing_to_deprovision",
   },
   action_required: {
-    saveDraft: OK, connect: OK, verifyAccess: OK, bootstrap: "not_ready_for_bootstrap", resume: "nothing_to_resume", cancelRun: "run_finished",
+    saveDraft: OK, connect: OK, verifyAccess: OK, recheckAccess: OK, bootstrap: "not_ready_for_bootstrap", resume: "nothing_to_resume", cancelRun: "run_finished",
     cancel: OK, activate: "not_ready_for_activation", overrideActivate: "not_ready_for_activation", deprovision: "nothing_to_deprovision",
   },
   ready_for_bootstrap: {
-    saveDraft: OK, connect: OK, verifyAccess: OK, bootstrap: OK, resume: "nothing_to_resume", cancelRun: "run_finished",
+    saveDraft: OK, connect: OK, verifyAccess: OK, recheckAccess: OK, bootstrap: OK, resume: "nothing_to_resume", cancelRun: "run_finished",
     cancel: OK, activate: "not_ready_for_activation", overrideActivate: "not_ready_for_activation", deprovision: "nothing_to_deprovision",
   },
   bootstrapping: {
-    saveDraft: "run_active", connect: "run_active", verifyAccess: "verification_closed", bootstrap: "run_active", resume: "run_active", cancelRun: OK,
+    saveDraft: "run_active", connect: "run_active", verifyAccess: "verification_closed", recheckAccess: "nothing_to_recheck", bootstrap: "run_active", resume: "run_active", cancelRun: OK,
     cancel: OK, activate: "not_ready_for_activation", overrideActivate: "not_ready_for_activation", deprovision: "nothing_to_deprovision",
   },
   bootstrap_failed: {
-    saveDraft: "identity_locked", connect: "connection_locked", verifyAccess: "verification_closed", bootstrap: "not_ready_for_bootstrap", resume: OK,
+    saveDraft: "identity_locked", connect: "connection_locked", verifyAccess: "verification_closed", recheckAccess: "nothing_to_recheck", bootstrap: "not_ready_for_bootstrap", resume: OK,
     cancelRun: "run_finished", cancel: OK, activate: "not_ready_for_activation", overrideActivate: OK, deprovision: "cancel_first",
   },
   ready_for_activation: {
-    saveDraft: "identity_locked", connect: "connection_locked", verifyAccess: "verification_closed", bootstrap: "not_ready_for_bootstrap",
+    saveDraft: "identity_locked", connect: "connection_locked", verifyAccess: "verification_closed", recheckAccess: "nothing_to_recheck", bootstrap: "not_ready_for_bootstrap",
     resume: "nothing_to_resume", cancelRun: "run_finished", cancel: OK, activate: OK, overrideActivate: OK, deprovision: "cancel_first",
   },
   active: {
-    saveDraft: "session_closed", connect: "session_closed", verifyAccess: "already_active", bootstrap: "already_active", resume: "nothing_to_resume",
+    saveDraft: "session_closed", connect: "session_closed", verifyAccess: "already_active", recheckAccess: "already_active", bootstrap: "already_active", resume: "nothing_to_resume",
     cancelRun: "run_finished", cancel: "already_active", activate: "already_active", overrideActivate: "already_active", deprovision: "cancel_first",
   },
   cancelled: {
-    saveDraft: "session_closed", connect: "session_closed", verifyAccess: "session_closed", bootstrap: "session_closed", resume: "session_closed",
+    saveDraft: "session_closed", connect: "session_closed", verifyAccess: "session_closed", recheckAccess: "session_closed", bootstrap: "session_closed", resume: "session_closed",
     cancelRun: "run_finished", cancel: "already_cancelled", activate: "session_closed", overrideActivate: "session_closed", deprovision: OK,
   },
 };
@@ -88,6 +88,7 @@ const ROLE_MAY: Record<SessionAction, Role[]> = {
   saveDraft: ["owner", "admin", "operator"],
   connect: ["owner", "admin", "operator"],
   verifyAccess: ["owner", "admin", "operator"],
+  recheckAccess: ["owner", "admin", "operator"],
   bootstrap: ["owner", "admin", "operator"],
   resume: ["owner", "admin", "operator"],
   cancelRun: ["owner", "admin", "operator"],
@@ -105,7 +106,7 @@ const cells = LIFECYCLE_STATES.flatMap((lifecycle) =>
 
 describe("sessionActions: every lifecycle × action × role", () => {
   it("covers every cell", () => {
-    expect(cells).toHaveLength(9 * 10 * 4);
+    expect(cells).toHaveLength(9 * 11 * 4);
     expect(Object.keys(STATE).sort()).toEqual([...LIFECYCLE_STATES].sort());
   });
 
@@ -167,6 +168,19 @@ describe("the finer cases", () => {
   it("refuses executor progress during our own run", () => {
     expect(decide("reportProgress", { ...FIXTURES.verifying, role: "operator" }).reasonCode).toBe("run_active");
     expect(decide("reportProgress", { ...FIXTURES.ready_for_bootstrap, role: "operator" }).allowed).toBe(true);
+  });
+
+  it("runs one re-check at a time, and holds the report still while it runs", () => {
+    const blocked = FIXTURES.action_required;
+    const rechecking = { ...blocked, runs: { ...blocked.runs, recheck_access: run("rc1", "running") }, role: "operator" as const };
+    expect(decide("recheckAccess", rechecking).reasonCode).toBe("run_active");
+    expect(decide("verifyAccess", rechecking).reasonCode).toBe("run_active");
+    expect(decide("saveDraft", rechecking).reasonCode).toBe("run_active");
+    expect(decide("cancelRun", rechecking).allowed).toBe(true);
+    const ready = { ...FIXTURES.ready_for_bootstrap, runs: { ...FIXTURES.ready_for_bootstrap.runs, recheck_access: run("rc1", "queued") }, role: "operator" as const };
+    expect(decide("bootstrap", ready).reasonCode).toBe("run_active");
+    const done = { ...blocked, runs: { ...blocked.runs, recheck_access: run("rc1", "completed", "succeeded") }, role: "operator" as const };
+    expect(decide("recheckAccess", done).allowed).toBe(true);
   });
 
   it("answers deprovision while removing and without a platform", () => {

@@ -12,6 +12,7 @@ export const SESSION_ACTIONS = [
   "saveDraft",
   "connect",
   "verifyAccess",
+  "recheckAccess",
   "bootstrap",
   "resume",
   "cancelRun",
@@ -54,6 +55,7 @@ export interface ActionSession {
 /** The newest run of each kind, or null/absent when the session has none. */
 export interface LatestRuns {
   verify_access?: ActionRun | null;
+  recheck_access?: ActionRun | null;
   bootstrap?: ActionRun | null;
   deprovision?: ActionRun | null;
 }
@@ -71,6 +73,7 @@ const CAPABILITY: Record<GuardedAction, Capability[]> = {
   connect: ["manage_drafts"],
   reportProgress: ["run_operations"],
   verifyAccess: ["run_operations"],
+  recheckAccess: ["run_operations"],
   bootstrap: ["run_operations"],
   resume: ["run_operations"],
   cancelRun: ["run_operations"],
@@ -86,6 +89,7 @@ const ROLE_CANNOT: Record<GuardedAction, string> = {
   connect: "change the connection",
   reportProgress: "report pipeline progress",
   verifyAccess: "start runs",
+  recheckAccess: "start runs",
   bootstrap: "start runs",
   resume: "start runs",
   cancelRun: "cancel runs",
@@ -109,13 +113,14 @@ function bootstrapStarted({ session, runs }: ActionInput): boolean {
   return !!runs.bootstrap || !!session.platformId;
 }
 
-function activePipelineRun({ runs }: ActionInput): { kind: "verify_access" | "bootstrap"; run: ActionRun } | null {
+function activePipelineRun({ runs }: ActionInput): { kind: "verify_access" | "bootstrap" | "recheck_access"; run: ActionRun } | null {
   if (isActive(runs.bootstrap)) return { kind: "bootstrap", run: runs.bootstrap };
   if (isActive(runs.verify_access)) return { kind: "verify_access", run: runs.verify_access };
+  if (isActive(runs.recheck_access)) return { kind: "recheck_access", run: runs.recheck_access };
   return null;
 }
 
-const RUN_LABEL = { verify_access: "verification", bootstrap: "bootstrap" } as const;
+const RUN_LABEL = { verify_access: "verification", bootstrap: "bootstrap", recheck_access: "re-check" } as const;
 
 function closedForEdits({ session }: ActionInput): ActionDecision | null {
   if (session.cancelledAt) return no("session_closed", "This onboarding is cancelled and can no longer be edited.");
@@ -152,6 +157,19 @@ const RULES: Record<GuardedAction, Rule> = {
       return no("verification_closed", "Access was verified and bootstrap has started; verification cannot run again.");
     }
     if (isActive(runs.verify_access)) return no("run_active", "Verification is running.");
+    if (isActive(runs.recheck_access)) return no("run_active", "A re-check is running; wait for it to finish.");
+    return ALLOWED;
+  },
+
+  // One check of the latest report, run again: only while that report is what the lifecycle stands on.
+  recheckAccess: ({ session, runs }) => {
+    if (session.cancelledAt) return no("session_closed", "This onboarding is cancelled.");
+    if (session.activatedAt) return no("already_active", "This onboarding is already active.");
+    if (isActive(runs.verify_access)) return no("run_active", "Verification is running.");
+    if (isActive(runs.recheck_access)) return no("run_active", "A re-check is running; wait for it to finish.");
+    if (!["action_required", "ready_for_bootstrap"].includes(session.lifecycleState) || !runs.verify_access) {
+      return no("nothing_to_recheck", "Re-check is available on a current Verify Access report, before bootstrap starts.");
+    }
     return ALLOWED;
   },
 
@@ -162,6 +180,7 @@ const RULES: Record<GuardedAction, Rule> = {
     if (session.lifecycleState === "bootstrap_failed") return no("not_ready_for_bootstrap", "Bootstrap already ran and failed; resume it instead.");
     if (session.lifecycleState !== "ready_for_bootstrap") return no("not_ready_for_bootstrap", "Verify access first: bootstrap starts after Verify Access has passed.");
     if (isActive(runs.verify_access)) return no("run_active", "A verification run is already in progress.");
+    if (isActive(runs.recheck_access)) return no("run_active", "A re-check is running; wait for it to finish.");
     return ALLOWED;
   },
 

@@ -12,6 +12,10 @@ import { ProviderError } from "./types";
 import { assertPublicTarget, guardedFetch, refusalOf } from "@/lib/net/guarded-fetch";
 import { STEP_TIMEOUT_MS } from "@/lib/runs/definitions";
 import { env } from "@/lib/env/env";
+import { withAssist } from "./access-assist";
+import { simulatedAssist } from "./simulated/access-remediation";
+import { githubAssist } from "./github/access-remediation";
+import { cloudflareAssist } from "./cloudflare/access-remediation";
 
 /**
  * How long the verify step waits for a GitHub deployment to report success: inside the step's
@@ -66,6 +70,7 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
     loadConnection(session.connectionId, "repository"),
     loadConnection(session.infraConnectionId, "infrastructure"),
   ]);
+  // Every warn/fail check says who can fix it and where (the verification assist).
   const repo = await repositoryProviderFor(session, connection);
   const infra = await infraProviderFor(session, infraConnection);
   // "simulated" (which allows the simulation's failure injection) only when both sides are.
@@ -76,7 +81,7 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
 type Connection = NonNullable<Awaited<ReturnType<typeof loadConnection>>>;
 
 async function infraProviderFor(session: OnboardingSession, connection: Connection | null): Promise<InfraProvider> {
-  if (!connection || connection.kind === "simulated") return createSimulatedInfra(simulationOf(session).opts);
+  if (!connection || connection.kind === "simulated") return withAssist(createSimulatedInfra(simulationOf(session).opts), simulatedAssist);
   if (connection.kind !== "cloudflare") {
     throw new ProviderError("connection_wrong_role", `Connection "${connection.name}" (${connection.kind}) cannot host infrastructure.`, {
       remediation: "Choose a simulated or Cloudflare connection as the infrastructure connection at the Connect step.",
@@ -95,7 +100,7 @@ async function infraProviderFor(session: OnboardingSession, connection: Connecti
     });
   }
   const { createCloudflareProvider } = await import("./cloudflare/cloudflare-provider");
-  return createCloudflareProvider({
+  const provider = createCloudflareProvider({
     apiToken: decryptSecret(connection.secretCiphertext, connection.id),
     accountId: config.accountId,
     baseURL: config.apiBaseUrl,
@@ -103,10 +108,11 @@ async function infraProviderFor(session: OnboardingSession, connection: Connecti
     deploymentWaitMs: deploymentWaitFor(STEP_TIMEOUT_MS),
     deploymentPollIntervalMs: env("CLOUDFLARE_DEPLOYMENT_POLL_MS"),
   }).infra;
+  return withAssist(provider, cloudflareAssist(config.accountId));
 }
 
 async function repositoryProviderFor(session: OnboardingSession, connection: Connection | null): Promise<RepositoryProvider> {
-  if (!connection || connection.kind === "simulated") return createSimulatedRepository(simulationOf(session).opts);
+  if (!connection || connection.kind === "simulated") return withAssist(createSimulatedRepository(simulationOf(session).opts), simulatedAssist);
   if (connection.kind !== "github") {
     throw new ProviderError("connection_wrong_role", `Connection "${connection.name}" (${connection.kind}) cannot host repositories.`, {
       remediation: "Choose a simulated or GitHub connection as the repository connection at the Connect step.",
@@ -132,7 +138,7 @@ async function repositoryProviderFor(session: OnboardingSession, connection: Con
   }
   // Loaded on demand: workspaces on the simulated provider never load Octokit.
   const { createGitHubProvider } = await import("./github/github-provider");
-  return createGitHubProvider({
+  const provider = createGitHubProvider({
       token: decryptSecret(connection.secretCiphertext, connection.id),
       org: config.org,
       templateOwner,
@@ -143,4 +149,5 @@ async function repositoryProviderFor(session: OnboardingSession, connection: Con
       // timeout, so it is reported as github_rate_limited, not step_timeout.
       maxRateLimitWaitSeconds: Math.floor(deploymentWaitFor(STEP_TIMEOUT_MS) / 2000),
   });
+  return withAssist(provider, githubAssist({ org: config.org, templateOwner, templateRepo, baseUrl: config.baseUrl }));
 }

@@ -16,6 +16,22 @@ export interface AccessCheck {
   message: string;
   /** How to fix a warn/fail. */
   remediation?: string;
+  /** For a warn/fail: who can fix it, the exact permission or setting, and where (lib/providers/access-assist.ts). */
+  assist?: CheckAssist;
+}
+
+/** Who can fix a failed check: the operator, an admin of the Onramp workspace, or an admin of the provider account. */
+export type FixOwner = "operator" | "workspace_admin" | "provider_admin";
+
+export interface CheckAssist {
+  owner: FixOwner;
+  /** The owner in the provider's words, e.g. "An owner of the acme organization". */
+  ownerLabel: string;
+  /** The exact permission or setting to change, e.g. "Scopes repo and workflow". */
+  permission: string;
+  /** The page where it is changed (opens in a new tab); absolute, or an Onramp path. */
+  href: string;
+  linkLabel: string;
 }
 
 /** What every provider call gets: the platform being onboarded and a way to stop. */

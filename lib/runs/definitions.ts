@@ -2,7 +2,7 @@
 import { PIPELINE_STEPS } from "@/lib/onboarding/constants";
 import { env } from "@/lib/env/env";
 
-export type RunKind = "verify_access" | "bootstrap" | "deprovision";
+export type RunKind = "verify_access" | "bootstrap" | "deprovision" | "recheck_access";
 
 export const RUN_STEPS: Record<RunKind, readonly { key: string; label: string }[]> = {
   verify_access: [
@@ -10,6 +10,8 @@ export const RUN_STEPS: Record<RunKind, readonly { key: string; label: string }[
     { key: "check_repository", label: "Check repository access" },
   ],
   bootstrap: PIPELINE_STEPS,
+  // One check of the latest verification, run again (the verification assist's Re-check).
+  recheck_access: [{ key: "recheck", label: "Re-check one access check" }],
   deprovision: [
     // Everything in the resource ledger this onboarding created, newest first (lib/resources).
     { key: "delete_resources", label: "Delete created resources" },

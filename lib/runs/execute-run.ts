@@ -26,6 +26,8 @@ import { STEP_HANDLERS, type StepContext } from "./steps";
 import { verificationFingerprint } from "@/lib/onboarding/lifecycle";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { errorFields, log } from "@/lib/log/logger";
+import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
+import { applyRecheckInTx } from "@/lib/verification/recheck-access";
 
 export const WORKER_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -318,6 +320,8 @@ async function finish(run: RunWithSteps, outcome: "succeeded" | "failed" | "canc
         data: { status: "completed", outcome, reasonCode, finishedAt: new Date(), activeKey: null, leaseOwner: null, report },
       });
       await tx.operationRunLog.create({ data: { runId: run.id, level: outcome === "succeeded" ? "info" : "warn", message: `Run ${outcome}${reasonCode ? ` (${reasonCode})` : ""}` } });
+      if (current.kind === "recheck_access" && outcome === "succeeded") await applyRecheckInTx(tx, current);
+      await notifyRunEndedInTx(tx, { ...current, reasonCode }, outcome);
       return finishSessionFields(session, current.kind as RunKind, outcome);
     },
   });

@@ -3,7 +3,7 @@ import "server-only";
 // path so the lifecycle follows, and is deduplicated: one active run per session and kind.
 import type { Tx } from "@/lib/db/client";
 import { db } from "@/lib/db/client";
-import type { OnboardingSession, OperationRun } from "@/lib/generated/prisma/client";
+import type { OnboardingSession, OperationRun, Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { actorLabel, auditActor, authorize, type Actor } from "@/lib/auth/actor";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
@@ -13,6 +13,7 @@ import { assertAllowed, assertRole, assertRunCancellable, type GuardedAction } f
 import { latestRunsOf } from "@/lib/onboarding/queries";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
 import { enqueueRunInTx, getBoss } from "@/lib/queue/queue";
+import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 
 export interface StartResult {
   run: OperationRun;
@@ -21,13 +22,20 @@ export interface StartResult {
   created: boolean;
 }
 
-const START_ACTION: Record<RunKind, GuardedAction> = { verify_access: "verifyAccess", bootstrap: "bootstrap", deprovision: "deprovision" };
+const START_ACTION: Record<RunKind, GuardedAction> = {
+  verify_access: "verifyAccess",
+  bootstrap: "bootstrap",
+  deprovision: "deprovision",
+  recheck_access: "recheckAccess",
+};
 
 export async function startRun(
   actor: Actor,
   sessionOrId: OnboardingSession | string,
   kind: RunKind,
   base: { expectedVersion: number; versionSource: VersionSource },
+  /** What the run works on, stored as its initial report (a re-check: which check of which verification). */
+  input?: Prisma.InputJsonValue,
 ): Promise<StartResult> {
   const session =
     typeof sessionOrId === "string" ? await db().onboardingSession.findUnique({ where: { id: sessionOrId } }) : sessionOrId;
@@ -58,6 +66,7 @@ export async function startRun(
             kind,
             activeKey: activeKey(current.id, kind),
             initiatorId: actor.userId,
+            report: input,
             steps: { create: RUN_STEPS[kind].map((s, position) => ({ key: s.key, label: s.label, position })) },
           },
         });
@@ -155,6 +164,7 @@ async function requestCancelInTx(tx: Tx, run: OperationRun, actor: AuditActor): 
       data: { status: "completed", outcome: "cancelled", finishedAt: now, cancelRequestedAt: now, activeKey: null, reasonCode: "cancelled_by_operator" },
     });
     await tx.operationRunStep.updateMany({ where: { runId: run.id, status: { in: ["pending", "running"] } }, data: { status: "cancelled" } });
+    await notifyRunEndedInTx(tx, { ...run, reasonCode: "cancelled_by_operator" }, "cancelled");
   } else {
     await tx.operationRun.update({ where: { id: run.id }, data: { cancelRequestedAt: now } });
   }

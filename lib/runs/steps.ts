@@ -12,6 +12,7 @@ import { liveLedger, recordResource, recorderFor, type LedgerScope } from "@/lib
 import { workerSecretsFor } from "@/lib/resources/worker-secrets";
 import { deleteFromLedger } from "@/lib/resources/deprovision-resources";
 import { starterBundle } from "@/lib/providers/cloudflare/starter-bundle";
+import { recheckStep } from "@/lib/verification/recheck-access";
 
 export interface StepContext {
   run: OperationRun;
@@ -164,6 +165,7 @@ const retirePlatform: StepHandler = async ({ session, ctx }) => {
 
 export const STEP_HANDLERS: Record<RunKind, Record<string, StepHandler>> = {
   verify_access: { check_infrastructure: checkInfrastructure, check_repository: checkRepository },
+  recheck_access: { recheck: recheckStep },
   bootstrap: {
     create_platform: createPlatform,
     provision_infra: provisionInfra,

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { toast } from "@/lib/client/toast";
 import { useEffect, useRef } from "react";
 import { api } from "@/lib/client/api";
 import { formatDuration, formatTime, humanize } from "@/lib/client/format";
@@ -121,7 +122,9 @@ export function BootstrapStep() {
   const active = isRunActive(run);
   const start = useSessionAction(session, (id, version) => api.startBootstrap(id, version));
   const resume = useSessionAction(session, (id, version) => api.resumeBootstrap(id, version));
-  const cancelRun = useSessionAction(session, (_id, version) => api.cancelRun(run!.id, version));
+  const cancelRun = useSessionAction(session, (_id, version) => api.cancelRun(run!.id, version), {
+    onSuccess: () => toast({ message: "Cancellation requested — the bootstrap stops at its next safe point", href: run ? `/runs/${run.id}` : undefined, linkLabel: "View run" }),
+  });
   const { bootstrap: bootstrapAction, resume: resumeAction, cancelRun: cancelRunAction, overrideActivate } = session.actions;
 
   const steps: RunStep[] =

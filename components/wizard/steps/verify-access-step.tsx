@@ -15,6 +15,7 @@ import { LoadingBlock } from "../../ui/skeleton";
 import { ActionError } from "../action-error";
 import { useWizard } from "../wizard-context";
 import { ActionReason, actionButtonProps, isRoleRefusal } from "../action-reason";
+import { CheckAssist, type RecheckControl } from "../check-assist";
 
 export function checksOf(run: Run | undefined): AccessCheck[] {
   if (!run) return [];
@@ -22,7 +23,7 @@ export function checksOf(run: Run | undefined): AccessCheck[] {
   return (run.steps ?? []).flatMap((s) => ((s.result as { checks?: AccessCheck[] } | null)?.checks ?? []));
 }
 
-export function CheckList({ checks }: { checks: AccessCheck[] }) {
+export function CheckList({ checks, recheck }: { checks: AccessCheck[]; recheck?: RecheckControl }) {
   return (
     <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200" data-testid="check-list">
       {checks.map((c) => (
@@ -44,6 +45,7 @@ export function CheckList({ checks }: { checks: AccessCheck[] }) {
                 {c.remediation}
               </p>
             ) : null}
+            {c.status !== "pass" && (c.assist || recheck) ? <CheckAssist check={c} recheck={recheck} /> : null}
           </div>
         </li>
       ))}
@@ -57,6 +59,20 @@ export function VerifyAccessStep() {
   const active = isRunActive(run);
   const start = useSessionAction(session, (id, version) => api.startVerify(id, version));
   const checks = checksOf(run);
+  const recheckRun = latestRun(runs, "recheck_access");
+  const rechecking = isRunActive(recheckRun) ? ((recheckRun?.report as { target?: { checkKey?: string } } | null)?.target?.checkKey ?? null) : null;
+  const recheckStart = useSessionAction(session, (id, version, checkKey: string) => api.recheckAccess(id, version, checkKey));
+  const recheckAction = session.actions.recheckAccess;
+  const recheck: RecheckControl | undefined =
+    run && !active && !isRoleRefusal(recheckAction)
+      ? {
+          allowed: recheckAction.allowed && !recheckStart.isPending,
+          reason: recheckAction.allowed ? undefined : recheckAction.message,
+          running: rechecking ?? (recheckStart.isPending ? (recheckStart.variables ?? null) : null),
+          pending: recheckStart.isPending,
+          onRecheck: (key) => recheckStart.mutate(key),
+        }
+      : undefined;
   const counts = { pass: 0, warn: 0, fail: 0 };
   for (const c of checks) counts[c.status] += 1;
 
@@ -83,7 +99,7 @@ export function VerifyAccessStep() {
           </Link>
         ) : null}
       </div>
-      <ActionError error={start.error} sessionId={session.id} onDismiss={start.reset} />
+      <ActionError error={start.error ?? recheckStart.error} sessionId={session.id} onDismiss={() => (start.reset(), recheckStart.reset())} />
 
       <div aria-live="polite" className="space-y-4">
         {runsLoading ? <LoadingBlock lines={4} label="Loading verification…" /> : null}
@@ -172,6 +188,7 @@ export function VerifyAccessStep() {
               <p className="text-xs text-slate-500">
                 {counts.pass} passed · {counts.warn} warnings · {counts.fail} failed
                 {run?.report?.checkedAt ? ` · checked ${formatDate(run.report.checkedAt)}` : ""}
+                {run?.report?.recheckedAt ? ` · re-checked ${formatDate(run.report.recheckedAt)}` : ""}
                 {run ? (
                   <>
                     {" · "}
@@ -180,7 +197,7 @@ export function VerifyAccessStep() {
                 ) : null}
               </p>
             </div>
-            <CheckList checks={checks} />
+            <CheckList checks={checks} recheck={recheck} />
           </section>
         ) : null}
       </div>

@@ -14,7 +14,8 @@ import { api, ApiProblem, type OnboardingFilters } from "../api";
 import { queryKeys } from "../query-keys";
 import { isRunActive, isSessionActive, pollWhile, POLL_MS } from "../polling";
 import { broadcastSessionSaved } from "../broadcast";
-import type { LogLine, Run, Session } from "../types";
+import type { LogLine, Run, RunStarted, Session } from "../types";
+import { runQueuedToast, toast } from "../toast";
 
 const noRetryOn4xx = (count: number, error: Error) =>
   !(error instanceof ApiProblem && error.status >= 400 && error.status < 500) && count < 2;
@@ -178,6 +179,12 @@ export function useSessionAction<V = void, R extends ActionResult = ActionResult
     },
     onSuccess: (result) => {
       saved(sessionOf(result));
+      // Queued-intent feedback: the run goes on without this page.
+      const started = result as Partial<RunStarted>;
+      if (started.run) toast(runQueuedToast(started.run, !!started.deduplicated));
+      else if (sessionOf(result).cancelledAt && !session?.cancelledAt) {
+        toast({ message: "Onboarding cancelled — a running step stops at its next safe point", href: "/operations", linkLabel: "Operations" });
+      }
       // A resumed bootstrap continues the same run: wake its (finished, no longer polling) detail.
       void qc.invalidateQueries({ queryKey: queryKeys.runs.all() });
       opts.onSuccess?.(result);
