@@ -12,6 +12,7 @@ import { ProviderError } from "./types";
 import { assertPublicTarget, guardedFetch, refusalOf } from "@/lib/net/guarded-fetch";
 import { STEP_TIMEOUT_MS } from "@/lib/runs/definitions";
 import { env } from "@/lib/env/env";
+import { tracedProvider } from "@/lib/observability/run-tracing";
 
 /**
  * How long the verify step waits for a GitHub deployment to report success: inside the step's
@@ -70,7 +71,8 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
   const infra = await infraProviderFor(session, infraConnection);
   // "simulated" (which allows the simulation's failure injection) only when both sides are.
   const simulated = repo.kind === "simulated" && infra.kind === "simulated";
-  return { infra, repo, simulated, simulation: simulated ? simulationOf(session).simulation : null };
+  // Every provider call becomes a span of the active trace (a no-op while tracing is off).
+  return { infra: tracedProvider(infra), repo: tracedProvider(repo), simulated, simulation: simulated ? simulationOf(session).simulation : null };
 }
 
 type Connection = NonNullable<Awaited<ReturnType<typeof loadConnection>>>;

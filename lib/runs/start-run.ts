@@ -13,6 +13,7 @@ import { assertAllowed, assertRole, assertRunCancellable, type GuardedAction } f
 import { latestRunsOf } from "@/lib/onboarding/queries";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
 import { enqueueRunInTx, getBoss } from "@/lib/queue/queue";
+import { currentTraceparent } from "@/lib/observability/tracing";
 
 export interface StartResult {
   run: OperationRun;
@@ -58,6 +59,7 @@ export async function startRun(
             kind,
             activeKey: activeKey(current.id, kind),
             initiatorId: actor.userId,
+            traceparent: currentTraceparent(),
             steps: { create: RUN_STEPS[kind].map((s, position) => ({ key: s.key, label: s.label, position })) },
           },
         });
@@ -124,6 +126,7 @@ export async function resumeBootstrap(
           leaseOwner: null,
           attempt: { increment: 1 },
           activeKey: activeKey(sessionId, "bootstrap"),
+          traceparent: currentTraceparent(),
         },
       });
       await tx.operationRunLog.create({ data: { runId: last.id, level: "info", message: `Resumed by ${actorLabel(actor)}` } });
