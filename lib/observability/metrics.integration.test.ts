@@ -12,6 +12,7 @@ import * as metrics from "@/app/api/metrics/route";
 import { startWorker } from "@/lib/runs/worker";
 import { stopQueue } from "@/lib/queue/queue";
 import { parsePrometheus } from "./parse-prometheus";
+import { collectDbMetrics, resetSealedMetrics, type CountRow, type HistogramRow } from "./db-metrics";
 
 const TOKEN = "metrics-test-token-0123456789";
 let owner: Awaited<ReturnType<typeof createWorkspaceWithMember>>;
@@ -125,5 +126,21 @@ describe("GET /api/metrics", () => {
     expect(after.get('onramp_runs_active{kind="bootstrap",status="running",health="healthy"}') ?? 0).toBe(0);
     // Labels are bounded: no ids or slugs anywhere.
     for (const secret of [ok.id, bad.id, ok.bootstrap.id, `metrics-ok-${suffix}`, owner.workspace.id]) expect(res.text).not.toContain(secret);
+  });
+
+  it("gives the same totals whether finished rows are counted in the sealed past or live", async () => {
+    const sorted = (rows: (CountRow | HistogramRow)[]) => [...rows].sort((a, b) => JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels)));
+    resetSealedMetrics();
+    const live = await collectDbMetrics(); // this file's rows finished minutes ago: all in the live tail
+    resetSealedMetrics();
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const sealed = await collectDbMetrics(tomorrow); // everything sealed, the live tail empty
+    const cached = await collectDbMetrics(tomorrow); // the sealed past served from memory
+    resetSealedMetrics();
+    expect(live.stepDuration.length).toBeGreaterThan(0);
+    for (const key of ["runsFinished", "runFailures", "stepFailures", "stepDuration", "runPickup"] as const) {
+      expect(sorted(sealed[key]), key).toEqual(sorted(live[key]));
+      expect(sorted(cached[key]), key).toEqual(sorted(live[key]));
+    }
   });
 });
