@@ -14,6 +14,7 @@ import { Button } from "./ui/button";
 const NAV = [
   { href: "/", label: "Onboardings", match: (p: string) => p === "/" || p.startsWith("/onboarding") || p.startsWith("/runs") },
   { href: "/platforms", label: "Platforms", match: (p: string) => p.startsWith("/platforms") },
+  { href: "/insights", label: "Insights", match: (p: string) => p.startsWith("/insights") },
   { href: "/settings", label: "Settings", match: (p: string) => p.startsWith("/settings") },
 ];
 

@@ -26,6 +26,8 @@ export const queryKeys = {
     detail: (runId: string) => ["runs", runId] as const,
   },
 
+  insights: (days: number) => ["insights", days] as const,
+
   platforms: {
     all: () => ["platforms"] as const,
     list: (status?: PlatformStatus) => ["platforms", "list", status ?? null] as const,
