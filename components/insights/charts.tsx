@@ -14,43 +14,48 @@ export function formatSeconds(s: number): string {
 }
 
 function SrTable({ caption, head, rows }: { caption: string; head: string[]; rows: (string | number)[][] }) {
+  // The wrapper, not the table, is visually hidden: a table never shrinks to sr-only's 1 px and
+  // would widen the page at phone width.
   return (
-    <table className="sr-only">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          {head.map((h) => (
-            <th key={h} scope="col">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={String(r[0])}>
-            {r.map((cell, i) =>
-              i === 0 ? (
-                <th key={i} scope="row">
-                  {cell}
-                </th>
-              ) : (
-                <td key={i}>{typeof cell === "number" ? nf.format(cell) : cell}</td>
-              ),
-            )}
+    <div className="sr-only">
+      <table>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={String(r[0])}>
+              {r.map((cell, i) =>
+                i === 0 ? (
+                  <th key={i} scope="row">
+                    {cell}
+                  </th>
+                ) : (
+                  <td key={i}>{typeof cell === "number" ? nf.format(cell) : cell}</td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
+/** Label and value on one line, the bar under them at full width: every track has the same length. */
 function BarRow({ label, value, children }: { label: ReactNode; value: ReactNode; children: ReactNode }) {
   return (
-    <li className="grid grid-cols-[minmax(0,1fr)_auto] items-baseline gap-x-3 gap-y-1 sm:grid-cols-[11rem_minmax(0,1fr)_auto]">
+    <li className="grid grid-cols-[minmax(0,1fr)_auto] items-baseline gap-x-3 gap-y-1">
       <span className="truncate text-sm text-slate-700">{label}</span>
-      <span className="col-span-2 row-start-2 sm:col-span-1 sm:row-start-auto">{children}</span>
-      <span className="text-right text-sm text-slate-900 tabular-nums sm:col-start-3">{value}</span>
+      <span className="text-right text-sm text-slate-900 tabular-nums">{value}</span>
+      <span className="col-span-2">{children}</span>
     </li>
   );
 }

@@ -82,6 +82,9 @@ describe("tracing", () => {
     expect(request, "the request span").toBeDefined();
     const traceId = request!.spanContext().traceId;
     expect(run.traceparent).toBe(`00-${traceId}-${request!.spanContext().spanId}-01`);
+    // The run's own log names the trace, for operators to look it up.
+    const logs = await db().operationRunLog.findMany({ where: { runId }, orderBy: { id: "asc" } });
+    expect(logs[0].message).toBe(`Trace ${traceId}`);
     const inTrace = spans.filter((s) => s.spanContext().traceId === traceId);
 
     const jobs = inTrace.filter((s) => s.name === "run bootstrap");

@@ -92,6 +92,11 @@ export function currentTraceparent(): string | null {
   return carrier.traceparent ?? null;
 }
 
+/** The trace id inside a W3C traceparent (`00-<trace id>-<span id>-<flags>`). */
+export function traceIdOf(traceparent: string): string {
+  return traceparent.split("-")[1] ?? "";
+}
+
 /** The context a stored or received traceparent describes (the root context when there is none). */
 export function contextFromTraceparent(traceparent: string | null | undefined): Context {
   if (!traceparent) return ROOT_CONTEXT;

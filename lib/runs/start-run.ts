@@ -13,7 +13,7 @@ import { assertAllowed, assertRole, assertRunCancellable, type GuardedAction } f
 import { latestRunsOf } from "@/lib/onboarding/queries";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
 import { enqueueRunInTx, getBoss } from "@/lib/queue/queue";
-import { currentTraceparent } from "@/lib/observability/tracing";
+import { currentTraceparent, traceIdOf } from "@/lib/observability/tracing";
 
 export interface StartResult {
   run: OperationRun;
@@ -52,6 +52,7 @@ export async function startRun(
       action: `run.${kind}.started`,
       change: async (current, tx) => {
         assertAllowed(action, { session: current, runs: await latestRunsOf(tx, current.id), role });
+        const traceparent = currentTraceparent();
         run = await tx.operationRun.create({
           data: {
             workspaceId: current.workspaceId,
@@ -59,7 +60,9 @@ export async function startRun(
             kind,
             activeKey: activeKey(current.id, kind),
             initiatorId: actor.userId,
-            traceparent: currentTraceparent(),
+            traceparent,
+            // With tracing on, the run's log names its trace (to find it in the trace backend).
+            logs: traceparent ? { create: { level: "info", message: `Trace ${traceIdOf(traceparent)}` } } : undefined,
             steps: { create: RUN_STEPS[kind].map((s, position) => ({ key: s.key, label: s.label, position })) },
           },
         });
@@ -111,6 +114,7 @@ export async function resumeBootstrap(
       const runs = await latestRunsOf(tx, sessionId);
       assertAllowed("resume", { session: current, runs, role });
       const last = runs.bootstrap!;
+      const traceparent = currentTraceparent();
       await tx.operationRunStep.updateMany({
         where: { runId: last.id, status: { not: "succeeded" } },
         data: { status: "pending", errorCode: null, errorMessage: null, finishedAt: null },
@@ -126,10 +130,12 @@ export async function resumeBootstrap(
           leaseOwner: null,
           attempt: { increment: 1 },
           activeKey: activeKey(sessionId, "bootstrap"),
-          traceparent: currentTraceparent(),
+          traceparent,
         },
       });
-      await tx.operationRunLog.create({ data: { runId: last.id, level: "info", message: `Resumed by ${actorLabel(actor)}` } });
+      await tx.operationRunLog.create({
+        data: { runId: last.id, level: "info", message: `Resumed by ${actorLabel(actor)}${traceparent ? ` (trace ${traceIdOf(traceparent)})` : ""}` },
+      });
       await recordAudit(tx, auditActor(actor), { workspaceId: current.workspaceId, action: "run.bootstrap.resumed", targetType: "operation_run", targetId: last.id });
       runId = last.id;
       await enqueueRunInTx(tx, last.id);
