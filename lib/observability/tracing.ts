@@ -54,8 +54,11 @@ export function enableTracingForTests(enabled: boolean): void {
   state.enabled = enabled;
 }
 
+/** Flushes what is buffered and turns tracing off (at process shutdown). */
 export async function stopTracing(): Promise<void> {
+  state.enabled = false;
   await state.shutdown?.().catch(() => undefined);
+  state.shutdown = undefined;
 }
 
 const tracer = () => trace.getTracer("onramp");
