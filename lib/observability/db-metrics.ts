@@ -206,21 +206,17 @@ export function resetSealedMetrics(): void {
 /** pg-boss' jobs waiting or in flight, and how long the oldest ready one has waited. */
 async function queueRows(): Promise<{ depth: Row[]; oldest: Row[] }> {
   const q = db();
-  try {
-    const [depth, oldest] = await Promise.all([
-      q.$queryRawUnsafe<Row[]>(
-        `SELECT name AS queue, state::text AS state, count(*)::int AS value FROM pgboss.job WHERE state < 'completed' GROUP BY 1, 2`,
-      ),
-      q.$queryRawUnsafe<Row[]>(
-        `SELECT name AS queue, coalesce(date_part('epoch', now() - min(start_after)), 0)::float8 AS value
-         FROM pgboss.job WHERE state < 'active' AND start_after <= now() GROUP BY 1`,
-      ),
-    ]);
-    return { depth, oldest };
-  } catch {
-    // The queue's schema does not exist until a process has started pg-boss once.
-    return { depth: [], oldest: [] };
-  }
+  // The queue's schema does not exist until a process has started pg-boss once.
+  const [{ ready }] = await q.$queryRawUnsafe<{ ready: boolean }[]>(`SELECT to_regclass('pgboss.job') IS NOT NULL AS ready`);
+  if (!ready) return { depth: [], oldest: [] };
+  const [depth, oldest] = await Promise.all([
+    q.$queryRawUnsafe<Row[]>(`SELECT name AS queue, state::text AS state, count(*)::int AS value FROM pgboss.job WHERE state < 'completed' GROUP BY 1, 2`),
+    q.$queryRawUnsafe<Row[]>(
+      `SELECT name AS queue, coalesce(date_part('epoch', now() - min(start_after)), 0)::float8 AS value
+       FROM pgboss.job WHERE state < 'active' AND start_after <= now() GROUP BY 1`,
+    ),
+  ]);
+  return { depth, oldest };
 }
 
 export async function collectDbMetrics(now = new Date()): Promise<DbMetrics> {

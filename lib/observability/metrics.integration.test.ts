@@ -10,7 +10,7 @@ import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrap from "@/app/api/v1/onboarding/[id]/bootstrap/route";
 import * as metrics from "@/app/api/metrics/route";
 import { startWorker } from "@/lib/runs/worker";
-import { stopQueue } from "@/lib/queue/queue";
+import { getBoss, RUN_QUEUE, stopQueue } from "@/lib/queue/queue";
 import { parsePrometheus } from "./parse-prometheus";
 import { collectDbMetrics, resetSealedMetrics, type CountRow, type HistogramRow } from "./db-metrics";
 
@@ -126,6 +126,18 @@ describe("GET /api/metrics", () => {
     expect(after.get('onramp_runs_active{kind="bootstrap",status="running",health="healthy"}') ?? 0).toBe(0);
     // Labels are bounded: no ids or slugs anywhere.
     for (const secret of [ok.id, bad.id, ok.bootstrap.id, `metrics-ok-${suffix}`, owner.workspace.id]) expect(res.text).not.toContain(secret);
+  });
+
+  it("shows the jobs waiting in the queue", async () => {
+    const boss = await getBoss();
+    const before = (await series()).get('onramp_queue_jobs{queue="operation-run",state="created"}') ?? 0;
+    // Not due for an hour: it waits in the queue while we look.
+    const jobId = await boss.send(RUN_QUEUE, { runId: "metrics-test-no-such-run" }, { startAfter: 3600 });
+    try {
+      expect((await series()).get('onramp_queue_jobs{queue="operation-run",state="created"}')).toBe(before + 1);
+    } finally {
+      await boss.deleteJob(RUN_QUEUE, jobId!);
+    }
   });
 
   it("gives the same totals whether finished rows are counted in the sealed past or live", async () => {
