@@ -5,6 +5,9 @@ export async function register() {
   // A server started without `npm start` (next start, a custom launcher) checks too.
   const { assertValidEnv } = await import("./lib/env/env");
   assertValidEnv();
+  // Before anything handles a request: with OTEL_EXPORTER_OTLP_ENDPOINT set, requests and runs are traced.
+  const { startTracing } = await import("./lib/observability/tracing");
+  if (await startTracing("onramp-web")) console.log(`[onramp] exporting traces to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`);
   if (process.env.ONRAMP_INLINE_WORKER === "false" || !process.env.DATABASE_URL) return;
   const { startWorker } = await import("./lib/runs/worker");
   const { installProcessGuards, retryWhileDatabaseUnavailable } = await import("./lib/runs/process-guards");

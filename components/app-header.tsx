@@ -16,6 +16,7 @@ const NAV = [
   { href: "/", label: "Onboardings", match: (p: string) => p === "/" || p.startsWith("/onboarding") || p.startsWith("/runs") },
   { href: "/operations", label: "Operations", match: (p: string) => p.startsWith("/operations") },
   { href: "/platforms", label: "Platforms", match: (p: string) => p.startsWith("/platforms") },
+  { href: "/insights", label: "Insights", match: (p: string) => p.startsWith("/insights") },
   { href: "/settings", label: "Settings", match: (p: string) => p.startsWith("/settings") },
 ];
 

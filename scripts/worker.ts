@@ -7,6 +7,7 @@ import { ensureRuntimeSecrets } from "@/lib/runtime-secrets";
 import { startWorker } from "@/lib/runs/worker";
 import { installProcessGuards, retryWhileDatabaseUnavailable } from "@/lib/runs/process-guards";
 import { env, envProblems } from "@/lib/env/env";
+import { startTracing, stopTracing } from "@/lib/observability/tracing";
 
 async function main() {
   const problems = envProblems();
@@ -19,6 +20,7 @@ async function main() {
   const database = await ensureDatabase({ dataDir: path.join(dataDir, "pg"), stopOnExit: false });
   process.env.DATABASE_URL = database.url;
   installProcessGuards("worker");
+  if (await startTracing("onramp-worker")) console.log(`[worker] exporting traces to ${env("OTEL_EXPORTER_OTLP_ENDPOINT")}`);
   // An external database that is down (or restarting) delays the start instead of failing it.
   await retryWhileDatabaseUnavailable("worker", () => applyMigrations(database.url));
   const worker = await retryWhileDatabaseUnavailable("worker", () => startWorker());
@@ -26,6 +28,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     console.log(`[worker] ${signal}: finishing the current step, then stopping`);
     await worker.stop();
+    await stopTracing();
     await database.release();
     process.exit(0);
   };

@@ -31,10 +31,12 @@ export function OnboardingDashboard() {
 
   const status = params.get("status") ?? "";
   const lifecycle = params.get("lifecycle") ?? "";
+  // Set by the Insights page's failure reasons: onboardings with a run that ended with this code.
+  const reasonCode = params.get("reasonCode") ?? "";
   const [search, setSearch] = useState("");
   const q = useDebouncedValue(search.trim(), 300);
-  const filters = { status: status || undefined, lifecycle: lifecycle || undefined, q: q || undefined };
-  const filtered = !!(status || lifecycle || q);
+  const filters = { status: status || undefined, lifecycle: lifecycle || undefined, reasonCode: reasonCode || undefined, q: q || undefined };
+  const filtered = !!(status || lifecycle || reasonCode || q);
 
   const list = useOnboardingList(filters);
   useSessionBroadcast(null, () => void qc.invalidateQueries({ queryKey: queryKeys.onboardings.lists() }));
@@ -97,6 +99,15 @@ export function OnboardingDashboard() {
           </Select>
         </label>
       </form>
+
+      {reasonCode ? (
+        <p className="mb-4 flex flex-wrap items-center gap-2 text-sm text-slate-700" data-testid="reason-code-filter">
+          Onboardings with a run that ended with <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{reasonCode}</code>
+          <Button variant="secondary" size="sm" onClick={() => setParam("reasonCode", "")}>
+            Show all
+          </Button>
+        </p>
+      ) : null}
 
       <Card as="div" className="overflow-hidden">
         {list.isPending ? (

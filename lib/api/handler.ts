@@ -14,6 +14,8 @@ import { resolveActor, type Actor } from "@/lib/auth/actor";
 import { clientAddress, expectedOrigin } from "@/lib/http/forwarded";
 import { log } from "@/lib/log/logger";
 import { env } from "@/lib/env/env";
+import { withRequestSpan } from "@/lib/observability/request-span";
+import { recordHttpRequest } from "@/lib/observability/http-metrics";
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Deeper than any schema goes (a step result may nest 32 levels, three below the body). */
@@ -55,7 +57,7 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<Response>,
 ): (req: NextRequest, routeContext: RouteContext) => Promise<Response>;
 export function apiRoute<P, Q, B>(options: Options<P, Q, B>, handler: (ctx: HandlerContext<P, Q, B>) => Promise<Response>) {
-  return async (req: NextRequest, routeContext: RouteContext): Promise<Response> => {
+  return withRequestSpan(async (req: NextRequest, routeContext: RouteContext): Promise<Response> => {
     const started = performance.now();
     const instance = req.nextUrl.pathname;
     const requestId = requestIdOf(req.headers);
@@ -85,7 +87,7 @@ export function apiRoute<P, Q, B>(options: Options<P, Q, B>, handler: (ctx: Hand
     response = withHeader(response, "x-request-id", requestId);
     logRequest(req.method, instance, response.status, performance.now() - started, requestId, actorKind);
     return response;
-  };
+  });
 }
 
 /** The client's X-Request-Id when it is a plain token (it ends up in logs), else a new one. */
@@ -97,6 +99,7 @@ function requestIdOf(headers: Headers): string {
 /** One line per request; never the query string, headers, cookies or tokens. */
 function logRequest(method: string, path: string, status: number, ms: number, requestId: string, actor: string): void {
   const line = { requestId, method, path, status, durationMs: Math.round(ms * 10) / 10, actor };
+  recordHttpRequest(method, path, status, ms);
   if (status >= 500) log.error(line, "request failed");
   else log.info(line, "request");
 }

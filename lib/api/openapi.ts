@@ -164,6 +164,11 @@ export function buildOpenApi(): Json {
     "/api/v1/operation-runs/{id}": { get: op("An operation run with its steps and log (?logAfter=)", { params: [idParam] }) },
     "/api/v1/operation-runs/{id}/cancel": { post: op("Cancel one run", { body: versionedActionSchema, params: [idParam, ifMatch], status: 202, errors: [409, 412, 428] }) },
     "/api/v1/me": { get: op("The caller, workspace, role and capabilities", {}) },
+    "/api/v1/insights": {
+      get: op("Insights over 7, 30 or 90 days: funnel by furthest checkpoint, median/p90 per step and checkpoint, top failure reason codes, runs per day", {
+        params: [{ name: "days", in: "query", required: false, schema: { type: "string", enum: ["7", "30", "90"] } }],
+      }),
+    },
     "/api/v1/tokens": {
       get: op("API tokens of the workspace (never the token itself)", { response: z.object({ items: z.array(tokenResponse) }) }),
       post: op("Create an API token; the token is in this response only", { body: createTokenSchema, response: tokenCreatedResponse, status: 201, errors: [422] }),

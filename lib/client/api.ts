@@ -11,6 +11,8 @@ import type {
   Connection,
   CreateOnboardingInput,
   DeprovisionPlan,
+  Insights,
+  InsightsWindow,
   Invitation,
   InvitationAccepted,
   InvitationCreated,
@@ -183,6 +185,7 @@ export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Prom
 export interface OnboardingFilters {
   status?: string;
   lifecycle?: string;
+  reasonCode?: string;
   q?: string;
 }
 
@@ -232,6 +235,8 @@ export const api = {
 
   cancelRun: (runId: string, version: number) =>
     apiFetch<{ session: Session }>(`/operation-runs/${runId}/cancel`, { method: "POST", body: { version } }),
+
+  insights: (days: InsightsWindow, signal?: AbortSignal) => apiFetch<Insights>("/insights", { query: { days }, signal }),
 
   platforms: (query: { status?: PlatformStatus; cursor?: string; limit?: number }, signal?: AbortSignal) =>
     apiFetch<Page<Platform>>("/platforms", { query, signal }),

@@ -34,6 +34,7 @@ export const queryKeys = {
     all: () => ["operations"] as const,
     list: (filters: OperationRunFilters) => ["operations", "list", filters] as const,
   },
+  insights: (days: number) => ["insights", days] as const,
 
   platforms: {
     all: () => ["platforms"] as const,

@@ -365,3 +365,24 @@ export interface OperationRunFilters {
   status?: RunStatus;
   outcome?: RunOutcome;
 }
+
+/** GET /insights?days=: one workspace over the last 7, 30 or 90 days (lib/insights). */
+export type InsightsWindow = 7 | 30 | 90;
+
+export interface InsightsDuration {
+  key: string;
+  medianSeconds: number;
+  p90Seconds: number;
+  samples: number;
+}
+
+export interface Insights {
+  days: InsightsWindow;
+  since: string;
+  until: string;
+  funnel: { checkpoint: "identify" | "connect" | "verify_access" | "bootstrap" | "activate" | "activated"; reached: number }[];
+  stepDurations: InsightsDuration[];
+  checkpointDurations: InsightsDuration[];
+  reasonCodes: { reasonCode: string; runs: number; onboardings: number }[];
+  runsPerDay: { day: string; succeeded: number; failed: number; blocked: number; cancelled: number; active: number }[];
+}

@@ -42,6 +42,9 @@ const SPEC = {
   GITHUB_API_URL: [httpUrl, "https://api.github.com", "API where GitHub sign-in reads verified emails"],
   SMTP_URL: [z.string().regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL"), undefined, "mail server for invitation links"],
   MAIL_FROM: [text, "Onramp <no-reply@localhost>", "sender of outgoing mail"],
+  METRICS_TOKEN: [z.string().regex(/^[\x21-\x7e]{16,256}$/, "16 to 256 visible ASCII characters"), undefined, "bearer token Prometheus sends to GET /api/metrics (unset: the endpoint answers 404)"],
+  OTEL_EXPORTER_OTLP_ENDPOINT: [httpUrl, undefined, "OTLP/HTTP collector base URL; traces are exported only when set"],
+  OTEL_SERVICE_NAME: [text, undefined, "service.name of exported traces (default onramp-web / onramp-worker)"],
 } as const satisfies Record<string, readonly [z.ZodType<unknown, string>, string | undefined, string]>;
 
 type Spec = typeof SPEC;

@@ -3,6 +3,7 @@
 // (default `info`; `silent` turns it off). Use `log.child({ requestId })` to tag lines.
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
+import { traceFields } from "@/lib/observability/tracing";
 
 /** Field names whose values are never written to a log, at any depth pino can address. */
 const SECRET_KEYS = [
@@ -32,6 +33,8 @@ function createLogger(): Logger {
     base: { pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     serializers: { err: pino.stdSerializers.err },
+    // Every line written inside a span (a request, a run's job, a step) carries its trace id.
+    mixin: traceFields,
   };
   const readable = process.env.LOG_FORMAT === "pretty" || (process.env.LOG_FORMAT !== "json" && process.env.NODE_ENV !== "production");
   if (!readable) return pino(options);

@@ -53,6 +53,7 @@ export async function listOnboardings(workspaceId: string, query: z.infer<typeof
     workspaceId,
     ...(query.status ? { status: query.status } : {}),
     ...(query.lifecycle ? { lifecycleState: query.lifecycle } : {}),
+    ...(query.reasonCode ? { runs: { some: { reasonCode: query.reasonCode } } } : {}),
     ...(query.q
       ? { OR: [{ platformName: { contains: query.q, mode: "insensitive" } }, { slug: { contains: query.q.toLowerCase() } }] }
       : {}),

@@ -96,6 +96,8 @@ export type PatchOnboardingInput = z.infer<typeof patchOnboardingSchema>;
 export const listOnboardingQuery = z.strictObject({
   status: z.enum(SESSION_STATUSES).optional(),
   lifecycle: z.enum(LIFECYCLE_STATES).optional(),
+  /** Onboardings with a run that ended with this reason code (the Insights page links here). */
+  reasonCode: z.string().max(100).regex(/^[a-z0-9_:.-]+$/, "A reason code such as step_failed:setup_repo").optional(),
   q: z.string().max(100).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -16,6 +16,7 @@ import { withAssist } from "./access-assist";
 import { simulatedAssist } from "./simulated/access-remediation";
 import { githubAssist } from "./github/access-remediation";
 import { cloudflareAssist } from "./cloudflare/access-remediation";
+import { tracedProvider } from "@/lib/observability/run-tracing";
 
 /**
  * How long the verify step waits for a GitHub deployment to report success: inside the step's
@@ -75,7 +76,8 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
   const infra = await infraProviderFor(session, infraConnection);
   // "simulated" (which allows the simulation's failure injection) only when both sides are.
   const simulated = repo.kind === "simulated" && infra.kind === "simulated";
-  return { infra, repo, simulated, simulation: simulated ? simulationOf(session).simulation : null };
+  // Every provider call becomes a span of the active trace (a no-op while tracing is off).
+  return { infra: tracedProvider(infra), repo: tracedProvider(repo), simulated, simulation: simulated ? simulationOf(session).simulation : null };
 }
 
 type Connection = NonNullable<Awaited<ReturnType<typeof loadConnection>>>;

@@ -28,6 +28,7 @@ import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { errorFields, log } from "@/lib/log/logger";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 import { applyRecheckInTx } from "@/lib/verification/recheck-access";
+import { withStepSpan } from "@/lib/observability/run-tracing";
 
 export const WORKER_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -212,8 +213,10 @@ async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal:
     };
     let result: unknown;
     try {
-      injectSimulatedFailure(providers, run.kind as RunKind, step.key, started.attempts);
-      result = await handler({ run, session, step, providers, ctx } satisfies StepContext);
+      result = await withStepSpan(run.kind, step.key, started.attempts, async () => {
+        injectSimulatedFailure(providers, run.kind as RunKind, step.key, started.attempts);
+        return handler({ run, session, step, providers, ctx } satisfies StepContext);
+      });
     } catch (raw) {
       await flush();
       if (runSignal.aborted) {

@@ -14,6 +14,7 @@ import { latestRunsOf } from "@/lib/onboarding/queries";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
 import { enqueueRunInTx, getBoss } from "@/lib/queue/queue";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
+import { currentTraceparent, traceIdOf } from "@/lib/observability/tracing";
 
 export interface StartResult {
   run: OperationRun;
@@ -59,6 +60,7 @@ export async function startRun(
       action: `run.${kind}.started`,
       change: async (current, tx) => {
         assertAllowed(action, { session: current, runs: await latestRunsOf(tx, current.id), role });
+        const traceparent = currentTraceparent();
         run = await tx.operationRun.create({
           data: {
             workspaceId: current.workspaceId,
@@ -67,6 +69,9 @@ export async function startRun(
             activeKey: activeKey(current.id, kind),
             initiatorId: actor.userId,
             report: input,
+            traceparent,
+            // With tracing on, the run's log names its trace (to find it in the trace backend).
+            logs: traceparent ? { create: { level: "info", message: `Trace ${traceIdOf(traceparent)}` } } : undefined,
             steps: { create: RUN_STEPS[kind].map((s, position) => ({ key: s.key, label: s.label, position })) },
           },
         });
@@ -118,6 +123,7 @@ export async function resumeBootstrap(
       const runs = await latestRunsOf(tx, sessionId);
       assertAllowed("resume", { session: current, runs, role });
       const last = runs.bootstrap!;
+      const traceparent = currentTraceparent();
       await tx.operationRunStep.updateMany({
         where: { runId: last.id, status: { not: "succeeded" } },
         data: { status: "pending", errorCode: null, errorMessage: null, finishedAt: null },
@@ -133,9 +139,12 @@ export async function resumeBootstrap(
           leaseOwner: null,
           attempt: { increment: 1 },
           activeKey: activeKey(sessionId, "bootstrap"),
+          traceparent,
         },
       });
-      await tx.operationRunLog.create({ data: { runId: last.id, level: "info", message: `Resumed by ${actorLabel(actor)}` } });
+      await tx.operationRunLog.create({
+        data: { runId: last.id, level: "info", message: `Resumed by ${actorLabel(actor)}${traceparent ? ` (trace ${traceIdOf(traceparent)})` : ""}` },
+      });
       await recordAudit(tx, auditActor(actor), { workspaceId: current.workspaceId, action: "run.bootstrap.resumed", targetType: "operation_run", targetId: last.id });
       runId = last.id;
       await enqueueRunInTx(tx, last.id);

@@ -5,9 +5,10 @@ import { startConsumers, stopQueue } from "@/lib/queue/queue";
 import { processRun, WORKER_ID } from "./execute-run";
 import { deliverWebhook } from "@/lib/webhooks/deliver";
 import { env } from "@/lib/env/env";
+import { traceRunJob } from "@/lib/observability/run-tracing";
 
 export async function startWorker(opts: { concurrency?: number } = {}): Promise<{ stop: () => Promise<void>; id: string }> {
   const concurrency = opts.concurrency ?? env("WORKER_CONCURRENCY");
-  await startConsumers({ run: (runId) => processRun(runId), webhook: deliverWebhook }, concurrency);
+  await startConsumers({ run: (runId) => traceRunJob(runId, () => processRun(runId)), webhook: deliverWebhook }, concurrency);
   return { id: WORKER_ID, stop: () => stopQueue({ graceful: true }) };
 }

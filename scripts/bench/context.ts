@@ -194,6 +194,8 @@ export interface Results {
   /** process → state ("at rest, just started", "peak during …") → VmRSS bytes. */
   memory: Record<string, Record<string, number>>;
   profile: import("./lib/profile").ProfileSummary | null;
+  /** Phase 6 (scripts/bench/phases/insights.ts). */
+  insights: import("./phases/insights").InsightsBench | null;
   notes: string[];
   failures: string[];
   phases: PhaseLoad[];

@@ -8,7 +8,7 @@
 //
 // Environment: BENCH_QUICK=1 (a short smoke run), BENCH_ROUNDS, BENCH_SKIP_BUILD=1 (reuse the
 // existing build), BENCH_PIPELINE_ONBOARDINGS, BENCH_PIPELINE_BATCH_SECONDS, BENCH_PICKUP_RUNS,
-// BENCH_WORKER_CONCURRENCY, BENCH_ONLY (census,api,polling,contention,pickup,pipeline),
+// BENCH_WORKER_CONCURRENCY, BENCH_ONLY (census,api,polling,contention,pickup,pipeline,insights), BENCH_INSIGHTS_SESSIONS (100000),
 // BENCH_PROFILE=1 (CPU profile of the app), BENCH_WAIT_FOR_QUIET=<s>, ONRAMP_DIST_DIR (default
 // node_modules/.cache/onramp-bench-next), BENCH_OUTPUT (default BENCHMARKS.md).
 //
@@ -44,6 +44,7 @@ import { measureApi, startBareServer } from "./phases/api";
 import { measurePolling } from "./phases/polling";
 import { measureContention } from "./phases/contention";
 import { measurePickup, measurePipeline } from "./phases/runs";
+import { measureInsights } from "./phases/insights";
 
 const root = process.cwd();
 const started = Date.now();
@@ -125,7 +126,7 @@ async function seedOperators(ctx: Ctx, n: number): Promise<void> {
   }
 }
 
-/** BENCH_ONLY=census,api,polling,contention,pickup,pipeline runs a subset (for a quick before/after). */
+/** BENCH_ONLY=census,api,polling,contention,pickup,pipeline,insights runs a subset (for a quick before/after). */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean));
 const wanted = (key: string) => only.size === 0 || only.has(key);
 
@@ -225,6 +226,7 @@ async function main(): Promise<number> {
     pipeline: [],
     memory: {},
     profile: null,
+    insights: null,
     notes: [],
     failures: [],
     phases: [],
@@ -389,6 +391,13 @@ async function main(): Promise<number> {
       await phase(c, "pipeline", "3b. pipeline throughput", () => measurePipeline(c));
       peaks("pipeline", rss.stop());
     }
+    await phase(c, "insights", "6. Insights queries and /api/metrics at 100,000 onboardings (in-process)", async () => {
+      const url = await createScratchDatabase(server!.url, `${tag}_insights`);
+      created.push(`${tag}_insights`);
+      await applyMigrations(url, { log: () => undefined });
+      results.insights = await measureInsights({ url, log });
+      process.env.DATABASE_URL = a.url;
+    });
   } catch (err) {
     results.failures.push(`setup failed: ${err instanceof Error ? err.message : String(err)}`);
     log(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -212,6 +212,25 @@ function profileSection(r: Results): string[] {
   ];
 }
 
+function insightsSection(r: Results): string[] {
+  const b = r.insights;
+  if (!b) return [];
+  const windows = [7, 30, 90];
+  return [
+    "### 6. Insights and /api/metrics at scale",
+    "",
+    `One workspace seeded in SQL with ${fmt(b.sessions)} onboardings over 120 days plus ${fmt(b.activeRuns)} bootstraps running now (${fmt(b.rows.runs)} runs, ${fmt(b.rows.steps)} steps; seeded in ${fmt(b.seedSeconds)} s). In-process, through the app's own functions; median of ${b.repeats} runs after a warm-up. Goal: ≤ 200 ms per query.`,
+    "",
+    `| Insights query (ms) | ${windows.map((d) => `${d} days`).join(" | ")} |`,
+    `|---|${windows.map(() => "---:").join("|")}|`,
+    ...Object.entries(b.queries).map(([name, byWindow]) => `| ${name} | ${windows.map((d) => ms(byWindow[d])).join(" | ")} |`),
+    "",
+    `- Dashboard list filtered by a reason code (the Insights link), first page: ${ms(b.reasonFilterMs)} ms`,
+    `- \`GET /api/metrics\` body with ${fmt(b.activeRuns)} active runs: first scrape of a process (counts the whole history once) ${ms(b.firstScrapeMs)} ms, then ${ms(b.scrapeMs)} ms per scrape (${fmt(b.scrapeSeries)} series, ${fmt(b.scrapeBytes)} bytes)`,
+    "",
+  ];
+}
+
 export function renderResults(r: Results): string {
   const m = r.machine;
   const out: string[] = [BEGIN, "", "## Latest run", ""];
@@ -297,6 +316,7 @@ export function renderResults(r: Results): string {
     "",
     ...memorySection(r),
     "",
+    ...insightsSection(r),
   );
   if (r.notes.length) out.push("### Notes", "", ...r.notes.map((n) => `- ${n}`), "");
   out.push(END);

@@ -1,0 +1,39 @@
+// This process's HTTP request durations (prom-client). Per process by nature: each web process
+// exposes its own, and Prometheus sums them across instances. Labels are bounded: the method,
+// the route template (lib/observability/route-label.ts) and the status code.
+import { Histogram, Registry } from "prom-client";
+import { routeLabel } from "./route-label";
+
+interface HttpMetricsState {
+  registry: Registry;
+  duration: Histogram<"method" | "route" | "status">;
+}
+
+const globalState = globalThis as { __onrampHttpMetrics?: HttpMetricsState };
+
+function state(): HttpMetricsState {
+  if (!globalState.__onrampHttpMetrics) {
+    const registry = new Registry();
+    const duration = new Histogram({
+      name: "onramp_http_request_duration_seconds",
+      help: "API request duration in this web process, by method, route template and status.",
+      labelNames: ["method", "route", "status"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    globalState.__onrampHttpMetrics = { registry, duration };
+  }
+  return globalState.__onrampHttpMetrics;
+}
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+export function recordHttpRequest(method: string, pathname: string, status: number, durationMs: number): void {
+  state()
+    .duration.labels(METHODS.has(method) ? method : "OTHER", routeLabel(pathname), String(status))
+    .observe(durationMs / 1000);
+}
+
+export function httpMetricsRegistry(): Registry {
+  return state().registry;
+}
