@@ -32,7 +32,8 @@ describe("OpenAPI document", () => {
     expect(Object.keys(decision.properties).sort()).toEqual(["allowed", "message", "reasonCode"]);
     expect(decision.required).toEqual(["allowed"]);
     const list = doc.paths["/api/v1/onboarding"].get as { responses: Record<string, { content: Record<string, { schema: unknown }> }> };
-    expect(JSON.stringify(list.responses["200"].content["application/json"].schema)).toContain("OnboardingSessionSummary");
+    expect(JSON.stringify(list.responses["200"].content["application/json"].schema)).toContain("OnboardingSessionPage");
+    expect(JSON.stringify(doc.components.schemas.OnboardingSessionPage)).toContain("OnboardingSessionSummary");
   });
 
   it("carries the request schemas the handlers validate with, including their constraints", () => {

@@ -254,3 +254,16 @@ export const platformResponse = z
     platformName: z.string().nullable(),
   })
   .meta({ id: "Platform" });
+
+// ── Lists ───────────────────────────────────────────────────────────────────────────────
+
+export const tokenListResponse = z.object({ items: z.array(tokenResponse) }).meta({ id: "ApiTokenList" });
+export const webhookListResponse = z.object({ items: z.array(webhookResponse) }).meta({ id: "WebhookEndpointList" });
+export const deliveryPageResponse = z
+  .object({ items: z.array(deliveryResponse), nextCursor: z.string().nullable() })
+  .meta({ id: "WebhookDeliveryPage" });
+export const connectionListResponse = z.object({ items: z.array(connectionResponse) }).meta({ id: "ConnectionList" });
+export const memberListResponse = z.object({ items: z.array(memberResponse) }).meta({ id: "MemberList" });
+export const platformPageResponse = z
+  .object({ items: z.array(platformResponse), nextCursor: z.string().nullable() })
+  .meta({ id: "PlatformPage" });
