@@ -19,7 +19,7 @@ import { RunLog } from "../wizard/steps/bootstrap-step";
 import { CheckList } from "../wizard/steps/verify-access-step";
 import { StepError } from "./step-error";
 
-const KIND_LABEL: Record<Run["kind"], string> = { verify_access: "Verify Access", bootstrap: "Bootstrap", deprovision: "Deprovision" };
+const KIND_LABEL: Record<Run["kind"], string> = { verify_access: "Verify Access", bootstrap: "Bootstrap", deprovision: "Deprovision", recheck_access: "Re-check" };
 
 const DOT: Record<RunStep["status"], string> = {
   pending: "bg-white ring-2 ring-slate-300",

@@ -222,7 +222,10 @@ export const auditEntryResponse = z
     fromVersion: z.int().nullable(),
     toVersion: z.int().nullable(),
     reason: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()).meta({ description: "`changes`: field → { from, to }; other keys depend on the action" }),
+    data: z
+      .object({ changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional() })
+      .catchall(z.unknown())
+      .meta({ description: "`changes`: field → { from, to }; other keys depend on the action" }),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: "AuditEntry" });

@@ -204,7 +204,16 @@ export const connectionResponse = z
     id: z.string(),
     name: z.string(),
     kind: z.enum(["simulated", "github", "cloudflare"]),
-    config: z.record(z.string(), z.unknown()),
+    config: z
+      .object({
+        org: z.string().optional(),
+        templateOwner: z.string().optional(),
+        templateRepo: z.string().optional(),
+        baseUrl: z.string().optional(),
+        accountId: z.string().optional(),
+        apiBaseUrl: z.string().optional(),
+      })
+      .meta({ description: "The kind's settings (GitHubConnectionConfig, CloudflareConnectionConfig; none for simulated)" }),
     hasSecret: z.boolean(),
     createdAt: iso,
     updatedAt: iso,
