@@ -47,6 +47,8 @@ import * as openapi from "@/app/api/v1/openapi.json/route";
 
 const BASE = "http://localhost";
 const called = new Map<AnyRoute, Set<number>>();
+/** One successful call of each route, to replay as someone who may not make it. */
+const replays = new Map<AnyRoute, { handler: RouteHandler; opts: CallOptions }>();
 
 /** Paths of `raw` that parsing dropped: fields the response has and the schema does not declare. */
 function undeclared(raw: unknown, parsed: unknown, at = "$"): string[] {
@@ -79,6 +81,7 @@ async function call(handler: RouteHandler & { route?: AnyRoute }, opts: CallOpti
   else expectConforms(schema, res.body, what);
   if (!called.has(route)) called.set(route, new Set());
   called.get(route)!.add(res.status);
+  if (!replays.has(route)) replays.set(route, { handler, opts });
   return res;
 }
 
@@ -187,12 +190,15 @@ describe("every declared route answers its declared schema", () => {
     await call(redeliver.POST, { url: `/api/v1/webhook-deliveries/${ping.body.id}/redeliver`, token: owner.token, params: { id: ping.body.id } });
     const log = await call(deliveries.GET, { url: `/api/v1/webhooks/${hookId}/deliveries`, token: owner.token, params: { id: hookId } });
     expect(log.body.items.length).toBe(2);
-    await call(webhook.DELETE, { url: `/api/v1/webhooks/${hookId}`, token: owner.token, params: { id: hookId } });
+    // Deleted: a second endpoint, so that the first stays for the replays below.
+    const doomed = await call(webhooks.POST, { url: "/api/v1/webhooks", token: owner.token, body: { url: "https://hooks.example.test/b", events: ["onboarding.failed"] } });
+    await call(webhook.DELETE, { url: `/api/v1/webhooks/${doomed.body.id}`, token: owner.token, params: { id: doomed.body.id } });
 
     const conn = await call(connections.POST, { url: "/api/v1/connections", token: owner.token, body: { name: "Sim", kind: "simulated" } });
     await call(connections.GET, { url: "/api/v1/connections", token: owner.token });
     await call(connection.PATCH, { url: `/api/v1/connections/${conn.body.id}`, token: owner.token, params: { id: conn.body.id }, body: { name: "Sim 2" } });
-    await call(connection.DELETE, { url: `/api/v1/connections/${conn.body.id}`, token: owner.token, params: { id: conn.body.id } });
+    const spare = await call(connections.POST, { url: "/api/v1/connections", token: owner.token, body: { name: "Spare", kind: "simulated" } });
+    await call(connection.DELETE, { url: `/api/v1/connections/${spare.body.id}`, token: owner.token, params: { id: spare.body.id } });
   });
 
   it("workspace: me, members, invitations (accepted anonymously with a new account), health, openapi", async () => {
@@ -214,6 +220,22 @@ describe("every declared route answers its declared schema", () => {
 
     await call(health.GET, { url: "/api/health" });
     await call(openapi.GET, { url: "/api/v1/openapi.json" });
+  });
+
+  it("refuses every authenticated route to an anonymous caller (401) and every record route to another workspace (404)", async () => {
+    const outsider = await createWorkspaceWithMember("owner");
+    const leaks: string[] = [];
+    for (const [route, { handler, opts }] of replays) {
+      if ("auth" in route.access) continue;
+      const anonymous = await callRoute(handler, { ...opts, method: route.method, url: `${BASE}${opts.url}`, token: undefined });
+      if (anonymous.status !== 401) leaks.push(`${route.method} ${route.path} anonymous → ${anonymous.status}`);
+      if (route.access.scope !== "record") continue;
+      // Deleting routes are replayed on records that no longer exist: 404 would prove nothing.
+      if (route.method === "DELETE" && !["/api/v1/tokens/{id}", "/api/v1/invitations/{id}"].includes(route.path)) continue;
+      const stranger = await callRoute(handler, { ...opts, method: route.method, url: `${BASE}${opts.url}`, token: outsider.token });
+      if (stranger.status !== 404) leaks.push(`${route.method} ${route.path} other workspace → ${stranger.status}`);
+    }
+    expect(leaks).toEqual([]);
   });
 
   it("called every declared route with a success", () => {
