@@ -2,7 +2,7 @@
 // schemas the wrapper validates with, the same access rules it enforces. No path is listed here.
 import { z, type ZodType } from "zod";
 import * as routes from "./routes";
-import { isRoute, type AnyRoute } from "./define-route";
+import { isRoute, type AnyRoute, type HeaderDoc } from "./define-route";
 
 type Json = Record<string, unknown>;
 
@@ -72,7 +72,11 @@ function operation(name: string, route: AnyRoute, components: Record<string, Jso
     };
   }
   for (const code of [...new Set(errorCodes)].sort()) responses[String(code)] ??= { ...problem, description: STATUS_TEXT[code] ?? "Problem" };
-  const headers = (route.headers ?? []).map((h) => ({
+  const workspaceHeader: HeaderDoc[] =
+    "scope" in route.access && route.access.scope === "workspace"
+      ? [{ name: "X-Onramp-Workspace", description: "The workspace to act in, by slug or id (or ?workspace=); default: the caller's first" }]
+      : [];
+  const headers = [...workspaceHeader, ...(route.headers ?? [])].map((h) => ({
     name: h.name,
     in: "header",
     required: h.required ?? false,
