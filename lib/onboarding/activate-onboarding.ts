@@ -1,19 +1,17 @@
 import "server-only";
 // Activate the platform: after a clean bootstrap, or with an override and a written reason.
-import { auditActor, authorize, type Actor } from "@/lib/auth/actor";
+import { auditActor, type Actor } from "@/lib/auth/actor";
 import { mutateSession, type VersionSource } from "./mutate-session";
 import { assertAllowed, assertRole } from "./actions";
 import { latestRunsOf } from "./queries";
-import { loadSessionFor } from "./load-session-for";
+import type { SessionAccess } from "./load-session-for";
 
 export async function activateOnboarding(
   actor: Actor,
-  id: string,
+  { session: { id }, role }: SessionAccess,
   base: { version: number; source: VersionSource },
   opts: { override?: boolean; reason?: string },
 ) {
-  const existing = await loadSessionFor(actor, id, "view");
-  const { role } = authorize(actor, existing.workspaceId, "view", "Onboarding");
   const action = opts.override ? "overrideActivate" : "activate";
   assertRole(action, role);
   return mutateSession({

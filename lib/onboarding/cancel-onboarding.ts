@@ -1,15 +1,13 @@
 import "server-only";
 // Cancel an onboarding and stop its active runs, in one transaction.
-import { auditActor, authorize, type Actor } from "@/lib/auth/actor";
+import { auditActor, type Actor } from "@/lib/auth/actor";
 import { mutateSession, type VersionSource } from "./mutate-session";
 import { assertAllowed, assertRole } from "./actions";
 import { latestRunsOf } from "./queries";
-import { loadSessionFor } from "./load-session-for";
+import type { SessionAccess } from "./load-session-for";
 import { cancelActiveRunsInTx } from "@/lib/runs/start-run";
 
-export async function cancelOnboarding(actor: Actor, id: string, base: { version: number; source: VersionSource }, reason?: string) {
-  const existing = await loadSessionFor(actor, id, "view");
-  const { role } = authorize(actor, existing.workspaceId, "view", "Onboarding");
+export async function cancelOnboarding(actor: Actor, { session: { id }, role }: SessionAccess, base: { version: number; source: VersionSource }, reason?: string) {
   assertRole("cancel", role);
   return mutateSession({
     sessionId: id,

@@ -2,7 +2,7 @@ import "server-only";
 // Save wizard answers (draft fields, connections) or an executor's progress report; every
 // write through mutateSession, allowed by lib/onboarding/actions.ts.
 import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
-import { auditActor, authorize, type Actor } from "@/lib/auth/actor";
+import { auditActor, type Actor } from "@/lib/auth/actor";
 import { initialSteps, type SeedStep } from "./constants";
 import { conflictError, mutateSession, type VersionSource } from "./mutate-session";
 import type { PatchOnboardingInput } from "./schemas";
@@ -11,7 +11,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { assertAllowed, assertRole } from "./actions";
 import { latestRunsOf } from "./queries";
 import { assertConnection } from "./assert-connection";
-import { loadSessionFor } from "./load-session-for";
+import type { SessionAccess } from "./load-session-for";
 
 const IDENTITY_FIELDS = ["platformName", "slug", "tier", "stackTemplateId"] as const;
 const EXECUTOR_FIELDS = ["steps", "status", "provisionJobId"] as const;
@@ -26,12 +26,11 @@ const STATUS_TRANSITIONS: Record<string, string[]> = {
 
 export async function updateOnboarding(
   actor: Actor,
-  id: string,
+  { session: existing, role }: SessionAccess,
   input: PatchOnboardingInput,
   base: { version: number; source: VersionSource },
 ): Promise<OnboardingSession> {
-  const existing = await loadSessionFor(actor, id, "view");
-  const { role } = authorize(actor, existing.workspaceId, "view", "Onboarding");
+  const id = existing.id;
   const touchesDraft = Object.keys(input).some((k) => k !== "version" && !(EXECUTOR_FIELDS as readonly string[]).includes(k));
   const touchesExecutor = EXECUTOR_FIELDS.some((k) => input[k] !== undefined);
   if (touchesDraft) assertRole("saveAnswers", role);

@@ -18,8 +18,8 @@ export const GET = handle(routes.getOnboarding, async ({ req, record, workspace 
   return json(routes.getOnboarding, serializeSessionView(view), { headers: { etag, "cache-control": "no-cache" } });
 });
 
-export const PATCH = handle(routes.updateOnboarding, async ({ actor, req, params, body }) => {
+export const PATCH = handle(routes.updateOnboarding, async ({ actor, req, record, workspace, body }) => {
   const base = requireVersion(req, body.version);
-  const view = await viewAfterWrite(actor, await updateOnboarding(actor, params.id, body, base));
+  const view = await viewAfterWrite(actor, await updateOnboarding(actor, { session: record.session, role: workspace.role }, body, base));
   return json(routes.updateOnboarding, serializeSessionView(view), { headers: { etag: etagFor(view) } });
 });

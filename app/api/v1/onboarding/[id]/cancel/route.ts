@@ -6,9 +6,9 @@ import { cancelOnboarding } from "@/lib/onboarding/cancel-onboarding";
 import { viewAfterWrite } from "@/lib/onboarding/queries";
 import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";
 
-export const POST = handle(routes.cancelOnboarding, async ({ actor, req, params, body }) => {
+export const POST = handle(routes.cancelOnboarding, async ({ actor, req, record, workspace, body }) => {
   const base = requireVersion(req, body.version);
-  const view = await viewAfterWrite(actor, await cancelOnboarding(actor, params.id, base, body.reason));
+  const view = await viewAfterWrite(actor, await cancelOnboarding(actor, { session: record.session, role: workspace.role }, base, body.reason));
   return json(
     routes.cancelOnboarding,
     { ...serializeSessionView(view), deprovisionAvailable: view.session.platformId !== null },
