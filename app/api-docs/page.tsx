@@ -25,6 +25,7 @@ export default function ApiDocsPage() {
                 {path}
               </h2>
               <p className="mt-1 text-sm text-slate-700">{op.summary}</p>
+              {op.description ? <p className="mt-1 text-xs whitespace-pre-line text-slate-600">{op.description}</p> : null}
               {op.parameters?.length ? (
                 <p className="mt-1 text-xs text-slate-500">
                   Parameters: {op.parameters.map((p) => `${p.name} (${p.in}${p.required ? ", required" : ""})`).join(", ")}

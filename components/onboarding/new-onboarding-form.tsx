@@ -10,7 +10,7 @@ import { useCan } from "@/lib/client/hooks/use-me";
 import { useSlugAvailability } from "@/lib/client/hooks/use-slug-availability";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { CreateOnboardingInput, Tier } from "@/lib/client/types";
-import { PIPELINE_STEPS, SLUG_PATTERN, suggestSlug } from "@/lib/onboarding/constants";
+import { PIPELINE_STEPS, SLUG_PATTERN, suggestSlug, type PipelineStepKey } from "@/lib/onboarding/constants";
 import { PageHeader } from "../page-header";
 import { Alert } from "../ui/alert";
 import { Button, ButtonLink } from "../ui/button";
@@ -44,7 +44,7 @@ export function NewOnboardingForm() {
   const [slugEdited, setSlugEdited] = useState(false);
   const [tier, setTier] = useState<Tier>("starter");
   const [stackTemplateId, setStackTemplateId] = useState("");
-  const [failStep, setFailStep] = useState("");
+  const [failStep, setFailStep] = useState<PipelineStepKey | "">("");
   const [failTimes, setFailTimes] = useState("1");
   const [stepDelayMs, setStepDelayMs] = useState("");
   const [failCheck, setFailCheck] = useState("");
@@ -202,7 +202,7 @@ export function NewOnboardingForm() {
                         value={failStep}
                         onChange={(e) => {
                           touch();
-                          setFailStep(e.target.value);
+                          setFailStep(e.target.value as PipelineStepKey | "");
                         }}
                       >
                         <option value="">None</option>

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { db } from "@/lib/db/client";
 import { hashToken } from "@/lib/auth/api-token";
 import * as health from "@/app/api/health/route";
+import { callRoute } from "@/test/fixtures";
 
 function admin(...args: string[]) {
   const res = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/admin.ts", ...args], {
@@ -72,9 +73,9 @@ describe("npm run admin", () => {
 
 describe("GET /api/health", () => {
   it("reports the database reachable and no pending migrations", async () => {
-    const res = await health.GET();
+    const res = await callRoute(health.GET, { url: "http://localhost/api/health" });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = res.body;
     expect(body).toMatchObject({ status: "ok", database: "reachable", migrations: { pending: [] } });
     expect(body.migrations.applied).toBeGreaterThanOrEqual(1);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { buildOpenApi } from "./openapi";
+import { buildOpenApi, declaredRoutes } from "./openapi";
 import { SESSION_ACTIONS } from "@/lib/onboarding/actions";
 
 function routeFiles(dir: string): string[] {
@@ -32,7 +32,8 @@ describe("OpenAPI document", () => {
     expect(Object.keys(decision.properties).sort()).toEqual(["allowed", "message", "reasonCode"]);
     expect(decision.required).toEqual(["allowed"]);
     const list = doc.paths["/api/v1/onboarding"].get as { responses: Record<string, { content: Record<string, { schema: unknown }> }> };
-    expect(JSON.stringify(list.responses["200"].content["application/json"].schema)).toContain("OnboardingSessionSummary");
+    expect(JSON.stringify(list.responses["200"].content["application/json"].schema)).toContain("OnboardingSessionPage");
+    expect(JSON.stringify(doc.components.schemas.OnboardingSessionPage)).toContain("OnboardingSessionSummary");
   });
 
   it("carries the request schemas the handlers validate with, including their constraints", () => {
@@ -50,5 +51,21 @@ describe("OpenAPI document", () => {
     const accept = doc.components.schemas.AcceptInvitation as { properties: Record<string, { minLength?: number }>; required: string[] };
     expect(accept.required).toEqual(["token"]);
     expect(accept.properties.password.minLength).toBe(12);
+  });
+
+  it("is generated from the route declarations: one operation per declaration, with its access", () => {
+    const operations = Object.entries(doc.paths).flatMap(([p, methods]) =>
+      Object.entries(methods).map(([m, op]) => ({ key: `${m.toUpperCase()} ${p}`, op: op as { operationId: string; "x-required-capability"?: string; security?: unknown[] } })),
+    );
+    const declared = declaredRoutes();
+    expect(operations.map((o) => o.key).sort()).toEqual(declared.map(([, r]) => `${r.method} ${r.path}`).sort());
+    for (const [name, route] of declared) {
+      const op = operations.find((o) => o.key === `${route.method} ${route.path}`)!.op;
+      expect(op.operationId).toBe(name);
+      if ("capability" in route.access) expect(op["x-required-capability"]).toBe(route.access.capability);
+      else expect(op.security).toEqual([]);
+    }
+    const patch = doc.paths["/api/v1/onboarding/{id}"].patch as { parameters: { name: string; in: string }[] };
+    expect(patch.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(["path:id", "header:If-Match"]);
   });
 });

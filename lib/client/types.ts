@@ -1,7 +1,55 @@
-// Response shapes of the HTTP API as the browser sees them. Types only: the session's shape
-// comes from the same zod schema that documents the API, the rest mirror lib/*/serialize.ts.
+// Types of the HTTP API as the browser sees it, inferred from the schemas the route
+// declarations (lib/api/routes) document and the conformance test holds the real responses to.
+// Type-only imports: nothing of the server reaches the bundle.
 import type { z } from "zod";
-import type { sessionResponse, sessionSummaryResponse } from "@/lib/onboarding/schemas";
+import type {
+  auditEntryResponse,
+  cancelledSessionResponse,
+  createdResponse,
+  createOnboardingSchema,
+  patchOnboardingSchema,
+  sessionResponse,
+  sessionSummaryResponse,
+  simulationSchema,
+  slugAvailabilityResponse,
+} from "@/lib/onboarding/schemas";
+import type { notificationListResponse, notificationResponse } from "@/lib/notifications/schemas";
+import type { listOperationRunsQuery, operationRunListItem } from "@/lib/operations/schemas";
+import type { insightsResponse } from "@/lib/insights/schemas";
+import type {
+  accessCheckResponse,
+  checkAssistResponse,
+  FIX_OWNERS,
+  logLineResponse,
+  RUN_KINDS,
+  RUN_OUTCOMES,
+  RUN_STATUSES,
+  RUN_STEP_STATUSES,
+  runReportResponse,
+  runResponse,
+  runStartedResponseSchema,
+  runStepResponse,
+} from "@/lib/runs/run-schemas";
+import type {
+  connectionResponse,
+  deliveryResponse,
+  memberResponse,
+  PLATFORM_STATUSES,
+  platformResponse,
+  tokenCreatedResponse,
+  tokenResponse,
+  webhookCreatedResponse,
+  webhookResponse,
+} from "@/lib/settings/schemas";
+import type {
+  INVITATION_STATES,
+  invitationAcceptedResponse,
+  invitationCreatedResponse,
+  invitationLookupResponse,
+  invitationResponse,
+} from "@/lib/invitations/schemas";
+import type { deprovisionPlanResponse, resourceResponse } from "@/lib/resources/schemas";
+import type { meResponse } from "@/lib/auth/schemas";
 import type { Capability, Role } from "@/lib/auth/capabilities";
 import type { CheckpointKey } from "@/lib/onboarding/constants";
 
@@ -18,371 +66,71 @@ export type LifecycleState = Session["lifecycleState"];
 export type SessionStatus = Session["status"];
 export type Tier = Session["tier"];
 
-export interface Simulation {
-  failStep?: string;
-  failTimes?: number;
-  stepDelayMs?: number;
-  failCheck?: string;
-}
+export type Simulation = z.input<typeof simulationSchema>;
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface Me {
-  user: { id: string; email: string };
-  via: "session" | "token";
-  workspace: { id: string; slug: string; name: string };
-  role: Role;
-  capabilities: Capability[];
-  workspaces: { id: string; slug: string; name: string; role: Role }[];
-}
+export type Me = z.infer<typeof meResponse>;
 
-export interface CreateOnboardingInput {
-  platformName: string;
-  slug: string;
-  tier: Tier;
-  stackTemplateId?: string | null;
-  connectionId?: string | null;
-  infraConnectionId?: string | null;
-  autoStart?: boolean;
-  simulation?: Simulation;
-}
+export type CreateOnboardingInput = z.input<typeof createOnboardingSchema>;
+export type OnboardingCreated = z.infer<typeof createdResponse>;
+export type SlugAvailability = z.infer<typeof slugAvailabilityResponse>;
+export type PatchOnboardingInput = z.input<typeof patchOnboardingSchema>;
 
-export interface OnboardingCreated {
-  onboardingId: string;
-  jobId: string | null;
-  status: SessionStatus;
-  steps: Session["steps"];
-  version: number;
-}
+export type RunKind = (typeof RUN_KINDS)[number];
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+export type RunStepStatus = (typeof RUN_STEP_STATUSES)[number];
+export type AccessCheck = z.infer<typeof accessCheckResponse>;
+export type CheckStatus = AccessCheck["status"];
+export type RunReport = z.infer<typeof runReportResponse>;
+export type RunStep = z.infer<typeof runStepResponse>;
+export type LogLine = z.infer<typeof logLineResponse>;
+export type Run = z.infer<typeof runResponse>;
+export type RunStarted = z.infer<typeof runStartedResponseSchema>;
+export type CancelledSession = z.infer<typeof cancelledSessionResponse>;
 
-export interface SlugAvailability {
-  slug: string;
-  valid: boolean;
-  available: boolean;
-  message: string;
-}
+export type AuditEntry = z.infer<typeof auditEntryResponse>;
 
-export interface PatchOnboardingInput {
-  platformName?: string;
-  slug?: string;
-  tier?: Tier;
-  stackTemplateId?: string | null;
-  connectionId?: string | null;
-  infraConnectionId?: string | null;
-  draft?: Record<string, string | number | boolean | null>;
-}
+export type ApiToken = z.infer<typeof tokenResponse>;
+export type ApiTokenCreated = z.infer<typeof tokenCreatedResponse>;
+export type WebhookEndpoint = z.infer<typeof webhookResponse>;
+export type WebhookCreated = z.infer<typeof webhookCreatedResponse>;
+export type WebhookDelivery = z.infer<typeof deliveryResponse>;
+export type Connection = z.infer<typeof connectionResponse>;
+export type Member = z.infer<typeof memberResponse>;
 
-export type RunKind = "verify_access" | "bootstrap" | "deprovision" | "recheck_access";
-export type RunStatus = "queued" | "running" | "completed";
-export type RunOutcome = "succeeded" | "failed" | "cancelled" | "blocked";
-export type RunStepStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";
-export type CheckStatus = "pass" | "warn" | "fail";
+export type InvitationState = (typeof INVITATION_STATES)[number];
+export type Invitation = z.infer<typeof invitationResponse>;
+export type InvitationCreated = z.infer<typeof invitationCreatedResponse>;
+export type InvitationLookup = z.infer<typeof invitationLookupResponse>;
+export type InvitationAccepted = z.infer<typeof invitationAcceptedResponse>;
 
-export interface AccessCheck {
-  key: string;
-  label: string;
-  status: CheckStatus;
-  reasonCode?: string;
-  message: string;
-  remediation?: string;
-  /** Who can fix a warn/fail, the exact permission or setting, and where (opens in a new tab). */
-  assist?: CheckAssist;
-}
+export type PlatformStatus = (typeof PLATFORM_STATUSES)[number];
+export type Platform = z.infer<typeof platformResponse>;
 
-export type FixOwner = "operator" | "workspace_admin" | "provider_admin";
-
-export interface CheckAssist {
-  owner: FixOwner;
-  ownerLabel: string;
-  permission: string;
-  href: string;
-  linkLabel: string;
-}
-
-export interface RunReport {
-  checks: AccessCheck[];
-  fingerprint?: string;
-  checkedAt?: string;
-  /** When a Re-check last updated a line of this report. */
-  recheckedAt?: string;
-}
-
-export interface RunStep {
-  key: string;
-  label: string;
-  status: RunStepStatus;
-  attempts: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  result: Record<string, unknown> | null;
-  error: { code: string; message: string | null; remediation: string | null } | null;
-}
-
-export interface LogLine {
-  id: string;
-  stepKey: string | null;
-  level: "info" | "warn" | "error" | string;
-  message: string;
-  at: string;
-}
-
-export interface Run {
-  id: string;
-  sessionId: string;
-  workspaceId: string;
-  kind: RunKind;
-  status: RunStatus;
-  outcome: RunOutcome | null;
-  reasonCode: string | null;
-  attempt: number;
-  report: RunReport | null;
-  initiatorId: string | null;
-  cancelRequestedAt: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  updatedAt: string;
-  steps?: RunStep[];
-  log?: LogLine[];
-}
-
-export interface RunStarted {
-  run: Run;
-  session: Session;
-  deduplicated: boolean;
-}
-
-export type CancelledSession = Session & { deprovisionAvailable: boolean };
-
-export interface AuditEntry {
-  id: string;
-  action: string;
-  actor: { userId: string | null; tokenId: string | null; label: string };
-  targetType: string;
-  targetId: string;
-  fromVersion: number | null;
-  toVersion: number | null;
-  reason: string | null;
-  data: { changes?: Record<string, { from: unknown; to: unknown }> } & Record<string, unknown>;
-  createdAt: string;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  role: Role;
-  userId: string;
-  ownerEmail: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  expiresAt: string | null;
-}
-export type ApiTokenCreated = ApiToken & { token: string };
-
-export interface WebhookEndpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  events: string[];
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-export type WebhookCreated = WebhookEndpoint & { secret: string };
-
-export interface WebhookDelivery {
-  id: string;
-  endpointId: string;
-  event: string;
-  status: "pending" | "succeeded" | "failed";
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-  nextAttemptAt: string | null;
-}
-
-export interface Connection {
-  id: string;
-  name: string;
-  kind: "simulated" | "github" | "cloudflare";
-  config: { org?: string; templateOwner?: string; templateRepo?: string; baseUrl?: string; accountId?: string; apiBaseUrl?: string } & Record<
-    string,
-    unknown
-  >;
-  hasSecret: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Member {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  joinedAt: string;
-}
-
-export type InvitationState = "pending" | "accepted" | "revoked" | "expired";
-
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  state: InvitationState;
-  invitedByEmail: string | null;
-  createdAt: string;
-  expiresAt: string;
-  acceptedAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface InvitationCreated {
-  invitation: Invitation;
-  /** The link to send; shown this once. */
-  inviteUrl: string;
-  emailed: boolean;
-}
-
-export interface InvitationLookup {
-  workspaceName: string;
-  role: Role;
-  email: string;
-  state: InvitationState;
-  expiresAt: string;
-  accountExists: boolean;
-}
-
-export interface InvitationAccepted {
-  workspace: { id: string; slug: string; name: string };
-  role: Role;
-  email: string;
-  accountCreated: boolean;
-}
-
-export type PlatformStatus = "provisioning" | "active" | "suspended" | "deprovisioned";
-
-export interface Platform {
-  id: string;
-  slug: string;
-  tier: Tier;
-  status: PlatformStatus;
-  repoUrl: string | null;
-  deploymentUrl: string | null;
-  createdAt: string;
-  activatedAt: string | null;
-  onboardingId: string | null;
-  platformName: string | null;
-}
-
-export type ResourceProvider = "simulated" | "github" | "cloudflare";
-
-/** One row of an onboarding's resource ledger (GET /onboarding/:id/resources; lib/resources/serialize.ts). */
-export interface Resource {
-  id: string;
-  provider: ResourceProvider;
-  type: string;
-  name: string;
-  externalId: string;
-  /** Already there when the onboarding found it: kept by deprovision. */
-  preExisted: boolean;
-  runId: string | null;
-  stepKey: string | null;
-  consoleUrl: string | null;
-  details: Record<string, string>;
-  createdAt: string;
-  deletedAt: string | null;
-}
-
-interface PlanItem {
-  resourceId: string;
-  provider: ResourceProvider;
-  type: string;
-  name: string;
-  externalId: string;
-  consoleUrl: string | null;
-}
-
+/** One row of an onboarding's resource ledger (GET /onboarding/:id/resources). */
+export type Resource = z.infer<typeof resourceResponse>;
+export type ResourceProvider = Resource["provider"];
 /** POST /onboarding/:id/deprovision {"dryRun": true}: what a deprovision run would do now. */
-export interface DeprovisionPlan {
-  dryRun: true;
-  sessionId: string;
-  /** In the order they will be deleted (reverse creation order). */
-  delete: (PlanItem & { order: number })[];
-  keep: (PlanItem & { reason: "pre_existed" })[];
-  alreadyDeleted: (PlanItem & { deletedAt: string })[];
-  retirePlatform: boolean;
-  /** No ledger: the run removes the repository and simulated infrastructure by name. */
-  byName: boolean;
-}
+export type DeprovisionPlan = z.infer<typeof deprovisionPlanResponse>;
+
+/** Who can fix a warn/fail check, what exactly, and where (the verification assist). */
+export type CheckAssist = z.infer<typeof checkAssistResponse>;
+export type FixOwner = (typeof FIX_OWNERS)[number];
 
 /** One entry of the notification centre (a run the caller started ended). */
-export interface AppNotification {
-  id: string;
-  kind: string;
-  runId: string | null;
-  title: string;
-  body: string;
-  href: string;
-  read: boolean;
-  readAt: string | null;
-  createdAt: string;
-}
+export type AppNotification = z.infer<typeof notificationResponse>;
+export type NotificationPage = z.infer<typeof notificationListResponse>;
 
-export interface NotificationPage {
-  items: AppNotification[];
-  nextCursor: string | null;
-  unreadCount: number;
-}
-
-/** One row of the Operations page (GET /operation-runs). */
-export interface OperationRunItem {
-  id: string;
-  kind: RunKind;
-  status: RunStatus;
-  outcome: RunOutcome | null;
-  reasonCode: string | null;
-  health: string | null;
-  healthReason: string | null;
-  attempt: number;
-  session: { id: string; platformName: string; slug: string };
-  initiator: { id: string; email: string; name: string | null } | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-}
-
-export interface OperationRunFilters {
-  kind?: RunKind;
-  status?: RunStatus;
-  outcome?: RunOutcome;
-}
+/** One row of the Operations page (GET /operation-runs) and its filters. */
+export type OperationRunItem = z.infer<typeof operationRunListItem>;
+export type OperationRunFilters = Pick<z.input<typeof listOperationRunsQuery>, "kind" | "status" | "outcome">;
 
 /** GET /insights?days=: one workspace over the last 7, 30 or 90 days (lib/insights). */
-export type InsightsWindow = 7 | 30 | 90;
-
-export interface InsightsDuration {
-  key: string;
-  medianSeconds: number;
-  p90Seconds: number;
-  samples: number;
-}
-
-export interface Insights {
-  days: InsightsWindow;
-  since: string;
-  until: string;
-  funnel: { checkpoint: "identify" | "connect" | "verify_access" | "bootstrap" | "activate" | "activated"; reached: number }[];
-  stepDurations: InsightsDuration[];
-  checkpointDurations: InsightsDuration[];
-  reasonCodes: { reasonCode: string; runs: number; onboardings: number }[];
-  runsPerDay: { day: string; succeeded: number; failed: number; blocked: number; cancelled: number; active: number }[];
-}
+export type Insights = z.infer<typeof insightsResponse>;
+export type InsightsWindow = Insights["days"];
+export type InsightsDuration = Insights["stepDurations"][number];

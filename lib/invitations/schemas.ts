@@ -81,3 +81,5 @@ export const invitationAcceptedResponse = z
     accountCreated: z.boolean().meta({ description: "A new account was created: sign in with its email and password" }),
   })
   .meta({ id: "InvitationAccepted" });
+
+export const invitationListResponse = z.object({ items: z.array(invitationResponse) }).meta({ id: "InvitationList" });

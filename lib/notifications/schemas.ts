@@ -35,10 +35,14 @@ export const notificationResponse = z
   })
   .meta({ id: "Notification" });
 
-export const notificationListResponse = z.object({
-  items: z.array(notificationResponse),
-  nextCursor: z.string().nullable(),
-  unreadCount: z.number().int(),
-});
+export const notificationListResponse = z
+  .object({
+    items: z.array(notificationResponse),
+    nextCursor: z.string().nullable(),
+    unreadCount: z.number().int(),
+  })
+  .meta({ id: "NotificationPage" });
 
-export const markReadResponse = z.object({ updated: z.number().int(), unreadCount: z.number().int() });
+export const markReadResponse = z
+  .object({ updated: z.number().int(), unreadCount: z.number().int() })
+  .meta({ id: "NotificationsMarkedRead" });

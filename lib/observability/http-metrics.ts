@@ -1,8 +1,7 @@
 // This process's HTTP request durations (prom-client). Per process by nature: each web process
 // exposes its own, and Prometheus sums them across instances. Labels are bounded: the method,
-// the route template (lib/observability/route-label.ts) and the status code.
+// the declared route template (lib/api/routes: never an id) and the status code.
 import { Histogram, Registry } from "prom-client";
-import { routeLabel } from "./route-label";
 
 interface HttpMetricsState {
   registry: Registry;
@@ -28,9 +27,9 @@ function state(): HttpMetricsState {
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
-export function recordHttpRequest(method: string, pathname: string, status: number, durationMs: number): void {
+export function recordHttpRequest(method: string, route: string, status: number, durationMs: number): void {
   state()
-    .duration.labels(METHODS.has(method) ? method : "OTHER", routeLabel(pathname), String(status))
+    .duration.labels(METHODS.has(method) ? method : "OTHER", route, String(status))
     .observe(durationMs / 1000);
 }
 

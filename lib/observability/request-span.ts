@@ -1,19 +1,17 @@
 // The server span of an API request: continues the caller's W3C traceparent when one is sent,
-// named by the route template so spans group per route. With tracing off, the handler as is.
+// named by the declared route template so spans group per route. With tracing off, the handler as is.
 import { context, propagation, SpanKind } from "@opentelemetry/api";
 import type { NextRequest } from "next/server";
 import { tracingEnabled, withSpan } from "./tracing";
-import { routeLabel } from "./route-label";
 
 const headerGetter = {
   keys: (h: Headers) => [...h.keys()],
   get: (h: Headers, key: string) => h.get(key) ?? undefined,
 };
 
-export function withRequestSpan<C>(handler: (req: NextRequest, routeContext: C) => Promise<Response>) {
+export function withRequestSpan<C>(route: string, handler: (req: NextRequest, routeContext: C) => Promise<Response>) {
   return (req: NextRequest, routeContext: C): Promise<Response> => {
     if (!tracingEnabled()) return handler(req, routeContext);
-    const route = routeLabel(req.nextUrl.pathname);
     const parent = propagation.extract(context.active(), req.headers, headerGetter);
     return withSpan(
       `${req.method} ${route}`,

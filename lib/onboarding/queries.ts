@@ -14,9 +14,10 @@ type LatestRunRow = ActionRun & { kind: string };
 
 /**
  * The session and the newest run of each kind in one statement: GET /onboarding/:id answers
- * `actions` from them without a second round trip (the wizard polls it).
+ * `actions` from them without a second round trip (the wizard polls it). No access check: the
+ * route wrapper authorizes against the session's workspace (lib/api/record-access.ts).
  */
-export async function loadSessionView(actor: Actor, id: string): Promise<SessionView> {
+export async function loadSessionWithRuns(id: string): Promise<{ session: OnboardingSession; runs: LatestRuns } | null> {
   const rows = await db().$queryRaw<(OnboardingSession & { latestRuns: LatestRunRow[] })[]>`
     SELECT s.*, COALESCE((
       SELECT json_agg(r) FROM (
@@ -26,10 +27,17 @@ export async function loadSessionView(actor: Actor, id: string): Promise<Session
       ) r
     ), '[]'::json) AS "latestRuns"
     FROM "OnboardingSession" s WHERE s."id" = ${id}`;
-  if (!rows[0]) throw notFound("Onboarding");
+  if (!rows[0]) return null;
   const { latestRuns: runRows, ...session } = rows[0];
-  const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
-  return { session, runs: latestByKind(runRows), role };
+  return { session, runs: latestByKind(runRows) };
+}
+
+/** The session as `actor` sees it (their role decides its `actions`); 404 outside their workspaces. */
+export async function loadSessionView(actor: Actor, id: string): Promise<SessionView> {
+  const loaded = await loadSessionWithRuns(id);
+  if (!loaded) throw notFound("Onboarding");
+  const { role } = authorize(actor, loaded.session.workspaceId, "view", "Onboarding");
+  return { ...loaded, role };
 }
 
 /** The newest run of each kind (ids and states only). */
@@ -91,7 +99,7 @@ export async function auditTrail(targetId: string, opts: { cursor?: string; limi
       fromVersion: e.fromVersion,
       toVersion: e.toVersion,
       reason: e.reason,
-      data: e.data,
+      data: (e.data ?? {}) as Record<string, unknown>,
       createdAt: e.createdAt.toISOString(),
     })),
     nextCursor: rows.length > opts.limit ? encodeCursor(page[page.length - 1]) : null,

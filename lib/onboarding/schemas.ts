@@ -190,3 +190,56 @@ const sessionFields = z.object({
 export const sessionSummaryResponse = sessionFields.meta({ id: "OnboardingSessionSummary" });
 
 export const sessionResponse = sessionFields.extend({ actions: sessionActionsResponse }).meta({ id: "OnboardingSession" });
+
+export const onboardingPageResponse = z
+  .object({ items: z.array(sessionSummaryResponse), nextCursor: z.string().nullable() })
+  .meta({ id: "OnboardingSessionPage" });
+
+export const cancelledSessionResponse = sessionResponse
+  .extend({ deprovisionAvailable: z.boolean().meta({ description: "The onboarding created a platform: POST deprovision removes what it made" }) })
+  .meta({ id: "OnboardingCancelled" });
+
+export const slugAvailabilityQuery = z.strictObject({
+  slug: z.string().max(200),
+  workspace: z.string().max(100).optional(),
+  excludeId: z.string().max(64).optional().meta({ description: "An onboarding whose own slug does not count as taken (renaming it)" }),
+});
+
+export const slugAvailabilityResponse = z
+  .object({ slug: z.string(), valid: z.boolean(), available: z.boolean(), message: z.string() })
+  .meta({ id: "SlugAvailability" });
+
+export const auditQuery = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const auditEntryResponse = z
+  .object({
+    id: z.string(),
+    action: z.string().meta({ example: "onboarding.updated" }),
+    actor: z.object({ userId: z.string().nullable(), tokenId: z.string().nullable(), label: z.string() }),
+    targetType: z.string(),
+    targetId: z.string(),
+    fromVersion: z.int().nullable(),
+    toVersion: z.int().nullable(),
+    reason: z.string().nullable(),
+    data: z
+      .object({ changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional() })
+      .catchall(z.unknown())
+      .meta({ description: "`changes`: field → { from, to }; other keys depend on the action" }),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: "AuditEntry" });
+
+export const auditPageResponse = z
+  .object({ items: z.array(auditEntryResponse), nextCursor: z.string().nullable() })
+  .meta({ id: "AuditPage" });
+
+/** PUT /onboarding/:id/simulation: change or remove the simulated provider's failure injection. */
+export const updateSimulationSchema = z
+  .strictObject({
+    version: z.int().min(1).optional(),
+    simulation: simulationSchema.nullable().meta({ description: "The new failure injection; null removes it" }),
+  })
+  .meta({ id: "UpdateSimulation" });

@@ -12,13 +12,6 @@ import { mutateSession, type VersionSource } from "./mutate-session";
 import { latestRunsOf } from "./queries";
 import { simulationSchema } from "./schemas";
 
-export const updateSimulationSchema = z
-  .strictObject({
-    version: z.int().min(1).optional(),
-    simulation: simulationSchema.nullable().meta({ description: "The new failure injection; null removes it" }),
-  })
-  .meta({ id: "UpdateSimulation" });
-
 export async function updateSimulation(
   actor: Actor,
   sessionId: string,

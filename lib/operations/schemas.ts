@@ -1,9 +1,6 @@
 // GET /api/v1/operation-runs: every run of the workspace, newest first, filtered by kind, status, outcome.
 import { z } from "zod";
-
-export const RUN_KINDS = ["verify_access", "recheck_access", "bootstrap", "deprovision"] as const;
-export const RUN_STATUSES = ["queued", "running", "completed"] as const;
-export const RUN_OUTCOMES = ["succeeded", "failed", "cancelled", "blocked"] as const;
+import { RUN_KINDS, RUN_OUTCOMES, RUN_STATUSES } from "@/lib/runs/run-schemas";
 
 export const listOperationRunsQuery = z.strictObject({
   kind: z.enum(RUN_KINDS).optional(),
@@ -37,4 +34,6 @@ export const operationRunListItem = z
   })
   .meta({ id: "OperationRunListItem" });
 
-export const operationRunListResponse = z.object({ items: z.array(operationRunListItem), nextCursor: z.string().nullable() });
+export const operationRunListResponse = z
+  .object({ items: z.array(operationRunListItem), nextCursor: z.string().nullable() })
+  .meta({ id: "OperationRunPage" });

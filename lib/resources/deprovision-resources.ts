@@ -6,7 +6,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import type { OnboardingSession, Resource } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/auth/actor";
-import { loadSessionFor } from "@/lib/onboarding/service";
+import { loadSessionFor } from "@/lib/onboarding/load-session-for";
 import type { SessionProviders } from "@/lib/providers/resolve-providers";
 import { ProviderError, type InfraProvider, type ProviderContext, type RepositoryProvider } from "@/lib/providers/types";
 import { ledgerRows, toLedgerEntry } from "./record-resource";

@@ -2,9 +2,11 @@
 // first (what depends on a resource was created after it, so it goes before it), and keep
 // what was already there when the onboarding found it. Pure: the dry run and the run share it.
 
+import type { ProviderKind } from "@/lib/generated/prisma/enums";
+
 export interface PlanInput {
   id: string;
-  provider: string;
+  provider: ProviderKind;
   type: string;
   name: string;
   externalId: string;
@@ -15,7 +17,7 @@ export interface PlanInput {
 
 export interface PlanItem {
   resourceId: string;
-  provider: string;
+  provider: ProviderKind;
   type: string;
   name: string;
   externalId: string;

@@ -1,4 +1,6 @@
+import type { z } from "zod";
 import type { OperationRun, OperationRunLog, OperationRunStep } from "@/lib/generated/prisma/client";
+import type { runReportResponse, runResponse } from "./run-schemas";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -12,7 +14,7 @@ export function serializeStep(s: OperationRunStep) {
     startedAt: iso(s.startedAt),
     finishedAt: iso(s.finishedAt),
     durationMs,
-    result: s.status === "failed" ? null : (s.result ?? null),
+    result: s.status === "failed" ? null : ((s.result ?? null) as Record<string, unknown> | null),
     error: s.errorCode ? { code: s.errorCode, message: s.errorMessage, remediation: (s.result as { remediation?: string } | null)?.remediation ?? null } : null,
   };
 }
@@ -21,7 +23,7 @@ export function serializeLog(l: OperationRunLog) {
   return { id: l.id.toString(), stepKey: l.stepKey, level: l.level, message: l.message, at: l.at.toISOString() };
 }
 
-export function serializeRun(r: OperationRun & { steps?: OperationRunStep[]; logs?: OperationRunLog[] }) {
+export function serializeRun(r: OperationRun & { steps?: OperationRunStep[]; logs?: OperationRunLog[] }): z.infer<typeof runResponse> {
   return {
     id: r.id,
     sessionId: r.sessionId,
@@ -31,7 +33,7 @@ export function serializeRun(r: OperationRun & { steps?: OperationRunStep[]; log
     outcome: r.outcome,
     reasonCode: r.reasonCode,
     attempt: r.attempt,
-    report: r.report ?? null,
+    report: (r.report ?? null) as z.infer<typeof runReportResponse> | null,
     initiatorId: r.initiatorId,
     cancelRequestedAt: iso(r.cancelRequestedAt),
     createdAt: r.createdAt.toISOString(),

@@ -204,7 +204,16 @@ export const connectionResponse = z
     id: z.string(),
     name: z.string(),
     kind: z.enum(["simulated", "github", "cloudflare"]),
-    config: z.record(z.string(), z.unknown()),
+    config: z
+      .object({
+        org: z.string().optional(),
+        templateOwner: z.string().optional(),
+        templateRepo: z.string().optional(),
+        baseUrl: z.string().optional(),
+        accountId: z.string().optional(),
+        apiBaseUrl: z.string().optional(),
+      })
+      .meta({ description: "The kind's settings (GitHubConnectionConfig, CloudflareConnectionConfig; none for simulated)" }),
     hasSecret: z.boolean(),
     createdAt: iso,
     updatedAt: iso,
@@ -254,3 +263,16 @@ export const platformResponse = z
     platformName: z.string().nullable(),
   })
   .meta({ id: "Platform" });
+
+// ── Lists ───────────────────────────────────────────────────────────────────────────────
+
+export const tokenListResponse = z.object({ items: z.array(tokenResponse) }).meta({ id: "ApiTokenList" });
+export const webhookListResponse = z.object({ items: z.array(webhookResponse) }).meta({ id: "WebhookEndpointList" });
+export const deliveryPageResponse = z
+  .object({ items: z.array(deliveryResponse), nextCursor: z.string().nullable() })
+  .meta({ id: "WebhookDeliveryPage" });
+export const connectionListResponse = z.object({ items: z.array(connectionResponse) }).meta({ id: "ConnectionList" });
+export const memberListResponse = z.object({ items: z.array(memberResponse) }).meta({ id: "MemberList" });
+export const platformPageResponse = z
+  .object({ items: z.array(platformResponse), nextCursor: z.string().nullable() })
+  .meta({ id: "PlatformPage" });

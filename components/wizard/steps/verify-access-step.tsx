@@ -60,7 +60,7 @@ export function VerifyAccessStep() {
   const start = useSessionAction(session, (id, version) => api.startVerify(id, version));
   const checks = checksOf(run);
   const recheckRun = latestRun(runs, "recheck_access");
-  const rechecking = isRunActive(recheckRun) ? ((recheckRun?.report as { target?: { checkKey?: string } } | null)?.target?.checkKey ?? null) : null;
+  const rechecking = isRunActive(recheckRun) ? (recheckRun?.report?.target?.checkKey ?? null) : null;
   const recheckStart = useSessionAction(session, (id, version, checkKey: string) => api.recheckAccess(id, version, checkKey));
   const recheckAction = session.actions.recheckAccess;
   const recheck: RecheckControl | undefined =

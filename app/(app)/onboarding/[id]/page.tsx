@@ -1,7 +1,7 @@
 import { notFound, redirect } from "next/navigation";
 import { ApiError } from "@/lib/api/errors";
 import { actorForUser } from "@/lib/auth/actor";
-import { loadSessionFor } from "@/lib/onboarding/service";
+import { loadSessionFor } from "@/lib/onboarding/load-session-for";
 import { stepHref } from "@/lib/client/wizard-steps";
 import { requireUser } from "../../_lib/require-user";
 

@@ -1,11 +1,9 @@
 // GET /api/v1/insights?days=7|30|90 — funnel, step and checkpoint durations, top failure reason
 // codes and runs per day for the caller's workspace
-import { apiRoute, json } from "@/lib/api/handler";
-import { authorize, selectWorkspace } from "@/lib/auth/actor";
-import { getInsights, insightsQuery } from "@/lib/insights/get-insights";
+import { handle, json } from "@/lib/api/handler";
+import * as routes from "@/lib/api/routes";
+import { getInsights } from "@/lib/insights/get-insights";
 
-export const GET = apiRoute({ query: insightsQuery }, async ({ actor, req, query }) => {
-  const membership = selectWorkspace(actor, req);
-  authorize(actor, membership.workspaceId, "view", "Workspace");
-  return json(await getInsights(membership.workspaceId, query.days));
-});
+export const GET = handle(routes.getInsights, async ({ workspace, query }) =>
+  json(routes.getInsights, await getInsights(workspace.workspaceId, query.days)),
+);

@@ -1,10 +1,6 @@
 // GET /api/v1/members — the workspace's members and their roles (people join by invitation: /api/v1/invitations)
-import { apiRoute, json } from "@/lib/api/handler";
-import { authorize, selectWorkspace } from "@/lib/auth/actor";
+import { handle, json } from "@/lib/api/handler";
+import * as routes from "@/lib/api/routes";
 import { listMembers } from "@/lib/settings/queries";
 
-export const GET = apiRoute({}, async ({ actor, req }) => {
-  const { workspaceId } = selectWorkspace(actor, req);
-  authorize(actor, workspaceId, "view", "Workspace");
-  return json(await listMembers(workspaceId));
-});
+export const GET = handle(routes.listMembers, async ({ workspace }) => json(routes.listMembers, await listMembers(workspace.workspaceId)));

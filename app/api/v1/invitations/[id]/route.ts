@@ -1,8 +1,9 @@
 // DELETE /api/v1/invitations/:id — revoke an invitation (204; idempotent)
-import { apiRoute, idParams } from "@/lib/api/handler";
+import { handle, noContent } from "@/lib/api/handler";
+import * as routes from "@/lib/api/routes";
 import { revokeInvitation } from "@/lib/invitations/revoke-invitation";
 
-export const DELETE = apiRoute({ params: idParams }, async ({ actor, params }) => {
+export const DELETE = handle(routes.revokeInvitation, async ({ actor, params }) => {
   await revokeInvitation(actor, params.id);
-  return new Response(null, { status: 204 });
+  return noContent(routes.revokeInvitation, 204);
 });

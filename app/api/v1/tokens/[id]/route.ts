@@ -1,8 +1,9 @@
 // DELETE /api/v1/tokens/:id — revoke a token (204; idempotent)
-import { apiRoute, idParams } from "@/lib/api/handler";
+import { handle, noContent } from "@/lib/api/handler";
+import * as routes from "@/lib/api/routes";
 import { revokeToken } from "@/lib/settings/revoke-token";
 
-export const DELETE = apiRoute({ params: idParams }, async ({ actor, params }) => {
+export const DELETE = handle(routes.revokeToken, async ({ actor, params }) => {
   await revokeToken(actor, params.id);
-  return new Response(null, { status: 204 });
+  return noContent(routes.revokeToken, 204);
 });

@@ -1,13 +1,17 @@
 // POST /api/v1/onboarding/:id/cancel — cancel the onboarding (and stop its active runs)
-import { apiRoute, idParams, json } from "@/lib/api/handler";
-import { versionedActionSchema } from "@/lib/onboarding/schemas";
+import { handle, json } from "@/lib/api/handler";
+import * as routes from "@/lib/api/routes";
 import { requireVersion } from "@/lib/api/session-version";
-import { cancelOnboarding } from "@/lib/onboarding/service";
+import { cancelOnboarding } from "@/lib/onboarding/cancel-onboarding";
 import { viewAfterWrite } from "@/lib/onboarding/queries";
 import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";
 
-export const POST = apiRoute({ params: idParams, body: versionedActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
+export const POST = handle(routes.cancelOnboarding, async ({ actor, req, record, workspace, body }) => {
   const base = requireVersion(req, body.version);
-  const view = await viewAfterWrite(actor, await cancelOnboarding(actor, params.id, base, body.reason));
-  return json({ ...serializeSessionView(view), deprovisionAvailable: view.session.platformId !== null }, { headers: { etag: etagFor(view) } });
+  const view = await viewAfterWrite(actor, await cancelOnboarding(actor, { session: record.session, role: workspace.role }, base, body.reason));
+  return json(
+    routes.cancelOnboarding,
+    { ...serializeSessionView(view), deprovisionAvailable: view.session.platformId !== null },
+    { headers: { etag: etagFor(view) } },
+  );
 });

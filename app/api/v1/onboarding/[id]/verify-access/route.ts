@@ -1,12 +1,12 @@
 // POST /api/v1/onboarding/:id/verify-access — start a verify_access run (deduplicated: an active one is returned)
-import { apiRoute, idParams } from "@/lib/api/handler";
-import { versionedActionSchema } from "@/lib/onboarding/schemas";
+import { handle } from "@/lib/api/handler";
+import * as routes from "@/lib/api/routes";
 import { requireVersion } from "@/lib/api/session-version";
 import { startRun } from "@/lib/runs/start-run";
 import { runStartedResponse } from "@/lib/api/run-started-response";
 
-export const POST = apiRoute({ params: idParams, body: versionedActionSchema, optionalBody: true }, async ({ actor, req, params, body }) => {
+export const POST = handle(routes.startVerifyAccess, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
   const result = await startRun(actor, params.id, "verify_access", { expectedVersion: base.version, versionSource: base.source });
-  return runStartedResponse(actor, result);
+  return runStartedResponse(routes.startVerifyAccess, actor, result);
 });

@@ -1,7 +1,6 @@
 // POST /api/v1/webhooks/:id/test — send a signed `ping` event (202 with the delivery)
-import { apiRoute, idParams, json } from "@/lib/api/handler";
+import { handle, json } from "@/lib/api/handler";
+import * as routes from "@/lib/api/routes";
 import { sendTestWebhook } from "@/lib/settings/send-test-webhook";
 
-export const POST = apiRoute({ params: idParams }, async ({ actor, params }) => {
-  return json(await sendTestWebhook(actor, params.id), { status: 202 });
-});
+export const POST = handle(routes.testWebhook, async ({ actor, params }) => json(routes.testWebhook, await sendTestWebhook(actor, params.id), { status: 202 }));

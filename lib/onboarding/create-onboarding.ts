@@ -1,0 +1,142 @@
+import "server-only";
+// Create an onboarding (202 with the seed response), honouring Idempotency-Key, and start
+// Verify Access at once with autoStart.
+import { createHash } from "node:crypto";
+import { db } from "@/lib/db/client";
+import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
+import { ApiError } from "@/lib/api/errors";
+import { auditActor, authorize, type Actor, type ActorMembership } from "@/lib/auth/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { initialSteps } from "./constants";
+import { deriveLifecycle } from "./lifecycle";
+import type { z } from "zod";
+import type { CreateOnboardingInput, createdResponse } from "./schemas";
+import { slugTaken } from "./errors";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { seedSteps } from "./serialize";
+import { assertConnection } from "./assert-connection";
+import { startRun } from "@/lib/runs/start-run";
+
+function requestHash(actor: Actor, body: unknown): string {
+  return createHash("sha256").update(actor.userId).update("\0").update(JSON.stringify(body)).digest("hex");
+}
+
+export interface CreateResult {
+  status: number;
+  body: z.infer<typeof createdResponse>;
+  replayed: boolean;
+}
+
+export async function createOnboarding(
+  actor: Actor,
+  membership: ActorMembership,
+  input: CreateOnboardingInput,
+  idempotencyKey: string | null,
+): Promise<CreateResult> {
+  authorize(actor, membership.workspaceId, "manage_drafts", "Workspace");
+  if (input.autoStart) authorize(actor, membership.workspaceId, "run_operations", "Workspace");
+  if (input.userId && input.userId !== actor.userId) {
+    throw new ApiError("validation_failed", "userId must be the caller (or omitted).", {
+      fields: [{ field: "userId", message: "Must be your own user id" }],
+    });
+  }
+  const hash = requestHash(actor, input);
+  if (idempotencyKey) {
+    const replay = await findReplay(membership.workspaceId, idempotencyKey, hash);
+    if (replay) return replay;
+  }
+  await assertConnection(membership.workspaceId, input.connectionId, input.simulation);
+  await assertConnection(membership.workspaceId, input.infraConnectionId, input.simulation, "infraConnectionId");
+  const platformWithSlug = await db().platform.findUnique({
+    where: { workspaceId_slug: { workspaceId: membership.workspaceId, slug: input.slug } },
+  });
+  if (platformWithSlug && platformWithSlug.status !== "deprovisioned") throw slugTaken(input.slug);
+
+  let session: OnboardingSession;
+  try {
+    session = await db().$transaction(async (tx) => {
+      const steps = initialSteps();
+      const draftInput = {
+        slug: input.slug,
+        connectionId: input.connectionId ?? null,
+        infraConnectionId: input.infraConnectionId ?? null,
+        stackTemplateId: input.stackTemplateId ?? null,
+        draft: input.connectionId || input.infraConnectionId ? { connectConfirmed: true } : {},
+        status: "pending" as const,
+        steps,
+        provisionJobId: null,
+        currentCheckpoint: "identify" as const,
+        cancelledAt: null,
+        activatedAt: null,
+      };
+      const derived = deriveLifecycle(draftInput, {});
+      const created = await tx.onboardingSession.create({
+        data: {
+          workspaceId: membership.workspaceId,
+          platformName: input.platformName,
+          slug: input.slug,
+          activeSlug: input.slug,
+          tier: input.tier,
+          stackTemplateId: input.stackTemplateId ?? null,
+          userId: actor.userId,
+          connectionId: input.connectionId ?? null,
+          infraConnectionId: input.infraConnectionId ?? null,
+          draft: draftInput.draft,
+          simulation: (input.simulation ?? undefined) as Prisma.InputJsonValue | undefined,
+          ...derived,
+          steps: derived.steps as unknown as Prisma.InputJsonValue,
+          updatedById: actor.userId,
+        },
+      });
+      await recordAudit(tx, auditActor(actor), {
+        workspaceId: membership.workspaceId,
+        action: "onboarding.created",
+        targetType: "onboarding_session",
+        targetId: created.id,
+        toVersion: created.version,
+        data: { platformName: input.platformName, slug: input.slug, tier: input.tier } as Prisma.InputJsonValue,
+      });
+      if (idempotencyKey) {
+        await tx.idempotencyRecord.create({
+          data: { workspaceId: membership.workspaceId, key: idempotencyKey, requestHash: hash, responseStatus: 202, responseBody: createdBody(created, null) as unknown as Prisma.InputJsonValue },
+        });
+      }
+      return created;
+    });
+  } catch (err) {
+    if (idempotencyKey && isUniqueViolation(err, "key")) {
+      const replay = await findReplay(membership.workspaceId, idempotencyKey, hash);
+      if (replay) return replay;
+    }
+    if (isUniqueViolation(err)) throw slugTaken(input.slug);
+    throw err;
+  }
+
+  let jobId: string | null = null;
+  if (input.autoStart) {
+    const started = await startRun(actor, session, "verify_access", { expectedVersion: session.version, versionSource: "body" });
+    session = started.session;
+    jobId = started.run.id;
+  }
+  const body = createdBody(session, jobId);
+  if (idempotencyKey && jobId) {
+    await db().idempotencyRecord.update({
+      where: { workspaceId_key: { workspaceId: membership.workspaceId, key: idempotencyKey } },
+      data: { responseBody: body as unknown as Prisma.InputJsonValue },
+    });
+  }
+  return { status: 202, body, replayed: false };
+}
+
+function createdBody(s: OnboardingSession, jobId: string | null) {
+  return { onboardingId: s.id, jobId: jobId ?? s.provisionJobId, status: s.status, steps: seedSteps(s.steps), version: s.version };
+}
+
+async function findReplay(workspaceId: string, key: string, hash: string): Promise<CreateResult | null> {
+  const record = await db().idempotencyRecord.findUnique({ where: { workspaceId_key: { workspaceId, key } } });
+  if (!record) return null;
+  if (record.requestHash !== hash) {
+    throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request body.");
+  }
+  return { status: record.responseStatus, body: record.responseBody as unknown as CreateResult["body"], replayed: true };
+}
