@@ -78,7 +78,7 @@ describe("tracing", () => {
     await provider.forceFlush();
 
     const spans = exporter.getFinishedSpans();
-    const request = spans.find((s) => s.name === "POST /api/v1/onboarding/:id/bootstrap");
+    const request = spans.find((s) => s.name === "POST /api/v1/onboarding/{id}/bootstrap");
     expect(request, "the request span").toBeDefined();
     const traceId = request!.spanContext().traceId;
     expect(run.traceparent).toBe(`00-${traceId}-${request!.spanContext().spanId}-01`);
@@ -115,7 +115,7 @@ describe("tracing", () => {
     expect((await finished(runId)).outcome).toBe("succeeded");
     await provider.forceFlush();
     const again = exporter.getFinishedSpans();
-    const resumeSpan = again.find((s) => s.name === "POST /api/v1/onboarding/:id/resume")!;
+    const resumeSpan = again.find((s) => s.name === "POST /api/v1/onboarding/{id}/resume")!;
     const second = again.filter((s) => s.spanContext().traceId === resumeSpan.spanContext().traceId);
     expect(second.filter((s) => s.name.startsWith("step ")).map((s) => s.name)).toEqual(["step setup_repo", "step deploy_services", "step verify"]);
     const providerCalls = second.filter((s) => s.name.startsWith("provider "));
@@ -140,7 +140,7 @@ describe("tracing", () => {
     expect(run.outcome).toBe("succeeded");
     await provider.forceFlush();
     const spans = exporter.getFinishedSpans();
-    const request = spans.find((s) => s.name === "POST /api/v1/onboarding/:id/bootstrap")!;
+    const request = spans.find((s) => s.name === "POST /api/v1/onboarding/{id}/bootstrap")!;
     const inTrace = spans.filter((s) => s.spanContext().traceId === request.spanContext().traceId);
     expect(inTrace.filter((s) => s.name.startsWith("step ")).map((s) => s.name)).toEqual([
       "step create_platform",
