@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { listOnboardingQuery } from "./schemas";
 import { latestByKind, type ActionRun, type LatestRuns } from "./actions";
 import { serializeSession, type SessionView } from "./serialize";
+import { activeRunHealth, healthFilter } from "@/lib/runs/health-query";
 
 type LatestRunRow = ActionRun & { kind: string };
 
@@ -29,7 +30,7 @@ export async function loadSessionView(actor: Actor, id: string): Promise<Session
   if (!rows[0]) throw notFound("Onboarding");
   const { latestRuns: runRows, ...session } = rows[0];
   const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
-  return { session, runs: latestByKind(runRows), role };
+  return { session, runs: latestByKind(runRows), role, health: await healthOf(session.id, runRows) };
 }
 
 /** The newest run of each kind (ids and states only). */
@@ -45,7 +46,18 @@ export async function latestRunsOf(client: Pick<Tx, "operationRun">, sessionId: 
 /** What a single-session response needs after a write: the caller's role and the runs as they are now. */
 export async function viewAfterWrite(actor: Actor, session: OnboardingSession): Promise<SessionView> {
   const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
-  return { session, runs: await latestRunsOf(db(), session.id), role };
+  const runs = await db().operationRun.findMany({
+    where: { sessionId: session.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true, kind: true, status: true, outcome: true },
+  });
+  return { session, runs: latestByKind(runs), role, health: await healthOf(session.id, runs) };
+}
+
+/** Only a session with an active run pays for the health read (the wizard polls). */
+async function healthOf(sessionId: string, runs: { status: string }[]) {
+  if (!runs.some((r) => r.status === "queued" || r.status === "running")) return null;
+  return (await activeRunHealth([sessionId])).get(sessionId) ?? null;
 }
 
 export async function listOnboardings(workspaceId: string, query: z.infer<typeof listOnboardingQuery>) {
@@ -53,6 +65,7 @@ export async function listOnboardings(workspaceId: string, query: z.infer<typeof
     workspaceId,
     ...(query.status ? { status: query.status } : {}),
     ...(query.lifecycle ? { lifecycleState: query.lifecycle } : {}),
+    ...(query.health ? healthFilter(query.health) : {}),
     ...(query.q
       ? { OR: [{ platformName: { contains: query.q, mode: "insensitive" } }, { slug: { contains: query.q.toLowerCase() } }] }
       : {}),
@@ -64,8 +77,9 @@ export async function listOnboardings(workspaceId: string, query: z.infer<typeof
     take: query.limit + 1,
   });
   const page = rows.slice(0, query.limit);
+  const health = await activeRunHealth(page.map((s) => s.id));
   return {
-    items: page.map(serializeSession),
+    items: page.map((s) => serializeSession(s, health.get(s.id))),
     nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]) : null,
   };
 }

@@ -1,5 +1,6 @@
 // Request and response schemas of the onboarding API. The same zod schemas validate requests
 // and generate /api/v1/openapi.json.
+import { runHealthResponse } from "@/lib/runs/health-schema";
 import { z } from "zod";
 import { SESSION_ACTIONS, type SessionAction } from "./actions";
 import {
@@ -95,6 +96,7 @@ export type PatchOnboardingInput = z.infer<typeof patchOnboardingSchema>;
 
 export const listOnboardingQuery = z.strictObject({
   status: z.enum(SESSION_STATUSES).optional(),
+  health: z.enum(["healthy", "retrying", "stalled"]).optional().meta({ description: "Only onboardings whose active run has this health" }),
   lifecycle: z.enum(LIFECYCLE_STATES).optional(),
   q: z.string().max(100).optional(),
   cursor: z.string().max(200).optional(),
@@ -182,6 +184,7 @@ const sessionFields = z.object({
       .string()
       .nullable()
       .meta({ description: "Set when the onboarding was activated with an override: the operator's written reason" }),
+    health: runHealthResponse.nullable(),
   });
 
 /** A session in a list: no `actions` (they would cost the runs of every row). */

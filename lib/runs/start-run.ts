@@ -13,6 +13,7 @@ import { assertAllowed, assertRole, assertRunCancellable, type GuardedAction } f
 import { latestRunsOf } from "@/lib/onboarding/queries";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
 import { enqueueRunInTx, getBoss } from "@/lib/queue/queue";
+import { recheckAccessBeforeResume } from "./reverify";
 
 export interface StartResult {
   run: OperationRun;
@@ -58,6 +59,7 @@ export async function startRun(
             kind,
             activeKey: activeKey(current.id, kind),
             initiatorId: actor.userId,
+            health: "healthy",
             steps: { create: RUN_STEPS[kind].map((s, position) => ({ key: s.key, label: s.label, position })) },
           },
         });
@@ -96,6 +98,12 @@ export async function resumeBootstrap(
   assertRole("resume", role);
   const existing = await activeRun(session.id, "bootstrap");
   if (existing) return { run: existing, session, created: false };
+  // Refuse before anything changes: the rules first (no provider call for a resume that is not
+  // allowed), then the access the remaining steps need, against the current credentials.
+  const runs = await latestRunsOf(db(), sessionId);
+  assertAllowed("resume", { session, runs, role });
+  const remaining = await db().operationRunStep.findMany({ where: { runId: runs.bootstrap!.id, status: { not: "succeeded" } }, select: { key: true } });
+  await recheckAccessBeforeResume(session, remaining.map((s) => s.key));
   await getBoss(); // started outside the transaction that sends the job
 
   let runId = "";
@@ -122,6 +130,12 @@ export async function resumeBootstrap(
           finishedAt: null,
           cancelRequestedAt: null,
           leaseOwner: null,
+          // Queued now: the stall clock starts here, not at the previous execution's heartbeat.
+          heartbeatAt: new Date(),
+          health: "healthy",
+          healthReason: null,
+          nextAttemptAt: null,
+          stalledNotifiedAt: null,
           attempt: { increment: 1 },
           activeKey: activeKey(sessionId, "bootstrap"),
         },

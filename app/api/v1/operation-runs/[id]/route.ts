@@ -13,6 +13,7 @@ export const GET = apiRoute({ params: idParams, query }, async ({ actor, params,
     where: { id: params.id },
     include: {
       steps: { orderBy: { position: "asc" } },
+      attempts: { orderBy: { startedAt: "asc" }, take: 500 },
       logs: { where: query.logAfter ? { id: { gt: BigInt(query.logAfter) } } : {}, orderBy: { id: "asc" }, take: 500 },
     },
   });
