@@ -181,6 +181,8 @@ export interface OnboardingFilters {
   status?: string;
   lifecycle?: string;
   q?: string;
+  /** healthy | retrying | stalled: the active run's health. */
+  health?: string;
 }
 
 /** Every endpoint the UI uses, typed. Queries take the abort signal React Query hands them. */

@@ -17,6 +17,8 @@ export type ActionDecision = SessionActions[SessionActionName];
 export type LifecycleState = Session["lifecycleState"];
 export type SessionStatus = Session["status"];
 export type Tier = Session["tier"];
+/** The active run's health (lib/runs/health.ts). */
+export type RunHealth = NonNullable<Session["health"]>;
 
 export interface Simulation {
   failStep?: string;
@@ -132,8 +134,25 @@ export interface Run {
   startedAt: string | null;
   finishedAt: string | null;
   updatedAt: string;
+  heartbeatAt?: string | null;
+  leaseGeneration?: number;
+  health?: RunHealth | null;
   steps?: RunStep[];
   log?: LogLine[];
+  /** Every attempt of every step (run detail only): the timeline. */
+  attempts?: RunAttempt[];
+}
+
+export interface RunAttempt {
+  stepKey: string;
+  attempt: number;
+  leaseGeneration: number;
+  workerId: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: "succeeded" | "failed" | "retrying" | "cancelled" | "lost" | null;
+  errorCode: string | null;
+  backoffMs: number | null;
 }
 
 export interface RunStarted {

@@ -26,6 +26,12 @@ export const simulationSchema = z
     failTimes: z.int().min(0).max(100).default(1).meta({ description: "How many attempts of failStep fail; 0 = every attempt" }),
     stepDelayMs: z.int().min(0).max(60_000).optional().meta({ description: "Duration of each simulated step" }),
     failCheck: z.string().max(64).optional().meta({ description: "Verify Access check key that fails" }),
+    retryAfterMs: z
+      .int()
+      .min(1)
+      .max(60_000)
+      .optional()
+      .meta({ description: "Makes failStep's failure transient, like a provider's rate limit with this Retry-After: the step is retried after it" }),
   })
   .meta({ id: "Simulation", description: "Failure injection for the simulated provider. Refused when a real provider is configured." });
 

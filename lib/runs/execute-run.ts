@@ -256,6 +256,12 @@ function injectSimulatedFailure(providers: SessionProviders, kind: RunKind, step
   if (!providers.simulated || !sim?.failStep || kind !== "bootstrap" || sim.failStep !== stepKey) return;
   const failTimes = sim.failTimes ?? 1;
   if (failTimes === 0 || attempts <= failTimes) {
+    if (sim.retryAfterMs) {
+      throw new ProviderError("simulated_rate_limited", `Injected rate limit at ${stepKey} (attempt ${attempts} of ${failTimes || "every"}).`, {
+        transient: true,
+        retryAfterMs: sim.retryAfterMs,
+      });
+    }
     throw new ProviderError("simulated_failure", `Injected failure at ${stepKey} (attempt ${attempts} of ${failTimes || "every"}).`, {
       remediation: "Resume the bootstrap; the injected failure stops after `failTimes` attempts.",
     });
