@@ -44,6 +44,7 @@ import { measureApi, startBareServer } from "./phases/api";
 import { measurePolling } from "./phases/polling";
 import { measureContention } from "./phases/contention";
 import { measurePickup, measurePipeline } from "./phases/runs";
+import { measureTakeover } from "./phases/takeover";
 
 const root = process.cwd();
 const started = Date.now();
@@ -125,7 +126,7 @@ async function seedOperators(ctx: Ctx, n: number): Promise<void> {
   }
 }
 
-/** BENCH_ONLY=census,api,polling,contention,pickup,pipeline runs a subset (for a quick before/after). */
+/** BENCH_ONLY=census,api,polling,contention,pickup,pipeline,takeover runs a subset (for a quick before/after). */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean));
 const wanted = (key: string) => only.size === 0 || only.has(key);
 
@@ -223,6 +224,7 @@ async function main(): Promise<number> {
     contention: [],
     pickup: [],
     pipeline: [],
+    takeover: [],
     memory: {},
     profile: null,
     notes: [],
@@ -364,7 +366,7 @@ async function main(): Promise<number> {
     }
     await phase(c, "contention", "4. contention", () => measureContention(c));
 
-    if (wanted("pickup") || wanted("pipeline")) {
+    if (wanted("pickup") || wanted("pipeline") || wanted("takeover")) {
       c.webB = await startWeb({ name: "web-no-inline", logDir, databaseUrl: b.url, distDir: results.build.distDir, inlineWorker: false, secrets });
       c.workers.push(await startWorkerProcess({ name: "worker-1", logDir, databaseUrl: b.url, concurrency: settings.workerConcurrency, secrets }));
       note(APP_B, "at rest, just started", memoryOf(c.webB.pid).rss);
@@ -388,6 +390,9 @@ async function main(): Promise<number> {
       rss.start();
       await phase(c, "pipeline", "3b. pipeline throughput", () => measurePipeline(c));
       peaks("pipeline", rss.stop());
+    }
+    if (c.webB && wanted("takeover")) {
+      await phase(c, "takeover", "6. takeover after kill -9 (old vs current lease settings)", () => measureTakeover(c));
     }
   } catch (err) {
     results.failures.push(`setup failed: ${err instanceof Error ? err.message : String(err)}`);
