@@ -41,39 +41,43 @@ test("a transiently failing provider reads 'Retrying … attempt n of m', and th
 
 test("a run no worker picks up reads 'Stalled — no progress for … s; no worker has picked this up'", async ({ page }) => {
   const { id } = await createOnboarding(page.request, { platformName: "Nobody Home", slug: uniqueSlug("stalled") });
-  // A Verify Access run whose queue job never reached a worker (as when every worker is down):
-  // queued 40 s ago, no lease, no job. Written straight into the app's database.
+  await connectAndVerify(page.request, id);
+  // From now on no worker gets this onboarding's runs: its queue jobs are held back an hour (a
+  // trigger on pg-boss' job table, scoped to this session), as if every worker were stopped.
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
-  const runId = `e2e-stalled-${Date.now()}`;
+  const trigger = `e2e_hold_${id.replace(/[^a-z0-9]/gi, "")}`.slice(0, 60);
+  await client.query(`
+    create or replace function pgboss.${trigger}() returns trigger language plpgsql as $$
+    begin
+      if new.name = 'operation-run' and exists (select 1 from public."OperationRun" r where r.id = new.data->>'runId' and r."sessionId" = '${id}') then
+        new.start_after := now() + interval '1 hour';
+      end if;
+      return new;
+    end $$;
+    create trigger ${trigger} before insert on pgboss.job for each row execute function pgboss.${trigger}();`);
   try {
-    const { rows } = await client.query<{ workspaceId: string }>(`SELECT "workspaceId" FROM "OnboardingSession" WHERE id = $1`, [id]);
-    await client.query(
-      `INSERT INTO "OperationRun" (id, "workspaceId", "sessionId", kind, status, "activeKey", health, "createdAt", "updatedAt")
-       VALUES ($1, $2, $3, 'verify_access', 'queued', $4, 'healthy', now() - interval '40 seconds', now())`,
-      [runId, rows[0].workspaceId, id, `${id}:verify_access`],
-    );
-    await client.query(
-      `INSERT INTO "OperationRunStep" (id, "runId", key, label, position) VALUES ($1, $2, 'check_infrastructure', 'Check infrastructure access', 0), ($3, $2, 'check_repository', 'Check repository access', 1)`,
-      [`${runId}-0`, runId, `${runId}-1`],
-    );
+    await page.goto(`/onboarding/${id}/bootstrap`);
+    await page.getByRole("button", { name: "Start bootstrap" }).click();
+    await expect(page.getByTestId("bootstrap-run-state")).toHaveAttribute("data-state", "queued");
+    const health = page.getByTestId("run-health");
+    // Stalled after RUN_STALL_AFTER_MS (15 s) without progress; the wizard polls every 5 s.
+    await expect(health).toContainText(/Stalled — no progress for \d+ s; no worker has picked this up/, { timeout: 30_000 });
+    await expect(health).toContainText("stalled:not_picked_up");
+    await screenshot(page, "run-health-2-stalled-1280");
+
+    // The dashboard's health filter lists it, with the same words.
+    await page.goto("/?health=stalled");
+    const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: "Nobody Home" }) });
+    await expect(row.getByTestId("run-health")).toContainText("Stalled — no progress for");
   } finally {
+    await client.query(`drop trigger if exists ${trigger} on pgboss.job; drop function if exists pgboss.${trigger}()`);
     await client.end();
   }
-
-  await page.goto(`/onboarding/${id}/verify-access`);
-  const health = page.getByTestId("run-health");
-  await expect(health).toContainText(/Stalled — no progress for (4\d|5\d) s; no worker has picked this up/);
-  await expect(health).toContainText("stalled:not_picked_up");
-  await screenshot(page, "run-health-2-stalled-1280");
-
-  // The dashboard's health filter lists it.
-  await page.goto("/?health=stalled");
-  await expect(page.getByRole("link", { name: "Nobody Home" }).first()).toBeVisible();
-  await expect(page.getByTestId("run-health").filter({ hasText: "Stalled" }).first()).toBeVisible();
-
-  // Clean up: cancelling a run no worker holds ends it at once.
+  // Clean up: a run no worker holds is cancelled at once.
   const session = await getSession(page.request, id);
-  const cancel = await page.request.post(`/api/v1/operation-runs/${runId}/cancel`, { data: { version: session.version } });
+  const runs = await (await page.request.get(`/api/v1/onboarding/${id}/runs`)).json();
+  const run = (runs.items as { id: string; kind: string; status: string }[]).find((r) => r.kind === "bootstrap")!;
+  const cancel = await page.request.post(`/api/v1/operation-runs/${run.id}/cancel`, { data: { version: session.version } });
   expect(cancel.ok(), await cancel.text()).toBeTruthy();
 });

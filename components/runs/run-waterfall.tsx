@@ -2,13 +2,13 @@
 // The run's waterfall: one row per step, a bar per attempt (green succeeded, amber retried, red
 // failed, striped grey when the worker was lost and the run taken over), the backoff before the
 // next attempt as a dashed gap, and the queue wait before the first attempt. Exact times on hover
-// (<title>), and the same data as a table beside it for screen readers and copying.
+// (<title>), and the same data as a table with it (under the chart: the chart needs the width).
 import { formatDuration } from "@/lib/client/format";
 import type { Run, RunAttempt } from "@/lib/client/types";
 
-const ROW = 28;
+const ROW = 30;
 const LABEL_W = 150;
-const CHART_W = 560;
+const CHART_W = 760;
 const PAD = 8;
 
 const FILL: Record<string, string> = {
@@ -61,7 +61,7 @@ export function RunWaterfall({ run }: { run: Run }) {
   const height = PAD * 2 + ROW * (steps.length + 1) + 18;
 
   return (
-    <div className="grid gap-5 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+    <div className="grid gap-5">
       <figure className="min-w-0">
         <svg
           viewBox={`0 0 ${LABEL_W + CHART_W + PAD} ${height}`}
@@ -78,7 +78,7 @@ export function RunWaterfall({ run }: { run: Run }) {
           </defs>
           {/* queue wait */}
           <g data-kind="queue-wait">
-            <text x={4} y={PAD + ROW / 2 + 4} className="fill-slate-600 text-[11px]">
+            <text x={4} y={PAD + ROW / 2 + 4} className="fill-slate-600 text-[12px]">
               Queue wait
             </text>
             <rect x={x(origin)} y={PAD + 8} width={Math.max(x(firstStart) - x(origin), 1)} height={ROW - 16} fill="#cbd5e1" rx={2}>
@@ -89,8 +89,8 @@ export function RunWaterfall({ run }: { run: Run }) {
             const y = PAD + ROW * (i + 1);
             return (
               <g key={s.key} data-step={s.key}>
-                <text x={4} y={y + ROW / 2 + 4} className="fill-slate-800 text-[11px]">
-                  {s.label.length > 24 ? `${s.label.slice(0, 23)}…` : s.label}
+                <text x={4} y={y + ROW / 2 + 4} className="fill-slate-800 text-[12px]">
+                  {s.label.length > 22 ? `${s.label.slice(0, 21)}…` : s.label}
                 </text>
                 <line x1={LABEL_W} x2={LABEL_W + CHART_W} y1={y + ROW / 2} y2={y + ROW / 2} stroke="#f1f5f9" />
                 {bars
