@@ -7,7 +7,7 @@ import { formatDuration } from "@/lib/client/format";
 import type { Run, RunAttempt } from "@/lib/client/types";
 
 const ROW = 30;
-const LABEL_W = 150;
+const LABEL_W = 175;
 const CHART_W = 760;
 const PAD = 8;
 
@@ -90,7 +90,7 @@ export function RunWaterfall({ run }: { run: Run }) {
             return (
               <g key={s.key} data-step={s.key}>
                 <text x={4} y={y + ROW / 2 + 4} className="fill-slate-800 text-[12px]">
-                  {s.label.length > 22 ? `${s.label.slice(0, 21)}…` : s.label}
+                  {s.label.length > 26 ? `${s.label.slice(0, 25)}…` : s.label}
                 </text>
                 <line x1={LABEL_W} x2={LABEL_W + CHART_W} y1={y + ROW / 2} y2={y + ROW / 2} stroke="#f1f5f9" />
                 {bars
