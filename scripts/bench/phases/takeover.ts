@@ -16,12 +16,14 @@ export const TAKEOVER_MODES = {
   after: {},
 } as const;
 
+let diagnose: (() => Promise<string>) | null = null;
+
 async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${diagnose ? `: ${await diagnose()}` : ""}`);
     await sleep(everyMs);
   }
 }
@@ -32,6 +34,14 @@ export async function measureTakeover(ctx: Ctx): Promise<void> {
   const kills = ctx.settings.quick ? 3 : 5;
   // The other phases' workers would compete for the runs: only this phase's workers run now.
   for (const w of ctx.workers.splice(0)) await w.stop();
+  // The web process sets the queue's options (job expiry) when its queue starts, at its first
+  // run: start it now, so that the workers started after it decide the expiry of each mode.
+  await sendJson(web.port, {
+    method: "POST",
+    path: "/api/v1/onboarding",
+    headers: { authorization: `Bearer ${ctx.tokenB}` },
+    json: { platformName: "Takeover warm-up", slug: `takeover-${randomBytes(5).toString("hex")}`, tier: "starter", autoStart: true, simulation: { stepDelayMs: 0 } },
+  });
   for (const mode of ["before", "after"] as const) {
     const spawn = (i: number) =>
       startWorkerProcess({ name: `takeover-${mode}-${i}`, logDir: ctx.logDir, databaseUrl: ctx.b.url, concurrency: 2, secrets: ctx.secrets, env: TAKEOVER_MODES[mode] });
@@ -61,6 +71,14 @@ export async function measureTakeover(ctx: Ctx): Promise<void> {
         json: { version: session.version },
       });
       const runId = boot.body.run.id;
+      diagnose = async () => {
+        const r = await prisma.operationRun.findUnique({ where: { id: runId }, include: { steps: true } });
+        const jobs = await prisma.$queryRawUnsafe<unknown[]>(
+          `SELECT state::text, retry_count, started_on, expire_in::text, start_after FROM pgboss.job WHERE name = 'operation-run' AND data->>'runId' = $1`,
+          runId,
+        );
+        return JSON.stringify({ run: r && { status: r.status, leaseOwner: r.leaseOwner, heartbeatAt: r.heartbeatAt, gen: r.leaseGeneration, steps: r.steps.map((s) => `${s.key}:${s.status}`) }, jobs, pids: workers.map((w) => w.pid) });
+      };
       const owner = await until(
         "a provider step running",
         async () => {
@@ -75,7 +93,7 @@ export async function measureTakeover(ctx: Ctx): Promise<void> {
       process.kill(victim.pid, "SIGKILL");
       const killedAt = Date.now();
       const took = await until(
-        "takeover",
+        `takeover of run ${runId} after killing ${victim.name} (pid ${victim.pid})`,
         async () => {
           const r = await prisma.operationRun.findUnique({ where: { id: runId } });
           return (r?.leaseOwner && !r.leaseOwner.startsWith(`${victim.pid}-`)) || r?.status === "completed" ? Date.now() - killedAt : null;
