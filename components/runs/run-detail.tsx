@@ -18,6 +18,8 @@ import { ActionError } from "../wizard/action-error";
 import { RunLog } from "../wizard/steps/bootstrap-step";
 import { CheckList } from "../wizard/steps/verify-access-step";
 import { StepError } from "./step-error";
+import { RunHealthNotice } from "./run-health";
+import { RunWaterfall } from "./run-waterfall";
 
 const KIND_LABEL: Record<Run["kind"], string> = { verify_access: "Verify Access", bootstrap: "Bootstrap", deprovision: "Deprovision", recheck_access: "Re-check" };
 
@@ -135,6 +137,7 @@ export function RunDetail({ id }: { id: string }) {
       />
       <div className="space-y-5">
         {session.data ? <ActionError error={cancel.error} sessionId={session.data.id} onDismiss={cancel.reset} /> : null}
+        <RunHealthNotice health={r.health} />
         <Card as="div">
           <dl className="grid grid-cols-2 gap-x-6 gap-y-3 px-5 py-4 text-sm sm:grid-cols-4">
             {[
@@ -157,6 +160,13 @@ export function RunDetail({ id }: { id: string }) {
               </div>
             ) : null}
           </dl>
+        </Card>
+
+        <Card>
+          <CardHeader title="Timeline" description="Queue wait, every attempt of every step, backoffs and takeovers. Hover a bar for exact times." />
+          <CardBody>
+            <RunWaterfall run={r} />
+          </CardBody>
         </Card>
 
         <div className="grid gap-5 lg:grid-cols-2">

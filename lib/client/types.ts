@@ -26,6 +26,7 @@ import type {
   RUN_STATUSES,
   RUN_STEP_STATUSES,
   runReportResponse,
+  runAttemptResponse,
   runResponse,
   runStartedResponseSchema,
   runStepResponse,
@@ -65,6 +66,8 @@ export type ActionDecision = SessionActions[SessionActionName];
 export type LifecycleState = Session["lifecycleState"];
 export type SessionStatus = Session["status"];
 export type Tier = Session["tier"];
+/** The active run's health (lib/runs/health.ts). */
+export type RunHealth = NonNullable<Session["health"]>;
 
 export type Simulation = z.input<typeof simulationSchema>;
 
@@ -90,6 +93,8 @@ export type RunReport = z.infer<typeof runReportResponse>;
 export type RunStep = z.infer<typeof runStepResponse>;
 export type LogLine = z.infer<typeof logLineResponse>;
 export type Run = z.infer<typeof runResponse>;
+/** One attempt of one step (run detail only): the timeline. */
+export type RunAttempt = z.infer<typeof runAttemptResponse>;
 export type RunStarted = z.infer<typeof runStartedResponseSchema>;
 export type CancelledSession = z.infer<typeof cancelledSessionResponse>;
 
