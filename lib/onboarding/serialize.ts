@@ -1,3 +1,4 @@
+import "server-only";
 import type { OnboardingSession } from "@/lib/generated/prisma/client";
 import type { z } from "zod";
 import type { Role } from "@/lib/auth/capabilities";

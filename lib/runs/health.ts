@@ -1,3 +1,4 @@
+import "server-only";
 // Health of an active run, separate from its status: healthy, retrying (a step failed
 // transiently and waits for its next attempt) or stalled (no sign of progress: no heartbeat, no
 // worker picked it up, a step far past its budget). The worker and the sweep store it on the run;

@@ -1,3 +1,4 @@
+import "server-only";
 import type { z } from "zod";
 import type { runAttemptResponse, runReportResponse, runResponse } from "./run-schemas";
 import type { OperationRun, OperationRunAttempt, OperationRunLog, OperationRunStep } from "@/lib/generated/prisma/client";

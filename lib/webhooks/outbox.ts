@@ -1,3 +1,4 @@
+import "server-only";
 // Webhook events are written to WebhookDelivery rows in the transaction of the change that
 // caused them (an outbox), then handed to the queue after commit.
 import type { Tx } from "@/lib/db/client";
