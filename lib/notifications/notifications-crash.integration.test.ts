@@ -2,34 +2,19 @@
 // SIGKILL while it holds runs: the survivor takes them over and each end is notified once.
 // (Workers run under `node --import tsx` so that SIGKILL hits the process executing the step.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
 import { db } from "@/lib/db/client";
 import { callRoute, createWorkspaceWithMember } from "@/test/fixtures";
 import * as collection from "@/app/api/v1/onboarding/route";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrap from "@/app/api/v1/onboarding/[id]/bootstrap/route";
 import { stopQueue } from "@/lib/queue/queue";
+import { waitFor } from "@/test/wait-for";
+import { workerProcesses } from "@/test/worker-processes";
 
-const workers: ChildProcess[] = [];
 
-function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, WORKER_CONCURRENCY: "4" },
-    stdio: ["ignore", "ignore", "ignore"],
-  });
-  workers.push(child);
-  return child;
-}
+const workerPool = workerProcesses({ WORKER_CONCURRENCY: "4" });
+const startWorkerProcess = (name?: string) => workerPool.start(name);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 let owner: Awaited<ReturnType<typeof createWorkspaceWithMember>>;
 
@@ -38,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
+  workerPool.killAll();
   await stopQueue({ graceful: false });
 });
 

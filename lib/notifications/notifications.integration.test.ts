@@ -16,6 +16,7 @@ import * as runs from "@/app/api/v1/operation-runs/route";
 import { startWorker } from "@/lib/runs/worker";
 import { stopQueue } from "@/lib/queue/queue";
 import { notifyRunEndedInTx } from "./notify-run-ended";
+import { waitFor } from "@/test/wait-for";
 
 type Member = Awaited<ReturnType<typeof createWorkspaceWithMember>>;
 let owner: Member;
@@ -58,15 +59,6 @@ async function post(route: Route, id: string, who: Member, body: Record<string, 
   return callRoute(route, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/x`, token: who.token, params: { id }, body: { version: current.version, ...body } });
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const runFinished = (runId: string) =>
   waitFor(`run ${runId}`, async () => {

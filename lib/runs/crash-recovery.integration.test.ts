@@ -3,36 +3,19 @@
 // A worker process killed with SIGKILL in the middle of a step: another worker process takes
 // the run over within 60 s, re-runs only the unfinished step, and nothing is created twice.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
 import { db } from "@/lib/db/client";
 import { callRoute, createWorkspaceWithMember } from "@/test/fixtures";
 import * as collection from "@/app/api/v1/onboarding/route";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrap from "@/app/api/v1/onboarding/[id]/bootstrap/route";
 import { stopQueue } from "@/lib/queue/queue";
+import { waitFor } from "@/test/wait-for";
+import { workerProcesses } from "@/test/worker-processes";
 
-const workers: ChildProcess[] = [];
 
-function startWorkerProcess(name: string): ChildProcess {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, WORKER_CONCURRENCY: "2" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d) => process.env.DEBUG_WORKERS && console.log(`[${name}] ${d}`));
-  child.stderr?.on("data", (d) => process.env.DEBUG_WORKERS && console.error(`[${name}] ${d}`));
-  workers.push(child);
-  return child;
-}
+const workerPool = workerProcesses({ WORKER_CONCURRENCY: "2" });
+const startWorkerProcess = (name?: string) => workerPool.start(name);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 let owner: Awaited<ReturnType<typeof createWorkspaceWithMember>>;
 
@@ -41,7 +24,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
+  workerPool.killAll();
   await stopQueue({ graceful: false });
 });
 

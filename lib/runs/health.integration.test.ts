@@ -21,6 +21,7 @@ import { startWorker } from "./worker";
 import { stopQueue } from "@/lib/queue/queue";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { sweepRuns } from "./sweep";
+import { waitFor } from "@/test/wait-for";
 
 type Member = Awaited<ReturnType<typeof createWorkspaceWithMember>>;
 let owner: Member;
@@ -80,15 +81,6 @@ async function action(route: { POST: Parameters<typeof callRoute>[0] }, id: stri
   return callRoute(route.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/${name}`, token: owner.token, params: { id }, body: { version: current.version } });
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const runFinished = (runId: string) =>
   waitFor(`run ${runId}`, async () => {

@@ -46,26 +46,28 @@ async function verifiedSession(name: string, simulation: Record<string, unknown>
 describe("fault: fencing of a paused worker, and steps longer than the old job expiry", () => {
   it("a worker paused (SIGSTOP) for 3× the lease writes nothing after SIGCONT; the run completes once", { timeout: 150_000 }, async () => {
     const env = { WORKER_CONCURRENCY: "1", RUN_LEASE_STALE_MS: String(LEASE_STALE_MS) };
-    const a = spawnWorker("A", env);
-    let b: WorkerProcess | undefined;
+    // Both workers are up before the run starts (a worker starting on a busy machine can take
+    // seconds): whichever claims the bootstrap is paused ("A"), the other must take it over ("B").
+    const first = spawnWorker("A", env);
+    const second = spawnWorker("B", env);
+    let a = first;
+    let b: WorkerProcess | undefined = second;
     try {
-      await a.ready;
+      await Promise.all([first.ready, second.ready]);
       const id = await verifiedSession("Paused", { stepDelayMs: 4_000 });
       const boot = await sessionAction(rec, owner.token, id, "bootstrap");
       expect(boot.status).toBe(202);
       const runId = boot.body.run.id as string;
       const held = await waitFor(
-        "A to be mid provision_infra",
+        "a worker to be mid provision_infra",
         async () => {
           const r = await db().operationRun.findUniqueOrThrow({ where: { id: runId }, include: { steps: true } });
-          return r.leaseOwner?.startsWith(`${a.pid}-`) && r.steps.some((s) => s.key === "provision_infra" && s.status === "running") ? r : null;
+          return r.leaseOwner && r.steps.some((s) => s.key === "provision_infra" && s.status === "running") ? r : null;
         },
         { timeoutMs: 30_000, intervalMs: 50 },
       );
-      const workerB = spawnWorker("B", env);
-      b = workerB;
-      await workerB.ready;
-      await sleep(500);
+      if (held.leaseOwner!.startsWith(`${second.pid}-`)) [a, b] = [second, first];
+      const workerB = b;
       killWorker(a, "SIGSTOP");
       const stoppedAt = Date.now();
 

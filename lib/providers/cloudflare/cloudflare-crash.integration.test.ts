@@ -3,7 +3,6 @@
 // resumes waiting for it, and nothing is created twice on the (fake) Cloudflare account.
 // (Workers run under `node --import tsx` so SIGKILL hits the process that executes the step.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
 import { db } from "@/lib/db/client";
 import { callRoute, createWorkspaceWithMember, uniqueId, type Member } from "@/test/fixtures";
 import { startFakeCloudflare, type FakeCloudflare } from "@/test/fake-cloudflare/server";
@@ -12,32 +11,16 @@ import * as collection from "@/app/api/v1/onboarding/route";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrap from "@/app/api/v1/onboarding/[id]/bootstrap/route";
 import { stopQueue } from "@/lib/queue/queue";
+import { waitFor } from "@/test/wait-for";
+import { workerProcesses } from "@/test/worker-processes";
 
 const ACCOUNT = "fedcba9876543210fedcba9876543210";
-const workers: ChildProcess[] = [];
 let cf: FakeCloudflare;
 let owner: Member;
 
-function startWorkerProcess(name: string): ChildProcess {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, WORKER_CONCURRENCY: "2", CLOUDFLARE_DEPLOYMENT_POLL_MS: "200", SIMULATED_STEP_DELAY_MS: "20" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d) => process.env.DEBUG_WORKERS && console.log(`[${name}] ${d}`));
-  child.stderr?.on("data", (d) => process.env.DEBUG_WORKERS && console.error(`[${name}] ${d}`));
-  workers.push(child);
-  return child;
-}
+const workerPool = workerProcesses({ WORKER_CONCURRENCY: "2", CLOUDFLARE_DEPLOYMENT_POLL_MS: "200", SIMULATED_STEP_DELAY_MS: "20" });
+const startWorkerProcess = (name?: string) => workerPool.start(name);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   cf = await startFakeCloudflare({ host: "127.0.0.1", port: 0 });
@@ -46,7 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
+  workerPool.killAll();
   await stopQueue({ graceful: false });
   await cf?.close();
 });
