@@ -137,7 +137,12 @@ describe("run health", () => {
       return s.status === "completed";
     }, 40_000);
     const statuses = seen.map((h) => h.status).filter((st, i, all) => st !== all[i - 1]);
-    expect(statuses).toEqual(["healthy", "retrying", "healthy"]);
+    // healthy → retrying → healthy; attempt 2 runs (healthy) for a moment between the two
+    // backoffs, which a poll may or may not catch. Never stalled.
+    expect(statuses[0]).toBe("healthy");
+    expect(statuses).toContain("retrying");
+    expect(statuses.at(-1)).toBe("healthy");
+    expect(statuses).not.toContain("stalled");
     const retrying = seen.filter((h) => h.status === "retrying");
     expect(retrying[0]).toMatchObject({ reason: "retrying:simulated_rate_limited", attempt: 2, maxAttempts: 4 });
     expect(retrying.map((h) => h.attempt)).toContain(3);
