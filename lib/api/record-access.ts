@@ -8,11 +8,13 @@ import { notFound } from "./errors";
 import { authorize, type Actor, type ActorMembership } from "@/lib/auth/actor";
 import type { Capability } from "@/lib/auth/capabilities";
 import { loadSessionWithRuns } from "@/lib/onboarding/queries";
+import { loadWatchTag } from "@/lib/onboarding/watch";
 import type { RecordKind } from "./define-route";
-
 
 const LOADERS = {
   onboarding: { what: "Onboarding", load: (id: string) => loadSessionWithRuns(id) },
+  // The watch's tag (lib/onboarding/watch.ts): a tick that changed nothing reads nothing else.
+  onboardingWatch: { what: "Onboarding", load: (id: string) => loadWatchTag(id) },
   operationRun: {
     what: "Operation run",
     // With its steps: GET /operation-runs/:id (polled while a run is active) answers from it.

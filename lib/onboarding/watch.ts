@@ -1,0 +1,78 @@
+import "server-only";
+// GET /onboarding/:id/watch: a wizard tab's one poll. The tag is one statement over what the
+// tab shows (the session's version, its runs' states and health, the active runs' steps, the
+// newest log line of the log run), so a tick that changed nothing costs the caller's
+// resolution, that statement and a 304. Only a changed tag reads the whole representation.
+import type { z } from "zod";
+import { db } from "@/lib/db/client";
+import type { Role } from "@/lib/auth/capabilities";
+import { loadSessionWithRuns } from "./queries";
+import { serializeSessionView } from "./serialize";
+import { serializeLog, serializeRun } from "@/lib/runs/serialize";
+import { WATCH_CURSOR, type watchResponse } from "./watch-schemas";
+import { notFound } from "@/lib/api/errors";
+
+export interface WatchTag {
+  id: string;
+  workspaceId: string;
+  /** A digest of everything the watch representation shows (role aside). */
+  digest: string;
+  /** The run whose log the representation carries. */
+  logRunId: string | null;
+}
+
+/** The record loader of the watch route: authorizes (workspaceId) and tags in one statement. */
+export async function loadWatchTag(id: string): Promise<WatchTag | null> {
+  const rows = await db().$queryRaw<WatchTag[]>`
+    WITH s AS (SELECT "id", "workspaceId", "version", "updatedAt" FROM "OnboardingSession" WHERE "id" = ${id}),
+    o AS (
+      SELECT "id", "status", "createdAt", concat_ws(':', "id", "status", "outcome", "reasonCode", "attempt", "health", "healthReason",
+             "nextAttemptAt", "cancelRequestedAt", "startedAt", "finishedAt") AS "fp"
+      FROM "OperationRun" WHERE "sessionId" = ${id}
+    ),
+    lr AS (SELECT "id" FROM o ORDER BY ("status" <> 'completed') DESC, "createdAt" DESC, "id" DESC LIMIT 1)
+    SELECT s."id", s."workspaceId", (SELECT "id" FROM lr) AS "logRunId",
+      md5(concat_ws('|', s."version", s."updatedAt",
+        (SELECT string_agg(o."fp", ',' ORDER BY o."createdAt" DESC, o."id" DESC) FROM o),
+        (SELECT string_agg(concat_ws(':', st."runId", st."key", st."status", st."attempts", st."startedAt", st."finishedAt"), ',' ORDER BY st."runId", st."position")
+           FROM "OperationRunStep" st JOIN o ON o."id" = st."runId" WHERE o."status" <> 'completed'),
+        (SELECT "id" FROM lr),
+        (SELECT max(l."id") FROM "OperationRunLog" l WHERE l."runId" = (SELECT "id" FROM lr))
+      )) AS "digest"
+    FROM s`;
+  return rows[0] ?? null;
+}
+
+/** The ETag of a watch answer: the digest as this role sees it (`actions` differ by role). */
+export const watchEtag = (tag: Pick<WatchTag, "digest">, role: Role) => `"w${tag.digest}-${role}"`;
+
+export type WatchResponse = z.infer<typeof watchResponse>;
+
+/** The whole representation; the log after `logAfter` when it names the log run, else from its start. */
+export async function loadWatch(tag: WatchTag, role: Role, logAfter: string | undefined): Promise<WatchResponse> {
+  const cursor = logAfter ? WATCH_CURSOR.exec(logAfter) : null;
+  const after = cursor && cursor[1] === tag.logRunId ? BigInt(cursor[2]) : null;
+  const [loaded, runs, lines] = await Promise.all([
+    loadSessionWithRuns(tag.id),
+    db().operationRun.findMany({
+      where: { sessionId: tag.id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      include: { steps: { orderBy: { position: "asc" } } },
+      take: 50,
+    }),
+    tag.logRunId
+      ? db().operationRunLog.findMany({
+          where: { runId: tag.logRunId, ...(after !== null ? { id: { gt: after } } : {}) },
+          orderBy: { id: "asc" },
+          take: 500,
+        })
+      : Promise.resolve([]),
+  ]);
+  if (!loaded) throw notFound("Onboarding");
+  const last = lines.at(-1)?.id ?? after;
+  return {
+    session: serializeSessionView({ ...loaded, role }),
+    runs: runs.map(serializeRun),
+    log: tag.logRunId ? { runId: tag.logRunId, lines: lines.map(serializeLog), cursor: last !== null ? `${tag.logRunId}.${last}` : null } : null,
+  };
+}
