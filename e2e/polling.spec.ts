@@ -1,0 +1,61 @@
+import { expect, test, type Page, type Response } from "@playwright/test";
+import { connectAndVerify, createOnboarding, getSession, screenshot, uniqueSlug } from "./helpers";
+
+// While a checkpoint is active a wizard tab makes one conditional request per 5 s (the watch),
+// answered 304 while nothing changed; another tab's save still reaches it at once.
+
+/** An onboarding whose bootstrap is running, each simulated step taking `stepDelayMs`. */
+async function runningBootstrap(page: Page, name: string, stepDelayMs: number): Promise<string> {
+  const { id } = await createOnboarding(page.request, { platformName: name, slug: uniqueSlug("poll"), simulation: { stepDelayMs } });
+  await connectAndVerify(page.request, id);
+  const started = await page.request.post(`/api/v1/onboarding/${id}/bootstrap`, { data: { version: (await getSession(page.request, id)).version } });
+  expect(started.status(), await started.text()).toBe(202);
+  return id;
+}
+
+const stepsDone = (page: Page) => page.locator('[data-testid="step-list"] li[data-status="succeeded"]').count();
+
+test("a tab watching a slow bootstrap for 30 s makes at most 7 API requests, most of them 304", async ({ page }) => {
+  test.setTimeout(120_000);
+  const id = await runningBootstrap(page, "Watched Cloud", 12_000);
+  await page.goto(`/onboarding/${id}/bootstrap`);
+  await expect(page.locator('[data-testid="step-list"] li[data-status="running"]')).toHaveCount(1);
+  // Let the page's first loads (session, runs, run log, the first watch) finish.
+  await page.waitForLoadState("networkidle");
+  const doneBefore = await stepsDone(page);
+
+  const api: { url: string; status: number; conditional: boolean }[] = [];
+  const onResponse = (res: Response) => {
+    if (!new URL(res.url()).pathname.startsWith("/api/")) return;
+    api.push({ url: res.url(), status: res.status(), conditional: !!res.request().headers()["if-none-match"] });
+  };
+  page.on("response", onResponse);
+  await page.waitForTimeout(30_000);
+  page.off("response", onResponse);
+
+  const summary = JSON.stringify(api, null, 1);
+  expect(api.length, summary).toBeLessThanOrEqual(7);
+  expect(api.length, `it kept polling: ${summary}`).toBeGreaterThanOrEqual(5);
+  expect(api.every((r) => new URL(r.url).pathname === `/api/v1/onboarding/${id}/watch` && r.conditional), summary).toBe(true);
+  expect(api.filter((r) => r.status === 304).length, summary).toBeGreaterThan(api.length / 2);
+  // …and the screen followed the run: steps finished while the tab watched.
+  expect(await stepsDone(page)).toBeGreaterThan(doneBefore);
+  await screenshot(page, "polling-watch-1280");
+});
+
+test("a second tab still updates at once when the first one saves", async ({ page }) => {
+  test.setTimeout(120_000);
+  const id = await runningBootstrap(page, "Two Watchers", 20_000);
+  const tabA = page;
+  const tabB = await page.context().newPage();
+  await tabA.goto(`/onboarding/${id}/bootstrap`);
+  await tabB.goto(`/onboarding/${id}/bootstrap`);
+  const cancel = tabA.getByRole("button", { name: "Cancel run" });
+  await expect(cancel).toBeEnabled();
+  await expect(tabB.getByRole("button", { name: "Cancel run" })).toBeEnabled();
+  // Right after tab B's own tick, so that only the broadcast can bring the news within 2 s.
+  await tabB.waitForResponse((res) => res.url().includes(`/api/v1/onboarding/${id}/watch`));
+  await cancel.click();
+  await expect(tabB.getByText(/Cancellation requested|Bootstrap was cancelled/).first()).toBeVisible({ timeout: 2_000 });
+  await screenshot(tabB, "polling-second-tab-1280");
+});
