@@ -17,7 +17,7 @@ const stepsDone = (page: Page) => page.locator('[data-testid="step-list"] li[dat
 
 test("a tab watching a slow bootstrap for 30 s makes at most 7 API requests, most of them 304", async ({ page }) => {
   test.setTimeout(120_000);
-  const id = await runningBootstrap(page, "Watched Cloud", 12_000);
+  const id = await runningBootstrap(page, "Watched Cloud", 20_000);
   await page.goto(`/onboarding/${id}/bootstrap`);
   await expect(page.locator('[data-testid="step-list"] li[data-status="running"]')).toHaveCount(1);
   // Let the page's first loads (session, runs, run log, the first watch) finish.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { QueryClient, QueryObserver } from "@tanstack/react-query";
 import { queryKeys } from "./query-keys";
-import { applyWatch, isWatched, logCursor } from "./watch";
+import { anyWatchActive, applyWatch, isWatched, logCursor } from "./watch";
 import type { LogLine, Run, Session, Watch } from "./types";
 
 const line = (id: number): LogLine => ({ id: String(id), stepKey: null, level: "info", message: `line ${id}`, at: "2026-01-01T00:00:00.000Z" });
@@ -9,7 +9,12 @@ const run = (id: string, status: Run["status"] = "running"): Run =>
   ({ id, sessionId: "s1", status, kind: "bootstrap", steps: [], updatedAt: "2026-01-01T00:00:00.000Z" }) as unknown as Run;
 const session = (version: number) => ({ id: "s1", version, platformName: `v${version}` }) as unknown as Session;
 const watch = (version: number, lines: LogLine[], runs = [run("r1")]): Watch =>
-  ({ session: session(version), runs, log: { runId: "r1", lines, cursor: lines.length ? `r1.${lines.at(-1)!.id}` : null } }) as Watch;
+  ({
+    session: session(version),
+    runs,
+    notifications: { latestAt: null },
+    log: { runId: "r1", lines, cursor: lines.length ? `r1.${lines.at(-1)!.id}` : null },
+  }) as Watch;
 
 describe("applyWatch", () => {
   it("fills the session, the runs list and the log run's detail, appending only new lines", () => {
@@ -38,14 +43,34 @@ describe("applyWatch", () => {
 });
 
 describe("isWatched", () => {
-  it("is true only while a watch query of that session has an observer", () => {
+  it("is true only while an enabled watch query of that session has an observer", () => {
     const qc = new QueryClient();
     expect(isWatched(qc, "s1")).toBe(false);
-    const observer = new QueryObserver(qc, { queryKey: queryKeys.onboardings.watch("s1"), queryFn: () => ({ etag: null, logRunId: null }), enabled: false });
-    const unsubscribe = observer.subscribe(() => {});
+    const options = { queryKey: queryKeys.onboardings.watch("s1"), queryFn: () => ({ etag: null, logRunId: null, notifiedAt: null }) };
+    const idle = new QueryObserver(qc, { ...options, enabled: false });
+    const stopIdle = idle.subscribe(() => {});
+    expect(isWatched(qc, "s1")).toBe(false);
+    expect(anyWatchActive(qc)).toBe(false);
+    const polling = new QueryObserver(qc, { ...options, enabled: true });
+    const stop = polling.subscribe(() => {});
     expect(isWatched(qc, "s1")).toBe(true);
     expect(isWatched(qc, "s2")).toBe(false);
-    unsubscribe();
+    expect(anyWatchActive(qc)).toBe(true);
+    stop();
+    stopIdle();
     expect(isWatched(qc, "s1")).toBe(false);
+    expect(anyWatchActive(qc)).toBe(false);
+  });
+});
+
+describe("the bell while watched", () => {
+  it("is refreshed when the answer reports a newer notification than the previous one", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(queryKeys.notifications.all(), { items: [], unreadCount: 0 });
+    const state = { etag: '"w1-owner"', logRunId: "r1", notifiedAt: null };
+    applyWatch(qc, "s1", watch(1, []), state);
+    expect(qc.getQueryState(queryKeys.notifications.all())?.isInvalidated).toBe(false);
+    applyWatch(qc, "s1", { ...watch(2, []), notifications: { latestAt: "2026-01-01T00:00:05.000Z" } }, state);
+    expect(qc.getQueryState(queryKeys.notifications.all())?.isInvalidated).toBe(true);
   });
 });

@@ -9,13 +9,22 @@ import type { LogLine, Run, Session, Watch } from "./types";
 export interface WatchState {
   etag: string | null;
   logRunId: string | null;
+  /** The caller's newest notification as the last answer saw it. */
+  notifiedAt: string | null;
 }
 
-/** Is a mounted watch polling this session (so its session/runs/run queries need not)? */
+const isWatchKey = (key: readonly unknown[]) => key[0] === "onboardings" && key[1] === "detail" && key[3] === "watch";
+
+/** Is an enabled watch polling this session (so its session/runs/run queries need not)? */
 export function isWatched(qc: QueryClient, sessionId: string | undefined): boolean {
   if (!sessionId) return false;
   const query = qc.getQueryCache().find({ queryKey: queryKeys.onboardings.watch(sessionId), exact: true });
-  return !!query && query.getObserversCount() > 0 && query.state.status !== "error";
+  return !!query && query.isActive() && query.state.status !== "error";
+}
+
+/** Is any watch of this tab polling (its answers also say when a notification arrived)? */
+export function anyWatchActive(qc: QueryClient): boolean {
+  return qc.getQueryCache().findAll({ predicate: (q) => isWatchKey(q.queryKey) && q.isActive() && q.state.status !== "error" }).length > 0;
 }
 
 export function mergeLog(previous: LogLine[], next: LogLine[]): LogLine[] {
@@ -31,8 +40,12 @@ export function logCursor(qc: QueryClient, runId: string | null): string | undef
   return last ? `${runId}.${last.id}` : undefined;
 }
 
-/** Writes a full watch answer into the session, runs and run-detail queries. */
-export function applyWatch(qc: QueryClient, id: string, watch: Watch): void {
+/**
+ * Writes a full watch answer into the session, runs and run-detail queries; a notification
+ * newer than the previous answer's refreshes the bell (which does not poll while watched).
+ */
+export function applyWatch(qc: QueryClient, id: string, watch: Watch, previous?: WatchState): void {
+  if (previous && previous.notifiedAt !== watch.notifications.latestAt) void qc.invalidateQueries({ queryKey: queryKeys.notifications.all() });
   const sessionKey = queryKeys.onboardings.session(id);
   const cached = qc.getQueryData<Session>(sessionKey);
   // A save of this tab may already have cached a newer version than this answer saw.

@@ -83,6 +83,18 @@ describe("GET /onboarding/:id/watch", () => {
     expect(stepped.body.runs[0].steps[0].status).toBe("succeeded");
     expect(stepped.body.log.lines).toEqual([]);
 
+    // A notification for the caller moves the tag (the tab's bell does not poll while it watches).
+    expect(stepped.body.notifications.latestAt).toBeNull();
+    const stillSame = await watch(owner.token, id, { etag: stepped.headers.get("etag"), logAfter: stepped.body.log.cursor });
+    expect(stillSame.status).toBe(304);
+    await db().notification.create({
+      data: { workspaceId: owner.workspace.id, userId: owner.user.id, kind: "run_succeeded", title: "t", body: "b", href: "/runs/x" },
+    });
+    const notified = await watch(owner.token, id, { etag: stepped.headers.get("etag"), logAfter: stepped.body.log.cursor });
+    expect(notified.status).toBe(200);
+    expect(notified.body.notifications.latestAt).not.toBeNull();
+    expect((await watch(viewer.token, id, { etag: notified.headers.get("etag")?.replace("-owner", "-viewer") })).status).toBe(200);
+
     // The run finishing: the last answer says so (the wizard stops polling on it).
     await db().operationRun.update({ where: { id: runId }, data: { status: "completed", outcome: "succeeded", finishedAt: new Date() } });
     const done = await watch(owner.token, id, { etag: stepped.headers.get("etag"), logAfter: stepped.body.log.cursor });

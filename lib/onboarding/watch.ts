@@ -19,10 +19,12 @@ export interface WatchTag {
   digest: string;
   /** The run whose log the representation carries. */
   logRunId: string | null;
+  /** The caller's newest notification in the session's workspace (the bell refreshes when it moves). */
+  notifiedAt: Date | null;
 }
 
 /** The record loader of the watch route: authorizes (workspaceId) and tags in one statement. */
-export async function loadWatchTag(id: string): Promise<WatchTag | null> {
+export async function loadWatchTag(id: string, userId: string): Promise<WatchTag | null> {
   const rows = await db().$queryRaw<WatchTag[]>`
     WITH s AS (SELECT "id", "workspaceId", "version", "updatedAt" FROM "OnboardingSession" WHERE "id" = ${id}),
     o AS (
@@ -30,9 +32,13 @@ export async function loadWatchTag(id: string): Promise<WatchTag | null> {
              "nextAttemptAt", "cancelRequestedAt", "startedAt", "finishedAt") AS "fp"
       FROM "OperationRun" WHERE "sessionId" = ${id}
     ),
-    lr AS (SELECT "id" FROM o ORDER BY ("status" <> 'completed') DESC, "createdAt" DESC, "id" DESC LIMIT 1)
-    SELECT s."id", s."workspaceId", (SELECT "id" FROM lr) AS "logRunId",
-      md5(concat_ws('|', s."version", s."updatedAt",
+    lr AS (SELECT "id" FROM o ORDER BY ("status" <> 'completed') DESC, "createdAt" DESC, "id" DESC LIMIT 1),
+    n AS (
+      SELECT max("createdAt") AS "at" FROM "Notification"
+      WHERE "userId" = ${userId} AND "workspaceId" = (SELECT "workspaceId" FROM s)
+    )
+    SELECT s."id", s."workspaceId", (SELECT "id" FROM lr) AS "logRunId", (SELECT "at" FROM n) AS "notifiedAt",
+      md5(concat_ws('|', s."version", s."updatedAt", (SELECT "at" FROM n),
         (SELECT string_agg(o."fp", ',' ORDER BY o."createdAt" DESC, o."id" DESC) FROM o),
         (SELECT string_agg(concat_ws(':', st."runId", st."key", st."status", st."attempts", st."startedAt", st."finishedAt"), ',' ORDER BY st."runId", st."position")
            FROM "OperationRunStep" st JOIN o ON o."id" = st."runId" WHERE o."status" <> 'completed'),
@@ -73,6 +79,7 @@ export async function loadWatch(tag: WatchTag, role: Role, logAfter: string | un
   return {
     session: serializeSessionView({ ...loaded, role }),
     runs: runs.map(serializeRun),
+    notifications: { latestAt: tag.notifiedAt?.toISOString() ?? null },
     log: tag.logRunId ? { runId: tag.logRunId, lines: lines.map(serializeLog), cursor: last !== null ? `${tag.logRunId}.${last}` : null } : null,
   };
 }

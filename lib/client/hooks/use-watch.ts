@@ -19,9 +19,11 @@ export function useWatch(id: string, active: boolean) {
       const previous = qc.getQueryData<WatchState>(queryKeys.onboardings.watch(id));
       const answer = await api.watch(id, previous?.etag ?? null, logCursor(qc, previous?.logRunId ?? null), signal);
       // 304: what this tab shows is current; the same object keeps every observer quiet.
-      if (!answer.body) return previous && previous.etag === answer.etag ? previous : { etag: answer.etag, logRunId: previous?.logRunId ?? null };
-      applyWatch(qc, id, answer.body);
-      return { etag: answer.etag, logRunId: answer.body.log?.runId ?? null };
+      if (!answer.body) {
+        return previous && previous.etag === answer.etag ? previous : { etag: answer.etag, logRunId: previous?.logRunId ?? null, notifiedAt: previous?.notifiedAt ?? null };
+      }
+      applyWatch(qc, id, answer.body, previous);
+      return { etag: answer.etag, logRunId: answer.body.log?.runId ?? null, notifiedAt: answer.body.notifications.latestAt };
     },
     refetchInterval: (query) => (active && !gone(query.state.error) ? POLL_MS : false),
     retry: (count, error) => !(error instanceof ApiProblem && error.status >= 400 && error.status < 500) && count < 2,
