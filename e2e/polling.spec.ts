@@ -4,7 +4,10 @@ import { connectAndVerify, createOnboarding, getSession, screenshot, uniqueSlug 
 // While a checkpoint is active a wizard tab makes one conditional request per 5 s (the watch),
 // answered 304 while nothing changed; another tab's save still reaches it at once.
 
-/** An onboarding whose bootstrap is running, each simulated step taking `stepDelayMs`. */
+/**
+ * An onboarding whose bootstrap is running, each simulated step taking `stepDelayMs` (under the
+ * 15 s step budget: a slower step would time out and retry).
+ */
 async function runningBootstrap(page: Page, name: string, stepDelayMs: number): Promise<string> {
   const { id } = await createOnboarding(page.request, { platformName: name, slug: uniqueSlug("poll"), simulation: { stepDelayMs } });
   await connectAndVerify(page.request, id);
@@ -17,7 +20,7 @@ const stepsDone = (page: Page) => page.locator('[data-testid="step-list"] li[dat
 
 test("a tab watching a slow bootstrap for 30 s makes at most 7 API requests, most of them 304", async ({ page }) => {
   test.setTimeout(120_000);
-  const id = await runningBootstrap(page, "Watched Cloud", 20_000);
+  const id = await runningBootstrap(page, "Watched Cloud", 13_000);
   await page.goto(`/onboarding/${id}/bootstrap`);
   await expect(page.locator('[data-testid="step-list"] li[data-status="running"]')).toHaveCount(1);
   // Let the page's first loads (session, runs, run log, the first watch) finish.
@@ -45,7 +48,7 @@ test("a tab watching a slow bootstrap for 30 s makes at most 7 API requests, mos
 
 test("a second tab still updates at once when the first one saves", async ({ page }) => {
   test.setTimeout(120_000);
-  const id = await runningBootstrap(page, "Two Watchers", 20_000);
+  const id = await runningBootstrap(page, "Two Watchers", 13_000);
   const tabA = page;
   const tabB = await page.context().newPage();
   await tabA.goto(`/onboarding/${id}/bootstrap`);

@@ -45,6 +45,7 @@ const SPEC = {
   METRICS_TOKEN: [z.string().regex(/^[\x21-\x7e]{16,256}$/, "16 to 256 visible ASCII characters"), undefined, "bearer token Prometheus sends to GET /api/metrics (unset: the endpoint answers 404)"],
   OTEL_EXPORTER_OTLP_ENDPOINT: [httpUrl, undefined, "OTLP/HTTP collector base URL; traces are exported only when set"],
   OTEL_SERVICE_NAME: [text, undefined, "service.name of exported traces (default onramp-web / onramp-worker)"],
+  ONRAMP_BENCH_FLOOR: [text, undefined, "bench only: the replay file the framework-floor route answers from (unset: GET /api/bench-floor/:id answers 404)"],
 } as const satisfies Record<string, readonly [z.ZodType<unknown, string>, string | undefined, string]>;
 
 type Spec = typeof SPEC;
