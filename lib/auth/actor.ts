@@ -4,6 +4,7 @@ import "server-only";
 import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
 import { db } from "@/lib/db/client";
+import { sqlRead } from "@/lib/db/sql";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { can, roleAtMost, type Capability, type Role } from "./capabilities";
 import { hashToken, TOKEN_PREFIX } from "./api-token";
@@ -46,14 +47,17 @@ async function actorFromToken(token: string): Promise<Actor | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   // One round trip for token, user, workspace and membership: every API call pays for it
   // (BENCHMARKS.md: four Prisma queries here were a third of a GET's CPU).
-  const rows = await db().$queryRaw<TokenRow[]>`
-    SELECT t."id", t."userId", t."workspaceId", t."role"::text AS "tokenRole", m."role"::text AS "memberRole",
-           t."revokedAt", t."expiresAt", t."lastUsedAt", u."email", w."slug" AS "workspaceSlug", w."name" AS "workspaceName"
-    FROM "ApiToken" t
-    JOIN "User" u ON u."id" = t."userId"
-    JOIN "Workspace" w ON w."id" = t."workspaceId"
-    JOIN "Membership" m ON m."workspaceId" = t."workspaceId" AND m."userId" = t."userId"
-    WHERE t."tokenHash" = ${hashToken(token)}`;
+  // Through plain pg (lib/db/sql.ts): Prisma's layer was most of this read's CPU.
+  const rows = await sqlRead<TokenRow>(
+    `SELECT t."id", t."userId", t."workspaceId", t."role"::text AS "tokenRole", m."role"::text AS "memberRole",
+            t."revokedAt", t."expiresAt", t."lastUsedAt", u."email", w."slug" AS "workspaceSlug", w."name" AS "workspaceName"
+     FROM "ApiToken" t
+     JOIN "User" u ON u."id" = t."userId"
+     JOIN "Workspace" w ON w."id" = t."workspaceId"
+     JOIN "Membership" m ON m."workspaceId" = t."workspaceId" AND m."userId" = t."userId"
+     WHERE t."tokenHash" = $1`,
+    [hashToken(token)],
+  );
   const record = rows[0];
   // No membership (removed from the workspace) → no row: the token no longer works.
   if (!record || record.revokedAt || (record.expiresAt && record.expiresAt < new Date())) return null;
@@ -93,13 +97,15 @@ interface UserMembershipRow {
  * ended by sign-out, a password change or a removal no longer resolves.
  */
 export async function actorForUser(userId: string, via: Actor["via"], sessionVersion?: number): Promise<Actor | null> {
-  const rows = await db().$queryRaw<UserMembershipRow[]>`
-    SELECT u."id", u."email", u."sessionVersion", m."workspaceId", w."slug" AS "workspaceSlug", w."name" AS "workspaceName", m."role"::text AS "role"
-    FROM "User" u
-    LEFT JOIN "Membership" m ON m."userId" = u."id"
-    LEFT JOIN "Workspace" w ON w."id" = m."workspaceId"
-    WHERE u."id" = ${userId}
-    ORDER BY m."createdAt" ASC NULLS LAST, m."id" ASC`;
+  const rows = await sqlRead<UserMembershipRow>(
+    `SELECT u."id", u."email", u."sessionVersion", m."workspaceId", w."slug" AS "workspaceSlug", w."name" AS "workspaceName", m."role"::text AS "role"
+     FROM "User" u
+     LEFT JOIN "Membership" m ON m."userId" = u."id"
+     LEFT JOIN "Workspace" w ON w."id" = m."workspaceId"
+     WHERE u."id" = $1
+     ORDER BY m."createdAt" ASC NULLS LAST, m."id" ASC`,
+    [userId],
+  );
   if (rows.length === 0) return null;
   if (sessionVersion !== undefined && rows[0].sessionVersion !== sessionVersion) return null;
   return {

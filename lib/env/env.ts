@@ -20,6 +20,7 @@ const text = z.string().min(1, "not empty");
 const SPEC = {
   PORT: [positiveInt(65_535), "3000", "HTTP port"],
   DATABASE_POOL_MAX: [positiveInt(1000), "10", "Prisma connection pool per process"],
+  DATABASE_HOT_POOL_MAX: [positiveInt(1000), "4", "plain pg pool per process for the per-request reads (caller, record, watch tag)"],
   QUEUE_POOL_MAX: [positiveInt(1000), "4", "pg-boss connection pool per process"],
   WORKER_CONCURRENCY: [positiveInt(1000), "4", "runs a worker process executes at once"],
   SIMULATED_STEP_DELAY_MS: [z.string().trim().regex(/^\d+$/, "a whole number of milliseconds").transform(Number), "1500", "duration of a simulated step"],

@@ -5,6 +5,7 @@ import "server-only";
 // resolution, that statement and a 304. Only a changed tag reads the whole representation.
 import type { z } from "zod";
 import { db } from "@/lib/db/client";
+import { sqlRead } from "@/lib/db/sql";
 import type { Role } from "@/lib/auth/capabilities";
 import { loadSessionWithRuns } from "./queries";
 import { serializeSessionView } from "./serialize";
@@ -25,17 +26,18 @@ export interface WatchTag {
 
 /** The record loader of the watch route: authorizes (workspaceId) and tags in one statement. */
 export async function loadWatchTag(id: string, userId: string): Promise<WatchTag | null> {
-  const rows = await db().$queryRaw<WatchTag[]>`
-    WITH s AS (SELECT "id", "workspaceId", "version", "updatedAt" FROM "OnboardingSession" WHERE "id" = ${id}),
+  const rows = await sqlRead<WatchTag>(
+    `
+    WITH s AS (SELECT "id", "workspaceId", "version", "updatedAt" FROM "OnboardingSession" WHERE "id" = $1),
     o AS (
       SELECT "id", "status", "createdAt", concat_ws(':', "id", "status", "outcome", "reasonCode", "attempt", "health", "healthReason",
              "nextAttemptAt", "cancelRequestedAt", "startedAt", "finishedAt") AS "fp"
-      FROM "OperationRun" WHERE "sessionId" = ${id}
+      FROM "OperationRun" WHERE "sessionId" = $1
     ),
     lr AS (SELECT "id" FROM o ORDER BY ("status" <> 'completed') DESC, "createdAt" DESC, "id" DESC LIMIT 1),
     n AS (
       SELECT max("createdAt") AS "at" FROM "Notification"
-      WHERE "userId" = ${userId} AND "workspaceId" = (SELECT "workspaceId" FROM s)
+      WHERE "userId" = $2 AND "workspaceId" = (SELECT "workspaceId" FROM s)
     )
     SELECT s."id", s."workspaceId", (SELECT "id" FROM lr) AS "logRunId", (SELECT "at" FROM n) AS "notifiedAt",
       md5(concat_ws('|', s."version", s."updatedAt", (SELECT "at" FROM n),
@@ -45,7 +47,9 @@ export async function loadWatchTag(id: string, userId: string): Promise<WatchTag
         (SELECT "id" FROM lr),
         (SELECT max(l."id") FROM "OperationRunLog" l WHERE l."runId" = (SELECT "id" FROM lr))
       )) AS "digest"
-    FROM s`;
+    FROM s`,
+    [id, userId],
+  );
   return rows[0] ?? null;
 }
 

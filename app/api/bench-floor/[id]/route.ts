@@ -11,12 +11,13 @@ interface Replay {
   notModified: { headers: [string, string][] };
 }
 
-let loaded: { file: string; replay: Replay; body: Buffer } | null = null;
+let loaded: { file: string; replay: Replay; body: string } | null = null;
 
 function replay(file: string) {
   if (loaded?.file !== file) {
     const replay = JSON.parse(readFileSync(file, "utf8")) as Replay;
-    loaded = { file, replay, body: Buffer.from(replay.ok.body, "base64") };
+    // A string, as the app's json() hands its body to Next.js.
+    loaded = { file, replay, body: Buffer.from(replay.ok.body, "base64").toString("utf8") };
   }
   return loaded;
 }
@@ -27,5 +28,5 @@ export async function GET(req: Request): Promise<Response> {
   const { replay: r, body } = replay(file);
   const inm = req.headers.get("if-none-match");
   if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === r.etag)) return new Response(null, { status: 304, headers: r.notModified.headers });
-  return new Response(new Uint8Array(body), { status: 200, headers: r.ok.headers });
+  return new Response(body, { status: 200, headers: r.ok.headers });
 }
