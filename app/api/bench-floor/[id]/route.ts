@@ -5,6 +5,9 @@
 import { readFileSync } from "node:fs";
 import { env } from "@/lib/env/env";
 
+// Never prerendered or cached: every request is answered by the handler, like the app's routes.
+export const dynamic = "force-dynamic";
+
 interface Replay {
   etag: string;
   ok: { headers: [string, string][]; body: string };
