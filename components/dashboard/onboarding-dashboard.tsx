@@ -13,6 +13,7 @@ import { CHECKPOINT_LABELS } from "@/lib/onboarding/constants";
 import type { SessionSummary } from "@/lib/client/types";
 import { PageHeader } from "../page-header";
 import { LIFECYCLE_OPTIONS, STATUS_OPTIONS, StatusBadge } from "../status-badge";
+import { RunHealthNotice } from "../runs/run-health";
 import { Button, ButtonLink } from "../ui/button";
 import { Card } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
@@ -33,10 +34,17 @@ export function OnboardingDashboard() {
   const lifecycle = params.get("lifecycle") ?? "";
   // Set by the Insights page's failure reasons: onboardings with a run that ended with this code.
   const reasonCode = params.get("reasonCode") ?? "";
+  const health = params.get("health") ?? "";
   const [search, setSearch] = useState("");
   const q = useDebouncedValue(search.trim(), 300);
-  const filters = { status: status || undefined, lifecycle: lifecycle || undefined, reasonCode: reasonCode || undefined, q: q || undefined };
-  const filtered = !!(status || lifecycle || reasonCode || q);
+  const filters = {
+    status: status || undefined,
+    lifecycle: lifecycle || undefined,
+    reasonCode: reasonCode || undefined,
+    q: q || undefined,
+    health: health || undefined,
+  };
+  const filtered = !!(status || lifecycle || reasonCode || q || health);
 
   const list = useOnboardingList(filters);
   useSessionBroadcast(null, () => void qc.invalidateQueries({ queryKey: queryKeys.onboardings.lists() }));
@@ -64,7 +72,7 @@ export function OnboardingDashboard() {
         }
       />
 
-      <form role="search" className="mb-4 grid gap-3 sm:grid-cols-[1fr_auto_auto]" onSubmit={(e) => e.preventDefault()}>
+      <form role="search" className="mb-4 grid gap-3 sm:grid-cols-[1fr_auto_auto_auto]" onSubmit={(e) => e.preventDefault()}>
         <label className="relative block">
           <span className="sr-only">Search by name or slug</span>
           <SearchIcon className="pointer-events-none absolute top-3 left-3 size-4 text-slate-400" />
@@ -96,6 +104,15 @@ export function OnboardingDashboard() {
                 {o.label}
               </option>
             ))}
+          </Select>
+        </label>
+        <label className="block">
+          <span className="sr-only">Run health</span>
+          <Select value={health} onChange={(e) => setParam("health", e.target.value)} aria-label="Filter by run health">
+            <option value="">Any run health</option>
+            <option value="healthy">Running normally</option>
+            <option value="retrying">Retrying</option>
+            <option value="stalled">Stalled</option>
           </Select>
         </label>
       </form>
@@ -206,6 +223,7 @@ function OnboardingTable({ items }: { items: SessionSummary[] }) {
             <td className="px-3 py-3 text-slate-700 capitalize">{s.tier}</td>
             <td className="px-3 py-3">
               <StatusBadge kind="status" value={s.status} />
+              <RunHealthNotice health={s.health} compact />
             </td>
             <td className="px-3 py-3">
               <StatusBadge kind="lifecycle" value={s.lifecycleState} />
@@ -244,6 +262,7 @@ function OnboardingCards({ items }: { items: SessionSummary[] }) {
             <StatusBadge kind="status" value={s.status} />
             <span className="text-xs text-slate-500">at {CHECKPOINT_LABELS[s.currentCheckpoint]}</span>
           </div>
+          <RunHealthNotice health={s.health} compact />
         </li>
       ))}
     </ul>

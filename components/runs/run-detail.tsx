@@ -5,7 +5,7 @@ import { api } from "@/lib/client/api";
 import { formatDate, formatDuration, formatTime, humanize } from "@/lib/client/format";
 import { useRunDetail, useSession, useSessionAction } from "@/lib/client/hooks/use-onboarding";
 import { isRunActive } from "@/lib/client/polling";
-import type { Run, RunStep } from "@/lib/client/types";
+import type { AccessCheck, Run, RunStep } from "@/lib/client/types";
 import { stepHref } from "@/lib/client/wizard-steps";
 import { PageHeader } from "../page-header";
 import { runState, StatusBadge } from "../status-badge";
@@ -18,8 +18,11 @@ import { ActionError } from "../wizard/action-error";
 import { RunLog } from "../wizard/steps/bootstrap-step";
 import { CheckList } from "../wizard/steps/verify-access-step";
 import { StepError } from "./step-error";
+import { toast } from "@/lib/client/toast";
+import { RunHealthNotice } from "./run-health";
+import { RunWaterfall } from "./run-waterfall";
 
-const KIND_LABEL: Record<Run["kind"], string> = { verify_access: "Verify Access", bootstrap: "Bootstrap", deprovision: "Deprovision", recheck_access: "Re-check" };
+const KIND_LABEL: Record<Run["kind"], string> = { verify_access: "Verify Access", recheck_access: "Re-check", bootstrap: "Bootstrap", deprovision: "Deprovision" };
 
 const DOT: Record<RunStep["status"], string> = {
   pending: "bg-white ring-2 ring-slate-300",
@@ -69,7 +72,7 @@ function Timeline({ steps }: { steps: RunStep[] }) {
               </div>
             </dl>
             {s.error ? <StepError error={s.error} /> : null}
-            {s.result && Object.keys(s.result).length && s.key !== "check_infrastructure" && s.key !== "check_repository" ? (
+            {s.result && Object.keys(s.result).length && s.key !== "check_infrastructure" && s.key !== "check_repository" && s.key !== "recheck" ? (
               <details className="mt-2 text-xs">
                 <summary className="cursor-pointer text-slate-600 hover:text-slate-900">Result</summary>
                 <pre className="mt-1 overflow-x-auto rounded-md bg-slate-50 p-2 font-mono text-[11px] text-slate-700 ring-1 ring-slate-200">
@@ -87,7 +90,9 @@ function Timeline({ steps }: { steps: RunStep[] }) {
 export function RunDetail({ id }: { id: string }) {
   const run = useRunDetail(id);
   const session = useSession(run.data?.sessionId ?? "");
-  const cancel = useSessionAction(session.data, (_sid, version) => api.cancelRun(id, version));
+  const cancel = useSessionAction(session.data, (_sid, version) => api.cancelRun(id, version), {
+    onSuccess: () => toast({ message: "Cancellation requested — the run stops at its next safe point", href: `/runs/${id}`, linkLabel: "View run" }),
+  });
 
   if (run.isPending) {
     return (
@@ -102,7 +107,7 @@ export function RunDetail({ id }: { id: string }) {
 
   const r = run.data;
   const active = isRunActive(r);
-  const backStep = r.kind === "verify_access" ? "verify_access" : "bootstrap";
+  const backStep = r.kind === "verify_access" || r.kind === "recheck_access" ? "verify_access" : "bootstrap";
 
   return (
     <>
@@ -121,8 +126,13 @@ export function RunDetail({ id }: { id: string }) {
           </span>
         }
         description={
-          <span className="font-mono text-xs">
-            {r.id} · attempt {r.attempt}
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <span className="font-mono text-xs">
+              {r.id} · attempt {r.attempt}
+            </span>
+            <Link href="/operations" className="text-xs font-medium text-indigo-700 hover:underline">
+              All operations
+            </Link>
           </span>
         }
         actions={
@@ -135,6 +145,7 @@ export function RunDetail({ id }: { id: string }) {
       />
       <div className="space-y-5">
         {session.data ? <ActionError error={cancel.error} sessionId={session.data.id} onDismiss={cancel.reset} /> : null}
+        <RunHealthNotice health={r.health} />
         <Card as="div">
           <dl className="grid grid-cols-2 gap-x-6 gap-y-3 px-5 py-4 text-sm sm:grid-cols-4">
             {[
@@ -159,6 +170,13 @@ export function RunDetail({ id }: { id: string }) {
           </dl>
         </Card>
 
+        <Card>
+          <CardHeader title="Timeline" description="Queue wait, every attempt of every step, backoffs and takeovers. Hover a bar for exact times." />
+          <CardBody>
+            <RunWaterfall run={r} />
+          </CardBody>
+        </Card>
+
         <div className="grid gap-5 lg:grid-cols-2">
           <Card>
             <CardHeader title="Steps" description={active ? "Updates every 5 seconds while the run is active." : undefined} />
@@ -180,7 +198,32 @@ export function RunDetail({ id }: { id: string }) {
             </CardBody>
           </Card>
         ) : null}
+        {r.kind === "recheck_access" ? <RecheckResult run={r} /> : null}
       </div>
     </>
+  );
+}
+
+/** A re-check's one check, and the verification it updated. */
+function RecheckResult({ run }: { run: Run }) {
+  const check = (run.steps?.find((s) => s.key === "recheck")?.result as { check?: AccessCheck } | null)?.check;
+  const target = (run.report as { target?: { verifyRunId?: string } } | null)?.target;
+  if (!check) return null;
+  return (
+    <Card>
+      <CardHeader title="Re-checked" />
+      <CardBody>
+        <CheckList checks={[check]} />
+        {target?.verifyRunId ? (
+          <p className="mt-3 text-sm text-slate-600">
+            Written into the report of{" "}
+            <Link href={`/runs/${target.verifyRunId}`} className="font-medium text-indigo-700 hover:underline">
+              the verification run
+            </Link>
+            .
+          </p>
+        ) : null}
+      </CardBody>
+    </Card>
   );
 }

@@ -26,6 +26,7 @@ const EVENTS = [
   { value: "onboarding.failed", label: "Bootstrap failed" },
   { value: "onboarding.cancelled", label: "Onboarding cancelled" },
   { value: "onboarding.activated", label: "Platform activated" },
+  { value: "onboarding.stalled", label: "Run stalled (no progress)" },
 ] as const;
 
 function EventPicker({ value, onChange, disabled }: { value: string[]; onChange: (events: string[]) => void; disabled?: boolean }) {

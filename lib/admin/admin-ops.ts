@@ -1,3 +1,4 @@
+import "server-only";
 // Operator and automation administration: users, workspaces, memberships and API tokens.
 // Used by the admin CLI (`npm run admin`) and the first-run demo seed.
 import { db } from "@/lib/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 // First run: a demo workspace and operator, created once. The password is random per machine
 // and kept in .data/ so that `npm start` can print it every time. Only for the embedded
 // database of a local try-out (demoSeedDecision): a known account with a password in the log

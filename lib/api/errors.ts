@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 409,
   illegal_transition: 409,
   run_active: 409,
+  access_recheck_failed: 409,
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -1,3 +1,4 @@
+import "server-only";
 // API tokens: random, shown once, stored only as a sha256 hash (they are high-entropy, so a
 // fast hash is enough and lets every request look the token up by its hash).
 import { createHash, randomBytes } from "node:crypto";

@@ -1,3 +1,4 @@
+import "server-only";
 // Password hashing with scrypt (a memory-hard KDF from node:crypto; no native add-on needed).
 // Stored as `scrypt$N$r$p$salt$key`: verification reads the cost from the hash itself, so
 // raising PARAMS never locks anyone out — the next successful sign-in rehashes (needsRehash).

@@ -1,3 +1,4 @@
+import "server-only";
 // No "server-only": the admin CLI and scripts/e2e.ts (plain tsx) import this through admin-ops.
 // Revoking a token revokes every token created through it (children, their children, …):
 // a token that leaked must not leave working descendants behind. Inside the caller's

@@ -210,6 +210,8 @@ export interface OnboardingFilters {
   lifecycle?: string;
   reasonCode?: string;
   q?: string;
+  /** healthy | retrying | stalled: the active run's health. */
+  health?: string;
 }
 
 /** Every endpoint the UI uses, typed. Queries take the abort signal React Query hands them. */

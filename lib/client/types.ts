@@ -27,6 +27,7 @@ import type {
   RUN_STATUSES,
   RUN_STEP_STATUSES,
   runReportResponse,
+  runAttemptResponse,
   runResponse,
   runStartedResponseSchema,
   runStepResponse,
@@ -66,6 +67,8 @@ export type ActionDecision = SessionActions[SessionActionName];
 export type LifecycleState = Session["lifecycleState"];
 export type SessionStatus = Session["status"];
 export type Tier = Session["tier"];
+/** The active run's health (lib/runs/health.ts). */
+export type RunHealth = NonNullable<Session["health"]>;
 
 export type Simulation = z.input<typeof simulationSchema>;
 
@@ -93,6 +96,8 @@ export type LogLine = z.infer<typeof logLineResponse>;
 export type Run = z.infer<typeof runResponse>;
 /** GET /onboarding/:id/watch: the session, its runs and the log run's new lines. */
 export type Watch = z.infer<typeof watchResponse>;
+/** One attempt of one step (run detail only): the timeline. */
+export type RunAttempt = z.infer<typeof runAttemptResponse>;
 export type RunStarted = z.infer<typeof runStartedResponseSchema>;
 export type CancelledSession = z.infer<typeof cancelledSessionResponse>;
 

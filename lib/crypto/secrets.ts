@@ -1,3 +1,4 @@
+import "server-only";
 // AES-256-GCM for credentials at rest. The key comes from ONRAMP_ENCRYPTION_KEY (32 bytes,
 // base64 or hex); `npm start` generates one into .data/ on first run.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";

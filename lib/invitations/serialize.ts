@@ -1,3 +1,4 @@
+import "server-only";
 // Rows → API shapes: ISO dates and a derived state; never the token or its hash.
 import type { z } from "zod";
 import type { Invitation, User } from "@/lib/generated/prisma/client";

@@ -1,3 +1,4 @@
+import "server-only";
 // Invitation tokens: 32 random bytes, shown once in the link, stored only as a sha256 hash
 // (high-entropy, so a fast hash is enough and lets the link be looked up by its hash).
 import { createHash, randomBytes } from "node:crypto";

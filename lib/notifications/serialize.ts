@@ -1,3 +1,4 @@
+import "server-only";
 import type { z } from "zod";
 import type { Notification } from "@/lib/generated/prisma/client";
 import type { notificationResponse } from "./schemas";

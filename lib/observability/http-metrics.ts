@@ -1,3 +1,4 @@
+import "server-only";
 // This process's HTTP request durations (prom-client). Per process by nature: each web process
 // exposes its own, and Prometheus sums them across instances. Labels are bounded: the method,
 // the declared route template (lib/api/routes: never an id) and the status code.

@@ -1,3 +1,4 @@
+import "server-only";
 // OpenTelemetry tracing. Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set: then every helper here
 // returns at once without touching the API (no spans, no context propagation, no extra query).
 // On, one trace follows a run: the API request that started it (its traceparent is stored on

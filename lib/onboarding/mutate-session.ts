@@ -1,3 +1,4 @@
+import "server-only";
 // The one path for every write to an OnboardingSession: version check, the change, lifecycle
 // recalculation, version bump guarded by `WHERE version = expected`, and the audit event —
 // all in one transaction. A stale or concurrent write changes nothing.

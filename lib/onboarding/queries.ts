@@ -10,6 +10,8 @@ import type { z } from "zod";
 import type { listOnboardingQuery } from "./schemas";
 import { latestByKind, type ActionRun, type LatestRuns } from "./actions";
 import { serializeSession, type SessionView } from "./serialize";
+import { activeRunHealth, healthFilter } from "@/lib/runs/health-query";
+import type { RunHealthView } from "@/lib/runs/health";
 
 type LatestRunRow = ActionRun & { kind: string };
 
@@ -18,7 +20,9 @@ type LatestRunRow = ActionRun & { kind: string };
  * `actions` from them without a second round trip (the wizard polls it). No access check: the
  * route wrapper authorizes against the session's workspace (lib/api/record-access.ts).
  */
-export async function loadSessionWithRuns(id: string): Promise<{ session: OnboardingSession; runs: LatestRuns } | null> {
+export async function loadSessionWithRuns(
+  id: string,
+): Promise<{ session: OnboardingSession; runs: LatestRuns; health: RunHealthView | null } | null> {
   // Through plain pg (lib/db/sql.ts): every GET of a session pays for this read.
   const rows = await sqlRead<OnboardingSession & { latestRuns: LatestRunRow[] }>(
     `SELECT s.*, COALESCE((
@@ -33,7 +37,7 @@ export async function loadSessionWithRuns(id: string): Promise<{ session: Onboar
   );
   if (!rows[0]) return null;
   const { latestRuns: runRows, ...session } = rows[0];
-  return { session, runs: latestByKind(runRows) };
+  return { session, runs: latestByKind(runRows), health: await healthOf(session.id, runRows) };
 }
 
 /** The session as `actor` sees it (their role decides its `actions`); 404 outside their workspaces. */
@@ -57,7 +61,18 @@ export async function latestRunsOf(client: Pick<Tx, "operationRun">, sessionId: 
 /** What a single-session response needs after a write: the caller's role and the runs as they are now. */
 export async function viewAfterWrite(actor: Actor, session: OnboardingSession): Promise<SessionView> {
   const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
-  return { session, runs: await latestRunsOf(db(), session.id), role };
+  const runs = await db().operationRun.findMany({
+    where: { sessionId: session.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true, kind: true, status: true, outcome: true },
+  });
+  return { session, runs: latestByKind(runs), role, health: await healthOf(session.id, runs) };
+}
+
+/** Only a session with an active run pays for the health read (the wizard polls). */
+async function healthOf(sessionId: string, runs: { status: string }[]) {
+  if (!runs.some((r) => r.status === "queued" || r.status === "running")) return null;
+  return (await activeRunHealth([sessionId])).get(sessionId) ?? null;
 }
 
 export async function listOnboardings(workspaceId: string, query: z.infer<typeof listOnboardingQuery>) {
@@ -65,7 +80,11 @@ export async function listOnboardings(workspaceId: string, query: z.infer<typeof
     workspaceId,
     ...(query.status ? { status: query.status } : {}),
     ...(query.lifecycle ? { lifecycleState: query.lifecycle } : {}),
-    ...(query.reasonCode ? { runs: { some: { reasonCode: query.reasonCode } } } : {}),
+    // Both filters are conditions on the session's runs: combined with AND, neither replaces the other.
+    AND: [
+      ...(query.reasonCode ? [{ runs: { some: { reasonCode: query.reasonCode } } }] : []),
+      ...(query.health ? [healthFilter(query.health)] : []),
+    ],
     ...(query.q
       ? { OR: [{ platformName: { contains: query.q, mode: "insensitive" } }, { slug: { contains: query.q.toLowerCase() } }] }
       : {}),
@@ -77,8 +96,9 @@ export async function listOnboardings(workspaceId: string, query: z.infer<typeof
     take: query.limit + 1,
   });
   const page = rows.slice(0, query.limit);
+  const health = await activeRunHealth(page.map((s) => s.id));
   return {
-    items: page.map(serializeSession),
+    items: page.map((s) => serializeSession(s, health.get(s.id))),
     nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]) : null,
   };
 }

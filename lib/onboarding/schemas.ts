@@ -1,5 +1,6 @@
 // Request and response schemas of the onboarding API. The same zod schemas validate requests
 // and generate /api/v1/openapi.json.
+import { runHealthResponse } from "@/lib/runs/health-schema";
 import { z } from "zod";
 import { SESSION_ACTIONS, type SessionAction } from "./actions";
 import {
@@ -25,6 +26,12 @@ export const simulationSchema = z
     failTimes: z.int().min(0).max(100).default(1).meta({ description: "How many attempts of failStep fail; 0 = every attempt" }),
     stepDelayMs: z.int().min(0).max(60_000).optional().meta({ description: "Duration of each simulated step" }),
     failCheck: z.string().max(64).optional().meta({ description: "Verify Access check key that fails" }),
+    retryAfterMs: z
+      .int()
+      .min(1)
+      .max(60_000)
+      .optional()
+      .meta({ description: "Makes failStep's failure transient, like a provider's rate limit with this Retry-After: the step is retried after it" }),
   })
   .meta({ id: "Simulation", description: "Failure injection for the simulated provider. Refused when a real provider is configured." });
 
@@ -95,6 +102,7 @@ export type PatchOnboardingInput = z.infer<typeof patchOnboardingSchema>;
 
 export const listOnboardingQuery = z.strictObject({
   status: z.enum(SESSION_STATUSES).optional(),
+  health: z.enum(["healthy", "retrying", "stalled"]).optional().meta({ description: "Only onboardings whose active run has this health" }),
   lifecycle: z.enum(LIFECYCLE_STATES).optional(),
   /** Onboardings with a run that ended with this reason code (the Insights page links here). */
   reasonCode: z.string().max(100).regex(/^[a-z0-9_:.-]+$/, "A reason code such as step_failed:setup_repo").optional(),
@@ -184,6 +192,7 @@ const sessionFields = z.object({
       .string()
       .nullable()
       .meta({ description: "Set when the onboarding was activated with an override: the operator's written reason" }),
+    health: runHealthResponse.nullable(),
   });
 
 /** A session in a list: no `actions` (they would cost the runs of every row). */

@@ -1,9 +1,11 @@
+import "server-only";
 import type { OnboardingSession } from "@/lib/generated/prisma/client";
 import type { z } from "zod";
 import type { Role } from "@/lib/auth/capabilities";
 import type { sessionResponse, sessionSummaryResponse } from "./schemas";
 import type { SeedStep } from "./constants";
 import { sessionActions, type LatestRuns } from "./actions";
+import type { RunHealthView } from "@/lib/runs/health";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -15,15 +17,17 @@ export interface SessionView {
   session: OnboardingSession;
   runs: LatestRuns;
   role: Role;
+  /** The active run's health (lib/runs/health.ts), when one is active. */
+  health?: RunHealthView | null;
 }
 
 /** The single-session response (GET, PATCH, the actions): the session and its `actions` for this caller. */
 export function serializeSessionView(view: SessionView): SessionResponse {
-  return { ...serializeSession(view.session), actions: sessionActions(view) };
+  return { ...serializeSession(view.session, view.health), actions: sessionActions(view) };
 }
 
 /** Row → API shape: ISO dates, no internal columns (activeSlug). List items carry no `actions`. */
-export function serializeSession(s: OnboardingSession): SessionSummaryResponse {
+export function serializeSession(s: OnboardingSession, health?: RunHealthView | null): SessionSummaryResponse {
   return {
     id: s.id,
     onboardingId: s.id,
@@ -54,6 +58,7 @@ export function serializeSession(s: OnboardingSession): SessionSummaryResponse {
     cancelledAt: iso(s.cancelledAt),
     activatedAt: iso(s.activatedAt),
     activationOverrideReason: s.activationOverrideReason,
+    health: health ?? null,
   };
 }
 

@@ -33,7 +33,7 @@ export interface SessionProviders {
   infra: InfraProvider;
   repo: RepositoryProvider;
   simulated: boolean;
-  simulation: { failStep?: string; failTimes?: number; stepDelayMs?: number; failCheck?: string } | null;
+  simulation: { failStep?: string; failTimes?: number; stepDelayMs?: number; failCheck?: string; retryAfterMs?: number } | null;
 }
 
 export interface GitHubConnectionConfig {

@@ -1,10 +1,10 @@
 import "server-only";
 // The job queue (pg-boss on the same PostgreSQL). It only carries "work on run X": the
-// OperationRun row is the truth. Jobs are short (one JOB_BUDGET_MS slice of a run) so that a
-// worker killed with -9 leaves a job that pg-boss expires and hands to another worker quickly.
+// OperationRun row and its lease are the truth. A worker killed with -9 is replaced by the sweep
+// (lib/runs/sweep.ts), which takes the stale lease over and sends a fresh job, so a run job's
+// expiry is long: pg-boss never hands out a second execution of a job whose step is still running.
 import PgBoss from "pg-boss";
 import pg from "pg";
-import { JOB_BUDGET_MS, LEASE_STALE_MS } from "@/lib/runs/definitions";
 import type { Tx } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
 import { env } from "@/lib/env/env";
@@ -13,12 +13,11 @@ export const RUN_QUEUE = "operation-run";
 export const WEBHOOK_QUEUE = "webhook-delivery";
 
 /**
- * How long a job may stay active before pg-boss hands it out again. The run's lease, not the
- * job, guards against two workers executing one run, so this only decides how soon a job whose
- * worker died (or whose completion could not be recorded) is redelivered. A redelivered job
- * whose run is still held just retries each second until the holder is done.
+ * How long a run job may stay active before pg-boss hands it out again (RUN_JOB_EXPIRE_SECONDS,
+ * an hour): longer than any step. The sweep, not expiry, recovers the runs of a dead worker; a
+ * redelivered job whose run is still held retries each second until the holder is done.
  */
-const EXPIRE_SECONDS = Math.ceil(Math.max(JOB_BUDGET_MS, LEASE_STALE_MS) / 1000) + 5;
+const runJobExpireSeconds = () => env("RUN_JOB_EXPIRE_SECONDS");
 
 /**
  * NOTIFY channel that wakes a consumer in every process when a job is sent; the payload is the
@@ -50,7 +49,7 @@ export function getBoss(): Promise<PgBoss> {
       boss.on("error", (err) => log.error({ reason: err.message }, "queue error"));
       try {
         await boss.start();
-        await ensureQueue(boss, RUN_QUEUE, { policy: "standard", retryLimit: 1000, retryDelay: 1, expireInSeconds: EXPIRE_SECONDS });
+        await ensureQueue(boss, RUN_QUEUE, { policy: "standard", retryLimit: 1000, retryDelay: 1, expireInSeconds: runJobExpireSeconds() });
         await ensureQueue(boss, WEBHOOK_QUEUE, { policy: "standard", retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 });
       } catch (err) {
         // A half-started boss keeps timers and a pool alive: stop it so the next call starts clean.

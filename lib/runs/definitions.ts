@@ -26,8 +26,14 @@ export const STEP_MAX_ATTEMPTS = env("STEP_MAX_ATTEMPTS");
 export const RETRY_BASE_MS = env("STEP_RETRY_BASE_MS");
 /** A queue job works on a run at most this long, then hands over to a fresh job. */
 export const JOB_BUDGET_MS = 5_000;
-/** A lease whose heartbeat is older than this belongs to a dead worker. */
-export const LEASE_STALE_MS = 15_000;
-export const HEARTBEAT_MS = 1_000;
+/** A worker renews its lease this often; a lease not renewed for LEASE_STALE_MS is taken over. */
+export const HEARTBEAT_MS = env("RUN_HEARTBEAT_MS");
+export const LEASE_STALE_MS = env("RUN_LEASE_STALE_MS");
+/** How often each worker process sweeps for stale leases (0: no sweep, old behaviour). */
+export const SWEEP_MS = env("RUN_SWEEP_MS");
+/** No sign of progress for this long: the run is reported stalled. */
+export const STALL_AFTER_MS = env("RUN_STALL_AFTER_MS");
+/** A step still running this long after its timeout ignored the abort: stalled:step_over_budget. */
+export const STEP_OVER_BUDGET_GRACE_MS = 5_000;
 
 export const activeKey = (sessionId: string, kind: RunKind) => `${sessionId}:${kind}`;

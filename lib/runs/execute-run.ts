@@ -1,9 +1,11 @@
 import "server-only";
 // Executes an OperationRun, one queue job at a time. The run row and its steps are the truth:
-// a job claims a lease on the run, runs steps from the first one not yet succeeded, records
-// each result, and stops after JOB_BUDGET_MS by handing over to a new job. A worker that dies
-// leaves a stale lease and an active job that pg-boss expires and redelivers; the next worker
-// re-runs the unfinished step, and every step is idempotent.
+// a job claims a lease on the run (lease.ts: generation + 1), runs steps from the first one not
+// yet succeeded, records each attempt (step-attempt.ts, fenced by the generation), and stops
+// after JOB_BUDGET_MS by handing over to a new job. A worker that dies stops renewing its lease;
+// the sweep (sweep.ts) takes the run over within LEASE_STALE_MS and queues a fresh job; the next
+// worker re-runs the unfinished step, and every step is idempotent. One function ends a run
+// (`finish`) and one runs each attempt of a step (`runStepAttempt`).
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import type { OnboardingSession, OperationRun, OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
@@ -15,7 +17,6 @@ import { sleep } from "@/lib/util/abortable-sleep";
 import {
   HEARTBEAT_MS,
   JOB_BUDGET_MS,
-  LEASE_STALE_MS,
   RETRY_BASE_MS,
   STEP_MAX_ATTEMPTS,
   STEP_TIMEOUT_MS,
@@ -29,11 +30,12 @@ import { errorFields, log } from "@/lib/log/logger";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 import { applyRecheckInTx } from "@/lib/verification/recheck-access";
 import { withStepSpan } from "@/lib/observability/run-tracing";
+import { assertLeaseInTx, claim, LeaseLost, release, renew, type Lease } from "./lease";
+import { attemptCancelled, attemptFailed, attemptRetrying, attemptSucceeded, beginAttempt, makeRunLogger } from "./step-attempt";
 
 export const WORKER_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
 class RunCancelled extends Error {}
-class LeaseLost extends Error {}
 /** Thrown out of the job (so the queue retries it) when our database is unreachable mid-step. */
 export class DatabaseUnavailable extends Error {
   constructor(stepKey: string, cause: unknown) {
@@ -43,40 +45,12 @@ export class DatabaseUnavailable extends Error {
 
 type RunWithSteps = OperationRun & { steps: OperationRunStep[] };
 
-async function claim(runId: string, workerId: string): Promise<boolean> {
-  const staleBefore = new Date(Date.now() - LEASE_STALE_MS);
-  const now = new Date();
-  const result = await db().operationRun.updateMany({
-    where: {
-      id: runId,
-      status: { in: ["queued", "running"] },
-      OR: [{ leaseOwner: null }, { heartbeatAt: { lt: staleBefore } }, { heartbeatAt: null }],
-    },
-    data: { status: "running", leaseOwner: workerId, heartbeatAt: now },
-  });
-  if (result.count === 1) {
-    await db().operationRun.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: now } });
-  }
-  return result.count === 1;
-}
-
-async function release(runId: string, workerId: string) {
+async function releaseOwned(runId: string, workerId: string) {
   await db().operationRun.updateMany({ where: { id: runId, leaseOwner: workerId }, data: { leaseOwner: null } });
 }
 
 async function loadRun(runId: string): Promise<RunWithSteps | null> {
   return db().operationRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: { position: "asc" } } } });
-}
-
-/** Appends to the run log in order, without making the step wait for each insert. */
-function makeLogger(runId: string, stepKey: string | null) {
-  let chain = Promise.resolve();
-  const log = (message: string, level = "info") => {
-    chain = chain.then(() =>
-      db().operationRunLog.create({ data: { runId, stepKey, level, message: message.slice(0, 2000) } }).then(() => undefined, () => undefined),
-    );
-  };
-  return { log, flush: () => chain };
 }
 
 /** Thrown when another live worker holds the run: the queue retries the job shortly. */
@@ -86,49 +60,54 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
   // A lease belongs to one job execution, not to the process: a process runs several
   // consumers, and a second job for the same run (a handover, a retry) must wait its turn.
   const workerId = `${workerIdentity}/${randomUUID().slice(0, 8)}`;
-  let claimed: boolean;
+  let lease: Lease | null;
   try {
-    claimed = await claim(runId, workerId);
+    lease = await claim(runId, workerId);
   } catch (err) {
     // The claim may have committed before the connection dropped: release what may be ours.
     if (isDatabaseUnavailable(err)) return await handOverAfterOutage(runId, workerId, err);
     throw err;
   }
-  if (!claimed) {
+  if (!lease) {
     const run = await db().operationRun.findUnique({ where: { id: runId }, select: { status: true } });
     if (!run || run.status === "completed") return;
-    // Keep this job alive until the holder finishes or its lease goes stale: a job is the
-    // only thing that wakes a worker for this run if the holder dies.
+    // Keep this job alive until the holder finishes or its lease goes stale (the sweep also
+    // queues a fresh job when it takes a stale lease over).
     throw new RunBusy(`run ${runId} is held by another worker`);
   }
+  const held = lease;
   const controller = new AbortController();
   const heartbeat = setInterval(() => {
-    void beat(runId, workerId, controller);
+    void beat(held, controller);
   }, HEARTBEAT_MS);
   const deadline = Date.now() + JOB_BUDGET_MS;
   try {
     for (;;) {
       const run = await loadRun(runId);
       if (!run || run.status === "completed") return;
-      if (run.cancelRequestedAt || controller.signal.reason instanceof RunCancelled) return await finish(run, "cancelled");
+      if (run.leaseGeneration !== held.generation || run.leaseOwner !== held.workerId) return;
+      if (run.cancelRequestedAt || controller.signal.reason instanceof RunCancelled) return await finish(held, run, "cancelled");
       const step = run.steps.find((s) => s.status !== "succeeded");
-      if (!step) return await finish(run, run.kind === "verify_access" ? verifyOutcome(run) : "succeeded");
+      if (!step) return await finish(held, run, run.kind === "verify_access" ? verifyOutcome(run) : "succeeded");
       if (Date.now() > deadline) {
-        // Hand over to a fresh job (short jobs are what make a dead worker's job expire soon).
+        // Hand over to a fresh job (other runs waiting for a consumer get their turn).
         // Enqueue before releasing: a crash in between leaves a job that waits out the lease.
         await enqueueRun(runId);
-        await release(runId, workerId);
+        await release(held);
         return;
       }
-      const ok = await executeStep(run, step, controller.signal);
+      const ok = await executeStep(held, run, step, controller.signal);
       if (!ok) {
         const after = await loadRun(runId);
-        if (after) await finish(after, after.cancelRequestedAt ? "cancelled" : "failed");
+        if (after) await finish(held, after, after.cancelRequestedAt ? "cancelled" : "failed");
         return;
       }
     }
   } catch (err) {
-    if (err instanceof LeaseLost || controller.signal.reason instanceof LeaseLost) return;
+    if (err instanceof LeaseLost || controller.signal.reason instanceof LeaseLost) {
+      log.warn({ runId, workerId, generation: held.generation }, "lease lost: this worker stops writing to the run");
+      return;
+    }
     if (isDatabaseUnavailable(err)) return await handOverAfterOutage(runId, workerId, err);
     throw err;
   } finally {
@@ -140,9 +119,9 @@ const OUTAGE_WAIT_MS = 60_000;
 
 /**
  * The database went away mid-run. Failing the job would not help: pg-boss cannot record the
- * failure either, so the job would sit "active" until it expires (~30 s after the database is
- * back). Instead wait for the database, then queue a fresh job and give up the lease, so a
- * worker continues at once — at the unfinished step, which is idempotent.
+ * failure either, so the job would sit "active" until it expires. Instead wait for the
+ * database, then queue a fresh job and give up the lease, so a worker continues at once — at
+ * the unfinished step, which is idempotent.
  */
 async function handOverAfterOutage(runId: string, workerId: string, cause: unknown): Promise<void> {
   log.warn({ runId }, "database unreachable during run; waiting for it to come back");
@@ -152,7 +131,7 @@ async function handOverAfterOutage(runId: string, workerId: string, cause: unkno
     try {
       // A duplicate job (if the release fails after the send) finds the run busy or done.
       await enqueueRun(runId);
-      await release(runId, workerId);
+      await releaseOwned(runId, workerId);
       return;
     } catch (err) {
       if (!isDatabaseUnavailable(err) || Date.now() > deadline) throw cause;
@@ -160,15 +139,11 @@ async function handOverAfterOutage(runId: string, workerId: string, cause: unkno
   }
 }
 
-async function beat(runId: string, workerId: string, controller: AbortController) {
+async function beat(lease: Lease, controller: AbortController) {
   try {
-    const rows = await db().operationRun.updateManyAndReturn({
-      where: { id: runId, leaseOwner: workerId },
-      data: { heartbeatAt: new Date() },
-      select: { cancelRequestedAt: true },
-    });
-    if (rows.length === 0) controller.abort(new LeaseLost("lease lost"));
-    else if (rows[0].cancelRequestedAt) controller.abort(new RunCancelled("cancelled by operator"));
+    const renewed = await renew(lease);
+    if (!renewed) controller.abort(new LeaseLost("lease lost"));
+    else if (renewed.cancelRequested) controller.abort(new RunCancelled("cancelled by operator"));
   } catch {
     // A missed heartbeat is harmless; the lease only goes stale after several.
   }
@@ -182,83 +157,96 @@ function collectChecks(run: RunWithSteps): AccessCheck[] {
   return run.steps.flatMap((s) => ((s.result as { checks?: AccessCheck[] } | null)?.checks ?? []));
 }
 
-async function executeStep(run: RunWithSteps, step: OperationRunStep, runSignal: AbortSignal): Promise<boolean> {
+async function executeStep(lease: Lease, run: RunWithSteps, step: OperationRunStep, runSignal: AbortSignal): Promise<boolean> {
   const session = await db().onboardingSession.findUniqueOrThrow({ where: { id: run.sessionId } });
-  const { log, flush } = makeLogger(run.id, step.key);
   let providers: SessionProviders;
   try {
     providers = await providersFor(session);
   } catch (err) {
     if (isDatabaseUnavailable(err)) throw new DatabaseUnavailable(step.key, err);
-    await recordStepFailure(step, normalise(err, false));
+    await attemptFailed(lease, step, null, normalise(err, false));
     return false;
   }
-  const handler = STEP_HANDLERS[run.kind as RunKind][step.key];
-
   for (let attempt = 1; attempt <= STEP_MAX_ATTEMPTS; attempt++) {
-    const started = await db().operationRunStep.update({
-      where: { id: step.id },
-      data: { status: "running", attempts: { increment: 1 }, startedAt: step.startedAt ?? new Date(), errorCode: null, errorMessage: null },
-    });
-    log(`${step.label}: attempt ${started.attempts}`);
-    const signal = AbortSignal.any([runSignal, AbortSignal.timeout(STEP_TIMEOUT_MS)]);
-    const ctx: ProviderContext = {
-      workspaceId: session.workspaceId,
-      platformSlug: session.slug,
-      platformName: session.platformName,
-      tier: session.tier,
-      stackTemplateId: session.stackTemplateId,
-      signal,
-      log,
-    };
-    let result: unknown;
-    try {
-      result = await withStepSpan(run.kind, step.key, started.attempts, async () => {
-        injectSimulatedFailure(providers, run.kind as RunKind, step.key, started.attempts);
-        return handler({ run, session, step, providers, ctx } satisfies StepContext);
-      });
-    } catch (raw) {
-      await flush();
-      if (runSignal.aborted) {
-        if (runSignal.reason instanceof LeaseLost) throw runSignal.reason;
-        await db().operationRunStep.update({ where: { id: step.id }, data: { status: "cancelled", finishedAt: new Date() } });
-        log(`${step.label}: cancelled`, "warn");
-        await flush();
-        return false;
-      }
-      // Our own database went away mid-step: that says nothing about the provider. Give the
-      // job back to the queue; the step runs again (idempotently) once the database is back.
-      if (isDatabaseUnavailable(raw)) throw new DatabaseUnavailable(step.key, raw);
-      const err = normalise(raw, signal.aborted);
-      const retry = err.transient && attempt < STEP_MAX_ATTEMPTS;
-      log(`${step.label}: ${err.code}: ${err.message}${retry ? ` — retrying in ${Math.round(retryDelay(attempt, err) / 100) / 10} s` : ""}`, retry ? "warn" : "error");
-      if (!retry) {
-        await flush();
-        await recordStepFailure(step, err);
-        return false;
-      }
-      await db().operationRunStep.update({ where: { id: step.id }, data: { errorCode: err.code, errorMessage: err.message } });
-      try {
-        await sleep(retryDelay(attempt, err), runSignal);
-      } catch {
-        // cancellation is noticed at the top of the next attempt
-      }
-      continue;
-    }
-    // Bookkeeping sits outside the try above: a database error here must not be recorded as
-    // the step failing. It propagates, the queue retries the job, and the step (idempotent)
-    // is confirmed again.
-    await flush();
-    await db().operationRunStep.update({
-      where: { id: step.id },
-      data: { status: "succeeded", finishedAt: new Date(), result: (result ?? {}) as Prisma.InputJsonValue },
-    });
-    log(`${step.label}: done`);
-    await flush();
-    await syncSession(run.sessionId, `run.${run.kind}.step_succeeded`, { runId: run.id, step: step.key });
-    return true;
+    const outcome = await runStepAttempt({ lease, run, step, session, providers, attempt, runSignal });
+    if (outcome === "retry") continue;
+    return outcome === "succeeded";
   }
   return false;
+}
+
+interface AttemptInput {
+  lease: Lease;
+  run: RunWithSteps;
+  step: OperationRunStep;
+  session: OnboardingSession;
+  providers: SessionProviders;
+  /** 1-based, within this execution of the step. */
+  attempt: number;
+  runSignal: AbortSignal;
+}
+
+/** One attempt of one step: every attempt of every step goes through here. */
+async function runStepAttempt({ lease, run, step, session, providers, attempt, runSignal }: AttemptInput): Promise<"succeeded" | "failed" | "retry"> {
+  const { log, flush } = makeRunLogger(lease, step.key);
+  const handle = await beginAttempt(lease, step, attempt);
+  log(`${step.label}: attempt ${handle.stepAttempts}`);
+  const signal = AbortSignal.any([runSignal, AbortSignal.timeout(STEP_TIMEOUT_MS)]);
+  const ctx: ProviderContext = {
+    workspaceId: session.workspaceId,
+    platformSlug: session.slug,
+    platformName: session.platformName,
+    tier: session.tier,
+    stackTemplateId: session.stackTemplateId,
+    signal,
+    log,
+  };
+  const handler = STEP_HANDLERS[run.kind as RunKind][step.key];
+  let result: unknown;
+  try {
+    result = await withStepSpan(run.kind, step.key, handle.stepAttempts, async () => {
+      injectSimulatedFailure(providers, run.kind as RunKind, step.key, handle.stepAttempts);
+      return handler({ run, session, step, providers, ctx, lease } satisfies StepContext);
+    });
+  } catch (raw) {
+    await flush();
+    if (runSignal.aborted) {
+      if (runSignal.reason instanceof LeaseLost) throw runSignal.reason;
+      await attemptCancelled(lease, step, handle);
+      log(`${step.label}: cancelled`, "warn");
+      await flush();
+      return "failed";
+    }
+    if (raw instanceof LeaseLost) throw raw;
+    // Our own database went away mid-step: that says nothing about the provider. Give the
+    // job back to the queue; the step runs again (idempotently) once the database is back.
+    if (isDatabaseUnavailable(raw)) throw new DatabaseUnavailable(step.key, raw);
+    const err = normalise(raw, signal.aborted);
+    const retry = err.transient && attempt < STEP_MAX_ATTEMPTS;
+    const delay = retryDelay(attempt, err);
+    log(`${step.label}: ${err.code}: ${err.message}${retry ? ` — retrying in ${Math.round(delay / 100) / 10} s` : ""}`, retry ? "warn" : "error");
+    await flush();
+    if (!retry) {
+      await attemptFailed(lease, step, handle, err);
+      return "failed";
+    }
+    await attemptRetrying(lease, step, handle, err, delay);
+    try {
+      await sleep(delay, runSignal);
+    } catch {
+      // cancellation is noticed at the top of the next attempt; a lost lease at its first write
+    }
+    return "retry";
+  }
+  // Bookkeeping sits outside the try above: a database error here must not be recorded as
+  // the step failing. It propagates, the queue retries the job, and the step (idempotent)
+  // is confirmed again.
+  await flush();
+  await attemptSucceeded(lease, step, handle, result);
+  log(`${step.label}: done`);
+  await flush();
+  await syncSession(run.sessionId, `run.${run.kind}.step_succeeded`, { runId: run.id, step: step.key }, lease);
+  return "succeeded";
 }
 
 /** The wait before a retry is never shorter than the provider asked for (a 429's Retry-After). */
@@ -273,6 +261,12 @@ function injectSimulatedFailure(providers: SessionProviders, kind: RunKind, step
   if (!providers.simulated || !sim?.failStep || kind !== "bootstrap" || sim.failStep !== stepKey) return;
   const failTimes = sim.failTimes ?? 1;
   if (failTimes === 0 || attempts <= failTimes) {
+    if (sim.retryAfterMs) {
+      throw new ProviderError("simulated_rate_limited", `Injected rate limit at ${stepKey} (attempt ${attempts} of ${failTimes || "every"}).`, {
+        transient: true,
+        retryAfterMs: sim.retryAfterMs,
+      });
+    }
     throw new ProviderError("simulated_failure", `Injected failure at ${stepKey} (attempt ${attempts} of ${failTimes || "every"}).`, {
       remediation: "Resume the bootstrap; the injected failure stops after `failTimes` attempts.",
     });
@@ -288,26 +282,15 @@ function normalise(raw: unknown, timedOut: boolean): ProviderError {
   return new ProviderError("step_error", "The step failed with an unexpected error; the worker log has the details.", { transient: false });
 }
 
-async function recordStepFailure(step: OperationRunStep, err: ProviderError) {
-  await db().operationRunStep.update({
-    where: { id: step.id },
-    data: {
-      status: "failed",
-      finishedAt: new Date(),
-      errorCode: err.code,
-      errorMessage: err.message,
-      result: err.remediation ? ({ remediation: err.remediation } as Prisma.InputJsonValue) : undefined,
-    },
-  });
-}
-
-async function finish(run: RunWithSteps, outcome: "succeeded" | "failed" | "cancelled" | "blocked") {
+/** Every run's end goes through here (one transaction with the session's lifecycle). */
+async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "failed" | "cancelled" | "blocked") {
   await mutateSession({
     sessionId: run.sessionId,
     expectedVersion: null,
     actor: SYSTEM_ACTOR,
     action: `run.${run.kind}.${outcome}`,
     change: async (session, tx) => {
+      await assertLeaseInTx(tx, lease);
       const current = await tx.operationRun.findUniqueOrThrow({ where: { id: run.id }, include: { steps: { orderBy: { position: "asc" } } } });
       if (current.status === "completed") return null;
       const failed = current.steps.find((s) => s.status === "failed");
@@ -320,7 +303,7 @@ async function finish(run: RunWithSteps, outcome: "succeeded" | "failed" | "canc
           : undefined;
       await tx.operationRun.update({
         where: { id: run.id },
-        data: { status: "completed", outcome, reasonCode, finishedAt: new Date(), activeKey: null, leaseOwner: null, report },
+        data: { status: "completed", outcome, reasonCode, finishedAt: new Date(), activeKey: null, leaseOwner: null, report, health: null, healthReason: null, nextAttemptAt: null },
       });
       await tx.operationRunLog.create({ data: { runId: run.id, level: outcome === "succeeded" ? "info" : "warn", message: `Run ${outcome}${reasonCode ? ` (${reasonCode})` : ""}` } });
       if (current.kind === "recheck_access" && outcome === "succeeded") await applyRecheckInTx(tx, current);
@@ -337,6 +320,16 @@ function finishSessionFields(session: OnboardingSession, kind: RunKind, outcome:
   return {};
 }
 
-export async function syncSession(sessionId: string, action: string, data?: Prisma.InputJsonValue) {
-  await mutateSession({ sessionId, expectedVersion: null, actor: SYSTEM_ACTOR, action, change: async () => ({}), auditData: () => data });
+export async function syncSession(sessionId: string, action: string, data?: Prisma.InputJsonValue, lease?: Lease) {
+  await mutateSession({
+    sessionId,
+    expectedVersion: null,
+    actor: SYSTEM_ACTOR,
+    action,
+    change: async (_session, tx) => {
+      if (lease) await assertLeaseInTx(tx, lease);
+      return {};
+    },
+    auditData: () => data,
+  });
 }

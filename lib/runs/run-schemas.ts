@@ -2,6 +2,7 @@
 // action endpoints' run-started answer). They document the API and type the browser's client.
 import { z } from "zod";
 import { sessionResponse } from "@/lib/onboarding/schemas";
+import { runHealthResponse } from "./health-schema";
 
 const iso = z.iso.datetime();
 
@@ -71,6 +72,22 @@ export const logLineResponse = z
   })
   .meta({ id: "RunLogLine" });
 
+export const ATTEMPT_OUTCOMES = ["succeeded", "failed", "retrying", "cancelled", "lost"] as const;
+
+export const runAttemptResponse = z
+  .object({
+    stepKey: z.string(),
+    attempt: z.int().meta({ description: "1-based attempt of this step within the run" }),
+    leaseGeneration: z.int().meta({ description: "The lease (fencing token) the attempt ran under: a new one after each takeover" }),
+    workerId: z.string().nullable(),
+    startedAt: iso,
+    finishedAt: iso.nullable(),
+    outcome: z.enum(ATTEMPT_OUTCOMES).nullable().meta({ description: "lost: the worker stopped renewing its lease and another took over" }),
+    errorCode: z.string().nullable(),
+    backoffMs: z.int().nullable().meta({ description: "Wait before the next attempt (outcome retrying)" }),
+  })
+  .meta({ id: "RunAttempt" });
+
 export const runResponse = z
   .object({
     id: z.string(),
@@ -88,7 +105,11 @@ export const runResponse = z
     startedAt: iso.nullable(),
     finishedAt: iso.nullable(),
     updatedAt: iso,
+    heartbeatAt: iso.nullable().meta({ description: "Last renewal of the executing worker's lease" }),
+    leaseGeneration: z.int(),
+    health: runHealthResponse.nullable(),
     steps: z.array(runStepResponse).optional(),
+    attempts: z.array(runAttemptResponse).optional().meta({ description: "GET /operation-runs/:id only: every attempt of every step (the timeline)" }),
     log: z.array(logLineResponse).optional().meta({ description: "GET /operation-runs/:id only: up to 500 lines after ?logAfter=" }),
   })
   .meta({ id: "OperationRun" });

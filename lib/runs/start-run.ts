@@ -15,6 +15,7 @@ import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
 import { enqueueRunInTx, getBoss } from "@/lib/queue/queue";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 import { currentTraceparent, traceIdOf } from "@/lib/observability/tracing";
+import { recheckAccessBeforeResume } from "./reverify";
 
 export interface StartResult {
   run: OperationRun;
@@ -72,6 +73,7 @@ export async function startRun(
             traceparent,
             // With tracing on, the run's log names its trace (to find it in the trace backend).
             logs: traceparent ? { create: { level: "info", message: `Trace ${traceIdOf(traceparent)}` } } : undefined,
+            health: "healthy",
             steps: { create: RUN_STEPS[kind].map((s, position) => ({ key: s.key, label: s.label, position })) },
           },
         });
@@ -110,6 +112,12 @@ export async function resumeBootstrap(
   assertRole("resume", role);
   const existing = await activeRun(session.id, "bootstrap");
   if (existing) return { run: existing, session, created: false };
+  // Refuse before anything changes: the rules first (no provider call for a resume that is not
+  // allowed), then the access the remaining steps need, against the current credentials.
+  const runs = await latestRunsOf(db(), sessionId);
+  assertAllowed("resume", { session, runs, role });
+  const remaining = await db().operationRunStep.findMany({ where: { runId: runs.bootstrap!.id, status: { not: "succeeded" } }, select: { key: true } });
+  await recheckAccessBeforeResume(session, remaining.map((s) => s.key));
   await getBoss(); // started outside the transaction that sends the job
 
   let runId = "";
@@ -137,6 +145,12 @@ export async function resumeBootstrap(
           finishedAt: null,
           cancelRequestedAt: null,
           leaseOwner: null,
+          // Queued now: the stall clock starts here, not at the previous execution's heartbeat.
+          heartbeatAt: new Date(),
+          health: "healthy",
+          healthReason: null,
+          nextAttemptAt: null,
+          stalledNotifiedAt: null,
           attempt: { increment: 1 },
           activeKey: activeKey(sessionId, "bootstrap"),
           traceparent,

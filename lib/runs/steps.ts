@@ -1,7 +1,8 @@
 import "server-only";
 // What each step of each run kind does. Every step is idempotent: run twice (after a crash or
 // a resume) it finds its resource and succeeds without creating it again.
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
+import { assertLeaseInTx, fenced, type Lease } from "./lease";
 import type { OnboardingSession, OperationRun, OperationRunStep, Platform, Prisma } from "@/lib/generated/prisma/client";
 import type { SessionProviders } from "@/lib/providers/resolve-providers";
 import { ProviderError, type DeploymentInfo, type ProviderContext, type RepositoryInfo } from "@/lib/providers/types";
@@ -20,6 +21,8 @@ export interface StepContext {
   step: OperationRunStep;
   providers: SessionProviders;
   ctx: ProviderContext;
+  /** The lease this attempt runs under: the step's own writes are fenced with it. */
+  lease?: Lease;
 }
 
 type StepHandler = (c: StepContext) => Promise<Record<string, unknown> | void>;
@@ -30,20 +33,27 @@ async function platformOf(session: OnboardingSession): Promise<Platform> {
   return db().platform.findUniqueOrThrow({ where: { id: fresh.platformId } });
 }
 
-async function mergeResources(platform: Platform, patch: Record<string, unknown>, data: Prisma.PlatformUpdateInput = {}) {
-  const resources = { ...((platform.resources as Record<string, unknown>) ?? {}), ...patch };
-  return db().platform.update({ where: { id: platform.id }, data: { ...data, resources: resources as Prisma.InputJsonValue } });
+/** A write of the step, refused (LeaseLost) once another worker holds the run. */
+function stepWrite<T>(lease: Lease | undefined, write: (tx: Tx) => Promise<T>): Promise<T> {
+  return lease ? fenced(lease, write) : db().$transaction(write);
 }
 
-const createPlatform: StepHandler = async ({ session, ctx }) => {
+async function mergeResources(lease: Lease | undefined, platform: Platform, patch: Record<string, unknown>, data: Prisma.PlatformUpdateInput = {}) {
+  const resources = { ...((platform.resources as Record<string, unknown>) ?? {}), ...patch };
+  return stepWrite(lease, (tx) => tx.platform.update({ where: { id: platform.id }, data: { ...data, resources: resources as Prisma.InputJsonValue } }));
+}
+
+const createPlatform: StepHandler = async ({ session, ctx, lease }) => {
   const existing = await db().platform.findUnique({ where: { workspaceId_slug: { workspaceId: session.workspaceId, slug: session.slug } } });
   const ownedByUs = existing && (existing.id === session.platformId || (await db().onboardingSession.count({ where: { platformId: existing.id } })) === 0);
   if (existing && !ownedByUs && existing.status !== "deprovisioned") {
     throw new ProviderError("slug_taken", `A platform named ${session.slug} already exists in this workspace.`);
   }
-  const platform = existing
-    ? await db().platform.update({ where: { id: existing.id }, data: { status: "provisioning", tier: session.tier } })
-    : await db().platform.create({ data: { workspaceId: session.workspaceId, slug: session.slug, tier: session.tier } });
+  const platform = await stepWrite(lease, (tx) =>
+    existing
+      ? tx.platform.update({ where: { id: existing.id }, data: { status: "provisioning", tier: session.tier } })
+      : tx.platform.create({ data: { workspaceId: session.workspaceId, slug: session.slug, tier: session.tier } }),
+  );
   ctx.log(existing ? `Platform record ${platform.id} already exists; reusing it` : `Created platform record ${platform.id}`);
   if (session.platformId !== platform.id) {
     await mutateSession({
@@ -51,7 +61,10 @@ const createPlatform: StepHandler = async ({ session, ctx }) => {
       expectedVersion: null,
       actor: SYSTEM_ACTOR,
       action: "onboarding.platform_linked",
-      change: async () => ({ platformId: platform.id }),
+      change: async (_s, tx) => {
+        if (lease) await assertLeaseInTx(tx, lease);
+        return { platformId: platform.id };
+      },
       auditData: () => ({ platformId: platform.id }),
     });
   }
@@ -69,7 +82,7 @@ const provisionInfra: StepHandler = async (c) => {
     record: recorderFor(scope, providers.infra.kind),
     secrets: (names, owner) => workerSecretsFor(scope, names, owner),
   });
-  await mergeResources(platform, { infra: resources });
+  await mergeResources(c.lease, platform, { infra: resources });
   return { resources, alreadyExisted };
 };
 
@@ -84,7 +97,7 @@ const setupRepo: StepHandler = async (c) => {
     alreadyExisted: repo.alreadyExisted,
     data: { url: repo.url },
   });
-  await mergeResources(platform, { repository: repo }, { repoUrl: repo.url });
+  await mergeResources(c.lease, platform, { repository: repo }, { repoUrl: repo.url });
   return { repository: repo.fullName, url: repo.url, alreadyExisted: repo.alreadyExisted };
 };
 
@@ -105,7 +118,7 @@ const deployServices: StepHandler = async (c) => {
       recorded: await liveLedger(session.id),
       record: recorderFor(scopeOf(c), providers.infra.kind),
     });
-    await mergeResources(platform, { deployment });
+    await mergeResources(c.lease, platform, { deployment });
     return { deploymentId: deployment.deploymentId, environmentUrl: deployment.environmentUrl, alreadyExisted: deployment.alreadyExisted };
   }
   const deployment = await providers.repo.deploy(ctx, repo);
@@ -116,11 +129,11 @@ const deployServices: StepHandler = async (c) => {
     alreadyExisted: deployment.alreadyExisted,
     data: deployment.environmentUrl ? { url: deployment.environmentUrl } : {},
   });
-  await mergeResources(platform, { deployment });
+  await mergeResources(c.lease, platform, { deployment });
   return { deploymentId: deployment.deploymentId, environmentUrl: deployment.environmentUrl, alreadyExisted: deployment.alreadyExisted };
 };
 
-const verifyPlatform: StepHandler = async ({ session, providers, ctx }) => {
+const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease }) => {
   const platform = await platformOf(session);
   const resources = platform.resources as { repository?: RepositoryInfo; deployment?: DeploymentInfo };
   if (!resources.repository || !resources.deployment) {
@@ -132,6 +145,7 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx }) => {
     // The infrastructure's own check covered the deployment (Cloudflare Pages) and knows its URL.
     const environmentUrl = infra.url ?? resources.deployment.environmentUrl;
     await mergeResources(
+      lease,
       platform,
       { deployment: { ...resources.deployment, ...(environmentUrl ? { environmentUrl } : {}) } },
       { status: "active", deploymentUrl: environmentUrl ?? null },
@@ -143,6 +157,7 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx }) => {
   // A real provider may learn the URL only now (GitHub reports it on the success status).
   const environmentUrl = deployed.environmentUrl ?? resources.deployment.environmentUrl;
   await mergeResources(
+    lease,
     platform,
     { deployment: { ...resources.deployment, ...(environmentUrl ? { environmentUrl } : {}) } },
     { status: "active", deploymentUrl: environmentUrl ?? null },
@@ -154,10 +169,11 @@ const checkInfrastructure: StepHandler = async ({ providers, ctx }) => ({ checks
 const checkRepository: StepHandler = async ({ providers, ctx }) => ({ checks: await providers.repo.verifyAccess(ctx) });
 
 const deleteResources: StepHandler = async ({ session, providers, ctx }) => deleteFromLedger(session, providers, ctx);
-const retirePlatform: StepHandler = async ({ session, ctx }) => {
+const retirePlatform: StepHandler = async ({ session, ctx, lease }) => {
   const fresh = await db().onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
   if (fresh.platformId) {
-    await db().platform.update({ where: { id: fresh.platformId }, data: { status: "deprovisioned", repoUrl: null, deploymentUrl: null } });
+    const platformId = fresh.platformId;
+    await stepWrite(lease, (tx) => tx.platform.update({ where: { id: platformId }, data: { status: "deprovisioned", repoUrl: null, deploymentUrl: null } }));
     ctx.log("Platform record marked deprovisioned");
   }
   return { retired: true };

@@ -6,9 +6,19 @@ import { processRun, WORKER_ID } from "./execute-run";
 import { deliverWebhook } from "@/lib/webhooks/deliver";
 import { env } from "@/lib/env/env";
 import { traceRunJob } from "@/lib/observability/run-tracing";
+import { startSweep } from "./sweep";
+import { SWEEP_MS } from "./definitions";
 
 export async function startWorker(opts: { concurrency?: number } = {}): Promise<{ stop: () => Promise<void>; id: string }> {
   const concurrency = opts.concurrency ?? env("WORKER_CONCURRENCY");
   await startConsumers({ run: (runId) => traceRunJob(runId, () => processRun(runId)), webhook: deliverWebhook }, concurrency);
-  return { id: WORKER_ID, stop: () => stopQueue({ graceful: true }) };
+  // Takes over runs whose worker stopped renewing its lease, and reports stalls.
+  const stopSweep = startSweep(SWEEP_MS);
+  return {
+    id: WORKER_ID,
+    stop: () => {
+      stopSweep();
+      return stopQueue({ graceful: true });
+    },
+  };
 }

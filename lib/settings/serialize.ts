@@ -1,3 +1,4 @@
+import "server-only";
 // Rows → API shapes: ISO dates, no internal columns. Never a secret, a ciphertext or a token hash.
 import type { z } from "zod";
 import type {

@@ -1,9 +1,10 @@
+import "server-only";
 // Webhook events are written to WebhookDelivery rows in the transaction of the change that
 // caused them (an outbox), then handed to the queue after commit.
 import type { Tx } from "@/lib/db/client";
-import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
+import type { OnboardingSession, OperationRun, Prisma } from "@/lib/generated/prisma/client";
 
-export const WEBHOOK_EVENTS = ["onboarding.completed", "onboarding.failed", "onboarding.cancelled", "onboarding.activated"] as const;
+export const WEBHOOK_EVENTS = ["onboarding.completed", "onboarding.failed", "onboarding.cancelled", "onboarding.activated", "onboarding.stalled"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export function eventFor(before: OnboardingSession, after: OnboardingSession): WebhookEvent | null {
@@ -43,6 +44,31 @@ export async function recordWebhookEvent(tx: Tx, before: OnboardingSession, afte
   const ids: string[] = [];
   for (const endpoint of endpoints) {
     const delivery = await tx.webhookDelivery.create({ data: { endpointId: endpoint.id, event, payload: eventPayload(event, after) } });
+    ids.push(delivery.id);
+  }
+  return ids;
+}
+
+/**
+ * An event about a run rather than a change of the session (onboarding.stalled): the payload is
+ * the session as it is, plus the run and its health.
+ */
+export async function recordRunEvent(tx: Tx, event: WebhookEvent, session: OnboardingSession, run: OperationRun): Promise<string[]> {
+  const endpoints = await tx.webhookEndpoint.findMany({ where: { workspaceId: session.workspaceId, active: true, events: { has: event } } });
+  const payload = {
+    ...(eventPayload(event, session) as Record<string, unknown>),
+    run: {
+      id: run.id,
+      kind: run.kind,
+      status: run.status,
+      health: run.health,
+      healthReason: run.healthReason,
+      heartbeatAt: run.heartbeatAt?.toISOString() ?? null,
+    },
+  } as Prisma.InputJsonValue;
+  const ids: string[] = [];
+  for (const endpoint of endpoints) {
+    const delivery = await tx.webhookDelivery.create({ data: { endpointId: endpoint.id, event, payload } });
     ids.push(delivery.id);
   }
   return ids;

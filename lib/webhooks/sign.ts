@@ -1,3 +1,4 @@
+import "server-only";
 // Webhook signatures: HMAC-SHA256 over "<timestamp>.<body>", sent as
 // `Onramp-Signature: t=<unix seconds>,v1=<hex>`. Receivers recompute it and reject old timestamps.
 import { createHmac, timingSafeEqual } from "node:crypto";

@@ -173,6 +173,13 @@ export interface PipelineBatch {
 }
 
 /** How busy the machine was during a phase, and how much of that was not the bench. */
+export interface TakeoverRound {
+  mode: "before" | "after";
+  /** kill -9 → another worker holds the lease, per kill. */
+  takeoversMs: number[];
+  completed: number;
+}
+
 export interface PhaseLoad {
   name: string;
   seconds: number;
@@ -206,6 +213,7 @@ export interface Results {
   contention: ContentionRound[];
   pickup: PickupRound[];
   pipeline: PipelineBatch[];
+  takeover: TakeoverRound[];
   /** process → state ("at rest, just started", "peak during …") → VmRSS bytes. */
   memory: Record<string, Record<string, number>>;
   profile: import("./lib/profile").ProfileSummary | null;

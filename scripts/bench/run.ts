@@ -46,6 +46,7 @@ import { measureWatch } from "./phases/watch";
 import { measureContention } from "./phases/contention";
 import { measurePickup, measurePipeline } from "./phases/runs";
 import { measureInsights } from "./phases/insights";
+import { measureTakeover } from "./phases/takeover";
 
 const root = process.cwd();
 const started = Date.now();
@@ -127,7 +128,7 @@ async function seedOperators(ctx: Ctx, n: number): Promise<void> {
   }
 }
 
-/** BENCH_ONLY=census,api,polling,watch,contention,pickup,pipeline,insights runs a subset (for a quick before/after). */
+/** BENCH_ONLY=census,api,polling,watch,contention,pickup,pipeline,insights,takeover runs a subset (for a quick before/after). */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean));
 const wanted = (key: string) => only.size === 0 || only.has(key);
 
@@ -227,6 +228,7 @@ async function main(): Promise<number> {
     contention: [],
     pickup: [],
     pipeline: [],
+    takeover: [],
     memory: {},
     profile: null,
     insights: null,
@@ -377,7 +379,7 @@ async function main(): Promise<number> {
     }
     await phase(c, "contention", "4. contention", () => measureContention(c));
 
-    if (wanted("pickup") || wanted("pipeline")) {
+    if (wanted("pickup") || wanted("pipeline") || wanted("takeover")) {
       c.webB = await startWeb({ name: "web-no-inline", logDir, databaseUrl: b.url, distDir: results.build.distDir, inlineWorker: false, secrets });
       c.workers.push(await startWorkerProcess({ name: "worker-1", logDir, databaseUrl: b.url, concurrency: settings.workerConcurrency, secrets }));
       note(APP_B, "at rest, just started", memoryOf(c.webB.pid).rss);
@@ -410,6 +412,9 @@ async function main(): Promise<number> {
       results.insights = await measureInsights({ url, log });
       process.env.DATABASE_URL = a.url;
     });
+    if (c.webB && wanted("takeover")) {
+      await phase(c, "takeover", "7. takeover after kill -9 (old vs current lease settings)", () => measureTakeover(c));
+    }
   } catch (err) {
     results.failures.push(`setup failed: ${err instanceof Error ? err.message : String(err)}`);
     log(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

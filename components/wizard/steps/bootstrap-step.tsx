@@ -7,6 +7,7 @@ import { api } from "@/lib/client/api";
 import { formatDuration, formatTime, humanize } from "@/lib/client/format";
 import { latestRun, useRunDetail, useSessionAction } from "@/lib/client/hooks/use-onboarding";
 import { isRunActive } from "@/lib/client/polling";
+import { RunHealthNotice } from "@/components/runs/run-health";
 import type { LogLine, Run, RunStep } from "@/lib/client/types";
 import { stepHref } from "@/lib/client/wizard-steps";
 import { PIPELINE_STEPS } from "@/lib/onboarding/constants";
@@ -187,6 +188,7 @@ export function BootstrapStep() {
         {announcement(run)}
       </p>
 
+      <RunHealthNotice health={session.health?.runKind === "bootstrap" ? session.health : null} />
       {runsLoading ? <LoadingBlock lines={5} label="Loading bootstrap…" /> : <StepTimeline steps={steps} />}
 
       {failed && run && !active ? (

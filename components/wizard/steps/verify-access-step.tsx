@@ -5,6 +5,7 @@ import { api } from "@/lib/client/api";
 import { formatDate, humanize } from "@/lib/client/format";
 import { latestRun, useSessionAction } from "@/lib/client/hooks/use-onboarding";
 import { isRunActive } from "@/lib/client/polling";
+import { RunHealthNotice } from "@/components/runs/run-health";
 import type { AccessCheck, Run } from "@/lib/client/types";
 import { stepHref } from "@/lib/client/wizard-steps";
 import { runState, StatusBadge } from "../../status-badge";
@@ -102,6 +103,7 @@ export function VerifyAccessStep() {
       <ActionError error={start.error ?? recheckStart.error} sessionId={session.id} onDismiss={() => (start.reset(), recheckStart.reset())} />
 
       <div aria-live="polite" className="space-y-4">
+        <RunHealthNotice health={session.health?.runKind === "verify_access" ? session.health : null} />
         {runsLoading ? <LoadingBlock lines={4} label="Loading verification…" /> : null}
         {!runsLoading && !run ? (
           <div className="rounded-lg border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-600">

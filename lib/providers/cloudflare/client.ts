@@ -1,3 +1,4 @@
+import "server-only";
 // The Cloudflare client: the official SDK with our fetch (the SSRF-guarded one in production),
 // no SDK retries (the step executor owns retries and their budget), a per-request timeout, and
 // one `call` wrapper that honours the step's signal and turns every failure into a reason code.

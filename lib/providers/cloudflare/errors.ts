@@ -1,3 +1,4 @@
+import "server-only";
 // Cloudflare failures → stable reason codes with a remediation an operator can act on. The
 // upstream body never reaches a message (it may echo request data); only Cloudflare's numeric
 // error codes do, which are safe and useful when asking Cloudflare support.

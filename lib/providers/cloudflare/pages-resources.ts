@@ -1,3 +1,4 @@
+import "server-only";
 // The platform's Pages project and its deployments: find-or-create by name with the
 // ONRAMP_PLATFORM marker, a first deployment (a build of the GitHub repository, or a direct
 // upload of a static bundle), and a status a step can poll within its budget and resume from.

@@ -1,3 +1,4 @@
+import "server-only";
 // The Octokit client of the GitHub provider and the one place GitHub's answers become
 // ProviderErrors. Requests go through the guarded fetch (vetted address, no redirects), and an
 // error never carries what the server said: operators, viewers included, read these messages

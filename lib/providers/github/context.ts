@@ -1,3 +1,4 @@
+import "server-only";
 // One GitHub connection as the provider's parts share it: its Octokit client (client.ts), the
 // call wrapper that races cancellation and maps every error to a ProviderError, and the
 // repository reads both the access checks and the pipeline steps need.

@@ -1,3 +1,4 @@
+import "server-only";
 // The deployment steps: store the platform's Actions secret, trigger (or reuse) the first
 // deployment, and follow its statuses until it succeeds, fails or runs out of time.
 import { createRequire } from "node:module";

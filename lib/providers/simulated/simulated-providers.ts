@@ -1,3 +1,4 @@
+import "server-only";
 // The simulated provider: the default, needs no credentials, and behaves like a real one —
 // resources persist (in SimulatedResource), a second create answers "already exists", steps
 // take realistic time and every wait honours cancellation.

@@ -199,6 +199,8 @@ export interface WorkerOptions {
   concurrency: number;
   secrets: { NEXTAUTH_SECRET: string; ONRAMP_ENCRYPTION_KEY: string };
   name: string;
+  /** Extra environment (e.g. lease settings of the takeover phase). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -215,6 +217,7 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<Child> {
       ...opts.secrets,
       DATABASE_URL: opts.databaseUrl,
       WORKER_CONCURRENCY: String(opts.concurrency),
+      ...opts.env,
     },
     logDir: opts.logDir,
     readyLine: /consuming runs/,

@@ -131,6 +131,18 @@ function pickupSection(r: Results): string[] {
   return out;
 }
 
+function takeoverSection(r: Results): string[] {
+  const label = { before: "before: lease 15 s, heartbeat 1 s, no sweep, job expiry 20 s", after: "after: lease 3 s, heartbeat 0.5 s, sweep 0.5 s, job expiry 1 h" };
+  const out = ["| settings | kills | p50 s | p95 s | max s | each (s) | bootstraps completed |", "|---|---:|---:|---:|---:|---|---:|"];
+  for (const t of r.takeover ?? []) {
+    const s = (v: number) => (v / 1000).toFixed(1);
+    out.push(
+      `| ${label[t.mode]} | ${t.takeoversMs.length} | ${s(percentile(t.takeoversMs, 50))} | ${s(percentile(t.takeoversMs, 95))} | ${s(percentile(t.takeoversMs, 100))} | ${t.takeoversMs.map(s).join(", ")} | ${t.completed} |`,
+    );
+  }
+  return out;
+}
+
 function pipelineSection(r: Results): string[] {
   const out = [
     "| worker processes | onboardings through (all rounds) | runs completed | runs/s (median of rounds) | onboardings/s (median) | time for 1,000 onboardings (projected) | web CPU | workers CPU | PostgreSQL CPU |",
@@ -320,6 +332,12 @@ export function renderResults(r: Results): string {
     ...memorySection(r),
     "",
     ...insightsSection(r),
+    "### 7. Takeover after kill -9 of the worker mid-step",
+    "",
+    "Two worker processes (WORKER_CONCURRENCY=2) on the web process's database (it runs no runs itself); per kill: an onboarding with `stepDelayMs: 2000` is verified and bootstrapped, the process holding the run's lease is killed with SIGKILL 0.5 s into a provider step, and the time until another worker holds the lease is measured (polling every 25 ms); a replacement worker is started after. Both settings in the same bench run, same build and database.",
+    "",
+    ...takeoverSection(r),
+    "",
   );
   if (r.notes.length) out.push("### Notes", "", ...r.notes.map((n) => `- ${n}`), "");
   out.push(END);

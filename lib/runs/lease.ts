@@ -1,0 +1,77 @@
+import "server-only";
+// The lease on a run and its fencing token. A worker claims a run (leaseGeneration + 1) and
+// renews the claim every HEARTBEAT_MS; every write a step makes goes through `fenced`, which
+// holds the run row (FOR SHARE) and checks the generation, so once another worker has claimed
+// the run — or the sweep has taken it from a worker that stopped heartbeating — the old
+// worker's writes are refused (LeaseLost), however long it was paused.
+import { db, type Tx } from "@/lib/db/client";
+import { LEASE_STALE_MS } from "./definitions";
+
+export class LeaseLost extends Error {}
+
+export interface Lease {
+  runId: string;
+  workerId: string;
+  generation: number;
+}
+
+/** Claims a run that is queued, unleased or whose lease went stale. Null when someone else holds it. */
+export async function claim(runId: string, workerId: string): Promise<Lease | null> {
+  const staleBefore = new Date(Date.now() - LEASE_STALE_MS);
+  const now = new Date();
+  const rows = await db().operationRun.updateManyAndReturn({
+    where: {
+      id: runId,
+      status: { in: ["queued", "running"] },
+      OR: [{ leaseOwner: null }, { heartbeatAt: { lt: staleBefore } }, { heartbeatAt: null }],
+    },
+    data: {
+      status: "running",
+      leaseOwner: workerId,
+      heartbeatAt: now,
+      leaseGeneration: { increment: 1 },
+      health: "healthy",
+      healthReason: null,
+      nextAttemptAt: null,
+      stalledNotifiedAt: null,
+    },
+    select: { leaseGeneration: true, startedAt: true },
+  });
+  if (rows.length !== 1) return null;
+  if (!rows[0].startedAt) await db().operationRun.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: now } });
+  return { runId, workerId, generation: rows[0].leaseGeneration };
+}
+
+export async function release(lease: Lease): Promise<void> {
+  await db().operationRun.updateMany({ where: { id: lease.runId, leaseOwner: lease.workerId, leaseGeneration: lease.generation }, data: { leaseOwner: null } });
+}
+
+/** Renews the lease. Returns null when it was lost, else whether cancellation was requested. */
+export async function renew(lease: Lease): Promise<{ cancelRequested: boolean } | null> {
+  const rows = await db().operationRun.updateManyAndReturn({
+    where: { id: lease.runId, leaseOwner: lease.workerId, leaseGeneration: lease.generation },
+    data: { heartbeatAt: new Date() },
+    select: { cancelRequestedAt: true },
+  });
+  return rows.length === 0 ? null : { cancelRequested: !!rows[0].cancelRequestedAt };
+}
+
+/**
+ * Runs `write` in a transaction that first checks, holding the run row, that the lease is still
+ * ours: a claim by another worker (an UPDATE of that row) waits for this transaction, and any
+ * write after it is refused. Throws LeaseLost when the lease is gone.
+ */
+export async function fenced<T>(lease: Lease, write: (tx: Tx) => Promise<T>): Promise<T> {
+  return db().$transaction(async (tx) => {
+    await assertLeaseInTx(tx, lease);
+    return write(tx);
+  });
+}
+
+export async function assertLeaseInTx(tx: Tx, lease: Lease): Promise<void> {
+  const held = await tx.$queryRaw<{ ok: number }[]>`
+    SELECT 1 AS ok FROM "OperationRun"
+    WHERE "id" = ${lease.runId} AND "leaseGeneration" = ${lease.generation} AND "leaseOwner" = ${lease.workerId}
+    FOR SHARE`;
+  if (held.length === 0) throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
+}
