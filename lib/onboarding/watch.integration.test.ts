@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { callRoute, createWorkspaceWithMember, uniqueId, type Member } from "@/test/fixtures";
 import * as collection from "@/app/api/v1/onboarding/route";
 import * as watchRoute from "@/app/api/v1/onboarding/[id]/watch/route";
+import { STALL_AFTER_MS } from "@/lib/runs/definitions";
 
 let owner: Member;
 let viewer: Member;
@@ -112,6 +113,19 @@ describe("GET /onboarding/:id/watch", () => {
     expect(after.body.session.platformName).toBe("Watched, renamed");
     expect(after.body.log.runId).toBe(runId);
     expect(after.body.log.lines).toHaveLength(1);
+  });
+
+  it("a heartbeat alone answers 304; a run going silent (stalled, derived from the clock) does not", async () => {
+    const { id, runId } = await watchedOnboarding();
+    await db().operationRun.update({ where: { id: runId }, data: { heartbeatAt: new Date(), leaseOwner: "w1" } });
+    const first = await watch(owner.token, id);
+    await db().operationRun.update({ where: { id: runId }, data: { heartbeatAt: new Date() } });
+    const beat = await watch(owner.token, id, { etag: first.headers.get("etag"), logAfter: first.body.log.cursor });
+    expect(beat.status).toBe(304);
+    await db().operationRun.update({ where: { id: runId }, data: { heartbeatAt: new Date(Date.now() - STALL_AFTER_MS - 1_000) } });
+    const silent = await watch(owner.token, id, { etag: first.headers.get("etag"), logAfter: first.body.log.cursor });
+    expect(silent.status).toBe(200);
+    expect(silent.body.session.health?.status).toBe("stalled");
   });
 
   it("tags by role, refuses a malformed cursor and hides other workspaces", async () => {

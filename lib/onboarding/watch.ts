@@ -1,8 +1,10 @@
 import "server-only";
 // GET /onboarding/:id/watch: a wizard tab's one poll. The tag is one statement over what the
-// tab shows (the session's version, its runs' states and health, the active runs' steps, the
-// newest log line of the log run), so a tick that changed nothing costs the caller's
+// tab shows (the session's version, its runs' states and health — stored, and derived from the
+// clock as deriveHealth does: stalled — the active runs' steps, the newest log line of the log
+// run, the caller's newest notification), so a tick that changed nothing costs the caller's
 // resolution, that statement and a 304. Only a changed tag reads the whole representation.
+// Elapsed times in the health line are extrapolated by the browser between answers.
 import type { z } from "zod";
 import { db } from "@/lib/db/client";
 import { sqlRead } from "@/lib/db/sql";
@@ -12,6 +14,7 @@ import { serializeSessionView } from "./serialize";
 import { serializeLog, serializeRun } from "@/lib/runs/serialize";
 import { WATCH_CURSOR, type watchResponse } from "./watch-schemas";
 import { notFound } from "@/lib/api/errors";
+import { STALL_AFTER_MS, STEP_OVER_BUDGET_GRACE_MS, STEP_TIMEOUT_MS } from "@/lib/runs/definitions";
 
 export interface WatchTag {
   id: string;
@@ -30,9 +33,16 @@ export async function loadWatchTag(id: string, userId: string): Promise<WatchTag
     `
     WITH s AS (SELECT "id", "workspaceId", "version", "updatedAt" FROM "OnboardingSession" WHERE "id" = $1),
     o AS (
-      SELECT "id", "status", "createdAt", concat_ws(':', "id", "status", "outcome", "reasonCode", "attempt", "health", "healthReason",
-             "nextAttemptAt", "cancelRequestedAt", "startedAt", "finishedAt") AS "fp"
-      FROM "OperationRun" WHERE "sessionId" = $1
+      SELECT r."id", r."status", r."createdAt", concat_ws(':', r."id", r."status", r."outcome", r."reasonCode", r."attempt", r."health", r."healthReason",
+             r."nextAttemptAt", r."cancelRequestedAt", r."startedAt", r."finishedAt",
+             -- Health derived from the clock (lib/runs/health.ts deriveHealth): a run that goes
+             -- silent, or a step past its budget, changes the answer although no row changed.
+             CASE WHEN r."status" <> 'completed' AND (
+               (now() AT TIME ZONE 'UTC') - COALESCE(r."heartbeatAt", r."createdAt") > $3 * interval '1 millisecond'
+               OR EXISTS (SELECT 1 FROM "OperationRunAttempt" a WHERE a."runId" = r."id" AND a."finishedAt" IS NULL
+                          AND (now() AT TIME ZONE 'UTC') - a."startedAt" > $4 * interval '1 millisecond')
+             ) THEN 'stalled' END) AS "fp"
+      FROM "OperationRun" r WHERE r."sessionId" = $1
     ),
     lr AS (SELECT "id" FROM o ORDER BY ("status" <> 'completed') DESC, "createdAt" DESC, "id" DESC LIMIT 1),
     n AS (
@@ -48,7 +58,7 @@ export async function loadWatchTag(id: string, userId: string): Promise<WatchTag
         (SELECT max(l."id") FROM "OperationRunLog" l WHERE l."runId" = (SELECT "id" FROM lr))
       )) AS "digest"
     FROM s`,
-    [id, userId],
+    [id, userId, STALL_AFTER_MS, STEP_TIMEOUT_MS + STEP_OVER_BUDGET_GRACE_MS],
   );
   return rows[0] ?? null;
 }
