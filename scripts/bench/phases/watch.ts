@@ -46,7 +46,18 @@ async function seedRuns(ctx: Ctx, n: number): Promise<Watcher[]> {
   const runs = ops.map((op) => ({ id: `bw${randomBytes(10).toString("hex")}`, op }));
   const now = new Date();
   await prisma.operationRun.createMany({
-    data: runs.map(({ id, op }) => ({ id, workspaceId, sessionId: op.sessionId, kind: "verify_access" as const, status: "running" as const, startedAt: now, initiatorId: op.userId })),
+    data: runs.map(({ id, op }) => ({
+      id,
+      workspaceId,
+      sessionId: op.sessionId,
+      kind: "verify_access" as const,
+      status: "running" as const,
+      startedAt: now,
+      initiatorId: op.userId,
+      leaseOwner: "bench-worker",
+      heartbeatAt: now,
+      health: "healthy" as const,
+    })),
   });
   await prisma.operationRunStep.createMany({
     data: runs.flatMap(({ id }) =>
@@ -59,7 +70,11 @@ async function seedRuns(ctx: Ctx, n: number): Promise<Watcher[]> {
   return runs.map(({ id, op }) => ({ cookie: op.cookie, sessionId: op.sessionId, runId: id, etag: null, cursor: null, lastLine: lastOf.get(id) ?? 0n }));
 }
 
-/** Writes log lines into random runs while the load runs (≈ n / 20 lines per second). */
+/**
+ * Writes log lines into random runs while the load runs (≈ n / 20 lines per second), and keeps
+ * every run's lease alive (heartbeatAt, once a second in one statement) so that none turns
+ * stalled: a worker renews it far more often, and a heartbeat alone changes no watch answer.
+ */
 function progress(ctx: Ctx, watchers: Watcher[], seed: number): { stop: () => Promise<number> } {
   let x = seed;
   const rand = () => ((x = (x * 48_271) % 2_147_483_647) / 2_147_483_647);
@@ -71,6 +86,7 @@ function progress(ctx: Ctx, watchers: Watcher[], seed: number): { stop: () => Pr
       const t0 = Date.now();
       const batch = Array.from({ length: perSecond }, () => watchers[Math.floor(rand() * watchers.length)]);
       await ctx.a.prisma.operationRunLog.createMany({ data: batch.map((w) => ({ runId: w.runId, level: "info", message: "Still checking…", stepKey: STEPS[0] })) });
+      await ctx.a.prisma.operationRun.updateMany({ where: { id: { in: watchers.map((w) => w.runId) } }, data: { heartbeatAt: new Date() } });
       written += batch.length;
       await new Promise((r) => setTimeout(r, Math.max(0, 1_000 - (Date.now() - t0))));
     }
