@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 
 export const env = {
@@ -57,4 +57,28 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
   await page.mouse.move(0, 0);
   await page.waitForTimeout(300);
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: opts.fullPage ?? true, animations: "disabled", caret: "hide" });
+}
+
+const FRESH_PASSWORD = "a long enough password for e2e";
+
+/**
+ * A new operator of the owner's workspace (invited and accepted through the API), signed in in
+ * its own browser context: its bell counts only its own runs, whatever other tests do.
+ */
+export async function freshOperator(ownerPage: Page, browser: Browser, prefix = "operator"): Promise<{ context: BrowserContext; page: Page; email: string }> {
+  const email = `${uniqueSlug(prefix)}@example.test`;
+  const invited = await ownerPage.request.post("/api/v1/invitations", { data: { email, role: "operator" } });
+  expect(invited.status(), await invited.text()).toBe(201);
+  const token = ((await invited.json()) as { inviteUrl: string }).inviteUrl.split("/").at(-1)!;
+  const context = await browser.newContext({
+    baseURL: env.baseURL,
+    viewport: { width: 1280, height: 900 },
+    storageState: { cookies: [], origins: [] },
+    extraHTTPHeaders: { origin: env.baseURL },
+  });
+  const accepted = await context.request.post("/api/v1/invitations/accept", { data: { token, password: FRESH_PASSWORD, name: "Otto Operator" } });
+  expect(accepted.ok(), await accepted.text()).toBeTruthy();
+  const page = await context.newPage();
+  await signIn(page, { email, password: FRESH_PASSWORD });
+  return { context, page, email };
 }

@@ -19,7 +19,8 @@ function useNow(active: boolean): number {
 }
 
 export function RunHealthNotice({ health, compact = false, showHealthy = false }: { health: RunHealth | null | undefined; compact?: boolean; showHealthy?: boolean }) {
-  const now = useNow(!!health && health.status !== "healthy");
+  // A healthy step's elapsed time runs on between answers too (lib/client/run-health-text.ts).
+  const now = useNow(!!health && (health.status !== "healthy" || (showHealthy && health.stepElapsedMs !== null)));
   if (!health || (health.status === "healthy" && !showHealthy)) return null;
   const text = healthText(health, now);
   if (compact) {

@@ -10,6 +10,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useSessionBroadcast } from "@/lib/client/broadcast";
 import { useCan } from "@/lib/client/hooks/use-me";
 import { useRuns, useSession } from "@/lib/client/hooks/use-onboarding";
+import { useWatch } from "@/lib/client/hooks/use-watch";
+import { isRunActive, isSessionActive } from "@/lib/client/polling";
 import { queryKeys } from "@/lib/client/query-keys";
 import { stepBySegment, stepHref, stepIndex, stepReachable as reachable, WIZARD_STEPS } from "@/lib/client/wizard-steps";
 import { Alert } from "../ui/alert";
@@ -28,6 +30,8 @@ export function WizardShell({ id, children }: { id: string; children: ReactNode 
   const pathname = usePathname();
   const sessionQuery = useSession(id);
   const runsQuery = useRuns(id);
+  // While a checkpoint is active, one conditional request per tick feeds the session and runs.
+  useWatch(id, isSessionActive(sessionQuery.data) || !!runsQuery.data?.items.some(isRunActive));
   const { can } = useCan();
   const viewing = stepBySegment(pathname.split("/").at(-1)) ?? WIZARD_STEPS[0];
 

@@ -9,7 +9,7 @@ import type { SessionAction } from "@/lib/onboarding/actions";
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** Records whose workspace decides access to a route addressed by `:id` (see lib/api/record-access.ts). */
-export type RecordKind = "onboarding" | "operationRun" | "webhook" | "webhookDelivery" | "connection" | "token" | "invitation";
+export type RecordKind = "onboarding" | "onboardingWatch" | "operationRun" | "webhook" | "webhookDelivery" | "connection" | "token" | "invitation";
 
 /**
  * Who may call the route; the wrapper enforces it before the handler runs.

@@ -8,11 +8,13 @@ import { notFound } from "./errors";
 import { authorize, type Actor, type ActorMembership } from "@/lib/auth/actor";
 import type { Capability } from "@/lib/auth/capabilities";
 import { loadSessionWithRuns } from "@/lib/onboarding/queries";
+import { loadWatchTag } from "@/lib/onboarding/watch";
 import type { RecordKind } from "./define-route";
-
 
 const LOADERS = {
   onboarding: { what: "Onboarding", load: (id: string) => loadSessionWithRuns(id) },
+  // The watch's tag (lib/onboarding/watch.ts): a tick that changed nothing reads nothing else.
+  onboardingWatch: { what: "Onboarding", load: (id: string, actor: Actor) => loadWatchTag(id, actor.userId) },
   operationRun: {
     what: "Operation run",
     // With its steps: GET /operation-runs/:id (polled while a run is active) answers from it.
@@ -29,7 +31,7 @@ const LOADERS = {
   connection: { what: "Connection", load: (id: string) => db().providerConnection.findUnique({ where: { id }, select: { id: true, workspaceId: true } }) },
   token: { what: "API token", load: (id: string) => db().apiToken.findUnique({ where: { id }, select: { id: true, workspaceId: true } }) },
   invitation: { what: "Invitation", load: (id: string) => db().invitation.findUnique({ where: { id }, select: { id: true, workspaceId: true } }) },
-} satisfies Record<RecordKind, { what: string; load: (id: string) => Promise<unknown> }>;
+} satisfies Record<RecordKind, { what: string; load: (id: string, actor: Actor) => Promise<unknown> }>;
 
 export type LoadedRecord<K extends RecordKind> = NonNullable<Awaited<ReturnType<(typeof LOADERS)[K]["load"]>>>;
 
@@ -46,7 +48,7 @@ export async function authorizeRecord<K extends RecordKind>(
   capability: Capability,
 ): Promise<{ record: LoadedRecord<K>; membership: ActorMembership }> {
   const loader = LOADERS[kind];
-  const record = await loader.load(id);
+  const record = await loader.load(id, actor);
   if (!record) throw notFound(loader.what);
   const membership = authorize(actor, workspaceOf(record), capability, loader.what);
   return { record: record as LoadedRecord<K>, membership };

@@ -22,6 +22,7 @@ import * as deprovision from "@/app/api/v1/onboarding/[id]/deprovision/route";
 import * as activate from "@/app/api/v1/onboarding/[id]/activate/route";
 import * as resources from "@/app/api/v1/onboarding/[id]/resources/route";
 import * as runs from "@/app/api/v1/onboarding/[id]/runs/route";
+import * as watch from "@/app/api/v1/onboarding/[id]/watch/route";
 import * as audit from "@/app/api/v1/onboarding/[id]/audit/route";
 import * as run from "@/app/api/v1/operation-runs/[id]/route";
 import * as runCancel from "@/app/api/v1/operation-runs/[id]/cancel/route";
@@ -146,6 +147,16 @@ describe("every declared route answers its declared schema", () => {
     });
     const verified = await act(verify.POST, id, "verify-access");
     await call(run.GET, { url: `/api/v1/operation-runs/${verified.body.run.id}`, token: owner.token, params: { id: verified.body.run.id } });
+    const watched = await call(watch.GET, { url: `/api/v1/onboarding/${id}/watch`, token: owner.token, params: { id } });
+    expect(watched.body.log.lines.length).toBeGreaterThan(0);
+    const cursor = encodeURIComponent(watched.body.log.cursor);
+    const unchanged = await call(watch.GET, {
+      url: `/api/v1/onboarding/${id}/watch?logAfter=${cursor}`,
+      token: owner.token,
+      params: { id },
+      headers: { "if-none-match": watched.headers.get("etag")! },
+    });
+    expect(unchanged.status).toBe(304);
     expect((await act(bootstrap.POST, id, "bootstrap")).body.run.id).toBeTruthy();
     expect((await db().onboardingSession.findUniqueOrThrow({ where: { id } })).lifecycleState).toBe("bootstrap_failed");
     await act(resume.POST, id, "resume");

@@ -7,10 +7,11 @@ import { declaredRoutes } from "./openapi";
 import type { AnyRoute } from "./define-route";
 
 /**
- * Not part of the JSON API: next-auth's own endpoints, and the Prometheus scrape endpoint
- * (text format, its own METRICS_TOKEN, no user or workspace — see app/api/metrics/route.ts).
+ * Not part of the JSON API: next-auth's own endpoints, the Prometheus scrape endpoint
+ * (text format, its own METRICS_TOKEN, no user or workspace — see app/api/metrics/route.ts),
+ * and the bench's framework floor (404 unless ONRAMP_BENCH_FLOOR is set — app/api/bench-floor).
  */
-const NOT_OURS = ["app/api/auth/[...nextauth]/route.ts", "app/api/metrics/route.ts"];
+const NOT_OURS = ["app/api/auth/[...nextauth]/route.ts", "app/api/metrics/route.ts", "app/api/bench-floor/[id]/route.ts"];
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 function routeFiles(dir: string): string[] {

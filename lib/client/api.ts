@@ -31,6 +31,7 @@ import type {
   Session,
   SessionSummary,
   SlugAvailability,
+  Watch,
   WebhookCreated,
   WebhookDelivery,
   WebhookEndpoint,
@@ -146,14 +147,13 @@ function withQuery(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+async function send(path: string, opts: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
   if (opts.body !== undefined) headers["content-type"] = "application/json";
   const workspace = currentWorkspace();
   if (workspace) headers["x-onramp-workspace"] = workspace;
-  let res: Response;
   try {
-    res = await fetch(withQuery(`/api/v1${path}`, opts.query), {
+    return await fetch(withQuery(`/api/v1${path}`, opts.query), {
       method: opts.method ?? "GET",
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
@@ -165,7 +165,10 @@ export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Prom
     if (err instanceof DOMException && err.name === "AbortError") throw err;
     throw new ApiProblem(0, { code: "network_error", detail: "Could not reach the server. Check your connection and try again." });
   }
-  if (res.status === 204) return undefined as T;
+}
+
+async function readBody<T>(res: Response): Promise<T> {
+  if (res.status === 204 || res.status === 304) return undefined as T;
   const text = await res.text();
   let parsed: unknown = null;
   if (text) {
@@ -180,6 +183,26 @@ export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Prom
     throw new ApiProblem(res.status, body);
   }
   return parsed as T;
+}
+
+export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  return readBody<T>(await send(path, opts));
+}
+
+/** A conditional GET's answer: `body` is null when the server said 304 (what `etag` named is still current). */
+export interface Conditional<T> {
+  body: T | null;
+  etag: string | null;
+}
+
+/**
+ * A GET conditional on `etag`. The browser never revalidates for us (requests are
+ * `cache: "no-store"`), so the ETag is kept by the caller and sent as If-None-Match here.
+ */
+export async function apiFetchConditional<T>(path: string, etag: string | null, opts: Omit<RequestOptions, "method" | "body"> = {}): Promise<Conditional<T>> {
+  const res = await send(path, { ...opts, headers: { ...opts.headers, ...(etag ? { "if-none-match": etag } : {}) } });
+  const body = await readBody<T>(res);
+  return { body: res.status === 304 ? null : body, etag: res.headers.get("etag") ?? (res.status === 304 ? etag : null) };
 }
 
 export interface OnboardingFilters {
@@ -220,6 +243,9 @@ export const api = {
       body: { version, ...(opts.override ? { override: true, reason: opts.reason } : {}) },
     }),
   runs: (id: string, signal?: AbortSignal) => apiFetch<{ items: Run[] }>(`/onboarding/${id}/runs`, { signal }),
+  /** The wizard's one poll while a checkpoint is active (null body: nothing changed since `etag`). */
+  watch: (id: string, etag: string | null, logAfter: string | undefined, signal?: AbortSignal) =>
+    apiFetchConditional<Watch>(`/onboarding/${id}/watch`, etag, { query: { logAfter }, signal }),
   audit: (id: string, cursor: string | undefined, signal?: AbortSignal, limit = 50) =>
     apiFetch<Page<AuditEntry>>(`/onboarding/${id}/audit`, { query: { cursor, limit }, signal }),
 

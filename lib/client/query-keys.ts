@@ -13,6 +13,8 @@ export const queryKeys = {
     detail: (id: string) => ["onboardings", "detail", id] as const,
     session: (id: string) => ["onboardings", "detail", id, "session"] as const,
     runs: (id: string) => ["onboardings", "detail", id, "runs"] as const,
+    /** The wizard's conditional poll; it fills `session`, `runs` and the runs' details. */
+    watch: (id: string) => ["onboardings", "detail", id, "watch"] as const,
     audit: (id: string) => ["onboardings", "detail", id, "audit"] as const,
     resources: (id: string) => ["onboardings", "detail", id, "resources"] as const,
     deprovisionPlan: (id: string) => ["onboardings", "detail", id, "deprovision-plan"] as const,

@@ -42,4 +42,8 @@ describe("healthText", () => {
   it("shows a healthy step's elapsed time against its budget", () => {
     expect(healthText(base, now).title).toBe("Healthy — Set up repository · 3 s of its 15 s budget");
   });
+
+  it("keeps counting between answers (a 304 brings no new elapsed time)", () => {
+    expect(healthText(base, now + 8_000).title).toBe("Healthy — Set up repository · 11 s of its 15 s budget");
+  });
 });

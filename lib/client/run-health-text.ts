@@ -44,6 +44,9 @@ export function healthText(h: RunHealth, now = Date.now()): HealthText {
     const lead = h.reason === "stalled:step_over_budget" ? "Stalled — " : `Stalled — no progress for ${silent}; `;
     return { tone: "bad", title: `${lead}${why}`, detail: "Check that workers are running (npm run worker, or the web process's inline worker); the run continues where it stopped once one is." };
   }
-  const elapsed = h.stepElapsedMs !== null ? ` · ${secs(h.stepElapsedMs)} of its ${secs(h.stepBudgetMs)} budget` : "";
+  // Extrapolated from the attempt's start (server time: lastProgressAt + silentForMs is when it
+  // answered): the wizard's watch answers 304 while nothing changed, and the time still runs.
+  const elapsedMs = h.stepElapsedMs === null ? null : Math.max(h.stepElapsedMs, now - (Date.parse(h.lastProgressAt) + h.silentForMs - h.stepElapsedMs));
+  const elapsed = elapsedMs !== null ? ` · ${secs(elapsedMs)} of its ${secs(h.stepBudgetMs)} budget` : "";
   return { tone: "ok", title: `Healthy${h.stepLabel ? ` — ${h.stepLabel}${attempt && h.attempt! > 1 ? `, ${attempt}` : ""}` : ""}${elapsed}`, detail: "" };
 }

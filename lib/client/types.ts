@@ -13,6 +13,7 @@ import type {
   simulationSchema,
   slugAvailabilityResponse,
 } from "@/lib/onboarding/schemas";
+import type { watchResponse } from "@/lib/onboarding/watch-schemas";
 import type { notificationListResponse, notificationResponse } from "@/lib/notifications/schemas";
 import type { listOperationRunsQuery, operationRunListItem } from "@/lib/operations/schemas";
 import type { insightsResponse } from "@/lib/insights/schemas";
@@ -93,6 +94,8 @@ export type RunReport = z.infer<typeof runReportResponse>;
 export type RunStep = z.infer<typeof runStepResponse>;
 export type LogLine = z.infer<typeof logLineResponse>;
 export type Run = z.infer<typeof runResponse>;
+/** GET /onboarding/:id/watch: the session, its runs and the log run's new lines. */
+export type Watch = z.infer<typeof watchResponse>;
 /** One attempt of one step (run detail only): the timeline. */
 export type RunAttempt = z.infer<typeof runAttemptResponse>;
 export type RunStarted = z.infer<typeof runStartedResponseSchema>;

@@ -20,6 +20,7 @@ const text = z.string().min(1, "not empty");
 const SPEC = {
   PORT: [positiveInt(65_535), "3000", "HTTP port"],
   DATABASE_POOL_MAX: [positiveInt(1000), "10", "Prisma connection pool per process"],
+  DATABASE_HOT_POOL_MAX: [positiveInt(1000), "4", "plain pg pool per process for the per-request reads (caller, record, watch tag)"],
   QUEUE_POOL_MAX: [positiveInt(1000), "4", "pg-boss connection pool per process"],
   WORKER_CONCURRENCY: [positiveInt(1000), "4", "runs a worker process executes at once"],
   SIMULATED_STEP_DELAY_MS: [z.string().trim().regex(/^\d+$/, "a whole number of milliseconds").transform(Number), "1500", "duration of a simulated step"],
@@ -50,6 +51,7 @@ const SPEC = {
   METRICS_TOKEN: [z.string().regex(/^[\x21-\x7e]{16,256}$/, "16 to 256 visible ASCII characters"), undefined, "bearer token Prometheus sends to GET /api/metrics (unset: the endpoint answers 404)"],
   OTEL_EXPORTER_OTLP_ENDPOINT: [httpUrl, undefined, "OTLP/HTTP collector base URL; traces are exported only when set"],
   OTEL_SERVICE_NAME: [text, undefined, "service.name of exported traces (default onramp-web / onramp-worker)"],
+  ONRAMP_BENCH_FLOOR: [text, undefined, "bench only: the replay file the framework-floor route answers from (unset: GET /api/bench-floor/:id answers 404)"],
 } as const satisfies Record<string, readonly [z.ZodType<unknown, string>, string | undefined, string]>;
 
 type Spec = typeof SPEC;

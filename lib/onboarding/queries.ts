@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { sqlRead } from "@/lib/db/sql";
 import type { Tx } from "@/lib/db/client";
 import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
 import { encodeCursor, keysetWhere } from "@/lib/api/cursor";
@@ -22,15 +23,18 @@ type LatestRunRow = ActionRun & { kind: string };
 export async function loadSessionWithRuns(
   id: string,
 ): Promise<{ session: OnboardingSession; runs: LatestRuns; health: RunHealthView | null } | null> {
-  const rows = await db().$queryRaw<(OnboardingSession & { latestRuns: LatestRunRow[] })[]>`
-    SELECT s.*, COALESCE((
-      SELECT json_agg(r) FROM (
-        SELECT DISTINCT ON (o."kind") o."id", o."kind", o."status", o."outcome"
-        FROM "OperationRun" o WHERE o."sessionId" = s."id"
-        ORDER BY o."kind", o."createdAt" DESC, o."id" DESC
-      ) r
-    ), '[]'::json) AS "latestRuns"
-    FROM "OnboardingSession" s WHERE s."id" = ${id}`;
+  // Through plain pg (lib/db/sql.ts): every GET of a session pays for this read.
+  const rows = await sqlRead<OnboardingSession & { latestRuns: LatestRunRow[] }>(
+    `SELECT s.*, COALESCE((
+       SELECT json_agg(r) FROM (
+         SELECT DISTINCT ON (o."kind") o."id", o."kind", o."status", o."outcome"
+         FROM "OperationRun" o WHERE o."sessionId" = s."id"
+         ORDER BY o."kind", o."createdAt" DESC, o."id" DESC
+       ) r
+     ), '[]'::json) AS "latestRuns"
+     FROM "OnboardingSession" s WHERE s."id" = $1`,
+    [id],
+  );
   if (!rows[0]) return null;
   const { latestRuns: runRows, ...session } = rows[0];
   return { session, runs: latestByKind(runRows), health: await healthOf(session.id, runRows) };

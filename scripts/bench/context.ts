@@ -83,6 +83,8 @@ export interface Ctx {
   webA: Web | null;
   webB: Web | null;
   bare: (Child & { port: number }) | null;
+  /** node:http + pg: the same bytes after the two primary-key reads a GET needs at least. */
+  barePg: (Child & { port: number }) | null;
   workers: Child[];
   /** The onboarding the API measurements read. */
   target: { id: string; etag: string; bytes: number };
@@ -91,9 +93,18 @@ export interface Ctx {
   log(message: string): void;
 }
 
+export interface ApiOpenRun {
+  round: number;
+  target: ApiRun["target"];
+  rate: number;
+  result: OpenLoopResult;
+  serverCpuMsPerRequest: number;
+}
+
 export interface ApiRun {
   round: number;
-  target: "bare" | "next";
+  /** bare: node:http; barePg: node:http + two pg reads; framework: a no-work Next route (same bytes); next: the app. */
+  target: "bare" | "barePg" | "framework" | "next";
   auth: "token" | "cookie" | "none";
   concurrency: number;
   /** The expected answer: full read, conditional read, or refused without credentials. */
@@ -192,6 +203,10 @@ export interface Results {
   census: CensusEntry[];
   micro: { name: string; usPerOp: number; note: string }[];
   api: ApiRun[];
+  /** GET at a fixed open-loop rate, well below saturation. */
+  apiOpen: ApiOpenRun[];
+  /** 1,000 operators watching active runs: the wizard's old three polls vs. the one watch. */
+  watch: import("./phases/watch").WatchRun[];
   idle: { serverCpuPct: number; dbCpuPct: number };
   polling: PollRun[];
   pollCounters: { polls: number; perPoll: TableCounters } | null;

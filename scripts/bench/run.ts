@@ -8,7 +8,7 @@
 //
 // Environment: BENCH_QUICK=1 (a short smoke run), BENCH_ROUNDS, BENCH_SKIP_BUILD=1 (reuse the
 // existing build), BENCH_PIPELINE_ONBOARDINGS, BENCH_PIPELINE_BATCH_SECONDS, BENCH_PICKUP_RUNS,
-// BENCH_WORKER_CONCURRENCY, BENCH_ONLY (census,api,polling,contention,pickup,pipeline,insights), BENCH_INSIGHTS_SESSIONS (100000),
+// BENCH_WORKER_CONCURRENCY, BENCH_ONLY (census,api,polling,watch,contention,pickup,pipeline,insights), BENCH_INSIGHTS_SESSIONS (100000),
 // BENCH_PROFILE=1 (CPU profile of the app), BENCH_WAIT_FOR_QUIET=<s>, ONRAMP_DIST_DIR (default
 // node_modules/.cache/onramp-bench-next), BENCH_OUTPUT (default BENCHMARKS.md).
 //
@@ -42,6 +42,7 @@ import { settingsFromEnv, type BenchDb, type Ctx, type PhaseLoad, type Results }
 import { runCensus } from "./phases/census";
 import { measureApi, startBareServer } from "./phases/api";
 import { measurePolling } from "./phases/polling";
+import { measureWatch } from "./phases/watch";
 import { measureContention } from "./phases/contention";
 import { measurePickup, measurePipeline } from "./phases/runs";
 import { measureInsights } from "./phases/insights";
@@ -127,7 +128,7 @@ async function seedOperators(ctx: Ctx, n: number): Promise<void> {
   }
 }
 
-/** BENCH_ONLY=census,api,polling,contention,pickup,pipeline,insights,takeover runs a subset (for a quick before/after). */
+/** BENCH_ONLY=census,api,polling,watch,contention,pickup,pipeline,insights,takeover runs a subset (for a quick before/after). */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean));
 const wanted = (key: string) => only.size === 0 || only.has(key);
 
@@ -219,6 +220,8 @@ async function main(): Promise<number> {
     census: [],
     micro: [],
     api: [],
+    apiOpen: [],
+    watch: [],
     idle: { serverCpuPct: NaN, dbCpuPct: NaN },
     polling: [],
     pollCounters: null,
@@ -301,6 +304,7 @@ async function main(): Promise<number> {
       webA: null,
       webB: null,
       bare: null,
+      barePg: null,
       workers: [],
       target: { id: "", etag: "", bytes: 0 },
       operators: [],
@@ -330,6 +334,8 @@ async function main(): Promise<number> {
 
     const profileDir = path.join(logDir, "cpu-profile");
     if (settings.profile) mkdirSync(profileDir, { recursive: true });
+    // The framework floor (app/api/bench-floor) answers from the replay file startBareServer writes.
+    process.env.ONRAMP_BENCH_FLOOR = path.join(logDir, "replay.json");
     c.webA = await startWeb({
       name: "web-inline",
       logDir,
@@ -366,6 +372,11 @@ async function main(): Promise<number> {
       peaks("polling", rss.stop());
       note(APP_A, "at rest after the loads", memoryOf(c.webA.pid).rss);
     }
+    if (wanted("watch")) {
+      rss.start();
+      await phase(c, "watch", "2b. 1,000 operators watching active runs", () => measureWatch(c));
+      peaks("watching", rss.stop());
+    }
     await phase(c, "contention", "4. contention", () => measureContention(c));
 
     if (wanted("pickup") || wanted("pipeline") || wanted("takeover")) {
@@ -380,6 +391,7 @@ async function main(): Promise<number> {
       }
     }
     await c.bare?.stop();
+    await c.barePg?.stop();
     await c.webA?.stop();
     c.webA = null;
     if (settings.profile) {

@@ -21,6 +21,7 @@ import {
 import { recheckSchema } from "@/lib/verification/schemas";
 import { deprovisionActionSchema, deprovisionPlanResponse, resourcesResponse } from "@/lib/resources/schemas";
 import { runListResponse, runStartedResponseSchema } from "@/lib/runs/run-schemas";
+import { watchQuery, watchResponse } from "@/lib/onboarding/watch-schemas";
 
 const tag = "Onboarding";
 const onSession = (capability: "view" | "audit" = "view") => ({ capability, scope: "record", record: "onboarding" }) as const;
@@ -59,6 +60,21 @@ export const getOnboarding = defineRoute({
   params: idParams,
   headers: [{ name: "If-None-Match", description: "The ETag of a previous GET: 304 while nothing (version, role) changed" }],
   responses: { 200: sessionResponse, 304: null },
+});
+
+export const watchOnboarding = defineRoute({
+  method: "GET",
+  path: "/api/v1/onboarding/{id}/watch",
+  tag,
+  summary: "What a wizard tab shows while a checkpoint is active: the session, its runs with steps, new log lines (If-None-Match → 304)",
+  description:
+    "One conditional request per poll tick. The ETag changes when the session's version, a run's state or health, an active run's steps or the log run's newest line changes (and differs by role); send it as If-None-Match for a 304 while nothing did. Pass `log.cursor` of the previous answer as ?logAfter= for new log lines only.",
+  access: { capability: "view", scope: "record", record: "onboardingWatch" },
+  params: idParams,
+  query: watchQuery,
+  headers: [{ name: "If-None-Match", description: "The ETag of the previous watch answer: 304 while nothing it shows changed" }],
+  responses: { 200: watchResponse, 304: null },
+  errors: [422],
 });
 
 export const updateOnboarding = defineRoute({

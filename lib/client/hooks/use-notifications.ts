@@ -1,20 +1,31 @@
 // The notification centre's data: the newest notifications and the unread count, polled every
 // 20 s (also in a background tab, so a run that ends while the operator is elsewhere can raise a
-// browser notification) and at once when the window regains focus.
-import { useEffect, useRef } from "react";
+// browser notification) and at once when the window regains focus. While a wizard watch polls
+// (lib/client/hooks/use-watch.ts), its answers say when a notification arrived instead: the
+// tab keeps to one request per tick.
+import { useCallback, useEffect, useRef, useSyncExternalStore } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api";
 import { queryKeys } from "../query-keys";
 import { showBrowserNotification } from "../browser-notify";
 import type { NotificationPage } from "../types";
+import { anyWatchActive } from "../watch";
 
 export const NOTIFICATION_POLL_MS = 20_000;
 
+/** True while a watch of this tab polls (re-rendering when that changes). */
+function useWatching(): boolean {
+  const qc = useQueryClient();
+  const subscribe = useCallback((onChange: () => void) => qc.getQueryCache().subscribe(onChange), [qc]);
+  return useSyncExternalStore(subscribe, () => anyWatchActive(qc), () => false);
+}
+
 export function useNotifications() {
+  const watching = useWatching();
   const query = useQuery({
     queryKey: queryKeys.notifications.all(),
     queryFn: ({ signal }) => api.notifications({ limit: 10 }, signal),
-    refetchInterval: NOTIFICATION_POLL_MS,
+    refetchInterval: watching ? false : NOTIFICATION_POLL_MS,
     refetchIntervalInBackground: true,
     refetchOnWindowFocus: "always",
     staleTime: 0,

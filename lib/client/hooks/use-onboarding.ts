@@ -14,8 +14,9 @@ import { api, ApiProblem, type OnboardingFilters } from "../api";
 import { queryKeys } from "../query-keys";
 import { isRunActive, isSessionActive, pollWhile, POLL_MS } from "../polling";
 import { broadcastSessionSaved } from "../broadcast";
-import type { LogLine, Run, RunStarted, Session } from "../types";
+import type { Run, RunStarted, Session } from "../types";
 import { runQueuedToast, toast } from "../toast";
+import { isWatched, mergeLog } from "../watch";
 
 const noRetryOn4xx = (count: number, error: Error) =>
   !(error instanceof ApiProblem && error.status >= 400 && error.status < 500) && count < 2;
@@ -24,7 +25,10 @@ function anyRunActive(qc: QueryClient, id: string): boolean {
   return !!qc.getQueryData<{ items: Run[] }>(queryKeys.onboardings.runs(id))?.items.some(isRunActive);
 }
 
-/** The session; polls every 5 s while a checkpoint is active (or one of its runs is). */
+/**
+ * The session; polls every 5 s while a checkpoint is active (or one of its runs is) — unless a
+ * wizard tab's watch (hooks/use-watch.ts) is polling it, which fills this query instead.
+ */
 export function useSession(id: string) {
   const qc = useQueryClient();
   return useQuery({
@@ -37,13 +41,13 @@ export function useSession(id: string) {
       if (before && before.version !== session.version) void qc.invalidateQueries({ queryKey: queryKeys.onboardings.runs(id) });
       return session;
     },
-    refetchInterval: pollWhile<Session>((s) => isSessionActive(s) || anyRunActive(qc, id)),
+    refetchInterval: pollWhile<Session>((s) => !isWatched(qc, id) && (isSessionActive(s) || anyRunActive(qc, id))),
     placeholderData: keepPreviousData,
     retry: noRetryOn4xx,
   });
 }
 
-/** The session's runs, newest first; polls while one is queued/running or the session is active. */
+/** The session's runs, newest first; polls while one is queued/running or the session is active (and no watch does). */
 export function useRuns(id: string) {
   const qc = useQueryClient();
   return useQuery({
@@ -56,7 +60,7 @@ export function useRuns(id: string) {
       return result;
     },
     refetchInterval: pollWhile<{ items: Run[] }>(
-      (d) => !!d?.items.some(isRunActive) || isSessionActive(qc.getQueryData<Session>(queryKeys.onboardings.session(id))),
+      (d) => !isWatched(qc, id) && (!!d?.items.some(isRunActive) || isSessionActive(qc.getQueryData<Session>(queryKeys.onboardings.session(id)))),
     ),
     placeholderData: keepPreviousData,
     retry: noRetryOn4xx,
@@ -66,12 +70,6 @@ export function useRuns(id: string) {
 export const latestRun = (runs: Run[] | undefined, kind: Run["kind"]): Run | undefined => runs?.find((r) => r.kind === kind);
 
 const LOG_PAGE = 500;
-
-function mergeLog(previous: LogLine[], next: LogLine[]): LogLine[] {
-  if (next.length === 0) return previous;
-  const seen = new Set(previous.map((l) => l.id));
-  return [...previous, ...next.filter((l) => !seen.has(l.id))];
-}
 
 /** One run with its steps and the full log, fetching only new lines (`logAfter`) each poll. */
 export function useRunDetail(runId: string | undefined) {
@@ -89,7 +87,7 @@ export function useRunDetail(runId: string | undefined) {
       } while ((page.log?.length ?? 0) >= LOG_PAGE);
       return { ...page, log };
     },
-    refetchInterval: pollWhile<Run>((r) => isRunActive(r)),
+    refetchInterval: pollWhile<Run>((r) => isRunActive(r) && !isWatched(qc, r?.sessionId)),
     retry: noRetryOn4xx,
   });
 }

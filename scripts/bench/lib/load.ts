@@ -70,13 +70,21 @@ export async function sendJson<T = Record<string, unknown>>(port: number, spec: 
   return { status: reply.status, body: parsed as T, headers: reply.headers };
 }
 
-/** Fires one request and resolves with its status (-1 on a network error), discarding the body. */
-function fire(agent: http.Agent, port: number, spec: RequestSpec): Promise<number> {
+/** What a reply callback receives (only requested by loads that follow the answers, e.g. ETags). */
+export type OnReply = (status: number, headers: http.IncomingHttpHeaders, body: Buffer) => void;
+
+/** Fires one request and resolves with its status (-1 on a network error), discarding the body unless `onReply` wants it. */
+function fire(agent: http.Agent, port: number, spec: RequestSpec, onReply?: OnReply): Promise<number> {
   return new Promise((resolve) => {
     const req = http.request({ host: HOST, port, method: spec.method ?? "GET", path: spec.path, headers: spec.headers, agent }, (res) => {
-      res.on("end", () => resolve(res.statusCode ?? 0));
+      const chunks: Buffer[] = [];
+      res.on("end", () => {
+        onReply?.(res.statusCode ?? 0, res.headers, Buffer.concat(chunks));
+        resolve(res.statusCode ?? 0);
+      });
       res.on("error", () => resolve(-1));
-      res.resume();
+      if (onReply) res.on("data", (c: Buffer) => chunks.push(c));
+      else res.resume();
     });
     req.on("error", () => resolve(-1));
     req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
@@ -102,9 +110,10 @@ export interface LoadResult {
   windowMs: number;
 }
 
-function summarise(latencies: number[], statuses: Map<number, number>, expect: number, windowMs: number, completed = latencies.length): LoadResult {
+function summarise(latencies: number[], statuses: Map<number, number>, expect: number | number[], windowMs: number, completed = latencies.length): LoadResult {
+  const expected = Array.isArray(expect) ? expect : [expect];
   let errors = 0;
-  for (const [status, n] of statuses) if (status !== expect) errors += n;
+  for (const [status, n] of statuses) if (!expected.includes(status)) errors += n;
   return {
     requests: latencies.length,
     completed,
@@ -179,8 +188,11 @@ export async function openLoop(opts: {
   spec: (client: number) => RequestSpec;
   periodMs: number;
   windowMs: number;
-  expect: number;
+  /** The expected status, or every status that is not an error (a watch answers 200 or 304). */
+  expect: number | number[];
   seed: number;
+  /** Called with each answer of client i (its body read) — to follow ETags and cursors. */
+  onReply?: (client: number, ...reply: Parameters<OnReply>) => void;
 }): Promise<OpenLoopResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024 });
   const rand = prng(opts.seed);
@@ -209,7 +221,8 @@ export async function openLoop(opts: {
       busy[ev.client] = 1;
       lags.push(now - ev.at);
       const t0 = performance.now();
-      const p = fire(agent, opts.port, opts.spec(ev.client)).then((status) => {
+      const onReply = opts.onReply && ((...reply: Parameters<OnReply>) => opts.onReply!(ev.client, ...reply));
+      const p = fire(agent, opts.port, opts.spec(ev.client), onReply).then((status) => {
         latencies.push(performance.now() - t0);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         busy[ev.client] = 0;

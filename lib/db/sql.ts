@@ -1,0 +1,46 @@
+// A plain `pg` pool for the few reads every request makes (the caller's identity, the record it
+// names, a watch's tag). Through Prisma one primary-key read costs the app ≈ 2–3× its CPU through
+// `pg` (query compiler, adapter, result mapping — BENCHMARKS.md); these statements are already
+// raw SQL, so they skip that layer. Writes and everything else stay on Prisma (lib/db/client.ts).
+import pg from "pg";
+import { env } from "@/lib/env/env";
+
+// timestamp(3) without time zone holds UTC (Prisma writes it so): read it as UTC, as Prisma
+// does, whatever the process's TZ. pg's default would read it as local time.
+const TIMESTAMP = 1114;
+const parseUtc = (v: string) => new Date(`${v.replace(" ", "T")}Z`);
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    if (oid === TIMESTAMP) return parseUtc;
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+type Cached = { pool: pg.Pool; url: string };
+const globalState = globalThis as typeof globalThis & { __onrampSqlPool?: Cached };
+
+function pool(): pg.Pool {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set");
+  const cached = globalState.__onrampSqlPool;
+  // A changed URL (tests switching databases) must not keep talking to the old one.
+  if (cached && cached.url === url) return cached.pool;
+  if (cached) void cached.pool.end().catch(() => undefined);
+  const created = new pg.Pool({ connectionString: url, max: env("DATABASE_HOT_POOL_MAX"), connectionTimeoutMillis: 10_000, allowExitOnIdle: true, types });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  created.on("error", () => undefined);
+  globalState.__onrampSqlPool = { pool: created, url };
+  return created;
+}
+
+/** One read statement with $1… parameters; rows come back with Dates (UTC) and parsed JSON, like Prisma's $queryRaw. */
+export async function sqlRead<T>(text: string, values: unknown[]): Promise<T[]> {
+  const result = await pool().query<T & pg.QueryResultRow>({ text, values, name: undefined });
+  return result.rows;
+}
+
+export async function closeSqlPool(): Promise<void> {
+  const cached = globalState.__onrampSqlPool;
+  globalState.__onrampSqlPool = undefined;
+  await cached?.pool.end();
+}
