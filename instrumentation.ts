@@ -7,7 +7,8 @@ export async function register() {
   assertValidEnv();
   // Before anything handles a request: with OTEL_EXPORTER_OTLP_ENDPOINT set, requests and runs are traced.
   const { startTracing } = await import("./lib/observability/tracing");
-  if (await startTracing("onramp-web")) console.log(`[onramp] exporting traces to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`);
+  if (await startTracing("onramp-web"))
+    console.log(`[onramp] exporting traces to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`);
   if (process.env.ONRAMP_INLINE_WORKER === "false" || !process.env.DATABASE_URL) return;
   const { startWorker } = await import("./lib/runs/worker");
   const { installProcessGuards, retryWhileDatabaseUnavailable } = await import("./lib/runs/process-guards");

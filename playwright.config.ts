@@ -13,7 +13,14 @@ const chromium = {
   viewport: { width: 1280, height: 900 },
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   },
 };
 
@@ -36,7 +43,12 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/, use: chromium },
-    { name: "api", testMatch: /api\.spec\.ts/, dependencies: ["setup"], use: { ...chromium, storageState: OWNER_STATE } },
+    {
+      name: "api",
+      testMatch: /api\.spec\.ts/,
+      dependencies: ["setup"],
+      use: { ...chromium, storageState: OWNER_STATE },
+    },
     {
       name: "chromium",
       testMatch: /\.spec\.ts/,

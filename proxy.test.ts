@@ -6,7 +6,8 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const at = (path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`http://localhost:3000${path}`, { headers }));
+const at = (path: string, headers: Record<string, string> = {}) =>
+  proxy(new NextRequest(`http://localhost:3000${path}`, { headers }));
 
 describe("proxy security headers", () => {
   it("gives every page a CSP with a fresh nonce, also handed to the render", () => {
@@ -41,7 +42,9 @@ describe("proxy security headers", () => {
     // A client cannot claim https on its own.
     expect(at("/", { "x-forwarded-proto": "https" }).headers.get("strict-transport-security")).toBeNull();
     vi.stubEnv("ONRAMP_TRUST_PROXY", "true");
-    expect(at("/api/v1/me", { "x-forwarded-proto": "https" }).headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+    expect(at("/api/v1/me", { "x-forwarded-proto": "https" }).headers.get("strict-transport-security")).toMatch(
+      /max-age=\d+/,
+    );
     expect(at("/", { "x-forwarded-proto": "http" }).headers.get("strict-transport-security")).toBeNull();
     vi.stubEnv("ONRAMP_TRUST_PROXY", "");
     vi.stubEnv("NEXTAUTH_URL", "https://onramp.example");

@@ -10,7 +10,8 @@ const HSTS = "max-age=31536000; includeSubDomains";
 /** API responses are data, never documents: nothing may load, nobody may frame them. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** next-auth answers a few plain HTML pages (its error page, the sign-out form) with inline styles. */
-const AUTH_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const AUTH_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export function pageCsp(nonce: string, opts: { https: boolean; dev: boolean }): string {
   return [
@@ -37,7 +38,10 @@ export function proxy(request: NextRequest) {
   let response: NextResponse;
   if (request.nextUrl.pathname.startsWith("/api/")) {
     response = NextResponse.next();
-    response.headers.set("Content-Security-Policy", request.nextUrl.pathname.startsWith("/api/auth/") ? AUTH_CSP : API_CSP);
+    response.headers.set(
+      "Content-Security-Policy",
+      request.nextUrl.pathname.startsWith("/api/auth/") ? AUTH_CSP : API_CSP,
+    );
   } else {
     const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
     const csp = pageCsp(nonce, { https, dev: process.env.NODE_ENV === "development" });

@@ -13,7 +13,11 @@ import { StatusBadge } from "./status-badge";
 import { Button } from "./ui/button";
 
 const NAV = [
-  { href: "/", label: "Onboardings", match: (p: string) => p === "/" || p.startsWith("/onboarding") || p.startsWith("/runs") },
+  {
+    href: "/",
+    label: "Onboardings",
+    match: (p: string) => p === "/" || p.startsWith("/onboarding") || p.startsWith("/runs"),
+  },
   { href: "/operations", label: "Operations", match: (p: string) => p.startsWith("/operations") },
   { href: "/platforms", label: "Platforms", match: (p: string) => p.startsWith("/platforms") },
   { href: "/insights", label: "Insights", match: (p: string) => p.startsWith("/insights") },

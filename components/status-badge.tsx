@@ -2,7 +2,17 @@
 // status and lifecycle, runs, steps, checks, platforms, deliveries — goes through here.
 import type { ReactNode } from "react";
 import { Badge, type Tone } from "./ui/badge";
-import { CheckCircleIcon, CircleIcon, ClockIcon, DotIcon, LockIcon, SlashIcon, Spinner, WarningIcon, XCircleIcon } from "./ui/icons";
+import {
+  CheckCircleIcon,
+  CircleIcon,
+  ClockIcon,
+  DotIcon,
+  LockIcon,
+  SlashIcon,
+  Spinner,
+  WarningIcon,
+  XCircleIcon,
+} from "./ui/icons";
 
 type Kind = "lifecycle" | "status" | "run" | "step" | "check" | "platform" | "delivery" | "role" | "health";
 
@@ -99,7 +109,17 @@ export function runState(run: { status: string; outcome: string | null }): strin
   return run.status === "completed" ? (run.outcome ?? "succeeded") : run.status;
 }
 
-export function StatusBadge({ kind, value, className, testId }: { kind: Kind; value: string | null | undefined; className?: string; testId?: string }) {
+export function StatusBadge({
+  kind,
+  value,
+  className,
+  testId,
+}: {
+  kind: Kind;
+  value: string | null | undefined;
+  className?: string;
+  testId?: string;
+}) {
   const look = statusLook(kind, value);
   return (
     <Badge tone={look.tone} icon={look.icon} className={className}>
@@ -112,4 +132,7 @@ export function StatusBadge({ kind, value, className, testId }: { kind: Kind; va
 
 export const LIFECYCLE_OPTIONS = Object.entries(LOOKS.lifecycle).map(([value, look]) => ({ value, label: look.label }));
 export const STATUS_OPTIONS = Object.entries(LOOKS.status).map(([value, look]) => ({ value, label: look.label }));
-export const PLATFORM_STATUS_OPTIONS = Object.entries(LOOKS.platform).map(([value, look]) => ({ value, label: look.label }));
+export const PLATFORM_STATUS_OPTIONS = Object.entries(LOOKS.platform).map(([value, look]) => ({
+  value,
+  label: look.label,
+}));

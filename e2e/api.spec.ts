@@ -12,7 +12,10 @@ test("without credentials the API answers 401 problem+json", async ({ playwright
 });
 
 test("a stale version is refused with the current version and nothing is written", async ({ request }) => {
-  const { id, version } = await createOnboarding(request, { platformName: "Api Conflict", slug: uniqueSlug("api-conflict") });
+  const { id, version } = await createOnboarding(request, {
+    platformName: "Api Conflict",
+    slug: uniqueSlug("api-conflict"),
+  });
   const first = await request.patch(`/api/v1/onboarding/${id}`, { data: { version, platformName: "First" } });
   expect(first.ok()).toBeTruthy();
   const stale = await request.patch(`/api/v1/onboarding/${id}`, { data: { version, platformName: "Second" } });

@@ -7,7 +7,12 @@ import { DEMO_SEED, seedDemo, startFakeCloudflare, type FakeCloudflare } from ".
 import { createOnboarding, screenshot, uniqueSlug } from "./helpers";
 
 interface FakeState {
-  accounts: { id: string; databases: { name: string }[]; scripts: { id: string; secrets: string[] }[]; projects: { name: string }[] }[];
+  accounts: {
+    id: string;
+    databases: { name: string }[];
+    scripts: { id: string; secrets: string[] }[];
+    projects: { name: string }[];
+  }[];
 }
 
 let cf: FakeCloudflare;
@@ -35,7 +40,9 @@ async function namesFor(slug: string) {
   };
 }
 
-test("Cloudflare: connect, verify, bootstrap, see the resources, deprovision with the plan and the typed slug", async ({ page }) => {
+test("Cloudflare: connect, verify, bootstrap, see the resources, deprovision with the plan and the typed slug", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const slug = uniqueSlug("cf-edge");
   const connectionName = `E2E Cloudflare ${slug}`;
@@ -91,7 +98,10 @@ test("Cloudflare: connect, verify, bootstrap, see the resources, deprovision wit
   await expect(resources).toContainText(`onramp-${slug}-auth`);
   await expect(resources).toContainText("Provision infrastructure");
   const d1Link = resources.locator("[data-type=d1_database]").getByTestId("console-link");
-  await expect(d1Link).toHaveAttribute("href", new RegExp(`^https://dash\\.cloudflare\\.com/${DEMO_SEED.accountId}/workers/d1/databases/`));
+  await expect(d1Link).toHaveAttribute(
+    "href",
+    new RegExp(`^https://dash\\.cloudflare\\.com/${DEMO_SEED.accountId}/workers/d1/databases/`),
+  );
   await expect(d1Link).toHaveAttribute("target", "_blank");
   await expect(d1Link).toHaveAttribute("rel", "noopener noreferrer");
   const before = await namesFor(slug);
@@ -107,7 +117,10 @@ test("Cloudflare: connect, verify, bootstrap, see the resources, deprovision wit
   await platform.getByRole("button", { name: /Resources/ }).click();
   const ledger = page.getByTestId("resource-list");
   await expect(ledger.getByTestId("resource-row")).toHaveCount(recorded);
-  await expect(ledger.locator("[data-type=pages_project]").getByTestId("console-link")).toHaveAttribute("target", "_blank");
+  await expect(ledger.locator("[data-type=pages_project]").getByTestId("console-link")).toHaveAttribute(
+    "target",
+    "_blank",
+  );
   await screenshot(page, "cloudflare-5-platform-resources-1280");
   await page.goto(`/onboarding/${id}/activate`);
 

@@ -37,18 +37,28 @@ export async function createOnboarding(
 export async function getSession(request: APIRequestContext, id: string) {
   const res = await request.get(`/api/v1/onboarding/${id}`);
   expect(res.ok()).toBeTruthy();
-  return (await res.json()) as { platformName: string; version: number; lifecycleState: string; currentCheckpoint: string; status: string };
+  return (await res.json()) as {
+    platformName: string;
+    version: number;
+    lifecycleState: string;
+    currentCheckpoint: string;
+    status: string;
+  };
 }
 
 /** Drives an onboarding to "ready for bootstrap" through the API: connect (simulated) and verify. */
 export async function connectAndVerify(request: APIRequestContext, id: string): Promise<void> {
   let session = await getSession(request, id);
-  const patch = await request.patch(`/api/v1/onboarding/${id}`, { data: { version: session.version, connectionId: null } });
+  const patch = await request.patch(`/api/v1/onboarding/${id}`, {
+    data: { version: session.version, connectionId: null },
+  });
   expect(patch.ok(), await patch.text()).toBeTruthy();
   session = await getSession(request, id);
   const start = await request.post(`/api/v1/onboarding/${id}/verify-access`, { data: { version: session.version } });
   expect(start.status(), await start.text()).toBe(202);
-  await expect.poll(async () => (await getSession(request, id)).lifecycleState, { timeout: 30_000 }).toBe("ready_for_bootstrap");
+  await expect
+    .poll(async () => (await getSession(request, id)).lifecycleState, { timeout: 30_000 })
+    .toBe("ready_for_bootstrap");
 }
 
 /** `fullPage: false` for a modal: a full-page picture draws its backdrop over the first screen only. */
@@ -56,7 +66,12 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
   // Let polling spinners and entrance animations settle so the picture is stable.
   await page.mouse.move(0, 0);
   await page.waitForTimeout(300);
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: opts.fullPage ?? true, animations: "disabled", caret: "hide" });
+  await page.screenshot({
+    path: `e2e/screenshots/${name}.png`,
+    fullPage: opts.fullPage ?? true,
+    animations: "disabled",
+    caret: "hide",
+  });
 }
 
 const FRESH_PASSWORD = "a long enough password for e2e";
@@ -65,7 +80,11 @@ const FRESH_PASSWORD = "a long enough password for e2e";
  * A new operator of the owner's workspace (invited and accepted through the API), signed in in
  * its own browser context: its bell counts only its own runs, whatever other tests do.
  */
-export async function freshOperator(ownerPage: Page, browser: Browser, prefix = "operator"): Promise<{ context: BrowserContext; page: Page; email: string }> {
+export async function freshOperator(
+  ownerPage: Page,
+  browser: Browser,
+  prefix = "operator",
+): Promise<{ context: BrowserContext; page: Page; email: string }> {
   const email = `${uniqueSlug(prefix)}@example.test`;
   const invited = await ownerPage.request.post("/api/v1/invitations", { data: { email, role: "operator" } });
   expect(invited.status(), await invited.text()).toBe(201);
@@ -76,7 +95,9 @@ export async function freshOperator(ownerPage: Page, browser: Browser, prefix = 
     storageState: { cookies: [], origins: [] },
     extraHTTPHeaders: { origin: env.baseURL },
   });
-  const accepted = await context.request.post("/api/v1/invitations/accept", { data: { token, password: FRESH_PASSWORD, name: "Otto Operator" } });
+  const accepted = await context.request.post("/api/v1/invitations/accept", {
+    data: { token, password: FRESH_PASSWORD, name: "Otto Operator" },
+  });
   expect(accepted.ok(), await accepted.text()).toBeTruthy();
   const page = await context.newPage();
   await signIn(page, { email, password: FRESH_PASSWORD });

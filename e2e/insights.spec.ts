@@ -13,17 +13,27 @@ async function bootstrapTo(request: APIRequestContext, id: string, lifecycle: st
   await expect.poll(async () => (await getSession(request, id)).lifecycleState, { timeout: 60_000 }).toBe(lifecycle);
 }
 
-test("Insights shows the funnel, step durations and failure reasons, and links to the affected onboardings", async ({ page, request }) => {
+test("Insights shows the funnel, step durations and failure reasons, and links to the affected onboardings", async ({
+  page,
+  request,
+}) => {
   // Seeded through the product itself: one onboarding bootstrapped, one whose bootstrap fails
   // (injected at setup_repo on every attempt), one left at Identify.
-  const ok = await createOnboarding(request, { platformName: "Insights OK", slug: uniqueSlug("insights-ok"), simulation: { stepDelayMs: 200 } });
+  const ok = await createOnboarding(request, {
+    platformName: "Insights OK",
+    slug: uniqueSlug("insights-ok"),
+    simulation: { stepDelayMs: 200 },
+  });
   const failing = await createOnboarding(request, {
     platformName: "Insights Failing",
     slug: uniqueSlug("insights-fail"),
     simulation: { stepDelayMs: 200, failStep: "setup_repo", failTimes: 0 },
   });
   await createOnboarding(request, { platformName: "Insights Draft", slug: uniqueSlug("insights-draft") });
-  await Promise.all([bootstrapTo(request, ok.id, "ready_for_activation"), bootstrapTo(request, failing.id, "bootstrap_failed")]);
+  await Promise.all([
+    bootstrapTo(request, ok.id, "ready_for_activation"),
+    bootstrapTo(request, failing.id, "bootstrap_failed"),
+  ]);
 
   await page.goto("/");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Insights" }).click();
@@ -35,7 +45,15 @@ test("Insights shows the funnel, step durations and failure reasons, and links t
   // The screen-reader table carries the same numbers as the bars.
   const funnelTable = page.getByRole("table", { name: "Onboardings by furthest checkpoint reached" });
   await expect(funnelTable.getByRole("row", { name: /Identify \(created\)/ })).toBeAttached();
-  const created = Number((await funnelTable.getByRole("row", { name: /Identify \(created\)/ }).getByRole("cell").first().textContent())?.replace(/\D/g, ""));
+  const created = Number(
+    (
+      await funnelTable
+        .getByRole("row", { name: /Identify \(created\)/ })
+        .getByRole("cell")
+        .first()
+        .textContent()
+    )?.replace(/\D/g, ""),
+  );
   expect(created).toBeGreaterThanOrEqual(3);
 
   const steps = page.getByTestId("insights-step-durations");
@@ -43,7 +61,12 @@ test("Insights shows the funnel, step durations and failure reasons, and links t
   await expect(steps).toContainText("Create platform");
   await expect(steps).toContainText("p90");
   const stepTable = page.getByRole("table", { name: "Time per pipeline step" });
-  await expect(stepTable.getByRole("row", { name: /Verify deployment/ }).getByRole("cell").first()).toHaveText(/\d+(\.\d)? s/);
+  await expect(
+    stepTable
+      .getByRole("row", { name: /Verify deployment/ })
+      .getByRole("cell")
+      .first(),
+  ).toHaveText(/\d+(\.\d)? s/);
 
   const reasons = page.getByTestId("insights-reason-codes");
   await expect(reasons).toContainText("step_failed:setup_repo");
@@ -68,7 +91,9 @@ test("Insights is readable at phone width", async ({ page }) => {
   await expect(page.getByTestId("insights-funnel")).toBeVisible();
   await expect(page.getByTestId("insights-reason-codes")).toBeVisible();
   // Nothing overflows the screen sideways.
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await screenshot(page, "insights-390");
 });

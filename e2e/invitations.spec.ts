@@ -22,10 +22,19 @@ async function inviteFromSettings(page: Page, email: string, role: "Operator" | 
 
 /** A browser with no cookies and no stored workspace: the invitee's own (not the owner's saved sign-in). */
 const freshContext = (browser: Browser) =>
-  browser.newContext({ baseURL: env.baseURL, viewport: { width: 1280, height: 900 }, storageState: { cookies: [], origins: [] } });
+  browser.newContext({
+    baseURL: env.baseURL,
+    viewport: { width: 1280, height: 900 },
+    storageState: { cookies: [], origins: [] },
+  });
 
-test("an invited operator creates an account from the link and lands signed in, in the workspace", async ({ page, browser }) => {
-  const owner = (await (await page.request.get("/api/v1/me")).json()) as { workspace: { id: string; slug: string; name: string } };
+test("an invited operator creates an account from the link and lands signed in, in the workspace", async ({
+  page,
+  browser,
+}) => {
+  const owner = (await (await page.request.get("/api/v1/me")).json()) as {
+    workspace: { id: string; slug: string; name: string };
+  };
   const email = `${uniqueSlug("invitee")}@example.test`;
   const url = await inviteFromSettings(page, email, "Operator");
 
@@ -56,7 +65,12 @@ test("an invited operator creates an account from the link and lands signed in, 
 
     const me = await context.request.get("/api/v1/me");
     expect(me.status()).toBe(200);
-    const body = (await me.json()) as { user: { email: string }; workspace: { id: string }; role: string; workspaces: { id: string; role: string }[] };
+    const body = (await me.json()) as {
+      user: { email: string };
+      workspace: { id: string };
+      role: string;
+      workspaces: { id: string; role: string }[];
+    };
     expect(body.user.email).toBe(email);
     expect(body.workspace.id).toBe(owner.workspace.id);
     expect(body.role).toBe("operator");

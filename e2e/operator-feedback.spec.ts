@@ -14,7 +14,10 @@ async function dismissToasts(page: Page): Promise<void> {
 const PASSWORD = "a long enough password for e2e";
 
 /** A new operator of the owner's workspace (invited and accepted through the API), signed in in its own browser. */
-async function freshOperator(ownerPage: Page, browser: Browser): Promise<{ context: BrowserContext; page: Page; email: string }> {
+async function freshOperator(
+  ownerPage: Page,
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page; email: string }> {
   const email = `${uniqueSlug("feedback")}@example.test`;
   const invited = await ownerPage.request.post("/api/v1/invitations", { data: { email, role: "operator" } });
   expect(invited.status(), await invited.text()).toBe(201);
@@ -25,7 +28,9 @@ async function freshOperator(ownerPage: Page, browser: Browser): Promise<{ conte
     storageState: { cookies: [], origins: [] },
     extraHTTPHeaders: { origin: env.baseURL },
   });
-  const accepted = await context.request.post("/api/v1/invitations/accept", { data: { token, password: PASSWORD, name: "Fay Feedback" } });
+  const accepted = await context.request.post("/api/v1/invitations/accept", {
+    data: { token, password: PASSWORD, name: "Fay Feedback" },
+  });
   expect(accepted.ok(), await accepted.text()).toBeTruthy();
   const page = await context.newPage();
   await signIn(page, { email, password: PASSWORD });
@@ -34,15 +39,22 @@ async function freshOperator(ownerPage: Page, browser: Browser): Promise<{ conte
 
 /** An onboarding at Verify Access (simulated connection chosen), created through the API. */
 async function onboardingAtVerify(page: Page, name: string, simulation: Record<string, unknown>): Promise<string> {
-  const created = await page.request.post("/api/v1/onboarding", { data: { platformName: name, slug: uniqueSlug("fb"), tier: "starter", simulation } });
+  const created = await page.request.post("/api/v1/onboarding", {
+    data: { platformName: name, slug: uniqueSlug("fb"), tier: "starter", simulation },
+  });
   expect(created.status(), await created.text()).toBe(202);
   const { onboardingId, version } = (await created.json()) as { onboardingId: string; version: number };
-  const patched = await page.request.patch(`/api/v1/onboarding/${onboardingId}`, { data: { version, connectionId: null } });
+  const patched = await page.request.patch(`/api/v1/onboarding/${onboardingId}`, {
+    data: { version, connectionId: null },
+  });
   expect(patched.ok(), await patched.text()).toBeTruthy();
   return onboardingId;
 }
 
-test("a started verification says so in a toast; its end reaches the bell on another page, and the notification opens the run", async ({ page, browser }) => {
+test("a started verification says so in a toast; its end reaches the bell on another page, and the notification opens the run", async ({
+  page,
+  browser,
+}) => {
   const { context, page: op } = await freshOperator(page, browser);
   try {
     const id = await onboardingAtVerify(op, "Feedback Cloud", { stepDelayMs: 3000 });
@@ -117,7 +129,10 @@ test("a started verification says so in a toast; its end reaches the bell on ano
   }
 });
 
-test("a failed check says who fixes it and where; Re-check turns it green once the fault is gone", async ({ page, browser }) => {
+test("a failed check says who fixes it and where; Re-check turns it green once the fault is gone", async ({
+  page,
+  browser,
+}) => {
   const { context, page: op } = await freshOperator(page, browser);
   try {
     const id = await onboardingAtVerify(op, "Assist Cloud", { stepDelayMs: 200, failCheck: "repo_create_permission" });
@@ -154,8 +169,11 @@ test("a failed check says who fixes it and where; Re-check turns it green once t
     await expect(failed).toHaveAttribute("data-status", "fail");
 
     // The fault is removed at the (simulated) provider, as an admin would fix the permission.
-    const current = async () => (await (await op.request.get(`/api/v1/onboarding/${id}`)).json()) as { version: number; platformName: string };
-    const fixed = await op.request.put(`/api/v1/onboarding/${id}/simulation`, { data: { version: (await current()).version, simulation: { stepDelayMs: 200 } } });
+    const current = async () =>
+      (await (await op.request.get(`/api/v1/onboarding/${id}`)).json()) as { version: number; platformName: string };
+    const fixed = await op.request.put(`/api/v1/onboarding/${id}/simulation`, {
+      data: { version: (await current()).version, simulation: { stepDelayMs: 200 } },
+    });
     expect(fixed.ok(), await fixed.text()).toBeTruthy();
     await recheck.click();
     await expect(failed).toHaveAttribute("data-status", "pass", { timeout: 30_000 });
@@ -167,7 +185,9 @@ test("a failed check says who fixes it and where; Re-check turns it green once t
 
     // Changed elsewhere while this tab was in the background (nothing here polls now): coming
     // back to the tab shows it at once.
-    const renamed = await op.request.patch(`/api/v1/onboarding/${id}`, { data: { version: (await current()).version, platformName: "Assist Cloud Renamed" } });
+    const renamed = await op.request.patch(`/api/v1/onboarding/${id}`, {
+      data: { version: (await current()).version, platformName: "Assist Cloud Renamed" },
+    });
     expect(renamed.ok(), await renamed.text()).toBeTruthy();
     await op.waitForTimeout(1_000);
     await expect(op.getByTestId("wizard-title")).toHaveText("Assist Cloud");

@@ -10,23 +10,35 @@ import { connectAndVerify, createOnboarding, freshOperator, getSession, screensh
  * notification has arrived, so that only the bootstrap changes what the tab shows.
  */
 async function runningBootstrap(page: Page, name: string, stepDelayMs: number): Promise<string> {
-  const { id } = await createOnboarding(page.request, { platformName: name, slug: uniqueSlug("poll"), simulation: { stepDelayMs } });
+  const { id } = await createOnboarding(page.request, {
+    platformName: name,
+    slug: uniqueSlug("poll"),
+    simulation: { stepDelayMs },
+  });
   await connectAndVerify(page.request, id);
   await expect
-    .poll(async () => {
-      const res = await page.request.get("/api/v1/notifications?limit=10");
-      const body = (await res.json()) as { items: { title: string }[] };
-      return body.items.some((n) => n.title.includes(name));
-    }, { timeout: 60_000 })
+    .poll(
+      async () => {
+        const res = await page.request.get("/api/v1/notifications?limit=10");
+        const body = (await res.json()) as { items: { title: string }[] };
+        return body.items.some((n) => n.title.includes(name));
+      },
+      { timeout: 60_000 },
+    )
     .toBe(true);
-  const started = await page.request.post(`/api/v1/onboarding/${id}/bootstrap`, { data: { version: (await getSession(page.request, id)).version } });
+  const started = await page.request.post(`/api/v1/onboarding/${id}/bootstrap`, {
+    data: { version: (await getSession(page.request, id)).version },
+  });
   expect(started.status(), await started.text()).toBe(202);
   return id;
 }
 
 const stepsDone = (page: Page) => page.locator('[data-testid="step-list"] li[data-status="succeeded"]').count();
 
-test("a tab watching a slow bootstrap for 30 s makes at most 7 API requests, most of them 304", async ({ page: ownerPage, browser }) => {
+test("a tab watching a slow bootstrap for 30 s makes at most 7 API requests, most of them 304", async ({
+  page: ownerPage,
+  browser,
+}) => {
   test.setTimeout(150_000);
   // A fresh operator: other tests' runs end with notifications to the owner, which would
   // (rightly) refresh the owner's bell in the middle of the window.
@@ -51,7 +63,10 @@ test("a tab watching a slow bootstrap for 30 s makes at most 7 API requests, mos
   const summary = JSON.stringify(api, null, 1);
   expect(api.length, summary).toBeLessThanOrEqual(7);
   expect(api.length, `it kept polling: ${summary}`).toBeGreaterThanOrEqual(5);
-  expect(api.every((r) => new URL(r.url).pathname === `/api/v1/onboarding/${id}/watch` && r.conditional), summary).toBe(true);
+  expect(
+    api.every((r) => new URL(r.url).pathname === `/api/v1/onboarding/${id}/watch` && r.conditional),
+    summary,
+  ).toBe(true);
   expect(api.filter((r) => r.status === 304).length, summary).toBeGreaterThan(api.length / 2);
   // …and the screen followed the run: steps finished while the tab watched.
   expect(await stepsDone(page)).toBeGreaterThan(doneBefore);
@@ -72,6 +87,8 @@ test("a second tab still updates at once when the first one saves", async ({ pag
   // Right after tab B's own tick, so that only the broadcast can bring the news within 2 s.
   await tabB.waitForResponse((res) => res.url().includes(`/api/v1/onboarding/${id}/watch`));
   await cancel.click();
-  await expect(tabB.getByText(/Cancellation requested|Bootstrap was cancelled/).first()).toBeVisible({ timeout: 2_000 });
+  await expect(tabB.getByText(/Cancellation requested|Bootstrap was cancelled/).first()).toBeVisible({
+    timeout: 2_000,
+  });
   await screenshot(tabB, "polling-second-tab-1280");
 });

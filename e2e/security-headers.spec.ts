@@ -93,7 +93,13 @@ test("API responses carry the security headers and a request id", async ({ page 
 });
 
 test("a signed-in visit to the sign-in page with a hostile callbackUrl lands on our home page", async ({ page }) => {
-  for (const callbackUrl of ["/%0a/evil.example/", "/%09/evil.example/", "//evil.example/", "/%5cevil.example", "https://evil.example/"]) {
+  for (const callbackUrl of [
+    "/%0a/evil.example/",
+    "/%09/evil.example/",
+    "//evil.example/",
+    "/%5cevil.example",
+    "https://evil.example/",
+  ]) {
     const res = await page.goto(`/sign-in?callbackUrl=${callbackUrl}`);
     expect(res?.status(), callbackUrl).toBeLessThan(500);
     const url = new URL(page.url());

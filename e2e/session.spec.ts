@@ -10,17 +10,40 @@ test.use({ storageState: { cookies: [], origins: [] } });
 
 /** An owner in the e2e workspace, created the way operators bootstrap one (the admin CLI). */
 function createOwner(): { email: string; password: string } {
-  const who = { email: `session-${randomBytes(4).toString("hex")}@e2e.onramp.test`, password: `pw-${randomBytes(9).toString("base64url")}` };
+  const who = {
+    email: `session-${randomBytes(4).toString("hex")}@e2e.onramp.test`,
+    password: `pw-${randomBytes(9).toString("base64url")}`,
+  };
   const res = spawnSync(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", "scripts/admin.ts", "user", "create", "--email", who.email, "--password", who.password, "--workspace", "e2e", "--role", "owner"],
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      "scripts/admin.ts",
+      "user",
+      "create",
+      "--email",
+      who.email,
+      "--password",
+      who.password,
+      "--workspace",
+      "e2e",
+      "--role",
+      "owner",
+    ],
     { encoding: "utf8", env: process.env, timeout: 60_000 },
   );
   if (res.status !== 0) throw new Error(`admin user create failed: ${res.stderr}`);
   return who;
 }
 
-test("after sign-out from the header, the old session cookie gets 401 from the API and the sign-in page from the app", async ({ page, browser, playwright, baseURL }) => {
+test("after sign-out from the header, the old session cookie gets 401 from the API and the sign-in page from the app", async ({
+  page,
+  browser,
+  playwright,
+  baseURL,
+}) => {
   const who = createOwner();
   await signIn(page, who);
   await expect(page.getByRole("heading", { name: "Onboardings" })).toBeVisible();
@@ -29,7 +52,10 @@ test("after sign-out from the header, the old session cookie gets 401 from the A
   const cookie = (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
   expect(cookie, "session cookie after sign-in").toBeTruthy();
   // The kept cookie, replayed from outside the browser.
-  const replay = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { cookie: `${cookie!.name}=${cookie!.value}` } });
+  const replay = await playwright.request.newContext({
+    baseURL,
+    extraHTTPHeaders: { cookie: `${cookie!.name}=${cookie!.value}` },
+  });
   const before = await replay.get("/api/v1/me");
   expect(before.status()).toBe(200);
   expect((await before.json()).user.email).toBe(who.email);

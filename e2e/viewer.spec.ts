@@ -5,7 +5,11 @@ import { connectAndVerify, createOnboarding, env, uniqueSlug } from "./helpers";
 test.use({ storageState: VIEWER_STATE });
 
 test("a viewer sees onboardings but no write actions", async ({ page, playwright }) => {
-  const owner = await playwright.request.newContext({ baseURL: env.baseURL, storageState: OWNER_STATE, extraHTTPHeaders: { origin: env.baseURL } });
+  const owner = await playwright.request.newContext({
+    baseURL: env.baseURL,
+    storageState: OWNER_STATE,
+    extraHTTPHeaders: { origin: env.baseURL },
+  });
   const { id } = await createOnboarding(owner, { platformName: "Read Only", slug: uniqueSlug("read-only") });
   await connectAndVerify(owner, id);
   await owner.dispose();
@@ -33,7 +37,9 @@ test("a viewer sees onboardings but no write actions", async ({ page, playwright
   await expect(page.getByRole("button", { name: /Start bootstrap|Resume|Cancel run/ })).toHaveCount(0);
 
   // Nothing on any page of the wizard is a write action.
-  const writeButtons = page.getByRole("button", { name: /Save|Run verification|Start bootstrap|Resume|Cancel|Activate|Remove/ });
+  const writeButtons = page.getByRole("button", {
+    name: /Save|Run verification|Start bootstrap|Resume|Cancel|Activate|Remove/,
+  });
   await expect(writeButtons).toHaveCount(0);
 
   await page.goto("/onboarding/new");

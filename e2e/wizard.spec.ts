@@ -1,7 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import { connectAndVerify, createOnboarding, getSession, screenshot, uniqueSlug } from "./helpers";
 
-const stepLink = (page: Page, label: string) => page.getByRole("navigation", { name: "Onboarding steps" }).getByRole("link", { name: new RegExp(`^${label}`) });
+const stepLink = (page: Page, label: string) =>
+  page.getByRole("navigation", { name: "Onboarding steps" }).getByRole("link", { name: new RegExp(`^${label}`) });
 const stepStatus = (page: Page, key: string) => page.getByTestId(`step-status-${key}`);
 
 test("create, connect, verify, bootstrap with live progress, activate", async ({ page }) => {
@@ -108,12 +109,16 @@ test("an injected failure stops bootstrap; Resume continues it from the UI", asy
   const activate = page.getByRole("button", { name: "Activate", exact: true });
   await expect(activate).toBeDisabled();
   await expect(activate).toHaveAttribute("aria-describedby", "activate-why");
-  await expect(page.getByTestId("activate-why")).toHaveText("Bootstrap did not finish cleanly. Resume it, or activate with an override and a written reason.");
+  await expect(page.getByTestId("activate-why")).toHaveText(
+    "Bootstrap did not finish cleanly. Resume it, or activate with an override and a written reason.",
+  );
   await expect(page.getByRole("button", { name: "Activate with override" })).toBeEnabled();
   await screenshot(page, "wizard-5-activate-refused-1280");
   await page.goto(`/onboarding/${id}/verify-access`);
   await expect(page.getByRole("button", { name: "Re-run verification" })).toBeDisabled();
-  await expect(page.getByTestId("verify-blocked")).toHaveText("Access was verified and bootstrap has started; verification cannot run again.");
+  await expect(page.getByTestId("verify-blocked")).toHaveText(
+    "Access was verified and bootstrap has started; verification cannot run again.",
+  );
   await page.goto(`/onboarding/${id}/bootstrap`);
 
   await page.getByRole("button", { name: "Resume" }).click();
@@ -241,13 +246,17 @@ test("the wizard at phone width", async ({ page, request }) => {
   await connectAndVerify(request, id);
   const session = await getSession(request, id);
   await request.post(`/api/v1/onboarding/${id}/bootstrap`, { data: { version: session.version } });
-  await expect.poll(async () => (await getSession(request, id)).lifecycleState, { timeout: 30_000 }).toBe("ready_for_activation");
+  await expect
+    .poll(async () => (await getSession(request, id)).lifecycleState, { timeout: 30_000 })
+    .toBe("ready_for_activation");
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`/onboarding/${id}/bootstrap`);
   await expect(page.getByTestId("bootstrap-complete")).toBeVisible();
   await expect(page.getByTestId("run-log")).toContainText("Run succeeded");
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await screenshot(page, "wizard-4-bootstrap-390");
 

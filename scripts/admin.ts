@@ -42,7 +42,10 @@ async function main(argv: string[]): Promise<number> {
   const known = ["user create", "token create", "token revoke", "workspace list"];
   if (!known.includes(command)) throw new AdminError(`Unknown command "${command}"`);
 
-  const database = await ensureDatabase({ dataDir: path.join(process.cwd(), ".data", "pg"), log: (m) => console.error(m) });
+  const database = await ensureDatabase({
+    dataDir: path.join(process.cwd(), ".data", "pg"),
+    log: (m) => console.error(m),
+  });
   try {
     await applyMigrations(database.url);
     process.env.DATABASE_URL = database.url;
@@ -51,12 +54,14 @@ async function main(argv: string[]): Promise<number> {
         if (!values.password) throw new AdminError("--password is required");
         const { user, workspace, membership } = await createUser(values);
         console.error(`user ${user.email} is ${membership.role} of workspace ${workspace.slug}`);
-        if (user.sessionVersion > 1) console.error(`password set: browser sessions of ${user.email} signed in before now are ended`);
+        if (user.sessionVersion > 1)
+          console.error(`password set: browser sessions of ${user.email} signed in before now are ended`);
         return 0;
       }
       case "token create": {
         const days = values["expires-in-days"];
-        if (days !== undefined && !/^\d{1,4}$/.test(days)) throw new AdminError("--expires-in-days must be a whole number of days");
+        if (days !== undefined && !/^\d{1,4}$/.test(days))
+          throw new AdminError("--expires-in-days must be a whole number of days");
         const { token, record } = await createToken({ ...values, expiresInDays: days ? Number(days) : undefined });
         console.error(`token ${record.prefix}… (${record.role}) created; it is shown once:`);
         process.stdout.write(`${token}\n`);
@@ -69,7 +74,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case "workspace list": {
-        for (const w of await listWorkspaces()) console.log(`${w.slug}\t${w.name}\tmembers=${w.members}\tonboardings=${w.onboardings}`);
+        for (const w of await listWorkspaces())
+          console.log(`${w.slug}\t${w.name}\tmembers=${w.members}\tonboardings=${w.onboardings}`);
         return 0;
       }
     }
@@ -83,7 +89,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((err) => {
-    const message = err instanceof AdminError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? (err as Error).message : `unexpected error: ${(err as Error).message}`;
+    const message =
+      err instanceof AdminError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+        ? (err as Error).message
+        : `unexpected error: ${(err as Error).message}`;
     console.error(`admin: ${message}\n\n${USAGE}`);
     process.exit(2);
   });

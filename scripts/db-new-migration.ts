@@ -4,7 +4,16 @@
 // (Prisma ignores extra files), so no database or shadow database is needed.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { defaultMigrationsDir, defaultSchemaPath, diffSchemas, isEmptyMigration, latestSchemaSnapshot, listMigrations, SNAPSHOT_NAME, writeMigration } from "@/lib/db/migrate";
+import {
+  defaultMigrationsDir,
+  defaultSchemaPath,
+  diffSchemas,
+  isEmptyMigration,
+  latestSchemaSnapshot,
+  listMigrations,
+  SNAPSHOT_NAME,
+  writeMigration,
+} from "@/lib/db/migrate";
 
 async function main(): Promise<void> {
   const name = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
@@ -23,7 +32,9 @@ async function main(): Promise<void> {
     return;
   }
   const folder = await writeMigration(name, sql, schema);
-  console.log(`Created ${path.relative(process.cwd(), path.join(defaultMigrationsDir(), folder, "migration.sql"))}${previous ? ` (from ${previous.migration})` : ""}`);
+  console.log(
+    `Created ${path.relative(process.cwd(), path.join(defaultMigrationsDir(), folder, "migration.sql"))}${previous ? ` (from ${previous.migration})` : ""}`,
+  );
 }
 
 main().catch((err: unknown) => {

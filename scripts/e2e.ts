@@ -36,7 +36,9 @@ function freePort(): Promise<number> {
 function assertLocalDatabase(url: string): void {
   const host = new URL(url).hostname;
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host) && process.env.E2E_ALLOW_REMOTE_DATABASE !== "1") {
-    throw new Error(`Refusing to run end-to-end tests against a non-local database (${redactUrl(url)}). Set E2E_ALLOW_REMOTE_DATABASE=1 to override.`);
+    throw new Error(
+      `Refusing to run end-to-end tests against a non-local database (${redactUrl(url)}). Set E2E_ALLOW_REMOTE_DATABASE=1 to override.`,
+    );
   }
 }
 
@@ -79,7 +81,10 @@ async function main(): Promise<number> {
     await stopProcess(app);
     app = null;
     await disconnectDb().catch(() => undefined);
-    if (dbCreated) await dropDatabase(server.url, dbName).catch((e) => log(`could not drop ${dbName}: ${e instanceof Error ? e.message : e}`));
+    if (dbCreated)
+      await dropDatabase(server.url, dbName).catch((e) =>
+        log(`could not drop ${dbName}: ${e instanceof Error ? e.message : e}`),
+      );
     dbCreated = false;
     await server.release();
   };

@@ -36,10 +36,19 @@ async function main() {
   const demo = seedDecision.seed ? await seedDemo(dataDir) : null;
   await disconnectDb();
 
-  const env = { ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`, PORT: String(port) };
+  const env = {
+    ...process.env,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    PORT: String(port),
+  };
   if (!dev) {
     try {
-      buildIfNeeded({ root, distDir: process.env.ONRAMP_DIST_DIR || ".next", log: (m) => console.log(`[onramp] ${m}`), spawn: { env } });
+      buildIfNeeded({
+        root,
+        distDir: process.env.ONRAMP_DIST_DIR || ".next",
+        log: (m) => console.log(`[onramp] ${m}`),
+        spawn: { env },
+      });
     } catch (err) {
       console.error(`[onramp] ${err instanceof Error ? err.message : err}`);
       process.exit(1);

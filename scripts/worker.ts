@@ -20,7 +20,8 @@ async function main() {
   const database = await ensureDatabase({ dataDir: path.join(dataDir, "pg"), stopOnExit: false });
   process.env.DATABASE_URL = database.url;
   installProcessGuards("worker");
-  if (await startTracing("onramp-worker")) console.log(`[worker] exporting traces to ${env("OTEL_EXPORTER_OTLP_ENDPOINT")}`);
+  if (await startTracing("onramp-worker"))
+    console.log(`[worker] exporting traces to ${env("OTEL_EXPORTER_OTLP_ENDPOINT")}`);
   // An external database that is down (or restarting) delays the start instead of failing it.
   await retryWhileDatabaseUnavailable("worker", () => applyMigrations(database.url));
   const worker = await retryWhileDatabaseUnavailable("worker", () => startWorker());

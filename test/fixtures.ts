@@ -74,7 +74,10 @@ export async function sessionCookie(user: Pick<User, "id" | "email">): Promise<s
   return `next-auth.session-token=${jwt}`;
 }
 
-export type RouteHandler = (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+export type RouteHandler = (
+  req: NextRequest,
+  ctx: { params: Promise<Record<string, string | string[]>> },
+) => Promise<Response>;
 
 export interface CallOptions {
   method?: string;

@@ -4,17 +4,28 @@ import { buildOpenApi } from "@/lib/api/openapi";
 
 export const metadata = { title: "API reference · Onramp" };
 
-type Operation = { summary?: string; description?: string; parameters?: { name: string; in: string; required?: boolean }[]; responses?: Record<string, unknown> };
+type Operation = {
+  summary?: string;
+  description?: string;
+  parameters?: { name: string; in: string; required?: boolean }[];
+  responses?: Record<string, unknown>;
+};
 
 export default function ApiDocsPage() {
-  const doc = buildOpenApi() as { info: { title: string; description: string }; paths: Record<string, Record<string, Operation>> };
+  const doc = buildOpenApi() as {
+    info: { title: string; description: string };
+    paths: Record<string, Record<string, Operation>>;
+  };
   return (
     <main className="mx-auto max-w-4xl px-4 py-8">
       <h1 className="text-2xl font-semibold">{doc.info.title}</h1>
       <p className="mt-2 text-slate-600">{doc.info.description}</p>
       <p className="mt-2 text-sm">
-        Machine-readable: <Link className="text-blue-700 underline" href="/api/v1/openapi.json">/api/v1/openapi.json</Link>. Authenticate with{" "}
-        <code className="rounded bg-slate-100 px-1">Authorization: Bearer onr_…</code>.
+        Machine-readable:{" "}
+        <Link className="text-blue-700 underline" href="/api/v1/openapi.json">
+          /api/v1/openapi.json
+        </Link>
+        . Authenticate with <code className="rounded bg-slate-100 px-1">Authorization: Bearer onr_…</code>.
       </p>
       <div className="mt-6 space-y-3">
         {Object.entries(doc.paths).flatMap(([path, ops]) =>
@@ -25,10 +36,13 @@ export default function ApiDocsPage() {
                 {path}
               </h2>
               <p className="mt-1 text-sm text-slate-700">{op.summary}</p>
-              {op.description ? <p className="mt-1 text-xs whitespace-pre-line text-slate-600">{op.description}</p> : null}
+              {op.description ? (
+                <p className="mt-1 text-xs whitespace-pre-line text-slate-600">{op.description}</p>
+              ) : null}
               {op.parameters?.length ? (
                 <p className="mt-1 text-xs text-slate-500">
-                  Parameters: {op.parameters.map((p) => `${p.name} (${p.in}${p.required ? ", required" : ""})`).join(", ")}
+                  Parameters:{" "}
+                  {op.parameters.map((p) => `${p.name} (${p.in}${p.required ? ", required" : ""})`).join(", ")}
                 </p>
               ) : null}
               <p className="mt-1 text-xs text-slate-500">Responses: {Object.keys(op.responses ?? {}).join(", ")}</p>

@@ -6,7 +6,11 @@ import { SignInForm } from "./sign-in-form";
 
 export const metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   // A cookie of an ended session must not bounce back to the app (which would send it here).
@@ -21,10 +25,18 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <div className="mt-8 rounded-xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
           <h1 className="text-lg font-semibold text-slate-900">Sign in to your workspace</h1>
           <p className="mt-1 text-sm text-slate-600">Operators only. Ask a workspace owner for an account.</p>
-          <SignInForm callbackUrl={callbackUrl} githubEnabled={githubEnabled} initialError={typeof params.error === "string" ? params.error : undefined} />
+          <SignInForm
+            callbackUrl={callbackUrl}
+            githubEnabled={githubEnabled}
+            initialError={typeof params.error === "string" ? params.error : undefined}
+          />
         </div>
         <p className="mt-6 text-center text-xs text-slate-500">
-          Automating? See the <a className="underline hover:text-slate-700" href="/api-docs">API reference</a>.
+          Automating? See the{" "}
+          <a className="underline hover:text-slate-700" href="/api-docs">
+            API reference
+          </a>
+          .
         </p>
       </div>
     </main>

@@ -16,7 +16,15 @@ function messageFor(code: string): string {
   return MESSAGES[code] ?? (code.length > 3 && code.includes(" ") ? code : "Sign-in failed. Try again.");
 }
 
-export function SignInForm({ callbackUrl, githubEnabled, initialError }: { callbackUrl: string; githubEnabled: boolean; initialError?: string }) {
+export function SignInForm({
+  callbackUrl,
+  githubEnabled,
+  initialError,
+}: {
+  callbackUrl: string;
+  githubEnabled: boolean;
+  initialError?: string;
+}) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [pending, setPending] = useState(false);
@@ -42,7 +50,12 @@ export function SignInForm({ callbackUrl, githubEnabled, initialError }: { callb
   };
 
   return (
-    <form onSubmit={onSubmit} className="mt-6 space-y-4" noValidate aria-describedby={error ? "sign-in-error" : undefined}>
+    <form
+      onSubmit={onSubmit}
+      className="mt-6 space-y-4"
+      noValidate
+      aria-describedby={error ? "sign-in-error" : undefined}
+    >
       {error ? (
         <div id="sign-in-error">
           <Alert tone="danger" role="alert">

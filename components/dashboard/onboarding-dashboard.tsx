@@ -72,7 +72,11 @@ export function OnboardingDashboard() {
         }
       />
 
-      <form role="search" className="mb-4 grid gap-3 sm:grid-cols-[1fr_auto_auto_auto]" onSubmit={(e) => e.preventDefault()}>
+      <form
+        role="search"
+        className="mb-4 grid gap-3 sm:grid-cols-[1fr_auto_auto_auto]"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label className="relative block">
           <span className="sr-only">Search by name or slug</span>
           <SearchIcon className="pointer-events-none absolute top-3 left-3 size-4 text-slate-400" />
@@ -97,7 +101,11 @@ export function OnboardingDashboard() {
         </label>
         <label className="block">
           <span className="sr-only">Lifecycle</span>
-          <Select value={lifecycle} onChange={(e) => setParam("lifecycle", e.target.value)} aria-label="Filter by lifecycle">
+          <Select
+            value={lifecycle}
+            onChange={(e) => setParam("lifecycle", e.target.value)}
+            aria-label="Filter by lifecycle"
+          >
             <option value="">All lifecycle states</option>
             {LIFECYCLE_OPTIONS.map((o) => (
               <option key={o.value} value={o.value}>
@@ -119,7 +127,8 @@ export function OnboardingDashboard() {
 
       {reasonCode ? (
         <p className="mb-4 flex flex-wrap items-center gap-2 text-sm text-slate-700" data-testid="reason-code-filter">
-          Onboardings with a run that ended with <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{reasonCode}</code>
+          Onboardings with a run that ended with{" "}
+          <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{reasonCode}</code>
           <Button variant="secondary" size="sm" onClick={() => setParam("reasonCode", "")}>
             Show all
           </Button>
@@ -164,7 +173,10 @@ export function OnboardingDashboard() {
             </EmptyState>
           )
         ) : (
-          <div aria-busy={list.isFetching} className={list.isPlaceholderData ? "opacity-70 transition-opacity" : "transition-opacity"}>
+          <div
+            aria-busy={list.isFetching}
+            className={list.isPlaceholderData ? "opacity-70 transition-opacity" : "transition-opacity"}
+          >
             <OnboardingTable items={items} />
             <OnboardingCards items={items} />
           </div>
@@ -180,7 +192,9 @@ export function OnboardingDashboard() {
             Load more
           </Button>
         ) : null}
-        {list.isError && list.data ? <p className="text-sm text-red-700">Could not refresh the list; showing the last results.</p> : null}
+        {list.isError && list.data ? (
+          <p className="text-sm text-red-700">Could not refresh the list; showing the last results.</p>
+        ) : null}
       </div>
     </>
   );
@@ -215,7 +229,10 @@ function OnboardingTable({ items }: { items: SessionSummary[] }) {
         {items.map((s) => (
           <tr key={s.id} className="group hover:bg-slate-50">
             <td className="px-5 py-3">
-              <Link href={`/onboarding/${s.id}`} className="font-medium text-slate-900 group-hover:text-indigo-700 hover:underline">
+              <Link
+                href={`/onboarding/${s.id}`}
+                className="font-medium text-slate-900 group-hover:text-indigo-700 hover:underline"
+              >
                 {s.platformName}
               </Link>
               <div className="font-mono text-xs text-slate-500">{s.slug}</div>

@@ -61,12 +61,22 @@ function BarRow({ label, value, children }: { label: ReactNode; value: ReactNode
 }
 
 /** A bar of `fraction` of the track (an SVG scaled to the row's width). */
-function Bar({ fraction, className, background }: { fraction: number; className: string; background?: { fraction: number; className: string } }) {
+function Bar({
+  fraction,
+  className,
+  background,
+}: {
+  fraction: number;
+  className: string;
+  background?: { fraction: number; className: string };
+}) {
   const pct = (f: number) => `${Math.max(0, Math.min(1, f)) * 100}%`;
   return (
     <svg className="block h-3 w-full" aria-hidden="true" focusable="false">
       <rect x="0" y="0" width="100%" height="100%" rx="3" className="fill-slate-100" />
-      {background ? <rect x="0" y="0" width={pct(background.fraction)} height="100%" rx="3" className={background.className} /> : null}
+      {background ? (
+        <rect x="0" y="0" width={pct(background.fraction)} height="100%" rx="3" className={background.className} />
+      ) : null}
       <rect x="0" y="0" width={pct(fraction)} height="100%" rx="3" className={className} />
     </svg>
   );
@@ -110,7 +120,15 @@ export function FunnelChart({ funnel }: { funnel: Insights["funnel"] }) {
   );
 }
 
-export function DurationChart({ rows, labels, caption }: { rows: InsightsDuration[]; labels: Record<string, string>; caption: string }) {
+export function DurationChart({
+  rows,
+  labels,
+  caption,
+}: {
+  rows: InsightsDuration[];
+  labels: Record<string, string>;
+  caption: string;
+}) {
   const max = Math.max(...rows.map((r) => r.p90Seconds), 0);
   return (
     <>
@@ -122,7 +140,8 @@ export function DurationChart({ rows, labels, caption }: { rows: InsightsDuratio
             value={
               r.samples ? (
                 <>
-                  {formatSeconds(r.medianSeconds)} <span className="text-slate-500">· p90 {formatSeconds(r.p90Seconds)}</span>
+                  {formatSeconds(r.medianSeconds)}{" "}
+                  <span className="text-slate-500">· p90 {formatSeconds(r.p90Seconds)}</span>
                 </>
               ) : (
                 <span className="text-slate-500">no data</span>
@@ -148,7 +167,12 @@ export function DurationChart({ rows, labels, caption }: { rows: InsightsDuratio
       <SrTable
         caption={caption}
         head={["Step", "Median", "90th percentile", "Samples"]}
-        rows={rows.map((r) => [labels[r.key] ?? r.key, r.samples ? formatSeconds(r.medianSeconds) : "no data", r.samples ? formatSeconds(r.p90Seconds) : "no data", r.samples])}
+        rows={rows.map((r) => [
+          labels[r.key] ?? r.key,
+          r.samples ? formatSeconds(r.medianSeconds) : "no data",
+          r.samples ? formatSeconds(r.p90Seconds) : "no data",
+          r.samples,
+        ])}
       />
     </>
   );
@@ -170,13 +194,20 @@ export function RunsPerDayChart({ days }: { days: Insights["runsPerDay"] }) {
   return (
     <>
       <div aria-hidden="true">
-        <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" className="block h-32 w-full" focusable="false">
+        <svg
+          viewBox={`0 0 ${width} ${height}`}
+          preserveAspectRatio="none"
+          className="block h-32 w-full"
+          focusable="false"
+        >
           {days.map((d, i) => {
             let y = height;
             return OUTCOMES.map((o) => {
               const h = (d[o.key] / max) * height;
               y -= h;
-              return h > 0 ? <rect key={`${d.day}-${o.key}`} x={i * 10 + 1} y={y} width={8} height={h} className={o.fill} /> : null;
+              return h > 0 ? (
+                <rect key={`${d.day}-${o.key}`} x={i * 10 + 1} y={y} width={8} height={h} className={o.fill} />
+              ) : null;
             });
           })}
         </svg>

@@ -78,7 +78,10 @@ export function InsightsDashboard() {
           <QueryError error={insights.error} onRetry={() => void insights.refetch()} what="the insights" />
         </Card>
       ) : (
-        <div className={`grid gap-6 lg:grid-cols-2 ${insights.isPlaceholderData ? "opacity-60" : ""}`} aria-busy={insights.isFetching}>
+        <div
+          className={`grid gap-6 lg:grid-cols-2 ${insights.isPlaceholderData ? "opacity-60" : ""}`}
+          aria-busy={insights.isFetching}
+        >
           <InsightsBody data={insights.data} />
         </div>
       )}
@@ -114,7 +117,11 @@ function InsightsBody({ data }: { data: Insights }) {
       </Card>
 
       <Card aria-labelledby="insights-reasons-title">
-        <CardHeader id="insights-reasons-title" title="Top failure reasons" description="Runs that failed or were blocked, by reason code." />
+        <CardHeader
+          id="insights-reasons-title"
+          title="Top failure reasons"
+          description="Runs that failed or were blocked, by reason code."
+        />
         <CardBody>
           {data.reasonCodes.length === 0 ? (
             <p className="text-sm text-slate-600">No run failed in this window.</p>
@@ -146,7 +153,11 @@ function InsightsBody({ data }: { data: Insights }) {
       </Card>
 
       <Card aria-labelledby="insights-steps-title">
-        <CardHeader id="insights-steps-title" title="Time per pipeline step" description="Bootstrap steps that succeeded: median and 90th percentile, retries included." />
+        <CardHeader
+          id="insights-steps-title"
+          title="Time per pipeline step"
+          description="Bootstrap steps that succeeded: median and 90th percentile, retries included."
+        />
         <CardBody>
           <div data-testid="insights-step-durations">
             <DurationChart rows={data.stepDurations} labels={STEP_LABELS} caption="Time per pipeline step" />
@@ -161,12 +172,20 @@ function InsightsBody({ data }: { data: Insights }) {
           description="From arriving at a checkpoint to leaving it: details and connection until Verify Access is requested, runs until they succeed, bootstrap done until activated."
         />
         <CardBody>
-          <DurationChart rows={data.checkpointDurations} labels={CHECKPOINT_SPAN_LABELS} caption="Time per checkpoint" />
+          <DurationChart
+            rows={data.checkpointDurations}
+            labels={CHECKPOINT_SPAN_LABELS}
+            caption="Time per checkpoint"
+          />
         </CardBody>
       </Card>
 
       <Card aria-labelledby="insights-runs-title" className="lg:col-span-2">
-        <CardHeader id="insights-runs-title" title="Runs per day" description={`${nf.format(runs)} runs requested in the last ${data.days} days (UTC days), by outcome.`} />
+        <CardHeader
+          id="insights-runs-title"
+          title="Runs per day"
+          description={`${nf.format(runs)} runs requested in the last ${data.days} days (UTC days), by outcome.`}
+        />
         <CardBody>
           <RunsPerDayChart days={data.runsPerDay} />
         </CardBody>

@@ -50,7 +50,16 @@ export function CreateAccountForm({ token, email }: { token: string; email: stri
 
   if (createdButNotSignedIn) {
     return (
-      <Alert tone="success" role="status" title="Your account is ready" actions={<ButtonLink href="/sign-in" size="sm">Sign in</ButtonLink>}>
+      <Alert
+        tone="success"
+        role="status"
+        title="Your account is ready"
+        actions={
+          <ButtonLink href="/sign-in" size="sm">
+            Sign in
+          </ButtonLink>
+        }
+      >
         <p>We could not sign you in automatically. Sign in as {email} with the password you chose.</p>
       </Alert>
     );
@@ -72,7 +81,16 @@ export function CreateAccountForm({ token, email }: { token: string; email: stri
       <input type="email" name="email" autoComplete="username" value={email} readOnly hidden />
       <Field label="Your name" error={fieldErrors.name}>
         {({ id, describedBy, invalid }) => (
-          <Input id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} name="name" autoComplete="name" autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+          <Input
+            id={id}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            name="name"
+            autoComplete="name"
+            autoFocus
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
         )}
       </Field>
       <Field label="Password" hint={`At least ${MIN_PASSWORD} characters`} error={fieldErrors.password}>

@@ -15,9 +15,18 @@ import { CreateAccountForm } from "./create-account-form";
 import { enterWorkspace } from "./enter-workspace";
 
 const ENDED: Record<Exclude<InvitationLookup["state"], "pending">, { title: string; body: string }> = {
-  expired: { title: "This invitation has expired", body: "Invitations work for 7 days. Ask an admin of the workspace to invite you again." },
-  revoked: { title: "This invitation was revoked", body: "An admin of the workspace withdrew it. Ask them for a new invitation if you still need access." },
-  accepted: { title: "This invitation has already been used", body: "Each link works once. If it was you, sign in with that account." },
+  expired: {
+    title: "This invitation has expired",
+    body: "Invitations work for 7 days. Ask an admin of the workspace to invite you again.",
+  },
+  revoked: {
+    title: "This invitation was revoked",
+    body: "An admin of the workspace withdrew it. Ask them for a new invitation if you still need access.",
+  },
+  accepted: {
+    title: "This invitation has already been used",
+    body: "Each link works once. If it was you, sign in with that account.",
+  },
 };
 
 export function InviteClient({ token, signedInEmail }: { token: string; signedInEmail: string | null }) {
@@ -33,9 +42,26 @@ export function InviteClient({ token, signedInEmail }: { token: string; signedIn
     const invalid = isProblem(lookup.error) && (lookup.error.status === 404 || lookup.error.status === 422);
     return (
       <>
-        <h1 className="text-lg font-semibold text-slate-900">{invalid ? "This invitation link is not valid" : "Could not load the invitation"}</h1>
-        <Alert tone={invalid ? "warning" : "danger"} role="alert" className="mt-4" actions={invalid ? undefined : <Button variant="secondary" size="sm" onClick={() => void lookup.refetch()}>Try again</Button>}>
-          <p>{invalid ? "Check that you copied the whole link, or ask for a new invitation." : errorMessage(lookup.error)}</p>
+        <h1 className="text-lg font-semibold text-slate-900">
+          {invalid ? "This invitation link is not valid" : "Could not load the invitation"}
+        </h1>
+        <Alert
+          tone={invalid ? "warning" : "danger"}
+          role="alert"
+          className="mt-4"
+          actions={
+            invalid ? undefined : (
+              <Button variant="secondary" size="sm" onClick={() => void lookup.refetch()}>
+                Try again
+              </Button>
+            )
+          }
+        >
+          <p>
+            {invalid
+              ? "Check that you copied the whole link, or ask for a new invitation."
+              : errorMessage(lookup.error)}
+          </p>
         </Alert>
       </>
     );
@@ -63,7 +89,16 @@ export function InviteClient({ token, signedInEmail }: { token: string; signedIn
       </dl>
       <div className="mt-6">
         {invite.state !== "pending" ? (
-          <Alert tone="warning" role="alert" title={ENDED[invite.state].title} actions={<ButtonLink href="/sign-in" variant="secondary" size="sm">Go to sign in</ButtonLink>}>
+          <Alert
+            tone="warning"
+            role="alert"
+            title={ENDED[invite.state].title}
+            actions={
+              <ButtonLink href="/sign-in" variant="secondary" size="sm">
+                Go to sign in
+              </ButtonLink>
+            }
+          >
             <p>{ENDED[invite.state].body}</p>
           </Alert>
         ) : signedInEmail && signedInEmail.toLowerCase() !== invite.email ? (
@@ -78,8 +113,8 @@ export function InviteClient({ token, signedInEmail }: { token: string; signedIn
             }
           >
             <p>
-              You are signed in as <strong>{signedInEmail}</strong>, but this invitation is for <strong>{invite.email}</strong>. Sign out first, then open
-              this link again.
+              You are signed in as <strong>{signedInEmail}</strong>, but this invitation is for{" "}
+              <strong>{invite.email}</strong>. Sign out first, then open this link again.
             </p>
           </Alert>
         ) : signedInEmail ? (
@@ -123,12 +158,23 @@ function AcceptAsSignedIn({ token, email }: { token: string; email: string }) {
         <Alert
           tone={alreadyMember ? "info" : "danger"}
           role="alert"
-          actions={alreadyMember ? <ButtonLink href="/" variant="secondary" size="sm">Go to the dashboard</ButtonLink> : undefined}
+          actions={
+            alreadyMember ? (
+              <ButtonLink href="/" variant="secondary" size="sm">
+                Go to the dashboard
+              </ButtonLink>
+            ) : undefined
+          }
         >
           <p>{errorMessage(accept.error)}</p>
         </Alert>
       ) : null}
-      <Button className="w-full" loading={accept.isPending || done} disabled={alreadyMember} onClick={() => accept.mutate()}>
+      <Button
+        className="w-full"
+        loading={accept.isPending || done}
+        disabled={alreadyMember}
+        onClick={() => accept.mutate()}
+      >
         Accept invitation
       </Button>
     </div>

@@ -7,7 +7,11 @@
 import Link from "next/link";
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { useMarkNotificationsRead, useNotifications } from "@/lib/client/hooks/use-notifications";
-import { browserNotificationsSupported, browserNotificationsWanted, enableBrowserNotifications } from "@/lib/client/browser-notify";
+import {
+  browserNotificationsSupported,
+  browserNotificationsWanted,
+  enableBrowserNotifications,
+} from "@/lib/client/browser-notify";
 import { errorMessage } from "@/lib/client/api";
 import type { AppNotification } from "@/lib/client/types";
 import { RelativeTime } from "../ui/relative-time";
@@ -44,7 +48,11 @@ function BrowserToggle() {
             const permission = await enableBrowserNotifications(wanted);
             const granted = wanted && permission === "granted";
             setOn(granted);
-            setNote(wanted && !granted ? "Your browser blocks notifications from this site; allow them in its site settings." : null);
+            setNote(
+              wanted && !granted
+                ? "Your browser blocks notifications from this site; allow them in its site settings."
+                : null,
+            );
           }}
         />
         Notify me in the browser when this tab is in the background
@@ -69,7 +77,8 @@ export function NotificationBell() {
   const unread = notifications.data?.unreadCount ?? 0;
   const items = notifications.data?.items ?? [];
 
-  const entries = () => Array.from(panelRef.current?.querySelectorAll<HTMLAnchorElement>("[data-notification-entry]") ?? []);
+  const entries = () =>
+    Array.from(panelRef.current?.querySelectorAll<HTMLAnchorElement>("[data-notification-entry]") ?? []);
 
   useEffect(() => {
     if (!open) return;
@@ -98,7 +107,14 @@ export function NotificationBell() {
     if (!list.length || !["ArrowDown", "ArrowUp", "Home", "End"].includes(e.key)) return;
     e.preventDefault();
     const at = list.indexOf(document.activeElement as HTMLAnchorElement);
-    const next = e.key === "Home" ? 0 : e.key === "End" ? list.length - 1 : e.key === "ArrowDown" ? (at + 1) % list.length : (at - 1 + list.length) % list.length;
+    const next =
+      e.key === "Home"
+        ? 0
+        : e.key === "End"
+          ? list.length - 1
+          : e.key === "ArrowDown"
+            ? (at + 1) % list.length
+            : (at - 1 + list.length) % list.length;
     list[next].focus();
   };
 
@@ -172,7 +188,9 @@ export function NotificationBell() {
             Could not load notifications: {errorMessage(notifications.error)}
           </p>
         ) : items.length === 0 ? (
-          <p className="px-4 py-6 text-center text-sm text-slate-600">Nothing yet. When a run you started ends, it shows up here.</p>
+          <p className="px-4 py-6 text-center text-sm text-slate-600">
+            Nothing yet. When a run you started ends, it shows up here.
+          </p>
         ) : (
           <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto" aria-label="Latest notifications">
             {items.map((n) => (
@@ -184,7 +202,10 @@ export function NotificationBell() {
                   onClick={() => openEntry(n)}
                   className={`flex gap-3 px-4 py-3 text-sm hover:bg-slate-50 focus:bg-indigo-50 focus:outline-none ${n.read ? "" : "bg-indigo-50/40"}`}
                 >
-                  <span aria-hidden className={`mt-1.5 size-2 shrink-0 rounded-full ${DOT[n.kind] ?? "bg-slate-400"}`} />
+                  <span
+                    aria-hidden
+                    className={`mt-1.5 size-2 shrink-0 rounded-full ${DOT[n.kind] ?? "bg-slate-400"}`}
+                  />
                   <span className="min-w-0 flex-1">
                     <span className={`block ${n.read ? "text-slate-700" : "font-semibold text-slate-900"}`}>
                       {n.title}
@@ -200,7 +221,11 @@ export function NotificationBell() {
         )}
         <BrowserToggle />
         <div className="border-t border-slate-100 px-4 py-2.5 text-right">
-          <Link href="/operations" onClick={() => setOpen(false)} className="text-xs font-medium text-indigo-700 hover:underline">
+          <Link
+            href="/operations"
+            onClick={() => setOpen(false)}
+            className="text-xs font-medium text-indigo-700 hover:underline"
+          >
             All operations
           </Link>
         </div>

@@ -45,12 +45,15 @@ function Entry({ e }: { e: AuditEntry }) {
         <p className="mt-0.5 text-slate-600">
           by <span className={isSystem ? "italic" : "font-medium text-slate-800"}>{e.actor.label}</span>
         </p>
-        {e.reason ? <p className="mt-1 rounded-md bg-slate-50 px-2.5 py-1.5 text-slate-700 ring-1 ring-slate-200">“{e.reason}”</p> : null}
+        {e.reason ? (
+          <p className="mt-1 rounded-md bg-slate-50 px-2.5 py-1.5 text-slate-700 ring-1 ring-slate-200">“{e.reason}”</p>
+        ) : null}
         {edits.length ? (
           <ul className="mt-1.5 space-y-0.5 text-xs text-slate-700">
             {edits.map(([field, c]) => (
               <li key={field}>
-                <span className="font-medium">{fieldLabel(field)}</span>: <del className="text-slate-500">{formatValue(c.from)}</del> →{" "}
+                <span className="font-medium">{fieldLabel(field)}</span>:{" "}
+                <del className="text-slate-500">{formatValue(c.from)}</del> →{" "}
                 <ins className="font-medium no-underline">{formatValue(c.to)}</ins>
               </li>
             ))}
@@ -70,7 +73,8 @@ function Entry({ e }: { e: AuditEntry }) {
             {derived.map(([field, c]) =>
               field === "lifecycleState" ? (
                 <span key={field} className="inline-flex items-center gap-1">
-                  <StatusBadge kind="lifecycle" value={String(c.from)} /> → <StatusBadge kind="lifecycle" value={String(c.to)} />
+                  <StatusBadge kind="lifecycle" value={String(c.from)} /> →{" "}
+                  <StatusBadge kind="lifecycle" value={String(c.to)} />
                 </span>
               ) : (
                 <span key={field}>

@@ -32,7 +32,8 @@ const SIMULATED_CHECKS = [
   { key: "slug_available", label: "Repository name" },
 ];
 
-const newKey = () => (typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
+const newKey = () =>
+  typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
 
 export function NewOnboardingForm() {
   const router = useRouter();
@@ -70,7 +71,9 @@ export function NewOnboardingForm() {
   });
 
   const problem = create.error instanceof ApiProblem ? create.error : null;
-  const nameError = (submitted && !platformName.trim() ? "Give the platform a name." : undefined) ?? problem?.fieldError("platformName");
+  const nameError =
+    (submitted && !platformName.trim() ? "Give the platform a name." : undefined) ??
+    problem?.fieldError("platformName");
   const slugError =
     (submitted && !SLUG_PATTERN.test(slug) ? "Enter a valid slug." : undefined) ??
     (problem?.code === "slug_taken" ? problem.detail : problem?.fieldError("slug"));
@@ -178,14 +181,18 @@ export function NewOnboardingForm() {
               }}
             />
 
-            <details className="group rounded-lg border border-slate-200 bg-slate-50/60" open={!!simulationError || undefined}>
+            <details
+              className="group rounded-lg border border-slate-200 bg-slate-50/60"
+              open={!!simulationError || undefined}
+            >
               <summary className="flex cursor-pointer list-none items-center gap-2 px-4 py-3 text-sm font-medium text-slate-800 select-none">
                 <ChevronRightIcon className="size-4 text-slate-500 transition-transform group-open:rotate-90" />
                 Advanced: failure injection (simulated provider)
               </summary>
               <div className="space-y-4 border-t border-slate-200 px-4 py-4">
                 <p className="text-xs text-slate-600">
-                  Rehearse failures without touching real providers. Only accepted while the onboarding uses the built-in simulated provider.
+                  Rehearse failures without touching real providers. Only accepted while the onboarding uses the
+                  built-in simulated provider.
                 </p>
                 {simulationError ? (
                   <Alert tone="danger" role="alert">

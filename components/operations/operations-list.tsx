@@ -29,9 +29,24 @@ export const KIND_LABELS: Record<RunKind, string> = {
   deprovision: "Deprovision",
 };
 const STATUS_LABELS: Record<RunStatus, string> = { queued: "Queued", running: "Running", completed: "Completed" };
-const OUTCOME_LABELS: Record<RunOutcome, string> = { succeeded: "Succeeded", failed: "Failed", cancelled: "Cancelled", blocked: "Blocked" };
+const OUTCOME_LABELS: Record<RunOutcome, string> = {
+  succeeded: "Succeeded",
+  failed: "Failed",
+  cancelled: "Cancelled",
+  blocked: "Blocked",
+};
 
-function Filter<T extends string>({ label, value, options, onChange }: { label: string; value: T | undefined; options: Record<T, string>; onChange: (v: T | undefined) => void }) {
+function Filter<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T | undefined;
+  options: Record<T, string>;
+  onChange: (v: T | undefined) => void;
+}) {
   return (
     <label className="w-44">
       <span className="mb-1 block text-xs font-medium text-slate-600">{label}</span>
@@ -63,11 +78,29 @@ export function OperationsList() {
 
   return (
     <>
-      <PageHeader title="Operations" description="Every verification, re-check, bootstrap and deprovisioning run of this workspace, newest first." />
+      <PageHeader
+        title="Operations"
+        description="Every verification, re-check, bootstrap and deprovisioning run of this workspace, newest first."
+      />
       <div className="mb-4 flex flex-wrap items-end gap-3" role="group" aria-label="Filters">
-        <Filter label="Kind" value={filters.kind} options={KIND_LABELS} onChange={(kind) => setFilters((f) => ({ ...f, kind }))} />
-        <Filter label="Status" value={filters.status} options={STATUS_LABELS} onChange={(status) => setFilters((f) => ({ ...f, status }))} />
-        <Filter label="Outcome" value={filters.outcome} options={OUTCOME_LABELS} onChange={(outcome) => setFilters((f) => ({ ...f, outcome }))} />
+        <Filter
+          label="Kind"
+          value={filters.kind}
+          options={KIND_LABELS}
+          onChange={(kind) => setFilters((f) => ({ ...f, kind }))}
+        />
+        <Filter
+          label="Status"
+          value={filters.status}
+          options={STATUS_LABELS}
+          onChange={(status) => setFilters((f) => ({ ...f, status }))}
+        />
+        <Filter
+          label="Outcome"
+          value={filters.outcome}
+          options={OUTCOME_LABELS}
+          onChange={(outcome) => setFilters((f) => ({ ...f, outcome }))}
+        />
         {filtered ? (
           <Button variant="ghost" size="sm" onClick={() => setFilters({})}>
             Clear filters
@@ -82,21 +115,42 @@ export function OperationsList() {
             <QueryError error={list.error} onRetry={() => void list.refetch()} what="the operations" />
           </div>
         ) : items.length === 0 ? (
-          <EmptyState icon={<ClockIcon className="size-6" />} title={filtered ? "No runs match these filters" : "No runs yet"}>
-            {filtered ? "Clear a filter to see more." : "Runs appear here when someone verifies access, bootstraps or deprovisions an onboarding."}
+          <EmptyState
+            icon={<ClockIcon className="size-6" />}
+            title={filtered ? "No runs match these filters" : "No runs yet"}
+          >
+            {filtered
+              ? "Clear a filter to see more."
+              : "Runs appear here when someone verifies access, bootstraps or deprovisions an onboarding."}
           </EmptyState>
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full min-w-[860px] text-left text-sm" data-testid="operations-table">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
                 <tr>
-                  <th scope="col" className="px-5 py-3">Run</th>
-                  <th scope="col" className="px-3 py-3">Onboarding</th>
-                  <th scope="col" className="px-3 py-3">Status</th>
-                  {showHealth ? <th scope="col" className="px-3 py-3">Health</th> : null}
-                  <th scope="col" className="px-3 py-3">Started by</th>
-                  <th scope="col" className="px-3 py-3 text-right">Duration</th>
-                  <th scope="col" className="px-5 py-3 text-right">Started</th>
+                  <th scope="col" className="px-5 py-3">
+                    Run
+                  </th>
+                  <th scope="col" className="px-3 py-3">
+                    Onboarding
+                  </th>
+                  <th scope="col" className="px-3 py-3">
+                    Status
+                  </th>
+                  {showHealth ? (
+                    <th scope="col" className="px-3 py-3">
+                      Health
+                    </th>
+                  ) : null}
+                  <th scope="col" className="px-3 py-3">
+                    Started by
+                  </th>
+                  <th scope="col" className="px-3 py-3 text-right">
+                    Duration
+                  </th>
+                  <th scope="col" className="px-5 py-3 text-right">
+                    Started
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -138,7 +192,9 @@ function Row({ run: r, showHealth }: { run: OperationRunItem; showHealth: boolea
       </td>
       <td className="px-3 py-3">
         <StatusBadge kind="run" value={runState(r)} />
-        {r.reasonCode && r.outcome !== "succeeded" ? <div className="mt-0.5 font-mono text-[11px] text-slate-500">{r.reasonCode}</div> : null}
+        {r.reasonCode && r.outcome !== "succeeded" ? (
+          <div className="mt-0.5 font-mono text-[11px] text-slate-500">{r.reasonCode}</div>
+        ) : null}
       </td>
       {showHealth ? (
         <td className="px-3 py-3">
@@ -146,7 +202,9 @@ function Row({ run: r, showHealth }: { run: OperationRunItem; showHealth: boolea
           {r.healthReason ? <div className="mt-0.5 font-mono text-[11px] text-slate-500">{r.healthReason}</div> : null}
         </td>
       ) : null}
-      <td className="max-w-48 truncate px-3 py-3 text-slate-700">{r.initiator ? (r.initiator.name ?? r.initiator.email) : <span className="text-slate-400">system</span>}</td>
+      <td className="max-w-48 truncate px-3 py-3 text-slate-700">
+        {r.initiator ? (r.initiator.name ?? r.initiator.email) : <span className="text-slate-400">system</span>}
+      </td>
       <td className="px-3 py-3 text-right text-slate-700 tabular-nums">{formatDuration(r.durationMs)}</td>
       <td className="px-5 py-3 text-right text-slate-600">
         <RelativeTime iso={r.startedAt ?? r.createdAt} />

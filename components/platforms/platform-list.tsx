@@ -21,7 +21,12 @@ import { LoadingBlock } from "../ui/skeleton";
 function Url({ href }: { href: string | null }) {
   if (!href) return <span className="text-slate-400">—</span>;
   return (
-    <a href={href} target="_blank" rel="noopener noreferrer" className="inline-flex max-w-full items-center gap-1 font-mono text-xs text-indigo-700 hover:underline">
+    <a
+      href={href}
+      target="_blank"
+      rel="noopener noreferrer"
+      className="inline-flex max-w-full items-center gap-1 font-mono text-xs text-indigo-700 hover:underline"
+    >
       <span className="truncate">{href.replace(/^https?:\/\//, "")}</span>
       <ExternalIcon className="size-3.5" />
     </a>
@@ -34,7 +39,8 @@ export function PlatformList() {
   const list = useInfiniteQuery({
     queryKey: queryKeys.platforms.list(status || undefined),
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam, signal }) => api.platforms({ status: status || undefined, cursor: pageParam, limit: 20 }, signal),
+    queryFn: ({ pageParam, signal }) =>
+      api.platforms({ status: status || undefined, cursor: pageParam, limit: 20 }, signal),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
   });
@@ -48,7 +54,11 @@ export function PlatformList() {
         actions={
           <label className="w-52">
             <span className="sr-only">Status</span>
-            <Select value={status} onChange={(e) => setStatus(e.target.value as PlatformStatus | "")} aria-label="Filter by status">
+            <Select
+              value={status}
+              onChange={(e) => setStatus(e.target.value as PlatformStatus | "")}
+              aria-label="Filter by status"
+            >
               <option value="">All statuses</option>
               {PLATFORM_STATUS_OPTIONS.map((o) => (
                 <option key={o.value} value={o.value}>
@@ -67,7 +77,10 @@ export function PlatformList() {
             <QueryError error={list.error} onRetry={() => void list.refetch()} what="the platforms" />
           </div>
         ) : items.length === 0 ? (
-          <EmptyState icon={<RocketIcon className="size-6" />} title={status ? "No platforms with this status" : "No platforms yet"}>
+          <EmptyState
+            icon={<RocketIcon className="size-6" />}
+            title={status ? "No platforms with this status" : "No platforms yet"}
+          >
             A platform appears here once an onboarding&apos;s bootstrap creates it.
           </EmptyState>
         ) : (
@@ -75,11 +88,21 @@ export function PlatformList() {
             <table className="w-full min-w-[720px] text-left text-sm">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
                 <tr>
-                  <th scope="col" className="px-5 py-3">Platform</th>
-                  <th scope="col" className="px-3 py-3">Status</th>
-                  <th scope="col" className="px-3 py-3">Repository</th>
-                  <th scope="col" className="px-3 py-3">Deployment</th>
-                  <th scope="col" className="px-3 py-3 text-right">Created</th>
+                  <th scope="col" className="px-5 py-3">
+                    Platform
+                  </th>
+                  <th scope="col" className="px-3 py-3">
+                    Status
+                  </th>
+                  <th scope="col" className="px-3 py-3">
+                    Repository
+                  </th>
+                  <th scope="col" className="px-3 py-3">
+                    Deployment
+                  </th>
+                  <th scope="col" className="px-3 py-3 text-right">
+                    Created
+                  </th>
                   <th scope="col" className="px-5 py-3 text-right">
                     <span className="sr-only">Resources</span>
                   </th>
@@ -87,7 +110,12 @@ export function PlatformList() {
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {items.map((p) => (
-                  <PlatformRow key={p.id} platform={p} open={expanded === p.id} onToggle={() => setExpanded(expanded === p.id ? null : p.id)} />
+                  <PlatformRow
+                    key={p.id}
+                    platform={p}
+                    open={expanded === p.id}
+                    onToggle={() => setExpanded(expanded === p.id ? null : p.id)}
+                  />
                 ))}
               </tbody>
             </table>
@@ -115,7 +143,10 @@ function PlatformRow({ platform: p, open, onToggle }: { platform: Platform; open
       <tr data-testid="platform-row">
         <td className="px-5 py-3">
           {p.onboardingId ? (
-            <Link href={`/onboarding/${p.onboardingId}`} className="font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+            <Link
+              href={`/onboarding/${p.onboardingId}`}
+              className="font-medium text-slate-900 hover:text-indigo-700 hover:underline"
+            >
               {p.platformName ?? p.slug}
             </Link>
           ) : (
@@ -160,7 +191,10 @@ function PlatformRow({ platform: p, open, onToggle }: { platform: Platform; open
       {open && p.onboardingId ? (
         <tr id={panelId}>
           <td colSpan={COLUMNS} className="bg-slate-50/60 px-5 py-4">
-            <ResourceList onboardingId={p.onboardingId} emptyText="No external resources are recorded for this platform." />
+            <ResourceList
+              onboardingId={p.onboardingId}
+              emptyText="No external resources are recorded for this platform."
+            />
           </td>
         </tr>
       ) : null}

@@ -18,13 +18,17 @@ function PlanItem({ item, order }: { item: Item; order?: number }) {
   return (
     <li className="flex items-start gap-3 px-3 py-2" data-testid="plan-item">
       {order !== undefined ? (
-        <span aria-hidden className="mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full bg-red-50 text-[11px] font-semibold text-red-700 ring-1 ring-red-200">
+        <span
+          aria-hidden
+          className="mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full bg-red-50 text-[11px] font-semibold text-red-700 ring-1 ring-red-200"
+        >
           {order}
         </span>
       ) : null}
       <span className="min-w-0 flex-1">
         <span className="block text-sm text-slate-900">
-          {resourceTypeLabel(item.type)} <span className="text-xs text-slate-500">· {providerLabel(item.provider)}</span>
+          {resourceTypeLabel(item.type)}{" "}
+          <span className="text-xs text-slate-500">· {providerLabel(item.provider)}</span>
         </span>
         <span className="block font-mono text-xs break-all text-slate-600">{item.name}</span>
       </span>
@@ -42,7 +46,10 @@ function PlanView({ plan }: { plan: DeprovisionPlan }) {
           <h3 id="plan-delete" className="mb-1 font-medium text-slate-900">
             Will be deleted, in this order ({plan.delete.length})
           </h3>
-          <ol className="max-h-[45vh] divide-y divide-slate-100 overflow-y-auto rounded-lg border border-slate-200" data-testid="plan-delete">
+          <ol
+            className="max-h-[45vh] divide-y divide-slate-100 overflow-y-auto rounded-lg border border-slate-200"
+            data-testid="plan-delete"
+          >
             {plan.delete.map((i) => (
               <PlanItem key={i.resourceId} item={i} order={i.order} />
             ))}
@@ -63,13 +70,18 @@ function PlanView({ plan }: { plan: DeprovisionPlan }) {
       ) : null}
       {plan.byName ? (
         <p className="text-slate-600">
-          No resource ledger was recorded for this onboarding: its repository and simulated infrastructure are removed by name.
+          No resource ledger was recorded for this onboarding: its repository and simulated infrastructure are removed
+          by name.
         </p>
       ) : nothing ? (
         <p className="text-slate-600">No external resources are recorded for this onboarding.</p>
       ) : null}
-      {plan.alreadyDeleted.length > 0 ? <p className="text-xs text-slate-500">{plan.alreadyDeleted.length} already deleted by an earlier run.</p> : null}
-      {plan.retirePlatform ? <p className="text-xs text-slate-500">The platform record is then marked deprovisioned.</p> : null}
+      {plan.alreadyDeleted.length > 0 ? (
+        <p className="text-xs text-slate-500">{plan.alreadyDeleted.length} already deleted by an earlier run.</p>
+      ) : null}
+      {plan.retirePlatform ? (
+        <p className="text-xs text-slate-500">The platform record is then marked deprovisioned.</p>
+      ) : null}
     </div>
   );
 }

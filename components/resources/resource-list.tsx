@@ -16,7 +16,11 @@ import { LoadingBlock } from "../ui/skeleton";
 
 const STATE: Record<ResourceState, { label: string; tone: Tone; title: string }> = {
   live: { label: "Created", tone: "success", title: "Created by this onboarding: deprovision deletes it" },
-  kept: { label: "Pre-existed · kept", tone: "info", title: "Already there when the onboarding found it: deprovision keeps it" },
+  kept: {
+    label: "Pre-existed · kept",
+    tone: "info",
+    title: "Already there when the onboarding found it: deprovision keeps it",
+  },
   deleted: { label: "Deleted", tone: "muted", title: "Removed by a deprovision run" },
 };
 
@@ -41,7 +45,12 @@ function Row({ r }: { r: Resource }) {
   const state = STATE[resourceState(r)];
   const step = stepLabel(r.stepKey);
   return (
-    <tr data-testid="resource-row" data-type={r.type} data-state={resourceState(r)} className={r.deletedAt ? "text-slate-500" : undefined}>
+    <tr
+      data-testid="resource-row"
+      data-type={r.type}
+      data-state={resourceState(r)}
+      className={r.deletedAt ? "text-slate-500" : undefined}
+    >
       <td className="px-4 py-2.5 align-top">
         <div className="font-medium text-slate-900">{resourceTypeLabel(r.type)}</div>
         <div className={`font-mono text-xs break-all ${r.deletedAt ? "line-through" : "text-slate-600"}`}>{r.name}</div>
@@ -63,7 +72,11 @@ function Row({ r }: { r: Resource }) {
         {r.deletedAt ? <div className="mt-0.5 text-xs text-slate-500">{formatDate(r.deletedAt)}</div> : null}
       </td>
       <td className="px-4 py-2.5 text-right align-top">
-        {r.deletedAt ? <span className="sr-only">Deleted: no console page</span> : <ConsoleLink href={r.consoleUrl} name={r.name} />}
+        {r.deletedAt ? (
+          <span className="sr-only">Deleted: no console page</span>
+        ) : (
+          <ConsoleLink href={r.consoleUrl} name={r.name} />
+        )}
       </td>
     </tr>
   );
@@ -73,7 +86,15 @@ function Row({ r }: { r: Resource }) {
  * A change of `refreshOn` (e.g. the session's version and its runs' states) refetches the ledger:
  * bootstrap and deprovision runs record and delete resources as they go.
  */
-export function ResourceList({ onboardingId, refreshOn, emptyText }: { onboardingId: string; refreshOn?: string | number; emptyText?: string }) {
+export function ResourceList({
+  onboardingId,
+  refreshOn,
+  emptyText,
+}: {
+  onboardingId: string;
+  refreshOn?: string | number;
+  emptyText?: string;
+}) {
   const qc = useQueryClient();
   const key = queryKeys.onboardings.resources(onboardingId);
   const resources = useQuery({ queryKey: key, queryFn: ({ signal }) => api.resources(onboardingId, signal) });
@@ -85,11 +106,15 @@ export function ResourceList({ onboardingId, refreshOn, emptyText }: { onboardin
   }, [refreshOn, qc, onboardingId]);
 
   if (resources.isPending) return <LoadingBlock lines={3} label="Loading resources…" className="py-2" />;
-  if (resources.isError) return <QueryError error={resources.error} onRetry={() => void resources.refetch()} what="the resources" />;
+  if (resources.isError)
+    return <QueryError error={resources.error} onRetry={() => void resources.refetch()} what="the resources" />;
   const items = resources.data.items;
   if (items.length === 0) {
     return (
-      <p className="rounded-lg border border-dashed border-slate-300 px-4 py-5 text-center text-sm text-slate-600" data-testid="resources-empty">
+      <p
+        className="rounded-lg border border-dashed border-slate-300 px-4 py-5 text-center text-sm text-slate-600"
+        data-testid="resources-empty"
+      >
         {emptyText ?? "No external resources recorded yet. Bootstrap records each one as it creates it."}
       </p>
     );
@@ -100,11 +125,21 @@ export function ResourceList({ onboardingId, refreshOn, emptyText }: { onboardin
         <caption className="sr-only">Resources created or adopted by this onboarding</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
           <tr>
-            <th scope="col" className="px-4 py-2">Resource</th>
-            <th scope="col" className="px-3 py-2">Provider</th>
-            <th scope="col" className="px-3 py-2">External ID</th>
-            <th scope="col" className="px-3 py-2">Created by</th>
-            <th scope="col" className="px-3 py-2">State</th>
+            <th scope="col" className="px-4 py-2">
+              Resource
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Provider
+            </th>
+            <th scope="col" className="px-3 py-2">
+              External ID
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Created by
+            </th>
+            <th scope="col" className="px-3 py-2">
+              State
+            </th>
             <th scope="col" className="px-4 py-2 text-right">
               <span className="sr-only">Console</span>
             </th>

@@ -22,7 +22,12 @@ import { toast } from "@/lib/client/toast";
 import { RunHealthNotice } from "./run-health";
 import { RunWaterfall } from "./run-waterfall";
 
-const KIND_LABEL: Record<Run["kind"], string> = { verify_access: "Verify Access", recheck_access: "Re-check", bootstrap: "Bootstrap", deprovision: "Deprovision" };
+const KIND_LABEL: Record<Run["kind"], string> = {
+  verify_access: "Verify Access",
+  recheck_access: "Re-check",
+  bootstrap: "Bootstrap",
+  deprovision: "Deprovision",
+};
 
 const DOT: Record<RunStep["status"], string> = {
   pending: "bg-white ring-2 ring-slate-300",
@@ -44,7 +49,9 @@ function Timeline({ steps }: { steps: RunStep[] }) {
     <ol className="relative" data-testid="run-timeline">
       {steps.map((s, i) => (
         <li key={s.key} className="relative flex gap-4 pb-6 last:pb-0" data-step={s.key} data-status={s.status}>
-          {i < steps.length - 1 ? <span aria-hidden className="absolute top-4 bottom-0 left-[7px] w-px bg-slate-200" /> : null}
+          {i < steps.length - 1 ? (
+            <span aria-hidden className="absolute top-4 bottom-0 left-[7px] w-px bg-slate-200" />
+          ) : null}
           <span aria-hidden className={`relative mt-1 size-3.5 shrink-0 rounded-full ${DOT[s.status]}`} />
           <div className="min-w-0 flex-1">
             <div className="flex items-start justify-between gap-3">
@@ -72,7 +79,11 @@ function Timeline({ steps }: { steps: RunStep[] }) {
               </div>
             </dl>
             {s.error ? <StepError error={s.error} /> : null}
-            {s.result && Object.keys(s.result).length && s.key !== "check_infrastructure" && s.key !== "check_repository" && s.key !== "recheck" ? (
+            {s.result &&
+            Object.keys(s.result).length &&
+            s.key !== "check_infrastructure" &&
+            s.key !== "check_repository" &&
+            s.key !== "recheck" ? (
               <details className="mt-2 text-xs">
                 <summary className="cursor-pointer text-slate-600 hover:text-slate-900">Result</summary>
                 <pre className="mt-1 overflow-x-auto rounded-md bg-slate-50 p-2 font-mono text-[11px] text-slate-700 ring-1 ring-slate-200">
@@ -91,7 +102,12 @@ export function RunDetail({ id }: { id: string }) {
   const run = useRunDetail(id);
   const session = useSession(run.data?.sessionId ?? "");
   const cancel = useSessionAction(session.data, (_sid, version) => api.cancelRun(id, version), {
-    onSuccess: () => toast({ message: "Cancellation requested — the run stops at its next safe point", href: `/runs/${id}`, linkLabel: "View run" }),
+    onSuccess: () =>
+      toast({
+        message: "Cancellation requested — the run stops at its next safe point",
+        href: `/runs/${id}`,
+        linkLabel: "View run",
+      }),
   });
 
   if (run.isPending) {
@@ -137,14 +153,22 @@ export function RunDetail({ id }: { id: string }) {
         }
         actions={
           active && session.data?.actions.cancelRun.allowed ? (
-            <Button variant="subtle-danger" icon={<StopIcon />} loading={cancel.isPending} disabled={!!r.cancelRequestedAt} onClick={() => cancel.mutate()}>
+            <Button
+              variant="subtle-danger"
+              icon={<StopIcon />}
+              loading={cancel.isPending}
+              disabled={!!r.cancelRequestedAt}
+              onClick={() => cancel.mutate()}
+            >
               {r.cancelRequestedAt ? "Cancelling…" : "Cancel run"}
             </Button>
           ) : null
         }
       />
       <div className="space-y-5">
-        {session.data ? <ActionError error={cancel.error} sessionId={session.data.id} onDismiss={cancel.reset} /> : null}
+        {session.data ? (
+          <ActionError error={cancel.error} sessionId={session.data.id} onDismiss={cancel.reset} />
+        ) : null}
         <RunHealthNotice health={r.health} />
         <Card as="div">
           <dl className="grid grid-cols-2 gap-x-6 gap-y-3 px-5 py-4 text-sm sm:grid-cols-4">
@@ -171,7 +195,10 @@ export function RunDetail({ id }: { id: string }) {
         </Card>
 
         <Card>
-          <CardHeader title="Timeline" description="Queue wait, every attempt of every step, backoffs and takeovers. Hover a bar for exact times." />
+          <CardHeader
+            title="Timeline"
+            description="Queue wait, every attempt of every step, backoffs and takeovers. Hover a bar for exact times."
+          />
           <CardBody>
             <RunWaterfall run={r} />
           </CardBody>
@@ -179,7 +206,10 @@ export function RunDetail({ id }: { id: string }) {
 
         <div className="grid gap-5 lg:grid-cols-2">
           <Card>
-            <CardHeader title="Steps" description={active ? "Updates every 5 seconds while the run is active." : undefined} />
+            <CardHeader
+              title="Steps"
+              description={active ? "Updates every 5 seconds while the run is active." : undefined}
+            />
             <CardBody>{r.steps?.length ? <Timeline steps={r.steps} /> : <LoadingBlock lines={3} />}</CardBody>
           </Card>
           <Card>

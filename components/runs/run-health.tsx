@@ -18,7 +18,15 @@ function useNow(active: boolean): number {
   return now;
 }
 
-export function RunHealthNotice({ health, compact = false, showHealthy = false }: { health: RunHealth | null | undefined; compact?: boolean; showHealthy?: boolean }) {
+export function RunHealthNotice({
+  health,
+  compact = false,
+  showHealthy = false,
+}: {
+  health: RunHealth | null | undefined;
+  compact?: boolean;
+  showHealthy?: boolean;
+}) {
   // A healthy step's elapsed time runs on between answers too (lib/client/run-health-text.ts).
   const now = useNow(!!health && (health.status !== "healthy" || (showHealthy && health.stepElapsedMs !== null)));
   if (!health || (health.status === "healthy" && !showHealthy)) return null;
@@ -26,15 +34,29 @@ export function RunHealthNotice({ health, compact = false, showHealthy = false }
   if (compact) {
     const color = text.tone === "bad" ? "text-red-700" : text.tone === "warn" ? "text-amber-800" : "text-slate-600";
     return (
-      <p className={`text-xs ${color}`} data-testid="run-health" data-health={health.status} title={health.reason ?? undefined}>
+      <p
+        className={`text-xs ${color}`}
+        data-testid="run-health"
+        data-health={health.status}
+        title={health.reason ?? undefined}
+      >
         {text.title}
       </p>
     );
   }
   return (
-    <Alert tone={text.tone === "bad" ? "danger" : text.tone === "warn" ? "warning" : "info"} role="status" title={text.title} testId="run-health">
+    <Alert
+      tone={text.tone === "bad" ? "danger" : text.tone === "warn" ? "warning" : "info"}
+      role="status"
+      title={text.title}
+      testId="run-health"
+    >
       {text.detail ? <p>{text.detail}</p> : null}
-      {health.reason ? <code className="font-mono text-xs opacity-80" data-health={health.status}>{health.reason}</code> : null}
+      {health.reason ? (
+        <code className="font-mono text-xs opacity-80" data-health={health.status}>
+          {health.reason}
+        </code>
+      ) : null}
     </Alert>
   );
 }

@@ -30,7 +30,9 @@ const OUTCOME_TEXT: Record<string, string> = {
 };
 
 const t = (iso: string) => new Date(iso).getTime();
-const clock = (ms: number) => new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" }) + `.${String(ms % 1000).padStart(3, "0")}`;
+const clock = (ms: number) =>
+  new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" }) +
+  `.${String(ms % 1000).padStart(3, "0")}`;
 
 interface Bar {
   a: RunAttempt;
@@ -44,7 +46,11 @@ export function RunWaterfall({ run }: { run: Run }) {
   // An attempt still open is drawn up to the run's last sign of life (its latest heartbeat).
   const now = Math.max(t(run.updatedAt), run.heartbeatAt ? t(run.heartbeatAt) : 0);
   if (attempts.length === 0) {
-    return <p className="text-sm text-slate-600">No step has started yet{run.status === "queued" ? " — the run is waiting for a worker" : ""}.</p>;
+    return (
+      <p className="text-sm text-slate-600">
+        No step has started yet{run.status === "queued" ? " — the run is waiting for a worker" : ""}.
+      </p>
+    );
   }
   const steps = (run.steps ?? []).filter((s) => attempts.some((a) => a.stepKey === s.key));
   const origin = t(run.createdAt);
@@ -54,7 +60,10 @@ export function RunWaterfall({ run }: { run: Run }) {
     end: a.finishedAt ? t(a.finishedAt) : run.finishedAt ? t(run.finishedAt) : now,
     outcome: a.outcome ?? (run.finishedAt ? "cancelled" : "running"),
   }));
-  const lastEnd = Math.max(...bars.map((b) => b.end + (b.outcome === "retrying" ? (b.a.backoffMs ?? 0) : 0)), run.finishedAt ? t(run.finishedAt) : 0);
+  const lastEnd = Math.max(
+    ...bars.map((b) => b.end + (b.outcome === "retrying" ? (b.a.backoffMs ?? 0) : 0)),
+    run.finishedAt ? t(run.finishedAt) : 0,
+  );
   const span = Math.max(lastEnd - origin, 1);
   const x = (ms: number) => LABEL_W + ((ms - origin) / span) * CHART_W;
   const firstStart = Math.min(...bars.map((b) => b.start));
@@ -81,7 +90,14 @@ export function RunWaterfall({ run }: { run: Run }) {
             <text x={4} y={PAD + ROW / 2 + 4} className="fill-slate-600 text-[12px]">
               Queue wait
             </text>
-            <rect x={x(origin)} y={PAD + 8} width={Math.max(x(firstStart) - x(origin), 1)} height={ROW - 16} fill="#cbd5e1" rx={2}>
+            <rect
+              x={x(origin)}
+              y={PAD + 8}
+              width={Math.max(x(firstStart) - x(origin), 1)}
+              height={ROW - 16}
+              fill="#cbd5e1"
+              rx={2}
+            >
               <title>{`Queued ${clock(origin)} → first attempt ${clock(firstStart)} (${formatDuration(firstStart - origin)})`}</title>
             </rect>
           </g>
@@ -97,13 +113,29 @@ export function RunWaterfall({ run }: { run: Run }) {
                   .filter((b) => b.a.stepKey === s.key)
                   .map((b) => (
                     <g key={`${b.a.startedAt}-${b.a.attempt}`} data-outcome={b.outcome}>
-                      <rect x={x(b.start)} y={y + 5} width={Math.max(x(b.end) - x(b.start), 2)} height={ROW - 10} fill={FILL[b.outcome] ?? "#6366f1"} rx={2}>
+                      <rect
+                        x={x(b.start)}
+                        y={y + 5}
+                        width={Math.max(x(b.end) - x(b.start), 2)}
+                        height={ROW - 10}
+                        fill={FILL[b.outcome] ?? "#6366f1"}
+                        rx={2}
+                      >
                         <title>
                           {`${s.label}, attempt ${b.a.attempt} (lease ${b.a.leaseGeneration}${b.a.workerId ? `, worker ${b.a.workerId}` : ""}): ${clock(b.start)} → ${clock(b.end)}, ${formatDuration(b.end - b.start)} — ${OUTCOME_TEXT[b.outcome] ?? b.outcome}${b.a.errorCode ? ` (${b.a.errorCode})` : ""}`}
                         </title>
                       </rect>
                       {b.outcome === "retrying" && b.a.backoffMs ? (
-                        <line x1={x(b.end)} x2={x(b.end + b.a.backoffMs)} y1={y + ROW / 2} y2={y + ROW / 2} stroke="#f59e0b" strokeWidth={2} strokeDasharray="3 3" data-kind="backoff">
+                        <line
+                          x1={x(b.end)}
+                          x2={x(b.end + b.a.backoffMs)}
+                          y1={y + ROW / 2}
+                          y2={y + ROW / 2}
+                          stroke="#f59e0b"
+                          strokeWidth={2}
+                          strokeDasharray="3 3"
+                          data-kind="backoff"
+                        >
                           <title>{`Backoff ${formatDuration(b.a.backoffMs)}: ${clock(b.end)} → ${clock(b.end + b.a.backoffMs)}`}</title>
                         </line>
                       ) : null}
@@ -142,7 +174,11 @@ export function RunWaterfall({ run }: { run: Run }) {
 function Legend({ color, label, striped }: { color: string; label: string; striped?: boolean }) {
   return (
     <span className="inline-flex items-center gap-1.5">
-      <span aria-hidden className="inline-block size-3 rounded-sm" style={{ background: striped ? `repeating-linear-gradient(45deg, ${color} 0 2px, #e2e8f0 2px 4px)` : color }} />
+      <span
+        aria-hidden
+        className="inline-block size-3 rounded-sm"
+        style={{ background: striped ? `repeating-linear-gradient(45deg, ${color} 0 2px, #e2e8f0 2px 4px)` : color }}
+      />
       {label}
     </span>
   );
@@ -156,17 +192,29 @@ function AttemptTable({ run, bars, origin }: { run: Run; bars: Bar[]; origin: nu
         <caption className="sr-only">Every attempt of every step, with exact times</caption>
         <thead className="sticky top-0 bg-slate-50 text-slate-600">
           <tr>
-            <th scope="col" className="px-2 py-1.5 font-medium">Step</th>
-            <th scope="col" className="px-2 py-1.5 font-medium">#</th>
-            <th scope="col" className="px-2 py-1.5 font-medium">Start (+s)</th>
-            <th scope="col" className="px-2 py-1.5 font-medium">Took</th>
-            <th scope="col" className="px-2 py-1.5 font-medium">Outcome</th>
+            <th scope="col" className="px-2 py-1.5 font-medium">
+              Step
+            </th>
+            <th scope="col" className="px-2 py-1.5 font-medium">
+              #
+            </th>
+            <th scope="col" className="px-2 py-1.5 font-medium">
+              Start (+s)
+            </th>
+            <th scope="col" className="px-2 py-1.5 font-medium">
+              Took
+            </th>
+            <th scope="col" className="px-2 py-1.5 font-medium">
+              Outcome
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {bars.map((b) => (
             <tr key={`${b.a.stepKey}-${b.a.startedAt}`}>
-              <th scope="row" className="px-2 py-1.5 font-normal text-slate-900">{label(b.a.stepKey)}</th>
+              <th scope="row" className="px-2 py-1.5 font-normal text-slate-900">
+                {label(b.a.stepKey)}
+              </th>
               <td className="px-2 py-1.5 tabular-nums">{b.a.attempt}</td>
               <td className="px-2 py-1.5 tabular-nums">
                 <time dateTime={b.a.startedAt} title={b.a.startedAt}>
@@ -176,8 +224,12 @@ function AttemptTable({ run, bars, origin }: { run: Run; bars: Bar[]; origin: nu
               <td className="px-2 py-1.5 tabular-nums">{formatDuration(b.end - b.start)}</td>
               <td className="px-2 py-1.5">
                 {OUTCOME_TEXT[b.outcome] ?? b.outcome}
-                {b.a.errorCode ? <code className="ml-1 font-mono text-[11px] text-slate-500">{b.a.errorCode}</code> : null}
-                {b.outcome === "retrying" && b.a.backoffMs ? <span className="text-slate-500"> · backoff {formatDuration(b.a.backoffMs)}</span> : null}
+                {b.a.errorCode ? (
+                  <code className="ml-1 font-mono text-[11px] text-slate-500">{b.a.errorCode}</code>
+                ) : null}
+                {b.outcome === "retrying" && b.a.backoffMs ? (
+                  <span className="text-slate-500"> · backoff {formatDuration(b.a.backoffMs)}</span>
+                ) : null}
               </td>
             </tr>
           ))}

@@ -39,7 +39,8 @@ export function CloudflareConnectionForm({
   onCancel?: () => void;
 }) {
   const [d, setD] = useState(initial);
-  const set = (k: keyof CloudflareDraft) => (e: React.ChangeEvent<HTMLInputElement>) => setD({ ...d, [k]: e.target.value });
+  const set = (k: keyof CloudflareDraft) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setD({ ...d, [k]: e.target.value });
   const complete = d.name.trim() && d.accountId.trim() && (editing || d.token.trim());
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -15,10 +15,19 @@ import { CheckCircleIcon, WarningIcon } from "../ui/icons";
 import { QueryError } from "../ui/query-error";
 import { RelativeTime } from "../ui/relative-time";
 import { LoadingBlock } from "../ui/skeleton";
-import { CloudflareConnectionForm, cloudflareDraftOf, EMPTY_CLOUDFLARE, type CloudflareDraft } from "./cloudflare-connection-form";
+import {
+  CloudflareConnectionForm,
+  cloudflareDraftOf,
+  EMPTY_CLOUDFLARE,
+  type CloudflareDraft,
+} from "./cloudflare-connection-form";
 import { ConnectionField, ConnectionFormActions, FormProblem, type ConnectionFieldOptions } from "./shared";
 
-const KIND_LABEL: Record<Connection["kind"], string> = { simulated: "Simulated", github: "GitHub", cloudflare: "Cloudflare" };
+const KIND_LABEL: Record<Connection["kind"], string> = {
+  simulated: "Simulated",
+  github: "GitHub",
+  cloudflare: "Cloudflare",
+};
 
 interface Draft {
   name: string;
@@ -58,7 +67,8 @@ function ConnectionForm({
 }) {
   const [d, setD] = useState(initial);
   const set = (k: keyof Draft) => (e: React.ChangeEvent<HTMLInputElement>) => setD({ ...d, [k]: e.target.value });
-  const complete = d.name.trim() && d.org.trim() && d.templateOwner.trim() && d.templateRepo.trim() && (editing || d.token.trim());
+  const complete =
+    d.name.trim() && d.org.trim() && d.templateOwner.trim() && d.templateRepo.trim() && (editing || d.token.trim());
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (complete) onSubmit(d);
@@ -69,19 +79,37 @@ function ConnectionForm({
   );
   return (
     <form onSubmit={submit} noValidate className="space-y-4">
-      <FormProblem problem={problem} shownFields={["name", "config.org", "config.templateOwner", "config.templateRepo", "config.baseUrl", "token"]} />
+      <FormProblem
+        problem={problem}
+        shownFields={["name", "config.org", "config.templateOwner", "config.templateRepo", "config.baseUrl", "token"]}
+      />
       <div className="grid gap-4 sm:grid-cols-2">
         {text("Name", "name", "name", { placeholder: "Acme GitHub" })}
-        {text("Organisation", "org", "config.org", { placeholder: "acme-platforms", mono: true, hint: "Where platform repositories are created." })}
+        {text("Organisation", "org", "config.org", {
+          placeholder: "acme-platforms",
+          mono: true,
+          hint: "Where platform repositories are created.",
+        })}
         {text("Template owner", "templateOwner", "config.templateOwner", { placeholder: "acme", mono: true })}
-        {text("Template repository", "templateRepo", "config.templateRepo", { placeholder: "stack-starter", mono: true, hint: "Must be marked as a template." })}
-        {text("API base URL", "baseUrl", "config.baseUrl", { placeholder: "https://api.github.com", optional: true, mono: true, hint: "Only for GitHub Enterprise Server." })}
+        {text("Template repository", "templateRepo", "config.templateRepo", {
+          placeholder: "stack-starter",
+          mono: true,
+          hint: "Must be marked as a template.",
+        })}
+        {text("API base URL", "baseUrl", "config.baseUrl", {
+          placeholder: "https://api.github.com",
+          optional: true,
+          mono: true,
+          hint: "Only for GitHub Enterprise Server.",
+        })}
         {text("Token", "token", "token", {
           type: "password",
           mono: true,
           optional: editing,
           placeholder: editing ? "••••••••" : "ghp_…",
-          hint: editing ? "Leave blank to keep the stored token. It is never shown." : "Needs repo and workflow scopes. Stored encrypted; never shown again.",
+          hint: editing
+            ? "Leave blank to keep the stored token. It is never shown."
+            : "Needs repo and workflow scopes. Stored encrypted; never shown again.",
         })}
       </div>
       <ConnectionFormActions editing={editing} pending={pending} complete={!!complete} onCancel={onCancel} />
@@ -103,12 +131,19 @@ function ConnectionRow({ connection, manage }: { connection: Connection; manage:
             ...(d.token.trim() ? { token: d.token.trim() } : {}),
           })
         : api.updateConnection(connection.id, {
-        name: d.name.trim(),
-        ...(connection.kind === "github"
-          ? { config: { org: d.org.trim(), templateOwner: d.templateOwner.trim(), templateRepo: d.templateRepo.trim(), baseUrl: d.baseUrl.trim() || null } }
-          : {}),
-        ...(d.token.trim() ? { token: d.token.trim() } : {}),
-      }),
+            name: d.name.trim(),
+            ...(connection.kind === "github"
+              ? {
+                  config: {
+                    org: d.org.trim(),
+                    templateOwner: d.templateOwner.trim(),
+                    templateRepo: d.templateRepo.trim(),
+                    baseUrl: d.baseUrl.trim() || null,
+                  },
+                }
+              : {}),
+            ...(d.token.trim() ? { token: d.token.trim() } : {}),
+          }),
     onSuccess: () => {
       setEditing(false);
       refresh();
@@ -121,7 +156,8 @@ function ConnectionRow({ connection, manage }: { connection: Connection; manage:
       <div className="flex flex-wrap items-start gap-3">
         <div className="min-w-0 flex-1">
           <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
-            {connection.name} <Badge tone={connection.kind === "simulated" ? "info" : "neutral"}>{KIND_LABEL[connection.kind]}</Badge>
+            {connection.name}{" "}
+            <Badge tone={connection.kind === "simulated" ? "info" : "neutral"}>{KIND_LABEL[connection.kind]}</Badge>
           </p>
           {connection.kind === "github" ? (
             <p className="mt-0.5 font-mono text-xs text-slate-600">
@@ -154,7 +190,12 @@ function ConnectionRow({ connection, manage }: { connection: Connection; manage:
             <Button size="sm" variant="secondary" onClick={() => setEditing(true)}>
               Edit<span className="sr-only"> {connection.name}</span>
             </Button>
-            <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => setDeleting(true)}>
+            <Button
+              size="sm"
+              variant="ghost"
+              className="text-red-700 hover:bg-red-50"
+              onClick={() => setDeleting(true)}
+            >
               Delete<span className="sr-only"> {connection.name}</span>
             </Button>
           </div>
@@ -210,7 +251,10 @@ export function ConnectionsPanel() {
   const { can } = useCan();
   const manage = can("connections");
   const qc = useQueryClient();
-  const connections = useQuery({ queryKey: queryKeys.settings.connections(), queryFn: ({ signal }) => api.connections(signal) });
+  const connections = useQuery({
+    queryKey: queryKeys.settings.connections(),
+    queryFn: ({ signal }) => api.connections(signal),
+  });
   const [formKey, setFormKey] = useState(0);
   const [kind, setKind] = useState<"github" | "cloudflare">("github");
   const create = useMutation({
@@ -219,15 +263,23 @@ export function ConnectionsPanel() {
         ? api.createConnection({
             name: d.name.trim(),
             kind: "cloudflare",
-            config: { accountId: d.accountId.trim(), ...(d.apiBaseUrl.trim() ? { apiBaseUrl: d.apiBaseUrl.trim() } : {}) },
+            config: {
+              accountId: d.accountId.trim(),
+              ...(d.apiBaseUrl.trim() ? { apiBaseUrl: d.apiBaseUrl.trim() } : {}),
+            },
             token: d.token.trim(),
           })
         : api.createConnection({
-        name: d.name.trim(),
-        kind: "github",
-        config: { org: d.org.trim(), templateOwner: d.templateOwner.trim(), templateRepo: d.templateRepo.trim(), ...(d.baseUrl.trim() ? { baseUrl: d.baseUrl.trim() } : {}) },
-        token: d.token.trim(),
-      }),
+            name: d.name.trim(),
+            kind: "github",
+            config: {
+              org: d.org.trim(),
+              templateOwner: d.templateOwner.trim(),
+              templateRepo: d.templateRepo.trim(),
+              ...(d.baseUrl.trim() ? { baseUrl: d.baseUrl.trim() } : {}),
+            },
+            token: d.token.trim(),
+          }),
     onSuccess: () => {
       setFormKey((k) => k + 1);
       void qc.invalidateQueries({ queryKey: queryKeys.settings.connections() });
@@ -261,7 +313,11 @@ export function ConnectionsPanel() {
         <Card>
           <CardHeader title="Add a connection" />
           <CardBody>
-            {create.isSuccess ? <p className="mb-3 text-sm text-emerald-700" role="status">Connection added.</p> : null}
+            {create.isSuccess ? (
+              <p className="mb-3 text-sm text-emerald-700" role="status">
+                Connection added.
+              </p>
+            ) : null}
             <fieldset className="mb-4">
               <legend className="mb-2 text-sm font-medium text-slate-800">Provider</legend>
               <div className="flex flex-wrap gap-2">
@@ -274,7 +330,9 @@ export function ConnectionsPanel() {
                   <label
                     key={value}
                     className={`flex cursor-pointer items-center gap-2 rounded-lg border px-3 py-2 text-sm has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600 ${
-                      kind === value ? "border-indigo-500 bg-indigo-50/60 ring-1 ring-indigo-500" : "border-slate-300 bg-white hover:border-slate-400"
+                      kind === value
+                        ? "border-indigo-500 bg-indigo-50/60 ring-1 ring-indigo-500"
+                        : "border-slate-300 bg-white hover:border-slate-400"
                     }`}
                   >
                     <input

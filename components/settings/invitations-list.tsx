@@ -23,16 +23,38 @@ const STATE_LOOK: Record<InvitationState, { label: string; tone: Tone }> = {
 };
 
 function When({ invitation: i }: { invitation: Invitation }) {
-  if (i.state === "accepted") return <>accepted <RelativeTime iso={i.acceptedAt} /></>;
-  if (i.state === "revoked") return <>revoked <RelativeTime iso={i.revokedAt} /></>;
-  if (i.state === "expired") return <>expired <RelativeTime iso={i.expiresAt} /></>;
-  return <>expires <RelativeTime iso={i.expiresAt} /></>;
+  if (i.state === "accepted")
+    return (
+      <>
+        accepted <RelativeTime iso={i.acceptedAt} />
+      </>
+    );
+  if (i.state === "revoked")
+    return (
+      <>
+        revoked <RelativeTime iso={i.revokedAt} />
+      </>
+    );
+  if (i.state === "expired")
+    return (
+      <>
+        expired <RelativeTime iso={i.expiresAt} />
+      </>
+    );
+  return (
+    <>
+      expires <RelativeTime iso={i.expiresAt} />
+    </>
+  );
 }
 
 /** Pending invitations (revocable) and the ones that ended lately, newest first. */
 export function InvitationsList() {
   const qc = useQueryClient();
-  const invitations = useQuery({ queryKey: queryKeys.settings.invitations(), queryFn: ({ signal }) => api.invitations(signal) });
+  const invitations = useQuery({
+    queryKey: queryKeys.settings.invitations(),
+    queryFn: ({ signal }) => api.invitations(signal),
+  });
   const [revoking, setRevoking] = useState<Invitation | null>(null);
   const revoke = useMutation({
     mutationFn: (id: string) => api.revokeInvitation(id),
@@ -44,7 +66,11 @@ export function InvitationsList() {
 
   return (
     <Card aria-labelledby="invitations-heading">
-      <CardHeader id="invitations-heading" title="Pending invitations" description="Links not yet used, and those accepted, revoked or expired in the last 30 days." />
+      <CardHeader
+        id="invitations-heading"
+        title="Pending invitations"
+        description="Links not yet used, and those accepted, revoked or expired in the last 30 days."
+      />
       {invitations.isPending ? (
         <LoadingBlock lines={3} className="p-5" label="Loading invitations…" />
       ) : invitations.isError ? (
@@ -52,11 +78,18 @@ export function InvitationsList() {
           <QueryError error={invitations.error} onRetry={() => void invitations.refetch()} what="the invitations" />
         </div>
       ) : invitations.data.items.length === 0 ? (
-        <EmptyState title="No invitations">Invite someone above; their invitation shows here until it is used.</EmptyState>
+        <EmptyState title="No invitations">
+          Invite someone above; their invitation shows here until it is used.
+        </EmptyState>
       ) : (
         <ul className="divide-y divide-slate-100" data-testid="invitations">
           {invitations.data.items.map((i) => (
-            <li key={i.id} className="flex flex-wrap items-center gap-3 px-5 py-3" data-testid="invitation" data-state={i.state}>
+            <li
+              key={i.id}
+              className="flex flex-wrap items-center gap-3 px-5 py-3"
+              data-testid="invitation"
+              data-state={i.state}
+            >
               <div className="min-w-0 flex-1">
                 <p className="truncate text-sm font-medium text-slate-900">{i.email}</p>
                 <p className="truncate text-xs text-slate-500">
@@ -67,7 +100,12 @@ export function InvitationsList() {
               <StatusBadge kind="role" value={i.role} />
               <Badge tone={STATE_LOOK[i.state].tone}>{STATE_LOOK[i.state].label}</Badge>
               {i.state === "pending" ? (
-                <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => setRevoking(i)}>
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  className="text-red-700 hover:bg-red-50"
+                  onClick={() => setRevoking(i)}
+                >
                   Revoke<span className="sr-only"> the invitation of {i.email}</span>
                 </Button>
               ) : null}

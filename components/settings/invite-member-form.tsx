@@ -50,7 +50,11 @@ export function InviteMemberForm({ callerRole }: { callerRole: Role | null }) {
       />
       <CardBody className="space-y-4">
         {created ? (
-          <SecretOnce title={`Invitation for ${created.invitation.email}: copy the link now`} value={created.inviteUrl} onDone={() => setCreated(null)}>
+          <SecretOnce
+            title={`Invitation for ${created.invitation.email}: copy the link now`}
+            value={created.inviteUrl}
+            onDone={() => setCreated(null)}
+          >
             <p>
               {created.emailed
                 ? `We also emailed it to ${created.invitation.email}. `
@@ -77,7 +81,12 @@ export function InviteMemberForm({ callerRole }: { callerRole: Role | null }) {
             </Field>
             <Field label="Role" hint={ROLE_HELP[role]} error={problem?.fieldError("role")}>
               {({ id, describedBy }) => (
-                <Select id={id} aria-describedby={describedBy} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+                <Select
+                  id={id}
+                  aria-describedby={describedBy}
+                  value={role}
+                  onChange={(e) => setRole(e.target.value as Role)}
+                >
                   {roles.map((r) => (
                     <option key={r} value={r}>
                       {statusLabel("role", r)}

@@ -28,7 +28,10 @@ export function MembersPanel() {
   const [removing, setRemoving] = useState<Member | null>(null);
 
   const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.settings.members() });
-  const change = useMutation({ mutationFn: (v: { userId: string; role: Role }) => api.changeRole(v.userId, v.role), onSettled: refresh });
+  const change = useMutation({
+    mutationFn: (v: { userId: string; role: Role }) => api.changeRole(v.userId, v.role),
+    onSettled: refresh,
+  });
   const remove = useMutation({
     mutationFn: (userId: string) => api.removeMember(userId),
     onSuccess: () => {
@@ -80,7 +83,12 @@ export function MembersPanel() {
                     <StatusBadge kind="role" value={m.role} />
                   )}
                   {manage ? (
-                    <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => setRemoving(m)}>
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      className="text-red-700 hover:bg-red-50"
+                      onClick={() => setRemoving(m)}
+                    >
                       Remove<span className="sr-only"> {m.email}</span>
                     </Button>
                   ) : null}

@@ -26,7 +26,9 @@ export function SettingsTabs() {
                 href={t.href}
                 aria-current={active ? "page" : undefined}
                 className={`-mb-px inline-block border-b-2 px-3 py-2.5 text-sm font-medium ${
-                  active ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"
+                  active
+                    ? "border-indigo-600 text-indigo-700"
+                    : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"
                 }`}
               >
                 {t.label}

@@ -40,12 +40,25 @@ export function FormProblem({ problem, shownFields }: { problem: ApiProblem | nu
   );
 }
 
-export function SecretOnce({ title, value, onDone, children }: { title: string; value: string; onDone: () => void; children?: ReactNode }) {
+export function SecretOnce({
+  title,
+  value,
+  onDone,
+  children,
+}: {
+  title: string;
+  value: string;
+  onDone: () => void;
+  children?: ReactNode;
+}) {
   return (
     <Alert tone="success" role="status" title={title} testId="secret-once">
       {children}
       <div className="mt-2 flex flex-wrap items-center gap-2">
-        <code className="min-w-0 flex-1 rounded-md bg-white px-3 py-2 font-mono text-xs break-all text-slate-900 ring-1 ring-emerald-300" data-testid="secret-value">
+        <code
+          className="min-w-0 flex-1 rounded-md bg-white px-3 py-2 font-mono text-xs break-all text-slate-900 ring-1 ring-emerald-300"
+          data-testid="secret-value"
+        >
           {value}
         </code>
       </div>

@@ -37,7 +37,11 @@ export function TokensPanel() {
   const { can, ready } = useCan();
   const allowed = can("tokens");
   const qc = useQueryClient();
-  const tokens = useQuery({ queryKey: queryKeys.settings.tokens(), queryFn: ({ signal }) => api.tokens(signal), enabled: allowed });
+  const tokens = useQuery({
+    queryKey: queryKeys.settings.tokens(),
+    queryFn: ({ signal }) => api.tokens(signal),
+    enabled: allowed,
+  });
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("operator");
   const [expires, setExpires] = useState("90");
@@ -46,7 +50,8 @@ export function TokensPanel() {
 
   const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.settings.tokens() });
   const create = useMutation({
-    mutationFn: () => api.createToken({ name: name.trim(), role, ...(expires ? { expiresInDays: Number(expires) } : {}) }),
+    mutationFn: () =>
+      api.createToken({ name: name.trim(), role, ...(expires ? { expiresInDays: Number(expires) } : {}) }),
     onSuccess: (t) => {
       setCreated(t);
       setName("");
@@ -73,10 +78,17 @@ export function TokensPanel() {
   return (
     <div className="space-y-6">
       <Card>
-        <CardHeader title="Create an API token" description="For automation: send it as Authorization: Bearer <token>. It acts with the role you choose (at most your own)." />
+        <CardHeader
+          title="Create an API token"
+          description="For automation: send it as Authorization: Bearer <token>. It acts with the role you choose (at most your own)."
+        />
         <CardBody className="space-y-4">
           {created ? (
-            <SecretOnce title={`Token “${created.name}” created: copy it now`} value={created.token} onDone={() => setCreated(null)}>
+            <SecretOnce
+              title={`Token “${created.name}” created: copy it now`}
+              value={created.token}
+              onDone={() => setCreated(null)}
+            >
               <p>This is the only time it is shown. Onramp stores only a hash of it.</p>
             </SecretOnce>
           ) : null}
@@ -85,7 +97,15 @@ export function TokensPanel() {
             <div className="grid gap-4 sm:grid-cols-[1fr_11rem_10rem_auto] sm:items-start">
               <Field label="Name" error={problem?.fieldError("name")}>
                 {({ id, describedBy, invalid }) => (
-                  <Input id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} placeholder="CI deploys" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+                  <Input
+                    id={id}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid || undefined}
+                    placeholder="CI deploys"
+                    maxLength={100}
+                    value={name}
+                    onChange={(e) => setName(e.target.value)}
+                  />
                 )}
               </Field>
               <Field label="Role">
@@ -139,7 +159,8 @@ export function TokensPanel() {
                       {t.name} <code className="font-mono text-xs font-normal text-slate-500">{t.prefix}…</code>
                     </p>
                     <p className="text-xs text-slate-500">
-                      {t.ownerEmail} · created <RelativeTime iso={t.createdAt} /> · last used {t.lastUsedAt ? <RelativeTime iso={t.lastUsedAt} /> : "never"}
+                      {t.ownerEmail} · created <RelativeTime iso={t.createdAt} /> · last used{" "}
+                      {t.lastUsedAt ? <RelativeTime iso={t.lastUsedAt} /> : "never"}
                       {t.expiresAt ? (
                         <>
                           {" "}
@@ -151,7 +172,12 @@ export function TokensPanel() {
                   <StatusBadge kind="role" value={t.role} />
                   <Badge tone={state.tone}>{state.label}</Badge>
                   {!t.revokedAt ? (
-                    <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => setRevoking(t)}>
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      className="text-red-700 hover:bg-red-50"
+                      onClick={() => setRevoking(t)}
+                    >
                       Revoke<span className="sr-only"> {t.name}</span>
                     </Button>
                   ) : (

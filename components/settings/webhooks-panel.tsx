@@ -29,13 +29,24 @@ const EVENTS = [
   { value: "onboarding.stalled", label: "Run stalled (no progress)" },
 ] as const;
 
-function EventPicker({ value, onChange, disabled }: { value: string[]; onChange: (events: string[]) => void; disabled?: boolean }) {
+function EventPicker({
+  value,
+  onChange,
+  disabled,
+}: {
+  value: string[];
+  onChange: (events: string[]) => void;
+  disabled?: boolean;
+}) {
   return (
     <fieldset disabled={disabled}>
       <legend className="text-sm font-medium text-slate-800">Events</legend>
       <div className="mt-1.5 grid gap-2 sm:grid-cols-2">
         {EVENTS.map((e) => (
-          <label key={e.value} className="flex items-center gap-2 rounded-md px-1 py-1 text-sm has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600">
+          <label
+            key={e.value}
+            className="flex items-center gap-2 rounded-md px-1 py-1 text-sm has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-600"
+          >
             <input
               type="checkbox"
               className="size-4 accent-indigo-600"
@@ -59,7 +70,8 @@ function Deliveries({ endpointId }: { endpointId: string }) {
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam, signal }) => api.deliveries(endpointId, pageParam, signal),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some((d) => d.status === "pending")) ? 5000 : false),
+    refetchInterval: (q) =>
+      q.state.data?.pages.some((p) => p.items.some((d) => d.status === "pending")) ? 5000 : false,
   });
   const redeliver = useMutation({
     mutationFn: (id: string) => api.redeliver(id),
@@ -67,7 +79,8 @@ function Deliveries({ endpointId }: { endpointId: string }) {
   });
   const items = deliveries.data?.pages.flatMap((p) => p.items) ?? [];
   if (deliveries.isPending) return <LoadingBlock lines={3} className="py-3" label="Loading deliveries…" />;
-  if (deliveries.isError) return <QueryError error={deliveries.error} onRetry={() => void deliveries.refetch()} what="the deliveries" />;
+  if (deliveries.isError)
+    return <QueryError error={deliveries.error} onRetry={() => void deliveries.refetch()} what="the deliveries" />;
   return (
     <div className="space-y-2">
       {redeliver.error ? (
@@ -77,23 +90,43 @@ function Deliveries({ endpointId }: { endpointId: string }) {
       ) : null}
       <div className="flex items-center justify-between">
         <p className="text-xs text-slate-500">Every attempt is kept; failed deliveries are retried with backoff.</p>
-        <Button size="sm" variant="ghost" icon={<RefreshIcon />} loading={deliveries.isRefetching} onClick={() => void deliveries.refetch()}>
+        <Button
+          size="sm"
+          variant="ghost"
+          icon={<RefreshIcon />}
+          loading={deliveries.isRefetching}
+          onClick={() => void deliveries.refetch()}
+        >
           Refresh
         </Button>
       </div>
       {items.length === 0 ? (
-        <p className="rounded-md border border-dashed border-slate-300 px-3 py-4 text-center text-sm text-slate-500">No deliveries yet. Send a test.</p>
+        <p className="rounded-md border border-dashed border-slate-300 px-3 py-4 text-center text-sm text-slate-500">
+          No deliveries yet. Send a test.
+        </p>
       ) : (
         <div className="overflow-x-auto rounded-md border border-slate-200">
           <table className="w-full min-w-[640px] text-left text-xs" data-testid="delivery-list">
             <thead className="bg-slate-50 text-slate-500">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Event</th>
-                <th scope="col" className="px-3 py-2 font-medium">Status</th>
-                <th scope="col" className="px-3 py-2 font-medium">Attempts</th>
-                <th scope="col" className="px-3 py-2 font-medium">Response</th>
-                <th scope="col" className="px-3 py-2 font-medium">Created</th>
-                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Event
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Attempts
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Response
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Created
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -106,14 +139,23 @@ function Deliveries({ endpointId }: { endpointId: string }) {
                   <td className="px-3 py-2 tabular-nums">{d.attempts}</td>
                   <td className="max-w-52 px-3 py-2">
                     {d.lastStatusCode ? <span className="font-mono">HTTP {d.lastStatusCode}</span> : null}
-                    {d.lastError ? <span className="block truncate text-red-700" title={d.lastError}>{d.lastError}</span> : null}
+                    {d.lastError ? (
+                      <span className="block truncate text-red-700" title={d.lastError}>
+                        {d.lastError}
+                      </span>
+                    ) : null}
                     {!d.lastStatusCode && !d.lastError ? <span className="text-slate-400">—</span> : null}
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
                     <RelativeTime iso={d.createdAt} />
                   </td>
                   <td className="px-3 py-2 text-right">
-                    <Button size="sm" variant="secondary" loading={redeliver.isPending && redeliver.variables === d.id} onClick={() => redeliver.mutate(d.id)}>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      loading={redeliver.isPending && redeliver.variables === d.id}
+                      onClick={() => redeliver.mutate(d.id)}
+                    >
                       Redeliver
                     </Button>
                   </td>
@@ -124,7 +166,12 @@ function Deliveries({ endpointId }: { endpointId: string }) {
         </div>
       )}
       {deliveries.hasNextPage ? (
-        <Button size="sm" variant="secondary" loading={deliveries.isFetchingNextPage} onClick={() => void deliveries.fetchNextPage()}>
+        <Button
+          size="sm"
+          variant="secondary"
+          loading={deliveries.isFetchingNextPage}
+          onClick={() => void deliveries.fetchNextPage()}
+        >
           Load more
         </Button>
       ) : null}
@@ -178,7 +225,10 @@ function EndpointCard({ endpoint }: { endpoint: WebhookEndpoint }) {
             loading={update.isPending && editing === null}
             onClick={() => update.mutate({ active: !endpoint.active })}
           >
-            <span className={`inline-block size-2 rounded-full ${endpoint.active ? "bg-emerald-500" : "bg-slate-300"}`} aria-hidden />
+            <span
+              className={`inline-block size-2 rounded-full ${endpoint.active ? "bg-emerald-500" : "bg-slate-300"}`}
+              aria-hidden
+            />
             {endpoint.active ? "Active" : "Paused"}
           </Button>
           <Button size="sm" variant="secondary" loading={test.isPending} onClick={() => test.mutate()}>
@@ -201,7 +251,12 @@ function EndpointCard({ endpoint }: { endpoint: WebhookEndpoint }) {
         <div className="mt-3 space-y-3 rounded-lg bg-slate-50 p-3 ring-1 ring-slate-200">
           <EventPicker value={editing} onChange={setEditing} />
           <div className="flex gap-2">
-            <Button size="sm" loading={update.isPending} disabled={editing.length === 0} onClick={() => update.mutate({ events: editing })}>
+            <Button
+              size="sm"
+              loading={update.isPending}
+              disabled={editing.length === 0}
+              onClick={() => update.mutate({ events: editing })}
+            >
               Save events
             </Button>
             <Button size="sm" variant="ghost" onClick={() => setEditing(null)}>
@@ -245,13 +300,22 @@ export function WebhooksPanel() {
   const { can, ready } = useCan();
   const allowed = can("webhooks");
   const qc = useQueryClient();
-  const webhooks = useQuery({ queryKey: queryKeys.settings.webhooks(), queryFn: ({ signal }) => api.webhooks(signal), enabled: allowed });
+  const webhooks = useQuery({
+    queryKey: queryKeys.settings.webhooks(),
+    queryFn: ({ signal }) => api.webhooks(signal),
+    enabled: allowed,
+  });
   const [url, setUrl] = useState("");
   const [description, setDescription] = useState("");
   const [events, setEvents] = useState<string[]>(EVENTS.map((e) => e.value));
   const [created, setCreated] = useState<WebhookCreated | null>(null);
   const create = useMutation({
-    mutationFn: () => api.createWebhook({ url: url.trim(), events, ...(description.trim() ? { description: description.trim() } : {}) }),
+    mutationFn: () =>
+      api.createWebhook({
+        url: url.trim(),
+        events,
+        ...(description.trim() ? { description: description.trim() } : {}),
+      }),
     onSuccess: (w) => {
       setCreated(w);
       setUrl("");
@@ -277,7 +341,11 @@ export function WebhooksPanel() {
         />
         <CardBody className="space-y-4">
           {created ? (
-            <SecretOnce title="Webhook added: copy its signing secret now" value={created.secret} onDone={() => setCreated(null)}>
+            <SecretOnce
+              title="Webhook added: copy its signing secret now"
+              value={created.secret}
+              onDone={() => setCreated(null)}
+            >
               <p>Use it to verify the signature of each delivery. It is not shown again.</p>
             </SecretOnce>
           ) : null}
@@ -298,11 +366,21 @@ export function WebhooksPanel() {
                 )}
               </Field>
               <Field label="Description" optional error={problem?.fieldError("description")}>
-                {({ id, describedBy }) => <Input id={id} aria-describedby={describedBy} maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />}
+                {({ id, describedBy }) => (
+                  <Input
+                    id={id}
+                    aria-describedby={describedBy}
+                    maxLength={500}
+                    value={description}
+                    onChange={(e) => setDescription(e.target.value)}
+                  />
+                )}
               </Field>
             </div>
             <EventPicker value={events} onChange={setEvents} />
-            {problem?.fieldError("events") ? <p className="text-xs font-medium text-red-700">{problem.fieldError("events")}</p> : null}
+            {problem?.fieldError("events") ? (
+              <p className="text-xs font-medium text-red-700">{problem.fieldError("events")}</p>
+            ) : null}
             <div className="flex justify-end">
               <Button type="submit" loading={create.isPending} disabled={!url.trim() || events.length === 0}>
                 Add webhook

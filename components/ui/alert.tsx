@@ -5,8 +5,14 @@ type AlertTone = "info" | "success" | "warning" | "danger";
 
 const styles: Record<AlertTone, { box: string; icon: ReactNode }> = {
   info: { box: "border-sky-200 bg-sky-50 text-sky-900", icon: <InfoIcon className="size-5 text-sky-600" /> },
-  success: { box: "border-emerald-200 bg-emerald-50 text-emerald-900", icon: <CheckCircleIcon className="size-5 text-emerald-600" /> },
-  warning: { box: "border-amber-300 bg-amber-50 text-amber-950", icon: <WarningIcon className="size-5 text-amber-600" /> },
+  success: {
+    box: "border-emerald-200 bg-emerald-50 text-emerald-900",
+    icon: <CheckCircleIcon className="size-5 text-emerald-600" />,
+  },
+  warning: {
+    box: "border-amber-300 bg-amber-50 text-amber-950",
+    icon: <WarningIcon className="size-5 text-amber-600" />,
+  },
   danger: { box: "border-red-200 bg-red-50 text-red-900", icon: <XCircleIcon className="size-5 text-red-600" /> },
 };
 
@@ -30,7 +36,11 @@ export function Alert({
 }) {
   const s = styles[tone];
   return (
-    <div role={role} className={`flex gap-3 rounded-lg border px-4 py-3 text-sm ${s.box} ${className}`} data-testid={testId}>
+    <div
+      role={role}
+      className={`flex gap-3 rounded-lg border px-4 py-3 text-sm ${s.box} ${className}`}
+      data-testid={testId}
+    >
       <div className="pt-px">{s.icon}</div>
       <div className="min-w-0 flex-1">
         {title ? <p className="font-semibold">{title}</p> : null}

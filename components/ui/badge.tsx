@@ -13,7 +13,17 @@ const tones: Record<Tone, string> = {
   accent: "bg-violet-50 text-violet-800 ring-violet-300/70",
 };
 
-export function Badge({ tone = "neutral", icon, children, className = "" }: { tone?: Tone; icon?: ReactNode; children: ReactNode; className?: string }) {
+export function Badge({
+  tone = "neutral",
+  icon,
+  children,
+  className = "",
+}: {
+  tone?: Tone;
+  icon?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <span
       className={`inline-flex h-6 items-center gap-1 rounded-full px-2 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${tones[tone]} ${className}`}

@@ -12,9 +12,11 @@ const base =
 
 const variants: Record<Variant, string> = {
   primary: "bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 disabled:hover:bg-indigo-600",
-  secondary: "bg-white text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:hover:bg-white",
+  secondary:
+    "bg-white text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:hover:bg-white",
   danger: "bg-red-600 text-white shadow-sm hover:bg-red-500 disabled:hover:bg-red-600",
-  "subtle-danger": "bg-white text-red-700 shadow-sm ring-1 ring-inset ring-red-200 hover:bg-red-50 disabled:hover:bg-white",
+  "subtle-danger":
+    "bg-white text-red-700 shadow-sm ring-1 ring-inset ring-red-200 hover:bg-red-50 disabled:hover:bg-white",
   ghost: "text-slate-700 hover:bg-slate-100",
 };
 
@@ -35,9 +37,25 @@ type ButtonProps = ComponentProps<"button"> & {
 };
 
 /** A real <button>; `loading` keeps its size and announces itself busy. */
-export function Button({ variant = "primary", size = "md", loading = false, icon, className = "", children, disabled, type = "button", ...props }: ButtonProps) {
+export function Button({
+  variant = "primary",
+  size = "md",
+  loading = false,
+  icon,
+  className = "",
+  children,
+  disabled,
+  type = "button",
+  ...props
+}: ButtonProps) {
   return (
-    <button type={type} className={buttonClass(variant, size, className)} disabled={disabled || loading} aria-busy={loading || undefined} {...props}>
+    <button
+      type={type}
+      className={buttonClass(variant, size, className)}
+      disabled={disabled || loading}
+      aria-busy={loading || undefined}
+      {...props}
+    >
       {loading ? <Spinner /> : icon}
       {children}
     </button>
@@ -46,7 +64,14 @@ export function Button({ variant = "primary", size = "md", loading = false, icon
 
 type ButtonLinkProps = ComponentProps<typeof Link> & { variant?: Variant; size?: Size; icon?: ReactNode };
 
-export function ButtonLink({ variant = "primary", size = "md", icon, className = "", children, ...props }: ButtonLinkProps) {
+export function ButtonLink({
+  variant = "primary",
+  size = "md",
+  icon,
+  className = "",
+  children,
+  ...props
+}: ButtonLinkProps) {
   return (
     <Link className={buttonClass(variant, size, className)} {...props}>
       {icon}

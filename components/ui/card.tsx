@@ -1,6 +1,16 @@
 import type { ReactNode } from "react";
 
-export function Card({ children, className = "", as: As = "section", ...rest }: { children: ReactNode; className?: string; as?: "section" | "div" | "article"; "aria-labelledby"?: string }) {
+export function Card({
+  children,
+  className = "",
+  as: As = "section",
+  ...rest
+}: {
+  children: ReactNode;
+  className?: string;
+  as?: "section" | "div" | "article";
+  "aria-labelledby"?: string;
+}) {
   return (
     <As className={`rounded-xl border border-slate-200 bg-white shadow-xs ${className}`} {...rest}>
       {children}
@@ -8,7 +18,19 @@ export function Card({ children, className = "", as: As = "section", ...rest }: 
   );
 }
 
-export function CardHeader({ title, description, actions, id, level = 2 }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; id?: string; level?: 2 | 3 }) {
+export function CardHeader({
+  title,
+  description,
+  actions,
+  id,
+  level = 2,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  id?: string;
+  level?: 2 | 3;
+}) {
   const H = level === 2 ? "h2" : "h3";
   return (
     <div className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 px-5 py-4">

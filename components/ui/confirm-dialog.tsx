@@ -72,7 +72,8 @@ export function ConfirmDialog({
             <Field
               label={
                 <>
-                  Type <code className="rounded bg-slate-100 px-1 font-mono text-[0.8rem]">{typedConfirmation}</code> to confirm
+                  Type <code className="rounded bg-slate-100 px-1 font-mono text-[0.8rem]">{typedConfirmation}</code> to
+                  confirm
                 </>
               }
             >

@@ -22,7 +22,12 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
     setTimeout(() => setCopied(false), 2000);
   };
   return (
-    <Button variant="secondary" size="sm" onClick={copy} icon={copied ? <CheckIcon className="size-4 text-emerald-600" /> : <CopyIcon />}>
+    <Button
+      variant="secondary"
+      size="sm"
+      onClick={copy}
+      icon={copied ? <CheckIcon className="size-4 text-emerald-600" /> : <CopyIcon />}
+    >
       <span aria-live="polite">{copied ? "Copied" : label}</span>
     </Button>
   );

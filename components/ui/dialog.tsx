@@ -3,7 +3,8 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { XIcon } from "./icons";
 
-const FOCUSABLE = 'a[href], button:not([disabled]), textarea:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), textarea:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
  * A modal on the native <dialog> (showModal makes the page behind it inert). Tab and
@@ -51,7 +52,9 @@ export function Dialog({
 
   const onKeyDown = (event: React.KeyboardEvent<HTMLDialogElement>) => {
     if (event.key !== "Tab") return;
-    const items = Array.from(ref.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? []).filter((el) => el.offsetParent !== null);
+    const items = Array.from(ref.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? []).filter(
+      (el) => el.offsetParent !== null,
+    );
     if (items.length === 0) return;
     const first = items[0];
     const last = items[items.length - 1];
@@ -103,7 +106,14 @@ export function Dialog({
           {children}
         </div>
       ) : null}
-      {footer ? <div data-dialog-content className="mt-5 flex flex-wrap justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">{footer}</div> : null}
+      {footer ? (
+        <div
+          data-dialog-content
+          className="mt-5 flex flex-wrap justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3"
+        >
+          {footer}
+        </div>
+      ) : null}
       {!footer ? <div className="h-5" /> : null}
     </dialog>
   );

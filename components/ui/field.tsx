@@ -24,7 +24,9 @@ export function Field({ label, hint, error, status, optional, children, classNam
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const statusId = `${id}-status`;
-  const describedBy = [hint ? hintId : null, status !== undefined ? statusId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [hint ? hintId : null, status !== undefined ? statusId : null, error ? errorId : null].filter(Boolean).join(" ") ||
+    undefined;
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">

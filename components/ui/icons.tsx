@@ -147,7 +147,12 @@ export const RocketIcon = (p: IconProps) => (
 
 export function Spinner({ className = "size-4", label }: { className?: string; label?: string }) {
   return (
-    <svg viewBox="0 0 20 20" className={`shrink-0 animate-spin ${className}`} aria-hidden={label ? undefined : true} role={label ? "img" : undefined}>
+    <svg
+      viewBox="0 0 20 20"
+      className={`shrink-0 animate-spin ${className}`}
+      aria-hidden={label ? undefined : true}
+      role={label ? "img" : undefined}
+    >
       {label ? <title>{label}</title> : null}
       <circle cx="10" cy="10" r="7" fill="none" stroke="currentColor" strokeOpacity="0.25" strokeWidth="2.2" />
       <path d="M17 10a7 7 0 00-7-7" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />

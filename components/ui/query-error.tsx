@@ -13,7 +13,13 @@ export function QueryError({ error, onRetry, what = "this" }: { error: unknown; 
     <Alert
       tone={notFound || forbidden ? "warning" : "danger"}
       role="alert"
-      title={notFound ? `We could not find ${what}.` : forbidden ? `You do not have access to ${what}.` : `Could not load ${what}.`}
+      title={
+        notFound
+          ? `We could not find ${what}.`
+          : forbidden
+            ? `You do not have access to ${what}.`
+            : `Could not load ${what}.`
+      }
       actions={
         onRetry && !notFound && !forbidden ? (
           <Button variant="secondary" size="sm" icon={<RefreshIcon />} onClick={onRetry}>

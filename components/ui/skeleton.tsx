@@ -3,7 +3,15 @@ export function Skeleton({ className = "" }: { className?: string }) {
 }
 
 /** A block of placeholder lines with a fixed height, announced as loading. */
-export function LoadingBlock({ lines = 3, label = "Loading…", className = "" }: { lines?: number; label?: string; className?: string }) {
+export function LoadingBlock({
+  lines = 3,
+  label = "Loading…",
+  className = "",
+}: {
+  lines?: number;
+  label?: string;
+  className?: string;
+}) {
   return (
     <div role="status" aria-live="polite" className={`space-y-3 ${className}`}>
       <span className="sr-only">{label}</span>

@@ -41,7 +41,11 @@ function ToastItem({ t }: { t: Toast }) {
       <div className="min-w-0 flex-1">
         <p className="text-slate-900">{t.message}</p>
         {t.href ? (
-          <Link href={t.href} className="mt-1 inline-block font-medium text-indigo-700 hover:underline" onClick={() => dismissToast(t.id)}>
+          <Link
+            href={t.href}
+            className="mt-1 inline-block font-medium text-indigo-700 hover:underline"
+            onClick={() => dismissToast(t.id)}
+          >
             {t.linkLabel ?? "Open"}
           </Link>
         ) : null}
@@ -63,7 +67,10 @@ function ToastItem({ t }: { t: Toast }) {
 export function Toaster() {
   const toasts = useSyncExternalStore(subscribeToasts, getToasts, getServerToasts);
   return (
-    <section aria-label="Status messages" className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex justify-center p-4 sm:justify-end">
+    <section
+      aria-label="Status messages"
+      className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex justify-center p-4 sm:justify-end"
+    >
       {/* Always mounted, so screen readers are already listening when a toast arrives. */}
       <div aria-live="polite" aria-relevant="additions" className="flex w-full max-w-sm flex-col gap-2">
         {toasts.map((t) => (

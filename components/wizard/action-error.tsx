@@ -8,7 +8,15 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 
 /** Why a lifecycle action was refused, in words, with a way to catch up with the server. */
-export function ActionError({ error, sessionId, onDismiss }: { error: unknown; sessionId: string; onDismiss?: () => void }) {
+export function ActionError({
+  error,
+  sessionId,
+  onDismiss,
+}: {
+  error: unknown;
+  sessionId: string;
+  onDismiss?: () => void;
+}) {
   const qc = useQueryClient();
   if (!error) return null;
   const problem = error instanceof ApiProblem ? error : null;
@@ -48,7 +56,11 @@ export function ActionError({ error, sessionId, onDismiss }: { error: unknown; s
           </>
         ) : null}
       </p>
-      {conflict ? <p className="text-xs">Nothing was changed. Look at the current state, then try again if it still makes sense.</p> : null}
+      {conflict ? (
+        <p className="text-xs">
+          Nothing was changed. Look at the current state, then try again if it still makes sense.
+        </p>
+      ) : null}
     </Alert>
   );
 }

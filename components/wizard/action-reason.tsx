@@ -7,14 +7,23 @@ import type { ActionDecision } from "@/lib/client/types";
 import { ROLE_FORBIDDEN } from "@/lib/onboarding/actions";
 
 /** The state would allow it but this caller's role does not: offer no button, say why. */
-export const isRoleRefusal = (decision: ActionDecision): boolean => !decision.allowed && decision.reasonCode === ROLE_FORBIDDEN;
+export const isRoleRefusal = (decision: ActionDecision): boolean =>
+  !decision.allowed && decision.reasonCode === ROLE_FORBIDDEN;
 
 /** Props for the button of an action: disabled and described by the reason when refused. */
 export function actionButtonProps(decision: ActionDecision, reasonId: string) {
   return decision.allowed ? {} : { disabled: true, "aria-describedby": reasonId };
 }
 
-export function ActionReason({ decision, id, className = "text-sm text-slate-500" }: { decision: ActionDecision; id: string; className?: string }) {
+export function ActionReason({
+  decision,
+  id,
+  className = "text-sm text-slate-500",
+}: {
+  decision: ActionDecision;
+  id: string;
+  className?: string;
+}) {
   if (decision.allowed || !decision.message) return null;
   return (
     <span id={id} data-testid={id} data-reason={decision.reasonCode} className={className}>

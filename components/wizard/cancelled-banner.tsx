@@ -19,7 +19,9 @@ export function CancelledBanner({ session }: { session: Session }) {
   const runs = useRuns(session.id);
   const deprovisionRun = latestRun(runs.data?.items, "deprovision");
   const [confirming, setConfirming] = useState(false);
-  const deprovision = useSessionAction(session, (id, version) => api.deprovision(id, version), { onSuccess: () => setConfirming(false) });
+  const deprovision = useSessionAction(session, (id, version) => api.deprovision(id, version), {
+    onSuccess: () => setConfirming(false),
+  });
   const removing = isRunActive(deprovisionRun);
   const allowed = session.actions.deprovision;
   return (
@@ -39,7 +41,10 @@ export function CancelledBanner({ session }: { session: Session }) {
       <p>This onboarding is closed; nothing more will run for it.</p>
       {isRoleRefusal(allowed) ? <p data-testid="deprovision-reason">{allowed.message}</p> : null}
       {session.platformId && !deprovisionRun ? (
-        <p>Bootstrap already created resources for this platform (its record, infrastructure, repository). Remove them if they are not needed.</p>
+        <p>
+          Bootstrap already created resources for this platform (its record, infrastructure, repository). Remove them if
+          they are not needed.
+        </p>
       ) : null}
       {deprovisionRun ? (
         <p className="flex flex-wrap items-center gap-2">

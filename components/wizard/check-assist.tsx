@@ -27,7 +27,10 @@ export function CheckAssist({ check, recheck }: { check: AccessCheck; recheck?: 
   const assist = check.assist;
   const busy = recheck?.running === check.key;
   return (
-    <div className="mt-2 space-y-2 rounded-md border border-slate-200 bg-slate-50/70 px-3 py-2 text-xs" data-testid="check-assist">
+    <div
+      className="mt-2 space-y-2 rounded-md border border-slate-200 bg-slate-50/70 px-3 py-2 text-xs"
+      data-testid="check-assist"
+    >
       {assist ? (
         <dl className="grid gap-x-3 gap-y-1 sm:grid-cols-[auto_1fr]">
           <dt className="font-medium text-slate-500">Who</dt>
@@ -68,7 +71,9 @@ export function CheckAssist({ check, recheck }: { check: AccessCheck; recheck?: 
           >
             {busy ? "Re-checking…" : "Re-check"}
           </Button>
-          <span className="text-slate-600">{busy ? "Running this check again…" : "Fixed it? Run this check again; the report updates in place."}</span>
+          <span className="text-slate-600">
+            {busy ? "Running this check again…" : "Fixed it? Run this check again; the report updates in place."}
+          </span>
           {!recheck.allowed && recheck.reason && !busy ? (
             <span id={`recheck-why-${check.key}`} className="text-slate-500">
               {recheck.reason}

@@ -61,13 +61,17 @@ function ChangeList({ entries }: { entries: AuditEntry[] }) {
           <li key={e.id} className="rounded-md bg-white/70 px-3 py-2 ring-1 ring-amber-200">
             <p>
               <span className="font-medium">{e.actor.label}</span> · {humanize(e.action.replace(/\./g, " "))} ·{" "}
-              <RelativeTime iso={e.createdAt} /> <span className="text-amber-800">(v{e.fromVersion} → v{e.toVersion})</span>
+              <RelativeTime iso={e.createdAt} />{" "}
+              <span className="text-amber-800">
+                (v{e.fromVersion} → v{e.toVersion})
+              </span>
             </p>
             {changes.length ? (
               <ul className="mt-1 space-y-0.5 text-xs">
                 {changes.map(([field, change]) => (
                   <li key={field}>
-                    <span className="font-medium">{fieldLabel(field)}</span>: <del className="text-amber-900/80">{formatValue(change.from)}</del> →{" "}
+                    <span className="font-medium">{fieldLabel(field)}</span>:{" "}
+                    <del className="text-amber-900/80">{formatValue(change.from)}</del> →{" "}
                     <ins className="font-medium no-underline">{formatValue(change.to)}</ins>
                   </li>
                 ))}
@@ -125,8 +129,8 @@ export function ConflictNotice({
         You started from version {myVersion}; it is now at version {problem.currentVersion ?? current?.version ?? "?"}.{" "}
         {current ? (
           <>
-            Last change by <span className="font-medium">{who}</span> <RelativeTime iso={current.updatedAt} />. Nothing you typed was saved or
-            lost.
+            Last change by <span className="font-medium">{who}</span> <RelativeTime iso={current.updatedAt} />. Nothing
+            you typed was saved or lost.
           </>
         ) : null}
       </p>
@@ -175,15 +179,21 @@ export function StaleEditsBanner({
       }
     >
       <p>
-        This onboarding was saved {fromOtherTab ? "in another tab" : "elsewhere"} (now version {latestVersion}). Your unsaved edits here are kept,
-        based on version {myVersion}; saving them as they are will be refused.
+        This onboarding was saved {fromOtherTab ? "in another tab" : "elsewhere"} (now version {latestVersion}). Your
+        unsaved edits here are kept, based on version {myVersion}; saving them as they are will be refused.
       </p>
     </Alert>
   );
 }
 
 /** After "Review": the operator's edits, now on the newer version, beside the current values. */
-export function ReviewNotice({ version, rows }: { version: number; rows: { label: string; mine: string; current: string }[] }) {
+export function ReviewNotice({
+  version,
+  rows,
+}: {
+  version: number;
+  rows: { label: string; mine: string; current: string }[];
+}) {
   return (
     <Alert tone="info" role="status" testId="review-notice" title={`Your edits are now based on version ${version}`}>
       <p>Check them against the current values, then save again.</p>
@@ -191,7 +201,8 @@ export function ReviewNotice({ version, rows }: { version: number; rows: { label
         <ul className="mt-1 space-y-0.5 text-xs">
           {rows.map((r) => (
             <li key={r.label}>
-              <span className="font-medium">{r.label}</span>: yours <span className="font-medium">{r.mine}</span> · current {r.current}
+              <span className="font-medium">{r.label}</span>: yours <span className="font-medium">{r.mine}</span> ·
+              current {r.current}
             </li>
           ))}
         </ul>

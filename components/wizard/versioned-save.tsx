@@ -18,7 +18,10 @@ import { useWizard } from "./wizard-context";
 
 type Values = Record<string, string | number | boolean | null>;
 
-export function useVersionedSave<V extends Values>(form: VersionedForm<V>, toPatch: (changes: Partial<V>) => PatchOnboardingInput) {
+export function useVersionedSave<V extends Values>(
+  form: VersionedForm<V>,
+  toPatch: (changes: Partial<V>) => PatchOnboardingInput,
+) {
   const { id, session } = useWizard();
   const qc = useQueryClient();
   const saved = useSessionSaved(id);
@@ -28,7 +31,8 @@ export function useVersionedSave<V extends Values>(form: VersionedForm<V>, toPat
   const [busy, setBusy] = useState(false);
 
   const mutation = useMutation({
-    mutationFn: (vars: { version: number; patch: PatchOnboardingInput }) => api.patchSession(id, vars.version, vars.patch),
+    mutationFn: (vars: { version: number; patch: PatchOnboardingInput }) =>
+      api.patchSession(id, vars.version, vars.patch),
     onSuccess: (next) => {
       saved(next);
       form.reset(next);
@@ -57,7 +61,11 @@ export function useVersionedSave<V extends Values>(form: VersionedForm<V>, toPat
   }, [form.dirty]);
 
   const latest = () =>
-    qc.fetchQuery({ queryKey: queryKeys.onboardings.session(id), queryFn: ({ signal }) => api.session(id, signal), staleTime: 0 });
+    qc.fetchQuery({
+      queryKey: queryKeys.onboardings.session(id),
+      queryFn: ({ signal }) => api.session(id, signal),
+      staleTime: 0,
+    });
 
   const settle = async (apply: (s: Session) => void, review: boolean) => {
     setBusy(true);
@@ -89,7 +97,10 @@ export function useVersionedSave<V extends Values>(form: VersionedForm<V>, toPat
     busy,
     conflict,
     /** A non-conflict failure (validation, slug taken, run active…). */
-    error: mutation.error && !(mutation.error instanceof ApiProblem && mutation.error.isVersionConflict) ? mutation.error : null,
+    error:
+      mutation.error && !(mutation.error instanceof ApiProblem && mutation.error.isVersionConflict)
+        ? mutation.error
+        : null,
     banners: (reviewRows: { label: string; mine: string; current: string }[]): ReactNode => (
       <>
         {conflict ? (
@@ -111,7 +122,9 @@ export function useVersionedSave<V extends Values>(form: VersionedForm<V>, toPat
             onReview={() => void review()}
           />
         ) : null}
-        {reviewing !== null && form.dirty && !conflict && !stale ? <ReviewNotice version={reviewing} rows={reviewRows} /> : null}
+        {reviewing !== null && form.dirty && !conflict && !stale ? (
+          <ReviewNotice version={reviewing} rows={reviewRows} />
+        ) : null}
       </>
     ),
   };

@@ -72,12 +72,16 @@ export function WizardHeader({ session, refreshing }: { session: Session; refres
 
 function CancelDialog({ session, open, onClose }: { session: Session; open: boolean; onClose: () => void }) {
   const [reason, setReason] = useState("");
-  const cancel = useSessionAction(session, (id, version, why: string) => api.cancelOnboarding(id, version, why || undefined), {
-    onSuccess: () => {
-      setReason("");
-      onClose();
+  const cancel = useSessionAction(
+    session,
+    (id, version, why: string) => api.cancelOnboarding(id, version, why || undefined),
+    {
+      onSuccess: () => {
+        setReason("");
+        onClose();
+      },
     },
-  });
+  );
   const activeRun = (useRuns(session.id).data?.items ?? []).some(isRunActive);
   return (
     <Dialog
@@ -108,7 +112,13 @@ function CancelDialog({ session, open, onClose }: { session: Session; open: bool
       <div className="space-y-3">
         <Field label="Reason" optional hint="Recorded in the audit trail.">
           {({ id, describedBy }) => (
-            <Textarea id={id} aria-describedby={describedBy} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <Textarea
+              id={id}
+              aria-describedby={describedBy}
+              maxLength={2000}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
           )}
         </Field>
         <ActionError error={cancel.error} sessionId={session.id} />

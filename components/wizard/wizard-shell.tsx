@@ -13,7 +13,13 @@ import { useRuns, useSession } from "@/lib/client/hooks/use-onboarding";
 import { useWatch } from "@/lib/client/hooks/use-watch";
 import { isRunActive, isSessionActive } from "@/lib/client/polling";
 import { queryKeys } from "@/lib/client/query-keys";
-import { stepBySegment, stepHref, stepIndex, stepReachable as reachable, WIZARD_STEPS } from "@/lib/client/wizard-steps";
+import {
+  stepBySegment,
+  stepHref,
+  stepIndex,
+  stepReachable as reachable,
+  WIZARD_STEPS,
+} from "@/lib/client/wizard-steps";
 import { Alert } from "../ui/alert";
 import { ButtonLink } from "../ui/button";
 import { Card } from "../ui/card";
@@ -48,7 +54,10 @@ export function WizardShell({ id, children }: { id: string; children: ReactNode 
 
   const session = sessionQuery.data;
   if (!session) {
-    if (sessionQuery.isError) return <QueryError error={sessionQuery.error} onRetry={() => void sessionQuery.refetch()} what="this onboarding" />;
+    if (sessionQuery.isError)
+      return (
+        <QueryError error={sessionQuery.error} onRetry={() => void sessionQuery.refetch()} what="this onboarding" />
+      );
     return <ShellSkeleton />;
   }
 
@@ -58,9 +67,7 @@ export function WizardShell({ id, children }: { id: string; children: ReactNode 
   const canView = reachable(session, viewing);
 
   return (
-    <WizardProvider
-      value={{ id, session, runs: runsQuery.data?.items ?? [], runsLoading: runsQuery.isPending, can }}
-    >
+    <WizardProvider value={{ id, session, runs: runsQuery.data?.items ?? [], runsLoading: runsQuery.isPending, can }}>
       <div className="space-y-5">
         <WizardHeader session={session} refreshing={sessionQuery.isFetching} />
         {session.cancelledAt ? <CancelledBanner session={session} /> : null}
@@ -81,7 +88,8 @@ export function WizardShell({ id, children }: { id: string; children: ReactNode 
             ) : (
               <Alert tone="info" title={`${viewing.label} is not available yet`}>
                 <p>
-                  Finish <Link className="font-medium underline" href={stepHref(id, session.currentCheckpoint)}>
+                  Finish{" "}
+                  <Link className="font-medium underline" href={stepHref(id, session.currentCheckpoint)}>
                     {WIZARD_STEPS[stepIndex(session.currentCheckpoint)].label}
                   </Link>{" "}
                   first.

@@ -4,10 +4,22 @@
 // available), linked when it can be opened.
 import Link from "next/link";
 import type { Session } from "@/lib/client/types";
-import { stepHref, stepReachable as reachable, stepState, WIZARD_STEPS, type StepState, type WizardStep } from "@/lib/client/wizard-steps";
+import {
+  stepHref,
+  stepReachable as reachable,
+  stepState,
+  WIZARD_STEPS,
+  type StepState,
+  type WizardStep,
+} from "@/lib/client/wizard-steps";
 import { CheckIcon, LockIcon, WarningIcon } from "../ui/icons";
 
-const STATE_TEXT: Record<StepState, string> = { done: "done", current: "current", blocked: "needs attention", upcoming: "not yet available" };
+const STATE_TEXT: Record<StepState, string> = {
+  done: "done",
+  current: "current",
+  blocked: "needs attention",
+  upcoming: "not yet available",
+};
 
 export function Stepper({ session, viewing }: { session: Session; viewing: WizardStep }) {
   return (
@@ -34,13 +46,17 @@ export function Stepper({ session, viewing }: { session: Session; viewing: Wizar
           }[state];
           const body = (
             <>
-              <span className={`h-1 w-full rounded-full ${state === "done" ? "bg-emerald-500" : state === "blocked" ? "bg-amber-400" : state === "current" ? "bg-indigo-500" : "bg-slate-200"}`} />
+              <span
+                className={`h-1 w-full rounded-full ${state === "done" ? "bg-emerald-500" : state === "blocked" ? "bg-amber-400" : state === "current" ? "bg-indigo-500" : "bg-slate-200"}`}
+              />
               <span className="mt-2 flex items-center gap-2">
                 <span aria-hidden className={`flex size-6 shrink-0 items-center justify-center rounded-full ${tone}`}>
                   {marker}
                 </span>
                 <span aria-hidden className="hidden min-w-0 flex-col sm:flex">
-                  <span className={`truncate text-sm font-medium ${isViewing ? "text-slate-900" : "text-slate-700"}`}>{step.label}</span>
+                  <span className={`truncate text-sm font-medium ${isViewing ? "text-slate-900" : "text-slate-700"}`}>
+                    {step.label}
+                  </span>
                   <span className="truncate text-xs text-slate-500">{step.summary}</span>
                 </span>
               </span>
@@ -56,7 +72,11 @@ export function Stepper({ session, viewing }: { session: Session; viewing: Wizar
           return (
             <li key={step.key} data-state={state} data-step={step.key}>
               {reachable(session, step) ? (
-                <Link href={stepHref(session.id, step.key)} aria-current={isViewing ? "step" : undefined} className={`${cls} hover:bg-white`}>
+                <Link
+                  href={stepHref(session.id, step.key)}
+                  aria-current={isViewing ? "step" : undefined}
+                  className={`${cls} hover:bg-white`}
+                >
                   {body}
                 </Link>
               ) : (

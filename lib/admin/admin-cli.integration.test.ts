@@ -7,11 +7,15 @@ import * as health from "@/app/api/health/route";
 import { callRoute } from "@/test/fixtures";
 
 function admin(...args: string[]) {
-  const res = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/admin.ts", ...args], {
-    env: { ...process.env },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+  const res = spawnSync(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "scripts/admin.ts", ...args],
+    {
+      env: { ...process.env },
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
@@ -21,11 +25,36 @@ describe("npm run admin", () => {
   it("creates a user, workspace and membership idempotently", async () => {
     const email = `cli-${suffix()}@example.test`;
     const ws = `cli-${suffix()}`;
-    const first = admin("user", "create", "--email", email, "--password", "long-enough-pw", "--workspace", ws, "--role", "admin");
+    const first = admin(
+      "user",
+      "create",
+      "--email",
+      email,
+      "--password",
+      "long-enough-pw",
+      "--workspace",
+      ws,
+      "--role",
+      "admin",
+    );
     expect(first.code, first.stderr).toBe(0);
-    const again = admin("user", "create", "--email", email, "--password", "long-enough-pw", "--workspace", ws, "--role", "owner");
+    const again = admin(
+      "user",
+      "create",
+      "--email",
+      email,
+      "--password",
+      "long-enough-pw",
+      "--workspace",
+      ws,
+      "--role",
+      "owner",
+    );
     expect(again.code, again.stderr).toBe(0);
-    const user = await db().user.findUniqueOrThrow({ where: { email }, include: { memberships: { include: { workspace: true } } } });
+    const user = await db().user.findUniqueOrThrow({
+      where: { email },
+      include: { memberships: { include: { workspace: true } } },
+    });
     expect(user.memberships).toHaveLength(1);
     expect(user.memberships[0]).toMatchObject({ role: "owner", workspace: { slug: ws } });
     expect(user.passwordHash).toMatch(/^scrypt\$/);
@@ -49,9 +78,42 @@ describe("npm run admin", () => {
   it("fails clearly and changes nothing on bad arguments", async () => {
     const before = await db().user.count();
     for (const args of [
-      ["user", "create", "--email", "not-an-email", "--password", "long-enough-pw", "--workspace", "x", "--role", "owner"],
-      ["user", "create", "--email", `a-${suffix()}@example.test`, "--password", "short", "--workspace", "x", "--role", "owner"],
-      ["user", "create", "--email", `a-${suffix()}@example.test`, "--password", "long-enough-pw", "--workspace", "x", "--role", "emperor"],
+      [
+        "user",
+        "create",
+        "--email",
+        "not-an-email",
+        "--password",
+        "long-enough-pw",
+        "--workspace",
+        "x",
+        "--role",
+        "owner",
+      ],
+      [
+        "user",
+        "create",
+        "--email",
+        `a-${suffix()}@example.test`,
+        "--password",
+        "short",
+        "--workspace",
+        "x",
+        "--role",
+        "owner",
+      ],
+      [
+        "user",
+        "create",
+        "--email",
+        `a-${suffix()}@example.test`,
+        "--password",
+        "long-enough-pw",
+        "--workspace",
+        "x",
+        "--role",
+        "emperor",
+      ],
       ["token", "create", "--email", `a-${suffix()}@example.test`, "--workspace", "Bad Slug", "--role", "owner"],
       ["frobnicate"],
       ["user", "create", "--unknown-flag"],

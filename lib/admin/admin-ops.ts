@@ -14,7 +14,8 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function assertRole(role: string | undefined): Role {
-  if (!role || !(ROLES as readonly string[]).includes(role)) throw new AdminError(`--role must be one of ${ROLES.join(", ")}`);
+  if (!role || !(ROLES as readonly string[]).includes(role))
+    throw new AdminError(`--role must be one of ${ROLES.join(", ")}`);
   return role as Role;
 }
 
@@ -24,7 +25,8 @@ function assertEmail(email: string | undefined): string {
 }
 
 function assertSlug(slug: string | undefined): string {
-  if (!slug || !SLUG.test(slug)) throw new AdminError("--workspace must be a slug: lowercase letters, digits and hyphens (1–40)");
+  if (!slug || !SLUG.test(slug))
+    throw new AdminError("--workspace must be a slug: lowercase letters, digits and hyphens (1–40)");
   return slug;
 }
 
@@ -39,11 +41,18 @@ export async function ensureWorkspace(slug: string, name?: string) {
  * new password is how an operator locks out whoever learnt the old one); an existing
  * membership takes the given role.
  */
-export async function createUser(opts: { email?: string; password?: string; workspace?: string; role?: string; name?: string }) {
+export async function createUser(opts: {
+  email?: string;
+  password?: string;
+  workspace?: string;
+  role?: string;
+  name?: string;
+}) {
   const email = assertEmail(opts.email);
   const role = assertRole(opts.role);
   const slug = assertSlug(opts.workspace);
-  if (opts.password !== undefined && opts.password.length < 8) throw new AdminError("--password must be at least 8 characters");
+  if (opts.password !== undefined && opts.password.length < 8)
+    throw new AdminError("--password must be at least 8 characters");
   const workspace = await ensureWorkspace(slug);
   const passwordHash = opts.password ? await hashPassword(opts.password) : undefined;
   const user = await db().user.upsert({
@@ -57,14 +66,30 @@ export async function createUser(opts: { email?: string; password?: string; work
       update: { role },
       create: { workspaceId: workspace.id, userId: user.id, role },
     });
-    await recordAudit(tx, { label: "admin-cli" }, { workspaceId: workspace.id, action: "member.upserted", targetType: "membership", targetId: m.id, data: { email, role } });
+    await recordAudit(
+      tx,
+      { label: "admin-cli" },
+      {
+        workspaceId: workspace.id,
+        action: "member.upserted",
+        targetType: "membership",
+        targetId: m.id,
+        data: { email, role },
+      },
+    );
     return m;
   });
   return { user, workspace, membership };
 }
 
 /** Creates what is missing (user without password, workspace, membership) and a new token. */
-export async function createToken(opts: { email?: string; workspace?: string; role?: string; name?: string; expiresInDays?: number }) {
+export async function createToken(opts: {
+  email?: string;
+  workspace?: string;
+  role?: string;
+  name?: string;
+  expiresInDays?: number;
+}) {
   const { user, workspace, membership } = await createUserIfMissing(opts);
   const { token, prefix, hash } = generateToken();
   const record = await db().$transaction(async (tx) => {
@@ -79,7 +104,17 @@ export async function createToken(opts: { email?: string; workspace?: string; ro
         expiresAt: opts.expiresInDays ? new Date(Date.now() + opts.expiresInDays * 86_400_000) : null,
       },
     });
-    await recordAudit(tx, { label: "admin-cli" }, { workspaceId: workspace.id, action: "api_token.created", targetType: "api_token", targetId: t.id, data: { prefix, role: membership.role } });
+    await recordAudit(
+      tx,
+      { label: "admin-cli" },
+      {
+        workspaceId: workspace.id,
+        action: "api_token.created",
+        targetType: "api_token",
+        targetId: t.id,
+        data: { prefix, role: membership.role },
+      },
+    );
     return t;
   });
   return { token, record };
@@ -116,5 +151,11 @@ export async function listWorkspaces() {
     orderBy: { createdAt: "asc" },
     include: { _count: { select: { memberships: true, sessions: true } } },
   });
-  return rows.map((w) => ({ slug: w.slug, name: w.name, members: w._count.memberships, onboardings: w._count.sessions, createdAt: w.createdAt.toISOString() }));
+  return rows.map((w) => ({
+    slug: w.slug,
+    name: w.name,
+    members: w._count.memberships,
+    onboardings: w._count.sessions,
+    createdAt: w.createdAt.toISOString(),
+  }));
 }

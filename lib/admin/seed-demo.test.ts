@@ -9,7 +9,10 @@ describe("demoSeedDecision", () => {
   });
 
   it("never seeds with an external database or in production", () => {
-    expect(demoSeedDecision({ DATABASE_URL: "postgres://db.example.com/onramp" })).toEqual({ seed: false, reason: "DATABASE_URL is set" });
+    expect(demoSeedDecision({ DATABASE_URL: "postgres://db.example.com/onramp" })).toEqual({
+      seed: false,
+      reason: "DATABASE_URL is set",
+    });
     expect(demoSeedDecision({ NODE_ENV: "production" })).toEqual({ seed: false, reason: "NODE_ENV=production" });
     expect(demoSeedDecision({ NODE_ENV: "production", DATABASE_URL: "postgres://x/y" }).seed).toBe(false);
   });

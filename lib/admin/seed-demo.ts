@@ -29,7 +29,9 @@ export function demoSeedDecision(env: { DATABASE_URL?: string; NODE_ENV?: string
 
 export async function seedDemo(dataDir: string): Promise<{ email: string; password: string; created: boolean }> {
   const file = path.join(dataDir, "demo-credentials.json");
-  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { email: string; password: string }) : null;
+  const saved = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as { email: string; password: string })
+    : null;
   const existing = await db().user.findUnique({ where: { email: DEMO_EMAIL } });
   if (existing && saved) return { ...saved, created: false };
   // First run, or a database without the demo user (e.g. DATABASE_URL pointed elsewhere).

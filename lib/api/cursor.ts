@@ -15,7 +15,14 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (!Array.isArray(parsed) || parsed.length !== 2) throw new Error("bad");
     const [c, id] = parsed as unknown[];
-    if (typeof c !== "string" || typeof id !== "string" || id.length === 0 || id.length > 64 || !/^[A-Za-z0-9_-]+$/.test(id)) throw new Error("bad");
+    if (
+      typeof c !== "string" ||
+      typeof id !== "string" ||
+      id.length === 0 ||
+      id.length > 64 ||
+      !/^[A-Za-z0-9_-]+$/.test(id)
+    )
+      throw new Error("bad");
     const createdAt = new Date(c);
     const ms = createdAt.getTime();
     if (Number.isNaN(ms) || ms < MIN_CURSOR_MS || ms > MAX_CURSOR_MS) throw new Error("bad");

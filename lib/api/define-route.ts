@@ -9,7 +9,15 @@ import type { SessionAction } from "@/lib/onboarding/actions";
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** Records whose workspace decides access to a route addressed by `:id` (see lib/api/record-access.ts). */
-export type RecordKind = "onboarding" | "onboardingWatch" | "operationRun" | "webhook" | "webhookDelivery" | "connection" | "token" | "invitation";
+export type RecordKind =
+  | "onboarding"
+  | "onboardingWatch"
+  | "operationRun"
+  | "webhook"
+  | "webhookDelivery"
+  | "connection"
+  | "token"
+  | "invitation";
 
 /**
  * Who may call the route; the wrapper enforces it before the handler runs.
@@ -72,9 +80,13 @@ export type AnyRoute = RouteDeclaration<any, any, any, Responses, RouteAccess>;
 export const ROUTE = Symbol.for("onramp.route");
 
 /** Declares a route; the object is also its identity (a route file binds exactly one per method). */
-export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined, const R extends Responses = Responses, const A extends RouteAccess = RouteAccess>(
-  declaration: RouteDeclaration<P, Q, B, R, A>,
-): RouteDeclaration<P, Q, B, R, A> & { readonly [ROUTE]: true } {
+export function defineRoute<
+  P = Record<string, never>,
+  Q = Record<string, never>,
+  B = undefined,
+  const R extends Responses = Responses,
+  const A extends RouteAccess = RouteAccess,
+>(declaration: RouteDeclaration<P, Q, B, R, A>): RouteDeclaration<P, Q, B, R, A> & { readonly [ROUTE]: true } {
   return Object.assign(declaration, { [ROUTE]: true as const });
 }
 
@@ -88,4 +100,10 @@ export const IF_MATCH: HeaderDoc = {
     'ETag of the version the change is based on, as a GET returned it ("3-owner": version 3 as an owner sees it) or just "3" (or send `version` in the body)',
 };
 
-export const idParams = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "Not a valid id") });
+export const idParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, "Not a valid id"),
+});

@@ -47,7 +47,12 @@ export class ApiError extends Error {
   constructor(
     code: ErrorCode,
     detail: string,
-    opts: { fields?: FieldProblem[]; extra?: Record<string, unknown>; headers?: Record<string, string>; reasonCode?: string } = {},
+    opts: {
+      fields?: FieldProblem[];
+      extra?: Record<string, unknown>;
+      headers?: Record<string, string>;
+      reasonCode?: string;
+    } = {},
   ) {
     super(detail);
     this.name = "ApiError";

@@ -16,13 +16,37 @@ import * as connections from "@/app/api/v1/connections/route";
 import * as invitations from "@/app/api/v1/invitations/route";
 import * as acceptInvitation from "@/app/api/v1/invitations/accept/route";
 
-const hostileKey = fc.constantFrom("__proto__", "constructor", "prototype", "toString", "version", "slug", "$where", "");
+const hostileKey = fc.constantFrom(
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "version",
+  "slug",
+  "$where",
+  "",
+);
 const hostileString = fc.oneof(
   fc.string({ maxLength: 50 }),
   fc.string({ unit: "grapheme", maxLength: 30 }),
-  fc.constantFrom("\u0000", "\u202e", "😀".repeat(200), "' OR 1=1 --", "<script>alert(1)</script>", "../../etc/passwd", "x".repeat(5000)),
+  fc.constantFrom(
+    "\u0000",
+    "\u202e",
+    "😀".repeat(200),
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "x".repeat(5000),
+  ),
 );
-const leaf = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.bigInt().map(String));
+const leaf = fc.oneof(
+  hostileString,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.bigInt().map(String),
+);
 const hostileJson = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, tie("array"), tie("object")),
   array: fc.array(tie("value"), { maxLength: 5 }),
@@ -34,7 +58,10 @@ const body = fc.oneof(
   { weight: 6, arbitrary: hostileJson.map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 5000 }).map((d) => "[".repeat(d) + "]".repeat(d)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.constant('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') },
+  {
+    weight: 1,
+    arbitrary: fc.constant('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'),
+  },
 );
 
 let token = "";
@@ -55,7 +82,10 @@ beforeAll(async () => {
 });
 
 const writeCount = async () =>
-  (await db().auditEvent.count()) + (await db().onboardingSession.count()) + (await db().operationRun.count()) + (await db().invitation.count());
+  (await db().auditEvent.count()) +
+  (await db().onboardingSession.count()) +
+  (await db().operationRun.count()) +
+  (await db().invitation.count());
 
 const ROUTES: [string, RouteHandler, string, () => Record<string, string>][] = [
   ["POST /onboarding", onboarding.POST as RouteHandler, "POST", () => ({})],
@@ -74,25 +104,33 @@ describe("hostile input", () => {
   for (const [name, handler, method, params] of ROUTES) {
     it(`${name}: never a 500, never a stack trace, a refusal writes nothing`, async () => {
       await fc.assert(
-        fc.asyncProperty(body, fc.option(fc.constantFrom('"1"', "W/\"999\"", "*", "garbage"), { nil: undefined }), async (raw, ifMatch) => {
-          const before = await writeCount();
-          const res = await handler(
-            new NextRequest(`http://localhost/api/v1/x`, {
-              method,
-              headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(ifMatch ? { "if-match": ifMatch } : {}) },
-              body: raw,
-            }),
-            { params: Promise.resolve(params()) },
-          );
-          const text = await res.text();
-          expect(res.status, text).toBeLessThan(500);
-          expect(text).not.toMatch(/\bat\s.+\.(ts|js):\d+/);
-          if (res.status >= 400) {
-            expect(res.headers.get("content-type")).toContain("application/problem+json");
-            expect(await writeCount()).toBe(before);
-          }
-          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-        }),
+        fc.asyncProperty(
+          body,
+          fc.option(fc.constantFrom('"1"', 'W/"999"', "*", "garbage"), { nil: undefined }),
+          async (raw, ifMatch) => {
+            const before = await writeCount();
+            const res = await handler(
+              new NextRequest(`http://localhost/api/v1/x`, {
+                method,
+                headers: {
+                  authorization: `Bearer ${token}`,
+                  "content-type": "application/json",
+                  ...(ifMatch ? { "if-match": ifMatch } : {}),
+                },
+                body: raw,
+              }),
+              { params: Promise.resolve(params()) },
+            );
+            const text = await res.text();
+            expect(res.status, text).toBeLessThan(500);
+            expect(text).not.toMatch(/\bat\s.+\.(ts|js):\d+/);
+            if (res.status >= 400) {
+              expect(res.headers.get("content-type")).toContain("application/problem+json");
+              expect(await writeCount()).toBe(before);
+            }
+            expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+          },
+        ),
         { numRuns: 40 },
       );
     });
@@ -100,12 +138,21 @@ describe("hostile input", () => {
 
   it("hostile query strings on the list endpoint never yield a 500", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom("status", "lifecycle", "q", "cursor", "limit", "workspace", "__proto__", "x"), hostileString, { maxKeys: 4 }), async (query) => {
-        const url = new URL("http://localhost/api/v1/onboarding");
-        for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-        const res = await onboarding.GET(new NextRequest(url, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) });
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(
+          fc.constantFrom("status", "lifecycle", "q", "cursor", "limit", "workspace", "__proto__", "x"),
+          hostileString,
+          { maxKeys: 4 },
+        ),
+        async (query) => {
+          const url = new URL("http://localhost/api/v1/onboarding");
+          for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+          const res = await onboarding.GET(new NextRequest(url, { headers: { authorization: `Bearer ${token}` } }), {
+            params: Promise.resolve({}),
+          });
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -113,9 +160,12 @@ describe("hostile input", () => {
   it("hostile ids in the path answer 404 or 422, never 500", async () => {
     await fc.assert(
       fc.asyncProperty(hostileString, async (id) => {
-        const res = await onboardingItem.GET(new NextRequest("http://localhost/api/v1/onboarding/x", { headers: { authorization: `Bearer ${token}` } }), {
-          params: Promise.resolve({ id }),
-        });
+        const res = await onboardingItem.GET(
+          new NextRequest("http://localhost/api/v1/onboarding/x", { headers: { authorization: `Bearer ${token}` } }),
+          {
+            params: Promise.resolve({ id }),
+          },
+        );
         expect([404, 422]).toContain(res.status);
       }),
       { numRuns: 60 },

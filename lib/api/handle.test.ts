@@ -14,7 +14,9 @@ vi.mock("@/lib/auth/actor", async (importOriginal) => ({
     return state.actor;
   },
 }));
-vi.mock("./rate-limit", () => ({ consumeRateLimit: async () => ({ allowed: true, remaining: 100, resetSeconds: 60 }) }));
+vi.mock("./rate-limit", () => ({
+  consumeRateLimit: async () => ({ allowed: true, remaining: 100, resetSeconds: 60 }),
+}));
 // The record's workspace decides; "ws-b" records belong to a workspace the caller is not in.
 vi.mock("./record-access", async () => {
   const { authorize } = await vi.importActual<typeof import("@/lib/auth/actor")>("@/lib/auth/actor");
@@ -60,12 +62,23 @@ const publicThing = defineRoute({
   responses: { 200: z.object({ ok: z.boolean() }) },
 });
 
-const GET = handle(listThings, async ({ workspace, query }) => json(listThings, { items: [query.q ?? "none"], workspace: workspace.workspaceId }));
+const GET = handle(listThings, async ({ workspace, query }) =>
+  json(listThings, { items: [query.q ?? "none"], workspace: workspace.workspaceId }),
+);
 const PATCH = handle(patchThing, async ({ record, body }) => json(patchThing, { id: record.id, name: body.name }));
 const PUBLIC = handle(publicThing, async ({ actor }) => json(publicThing, { ok: actor === null }));
 
-const member = (workspaceId: string, role: "owner" | "viewer") => ({ workspaceId, workspaceSlug: workspaceId, workspaceName: workspaceId, role });
-const call = (handler: typeof GET, url: string, init: { method?: string; body?: unknown; params?: Record<string, string> } = {}) =>
+const member = (workspaceId: string, role: "owner" | "viewer") => ({
+  workspaceId,
+  workspaceSlug: workspaceId,
+  workspaceName: workspaceId,
+  role,
+});
+const call = (
+  handler: typeof GET,
+  url: string,
+  init: { method?: string; body?: unknown; params?: Record<string, string> } = {},
+) =>
   handler(
     new NextRequest(url, {
       method: init.method ?? "GET",
@@ -76,7 +89,13 @@ const call = (handler: typeof GET, url: string, init: { method?: string; body?: 
   );
 
 beforeEach(() => {
-  state.actor = { userId: "u1", email: "a@example.test", via: "token", tokenId: "t1", memberships: [member("ws-a", "owner"), member("ws-c", "viewer")] };
+  state.actor = {
+    userId: "u1",
+    email: "a@example.test",
+    via: "token",
+    tokenId: "t1",
+    memberships: [member("ws-a", "owner"), member("ws-c", "viewer")],
+  };
   state.resolved = 0;
   state.loaded = [];
 });
@@ -93,20 +112,40 @@ describe("handle", () => {
   });
 
   it("authorizes a record route in the record's workspace, after parsing, and passes the record", async () => {
-    const ok = await call(PATCH, "http://localhost/api/v1/things/a-1", { method: "PATCH", body: { name: "n" }, params: { id: "a-1" } });
+    const ok = await call(PATCH, "http://localhost/api/v1/things/a-1", {
+      method: "PATCH",
+      body: { name: "n" },
+      params: { id: "a-1" },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ id: "a-1", name: "n" });
-    const elsewhere = await call(PATCH, "http://localhost/api/v1/things/b-1", { method: "PATCH", body: { name: "n" }, params: { id: "b-1" } });
+    const elsewhere = await call(PATCH, "http://localhost/api/v1/things/b-1", {
+      method: "PATCH",
+      body: { name: "n" },
+      params: { id: "b-1" },
+    });
     expect(elsewhere.status).toBe(404);
     state.loaded = [];
-    const invalid = await call(PATCH, "http://localhost/api/v1/things/a-1", { method: "PATCH", body: { nom: "n" }, params: { id: "a-1" } });
+    const invalid = await call(PATCH, "http://localhost/api/v1/things/a-1", {
+      method: "PATCH",
+      body: { nom: "n" },
+      params: { id: "a-1" },
+    });
     expect(invalid.status).toBe(422);
     expect(state.loaded).toEqual([]);
   });
 
   it("answers 401 before loading anything when the caller is unknown", async () => {
     state.actor = null;
-    expect((await call(PATCH, "http://localhost/api/v1/things/a-1", { method: "PATCH", body: { name: "n" }, params: { id: "a-1" } })).status).toBe(401);
+    expect(
+      (
+        await call(PATCH, "http://localhost/api/v1/things/a-1", {
+          method: "PATCH",
+          body: { name: "n" },
+          params: { id: "a-1" },
+        })
+      ).status,
+    ).toBe(401);
     expect(state.loaded).toEqual([]);
   });
 

@@ -4,24 +4,42 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { z } from "zod";
 
-const state = vi.hoisted(() => ({ lines: [] as Record<string, unknown>[], via: "token" as "token" | "session" | null }));
+const state = vi.hoisted(() => ({
+  lines: [] as Record<string, unknown>[],
+  via: "token" as "token" | "session" | null,
+}));
 
 vi.mock("@/lib/log/logger", async (importOriginal) => {
   const actual = await importOriginal<typeof import("@/lib/log/logger")>();
   const pino = (await import("pino")).default;
   const stream = { write: (line: string) => void state.lines.push(JSON.parse(line)) };
-  return { ...actual, log: pino({ level: "info", redact: { paths: actual.REDACT_PATHS, censor: "[redacted]" } }, stream) };
+  return {
+    ...actual,
+    log: pino({ level: "info", redact: { paths: actual.REDACT_PATHS, censor: "[redacted]" } }, stream),
+  };
 });
 vi.mock("@/lib/auth/actor", () => ({
   resolveActor: async () =>
-    state.via ? { userId: "u1", email: "a@example.test", via: state.via, tokenId: state.via === "token" ? "t1" : undefined, memberships: [] } : null,
+    state.via
+      ? {
+          userId: "u1",
+          email: "a@example.test",
+          via: state.via,
+          tokenId: state.via === "token" ? "t1" : undefined,
+          memberships: [],
+        }
+      : null,
 }));
-vi.mock("./rate-limit", () => ({ consumeRateLimit: async () => ({ allowed: true, remaining: 100, resetSeconds: 60 }) }));
+vi.mock("./rate-limit", () => ({
+  consumeRateLimit: async () => ({ allowed: true, remaining: 100, resetSeconds: 60 }),
+}));
 
 const { apiRoute } = await import("./handler");
 
 const ctx = { params: Promise.resolve({}) };
-const ok = apiRoute({ body: z.looseObject({}), optionalBody: true }, async ({ body }) => Response.json({ ok: true, body }));
+const ok = apiRoute({ body: z.looseObject({}), optionalBody: true }, async ({ body }) =>
+  Response.json({ ok: true, body }),
+);
 const boom = apiRoute({}, async () => {
   throw new Error("database said something private");
 });
@@ -56,12 +74,15 @@ describe("request id", () => {
     expect(refused.headers.get("x-request-id")).toBe("req-401");
   });
 
-  it.each(["has space", "x".repeat(65), "<script>", "a/b", "ä"])("replaces the malformed id %j with a fresh one", async (bad) => {
-    const res = await ok(post("{}", { "x-request-id": bad }), ctx);
-    const id = res.headers.get("x-request-id")!;
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(id).not.toBe(bad);
-  });
+  it.each(["has space", "x".repeat(65), "<script>", "a/b", "ä"])(
+    "replaces the malformed id %j with a fresh one",
+    async (bad) => {
+      const res = await ok(post("{}", { "x-request-id": bad }), ctx);
+      const id = res.headers.get("x-request-id")!;
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(id).not.toBe(bad);
+    },
+  );
 
   it("generates one when none is sent, different per request", async () => {
     const a = (await ok(post("{}"), ctx)).headers.get("x-request-id");
@@ -72,19 +93,34 @@ describe("request id", () => {
 
   it("logs one line per request: method, path without query, status, duration, id, actor; no credentials", async () => {
     const req = new NextRequest("http://localhost/api/v1/things?q=secret-query", {
-      headers: { authorization: "Bearer onr_topsecret", cookie: "next-auth.session-token=cookiesecret", "x-request-id": "line-1" },
+      headers: {
+        authorization: "Bearer onr_topsecret",
+        cookie: "next-auth.session-token=cookiesecret",
+        "x-request-id": "line-1",
+      },
     });
     expect((await list(req, ctx)).status).toBe(200);
     expect(state.lines).toHaveLength(1);
     const [line] = state.lines;
-    expect(line).toMatchObject({ level: 30, msg: "request", requestId: "line-1", method: "GET", path: "/api/v1/things", status: 200, actor: "token" });
+    expect(line).toMatchObject({
+      level: 30,
+      msg: "request",
+      requestId: "line-1",
+      method: "GET",
+      path: "/api/v1/things",
+      status: 200,
+      actor: "token",
+    });
     expect(typeof line.durationMs).toBe("number");
     const text = JSON.stringify(state.lines);
     for (const secret of ["onr_topsecret", "cookiesecret", "secret-query"]) expect(text).not.toContain(secret);
   });
 
   it("logs a 500 at error level with its request id, and hides the message from the client", async () => {
-    const res = await boom(new NextRequest("http://localhost/api/v1/boom", { headers: { "x-request-id": "forced-500" } }), ctx);
+    const res = await boom(
+      new NextRequest("http://localhost/api/v1/boom", { headers: { "x-request-id": "forced-500" } }),
+      ctx,
+    );
     expect(res.status).toBe(500);
     expect(res.headers.get("x-request-id")).toBe("forced-500");
     const body = await res.json();
@@ -98,7 +134,8 @@ describe("request id", () => {
 });
 
 describe("hostile bodies", () => {
-  const fieldOf = async (res: Response) => ((await res.json()) as { errors: { field: string; message: string }[] }).errors[0];
+  const fieldOf = async (res: Response) =>
+    ((await res.json()) as { errors: { field: string; message: string }[] }).errors[0];
 
   it.each([
     ['{"name":"\\ud800"}', "name"],
@@ -133,7 +170,14 @@ describe("hostile bodies", () => {
 
 describe("CSRF (cookie writes)", () => {
   const cookieWrite = (headers: Record<string, string>) =>
-    ok(new NextRequest("http://localhost:3000/api/v1/things", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{}" }), ctx);
+    ok(
+      new NextRequest("http://localhost:3000/api/v1/things", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: "{}",
+      }),
+      ctx,
+    );
 
   beforeEach(() => {
     state.via = "session";
@@ -156,7 +200,11 @@ describe("CSRF (cookie writes)", () => {
   });
 
   it("ignores a forged X-Forwarded-Host when no proxy is trusted", async () => {
-    const res = await cookieWrite({ host: "localhost:3000", "x-forwarded-host": "evil.example", origin: "http://evil.example" });
+    const res = await cookieWrite({
+      host: "localhost:3000",
+      "x-forwarded-host": "evil.example",
+      origin: "http://evil.example",
+    });
     expect(res.status).toBe(403);
   });
 
@@ -167,7 +215,12 @@ describe("CSRF (cookie writes)", () => {
     expect((await cookieWrite({ host: "onramp.example", origin: "https://onramp.example" })).status).toBe(200);
     // With a public URL configured, forwarded headers change nothing, trusted or not.
     process.env.ONRAMP_TRUST_PROXY = "true";
-    const forged = await cookieWrite({ host: "onramp.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", origin: "https://evil.example" });
+    const forged = await cookieWrite({
+      host: "onramp.example",
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+      origin: "https://evil.example",
+    });
     expect(forged.status).toBe(403);
   });
 

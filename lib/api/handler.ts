@@ -53,7 +53,15 @@ interface Core {
   path?: string;
 }
 
-type Ctx = { req: NextRequest; actor: Actor | null; params: unknown; query: unknown; body: unknown; workspace?: ActorMembership; record?: unknown };
+type Ctx = {
+  req: NextRequest;
+  actor: Actor | null;
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  workspace?: ActorMembership;
+  record?: unknown;
+};
 
 function wrap(options: Core, handler: (ctx: Ctx) => Promise<Response>): BoundHandler {
   const access = options.access;
@@ -69,9 +77,13 @@ function wrap(options: Core, handler: (ctx: Ctx) => Promise<Response>): BoundHan
       const actor = auth === "public" ? null : await resolveActor(req);
       actorKind = actor?.via ?? "none";
       if (auth !== "public" && !actor && (auth !== "optional" || req.headers.has("authorization"))) {
-        throw new ApiError("unauthenticated", "Sign in, or send a valid API token as `Authorization: Bearer <token>`.", {
-          headers: { "www-authenticate": 'Bearer realm="onramp"' },
-        });
+        throw new ApiError(
+          "unauthenticated",
+          "Sign in, or send a valid API token as `Authorization: Bearer <token>`.",
+          {
+            headers: { "www-authenticate": 'Bearer realm="onramp"' },
+          },
+        );
       }
       if (UNSAFE.has(req.method) && actor?.via === "session") checkSameOrigin(req);
       const limitKind = options.rateLimit ?? (UNSAFE.has(req.method) ? "write" : false);
@@ -89,7 +101,12 @@ function wrap(options: Core, handler: (ctx: Ctx) => Promise<Response>): BoundHan
         if (access.scope === "workspace") {
           workspace = authorize(actor, selectWorkspace(actor, req).workspaceId, access.capability, "Workspace");
         } else {
-          ({ record, membership: workspace } = await authorizeRecord(actor, access.record, (params as { id: string }).id, access.capability));
+          ({ record, membership: workspace } = await authorizeRecord(
+            actor,
+            access.record,
+            (params as { id: string }).id,
+            access.capability,
+          ));
         }
       }
       response = await handler({ req, actor, params, query, body, workspace, record });
@@ -105,12 +122,17 @@ function wrap(options: Core, handler: (ctx: Ctx) => Promise<Response>): BoundHan
 }
 
 /** Binds a route file's handler to its declaration: the wrapper validates and authorizes from it. */
-export function handle<R extends AnyRoute>(route: R, handler: (ctx: RouteHandlerContext<R>) => Promise<Response>): BoundHandler {
+export function handle<R extends AnyRoute>(
+  route: R,
+  handler: (ctx: RouteHandlerContext<R>) => Promise<Response>,
+): BoundHandler {
   const bound = wrap(route, handler as unknown as (ctx: Ctx) => Promise<Response>);
   return Object.assign(bound, { route });
 }
 
-type BodyStatus<R extends AnyRoute> = { [S in keyof R["responses"]]: R["responses"][S] extends ZodType ? S : never }[keyof R["responses"]];
+type BodyStatus<R extends AnyRoute> = {
+  [S in keyof R["responses"]]: R["responses"][S] extends ZodType ? S : never;
+}[keyof R["responses"]];
 type DefaultStatus<R extends AnyRoute> = 200 extends BodyStatus<R> ? 200 : BodyStatus<R>;
 type ResponseInit = { headers?: Record<string, string> };
 
@@ -131,7 +153,11 @@ export function json(...args: unknown[]): Response {
 }
 
 /** 204 (or 304): only for a route that declares that status without a body. */
-export function noContent<R extends AnyRoute>(route: R, status: { [S in keyof R["responses"]]: R["responses"][S] extends null ? S : never }[keyof R["responses"]] & number, headers?: Record<string, string>): Response {
+export function noContent<R extends AnyRoute>(
+  route: R,
+  status: { [S in keyof R["responses"]]: R["responses"][S] extends null ? S : never }[keyof R["responses"]] & number,
+  headers?: Record<string, string>,
+): Response {
   return new Response(null, { status, headers });
 }
 
@@ -166,6 +192,12 @@ export function apiRoute<P = Record<string, never>, Q = Record<string, never>, B
   options: Options<P, Q, B>,
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<Response>,
 ): BoundHandler;
-export function apiRoute<P, Q, B>(options: Options<P, Q, B>, handler: (ctx: HandlerContext<P, Q, B>) => Promise<Response>) {
-  return wrap({ ...options, access: { auth: options.auth ?? "required" } as Core["access"] }, handler as unknown as (ctx: Ctx) => Promise<Response>);
+export function apiRoute<P, Q, B>(
+  options: Options<P, Q, B>,
+  handler: (ctx: HandlerContext<P, Q, B>) => Promise<Response>,
+) {
+  return wrap(
+    { ...options, access: { auth: options.auth ?? "required" } as Core["access"] },
+    handler as unknown as (ctx: Ctx) => Promise<Response>,
+  );
 }

@@ -13,7 +13,10 @@ let sessionId = "";
 const ONBOARDING = "http://localhost/api/v1/onboarding";
 
 const writes = async () =>
-  (await db().auditEvent.count()) + (await db().onboardingSession.count()) + (await db().apiToken.count()) + (await db().webhookEndpoint.count());
+  (await db().auditEvent.count()) +
+  (await db().onboardingSession.count()) +
+  (await db().apiToken.count()) +
+  (await db().webhookEndpoint.count());
 
 const patch = (body: unknown) =>
   callRoute(item.PATCH, {
@@ -26,7 +29,8 @@ const patch = (body: unknown) =>
   });
 
 const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
-const progress = (result: string) => `{"version":1,"status":"in_progress","provisionJobId":"job-1","steps":[{"key":"create_platform","status":"completed","result":${result}}]}`;
+const progress = (result: string) =>
+  `{"version":1,"status":"in_progress","provisionJobId":"job-1","steps":[{"key":"create_platform","status":"completed","result":${result}}]}`;
 
 function expectProblem(res: Awaited<ReturnType<typeof callRoute>>, field: string) {
   expect(res.status, JSON.stringify(res.body)).toBeGreaterThanOrEqual(400);
@@ -34,7 +38,10 @@ function expectProblem(res: Awaited<ReturnType<typeof callRoute>>, field: string
   expect(res.headers.get("content-type")).toContain("application/problem+json");
   // The handler's general depth cap names the path down to where it stopped, below `field`.
   const fields: string[] = res.body.errors.map((e: { field: string }) => e.field);
-  expect(fields.some((f) => f === field || f.startsWith(`${field}.`)), fields.join(", ")).toBe(true);
+  expect(
+    fields.some((f) => f === field || f.startsWith(`${field}.`)),
+    fields.join(", "),
+  ).toBe(true);
 }
 
 beforeAll(async () => {
@@ -50,12 +57,46 @@ beforeAll(async () => {
 
 describe("lone surrogates", () => {
   it.each([
-    ["POST /onboarding platformName", () => callRoute(collection.POST, { method: "POST", url: ONBOARDING, token: owner.token, body: { platformName: "a\ud800b", slug: uniqueId("s"), tier: "starter" } }), "platformName"],
+    [
+      "POST /onboarding platformName",
+      () =>
+        callRoute(collection.POST, {
+          method: "POST",
+          url: ONBOARDING,
+          token: owner.token,
+          body: { platformName: "a\ud800b", slug: uniqueId("s"), tier: "starter" },
+        }),
+      "platformName",
+    ],
     ["PATCH draft value", () => patch({ version: 1, draft: { answer: "\udc00" } }), "draft.answer"],
     ["PATCH draft key", () => patch({ version: 1, draft: { ["k\ud800"]: "x" } }), "draft.k\\ud800"],
-    ["PATCH step label", () => patch({ version: 1, steps: [{ key: "create_platform", status: "completed", label: "\udbff" }] }), "steps.0.label"],
-    ["POST /tokens name", () => callRoute(tokens.POST, { method: "POST", url: "http://localhost/api/v1/tokens", token: owner.token, body: { name: "\ud800", role: "viewer" } }), "name"],
-    ["POST /webhooks url", () => callRoute(webhooks.POST, { method: "POST", url: "http://localhost/api/v1/webhooks", token: owner.token, body: { url: "https://example.com/\ud800", events: ["onboarding.completed"] } }), "url"],
+    [
+      "PATCH step label",
+      () => patch({ version: 1, steps: [{ key: "create_platform", status: "completed", label: "\udbff" }] }),
+      "steps.0.label",
+    ],
+    [
+      "POST /tokens name",
+      () =>
+        callRoute(tokens.POST, {
+          method: "POST",
+          url: "http://localhost/api/v1/tokens",
+          token: owner.token,
+          body: { name: "\ud800", role: "viewer" },
+        }),
+      "name",
+    ],
+    [
+      "POST /webhooks url",
+      () =>
+        callRoute(webhooks.POST, {
+          method: "POST",
+          url: "http://localhost/api/v1/webhooks",
+          token: owner.token,
+          body: { url: "https://example.com/\ud800", events: ["onboarding.completed"] },
+        }),
+      "url",
+    ],
   ])("%s → 422 naming the field, nothing written", async (_what, send, field) => {
     const before = await writes();
     expectProblem(await send(), field);
@@ -79,7 +120,10 @@ describe("cursors", () => {
     const first = await callRoute(collection.GET, { url: `${ONBOARDING}?limit=1`, token: owner.token });
     expect(first.status).toBe(200);
     if (first.body.nextCursor) {
-      const next = await callRoute(collection.GET, { url: `${ONBOARDING}?limit=1&cursor=${first.body.nextCursor}`, token: owner.token });
+      const next = await callRoute(collection.GET, {
+        url: `${ONBOARDING}?limit=1&cursor=${first.body.nextCursor}`,
+        token: owner.token,
+      });
       expect(next.status).toBe(200);
     }
   });

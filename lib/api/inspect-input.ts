@@ -19,7 +19,9 @@ function stringProblem(value: string): string | null {
 
 /** Makes a key printable in a problem body (no NUL, no lone surrogate). */
 function printable(key: string): string {
-  return key.replace(/\u0000/g, "\\0").replace(new RegExp(LONE_SURROGATE.source, "g"), (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  return key
+    .replace(/\u0000/g, "\\0")
+    .replace(new RegExp(LONE_SURROGATE.source, "g"), (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
 /** The first problem found in `value` (depth-first, in document order), or null. */

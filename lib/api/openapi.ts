@@ -27,8 +27,11 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 function schemaRef(schema: ZodType, io: "input" | "output", components: Record<string, Json>): Json {
-  const json = z.toJSONSchema(schema, { target: "openapi-3.0", io, unrepresentable: "any" }) as Json & { definitions?: Record<string, Json> };
-  const rewrite = (value: Json): Json => JSON.parse(JSON.stringify(value).replaceAll("#/definitions/", "#/components/schemas/"));
+  const json = z.toJSONSchema(schema, { target: "openapi-3.0", io, unrepresentable: "any" }) as Json & {
+    definitions?: Record<string, Json>;
+  };
+  const rewrite = (value: Json): Json =>
+    JSON.parse(JSON.stringify(value).replaceAll("#/definitions/", "#/components/schemas/"));
   for (const [name, def] of Object.entries(json.definitions ?? {})) components[name] = rewrite(def);
   const { definitions: _drop, ...rest } = json;
   void _drop;
@@ -54,14 +57,25 @@ function parametersOf(schema: ZodType | undefined, where: "path" | "query", comp
 
 function accessText(route: AnyRoute): string {
   const a = route.access;
-  if ("auth" in a) return a.auth === "public" ? "No authentication." : "Authentication optional: anonymous callers are let in; invalid credentials answer 401.";
-  const where = a.scope === "workspace" ? "the selected workspace (X-Onramp-Workspace or ?workspace=, else the caller's first)" : `the ${a.record}'s workspace`;
-  const action = route.sessionAction ? ` Allowed now when the session's \`actions.${route.sessionAction}.allowed\` is true.` : "";
+  if ("auth" in a)
+    return a.auth === "public"
+      ? "No authentication."
+      : "Authentication optional: anonymous callers are let in; invalid credentials answer 401.";
+  const where =
+    a.scope === "workspace"
+      ? "the selected workspace (X-Onramp-Workspace or ?workspace=, else the caller's first)"
+      : `the ${a.record}'s workspace`;
+  const action = route.sessionAction
+    ? ` Allowed now when the session's \`actions.${route.sessionAction}.allowed\` is true.`
+    : "";
   return `Needs the \`${a.capability}\` capability in ${where}.${action}`;
 }
 
 function operation(name: string, route: AnyRoute, components: Record<string, Json>): Json {
-  const problem = { description: "", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
+  const problem = {
+    description: "",
+    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+  };
   const isPublic = "auth" in route.access;
   const errorCodes = [...(isPublic ? [] : [401, 403, 404]), ...(route.errors ?? [])];
   const responses: Json = {};
@@ -71,10 +85,16 @@ function operation(name: string, route: AnyRoute, components: Record<string, Jso
       ...(schema ? { content: { "application/json": { schema: schemaRef(schema, "output", components) } } } : {}),
     };
   }
-  for (const code of [...new Set(errorCodes)].sort()) responses[String(code)] ??= { ...problem, description: STATUS_TEXT[code] ?? "Problem" };
+  for (const code of [...new Set(errorCodes)].sort())
+    responses[String(code)] ??= { ...problem, description: STATUS_TEXT[code] ?? "Problem" };
   const workspaceHeader: HeaderDoc[] =
     "scope" in route.access && route.access.scope === "workspace"
-      ? [{ name: "X-Onramp-Workspace", description: "The workspace to act in, by slug or id (or ?workspace=); default: the caller's first" }]
+      ? [
+          {
+            name: "X-Onramp-Workspace",
+            description: "The workspace to act in, by slug or id (or ?workspace=); default: the caller's first",
+          },
+        ]
       : [];
   const headers = [...workspaceHeader, ...(route.headers ?? [])].map((h) => ({
     name: h.name,
@@ -89,9 +109,18 @@ function operation(name: string, route: AnyRoute, components: Record<string, Jso
     summary: route.summary,
     description,
     tags: [route.tag],
-    parameters: [...parametersOf(route.params, "path", components), ...parametersOf(route.query, "query", components), ...headers],
+    parameters: [
+      ...parametersOf(route.params, "path", components),
+      ...parametersOf(route.query, "query", components),
+      ...headers,
+    ],
     ...(route.body
-      ? { requestBody: { required: !route.optionalBody, content: { "application/json": { schema: schemaRef(route.body, "input", components) } } } }
+      ? {
+          requestBody: {
+            required: !route.optionalBody,
+            content: { "application/json": { schema: schemaRef(route.body, "input", components) } },
+          },
+        }
       : {}),
     responses,
     ...(isPublic ? { security: [] } : {}),
@@ -102,7 +131,9 @@ function operation(name: string, route: AnyRoute, components: Record<string, Jso
 
 /** The declared routes with the names they are exported under (the operationId). */
 export function declaredRoutes(): [name: string, route: AnyRoute][] {
-  return Object.entries(routes as Record<string, unknown>).filter((entry): entry is [string, AnyRoute] => isRoute(entry[1]));
+  return Object.entries(routes as Record<string, unknown>).filter((entry): entry is [string, AnyRoute] =>
+    isRoute(entry[1]),
+  );
 }
 
 export function buildOpenApi(): Json {
@@ -124,7 +155,11 @@ export function buildOpenApi(): Json {
     paths,
     components: {
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", description: "An API token from `npm run admin -- token create` or Settings → API tokens" },
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API token from `npm run admin -- token create` or Settings → API tokens",
+        },
         cookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
       },
       schemas: {
@@ -138,7 +173,10 @@ export function buildOpenApi(): Json {
             code: { type: "string" },
             detail: { type: "string" },
             reasonCode: { type: "string" },
-            errors: { type: "array", items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } } } },
+            errors: {
+              type: "array",
+              items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } } },
+            },
             currentVersion: { type: "integer" },
           },
           required: ["type", "title", "status", "code", "detail"],

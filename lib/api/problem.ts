@@ -37,9 +37,13 @@ export function problemResponse(err: unknown, instance?: string, requestId?: str
       : err instanceof ZodError
         ? new ApiError("validation_failed", "The request has invalid fields.", { fields: zodFields(err) })
         : isDatabaseUnavailable(err)
-          ? new ApiError("service_unavailable", "The database is busy or briefly unreachable; nothing was changed. Retry shortly.", {
-              headers: { "retry-after": "2" },
-            })
+          ? new ApiError(
+              "service_unavailable",
+              "The database is busy or briefly unreachable; nothing was changed. Retry shortly.",
+              {
+                headers: { "retry-after": "2" },
+              },
+            )
           : new ApiError("internal_error", "Something went wrong on our side. It has been logged.");
   if (apiError.code === "service_unavailable" && !(err instanceof ApiError)) {
     log.warn({ requestId, instance, reason: err instanceof Error ? err.message : String(err) }, "database unavailable");

@@ -6,7 +6,8 @@ export async function consumeRateLimit(
   key: string,
   limitPerMinute: number,
 ): Promise<{ allowed: boolean; remaining: number; resetSeconds: number }> {
-  if (!Number.isFinite(limitPerMinute) || limitPerMinute <= 0) return { allowed: true, remaining: Infinity, resetSeconds: 0 };
+  if (!Number.isFinite(limitPerMinute) || limitPerMinute <= 0)
+    return { allowed: true, remaining: Infinity, resetSeconds: 0 };
   const now = Date.now();
   const windowStart = new Date(Math.floor(now / 60_000) * 60_000);
   const rows = await db().$queryRaw<{ count: number }[]>`

@@ -18,19 +18,36 @@ const LOADERS = {
   operationRun: {
     what: "Operation run",
     // With its steps: GET /operation-runs/:id (polled while a run is active) answers from it.
-    load: (id: string) => db().operationRun.findUnique({ where: { id }, include: { steps: { orderBy: { position: "asc" } } } }),
+    load: (id: string) =>
+      db().operationRun.findUnique({ where: { id }, include: { steps: { orderBy: { position: "asc" } } } }),
   },
-  webhook: { what: "Webhook", load: (id: string) => db().webhookEndpoint.findUnique({ where: { id }, select: { id: true, workspaceId: true } }) },
+  webhook: {
+    what: "Webhook",
+    load: (id: string) => db().webhookEndpoint.findUnique({ where: { id }, select: { id: true, workspaceId: true } }),
+  },
   webhookDelivery: {
     what: "Webhook delivery",
     load: async (id: string) => {
-      const row = await db().webhookDelivery.findUnique({ where: { id }, select: { id: true, endpoint: { select: { workspaceId: true } } } });
+      const row = await db().webhookDelivery.findUnique({
+        where: { id },
+        select: { id: true, endpoint: { select: { workspaceId: true } } },
+      });
       return row && { id: row.id, workspaceId: row.endpoint.workspaceId };
     },
   },
-  connection: { what: "Connection", load: (id: string) => db().providerConnection.findUnique({ where: { id }, select: { id: true, workspaceId: true } }) },
-  token: { what: "API token", load: (id: string) => db().apiToken.findUnique({ where: { id }, select: { id: true, workspaceId: true } }) },
-  invitation: { what: "Invitation", load: (id: string) => db().invitation.findUnique({ where: { id }, select: { id: true, workspaceId: true } }) },
+  connection: {
+    what: "Connection",
+    load: (id: string) =>
+      db().providerConnection.findUnique({ where: { id }, select: { id: true, workspaceId: true } }),
+  },
+  token: {
+    what: "API token",
+    load: (id: string) => db().apiToken.findUnique({ where: { id }, select: { id: true, workspaceId: true } }),
+  },
+  invitation: {
+    what: "Invitation",
+    load: (id: string) => db().invitation.findUnique({ where: { id }, select: { id: true, workspaceId: true } }),
+  },
 } satisfies Record<RecordKind, { what: string; load: (id: string, actor: Actor) => Promise<unknown> }>;
 
 export type LoadedRecord<K extends RecordKind> = NonNullable<Awaited<ReturnType<(typeof LOADERS)[K]["load"]>>>;

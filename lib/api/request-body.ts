@@ -32,7 +32,8 @@ export async function readJson(req: NextRequest, optional: boolean): Promise<unk
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const isJson = /^application\/([\w.+-]*\+)?json\b/i.test(type);
-  const wrongType = () => new ApiError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
+  const wrongType = () =>
+    new ApiError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
   if (!isJson && !(optional && type === "")) throw wrongType();
   const text = await readLimited(req);
   if (text.trim() === "") {

@@ -19,7 +19,14 @@ export function requestIdOf(headers: Headers): string {
 }
 
 /** One line per request; never the query string, headers, cookies or tokens. */
-export function logRequest(method: string, path: string, status: number, ms: number, requestId: string, actor: string): void {
+export function logRequest(
+  method: string,
+  path: string,
+  status: number,
+  ms: number,
+  requestId: string,
+  actor: string,
+): void {
   const line = { requestId, method, path, status, durationMs: Math.round(ms * 10) / 10, actor };
   if (status >= 500) log.error(line, "request failed");
   else log.info(line, "request");
@@ -53,17 +60,28 @@ export function checkSameOrigin(req: NextRequest): void {
   }
   const expected = expectedOrigin(req.headers);
   if (!sourceOrigin || sourceOrigin === "null" || !expected || sourceOrigin !== expected) {
-    throw new ApiError("csrf_failed", "Cross-site request refused: writes with a session cookie must come from this site.");
+    throw new ApiError(
+      "csrf_failed",
+      "Cross-site request refused: writes with a session cookie must come from this site.",
+    );
   }
 }
 
 export async function enforceWriteLimit(actor: Actor | null, req: NextRequest): Promise<void> {
   const limit = env("RATE_LIMIT_WRITES_PER_MINUTE");
-  const key = !actor ? `write:ip:${clientAddress(req.headers)}` : actor.tokenId ? `write:token:${actor.tokenId}` : `write:user:${actor.userId}`;
+  const key = !actor
+    ? `write:ip:${clientAddress(req.headers)}`
+    : actor.tokenId
+      ? `write:token:${actor.tokenId}`
+      : `write:user:${actor.userId}`;
   const result = await consumeRateLimit(key, limit);
   if (!result.allowed) {
-    throw new ApiError("rate_limited", `Too many writes; at most ${limit} a minute. Retry after ${result.resetSeconds} s.`, {
-      headers: { "retry-after": String(result.resetSeconds) },
-    });
+    throw new ApiError(
+      "rate_limited",
+      `Too many writes; at most ${limit} a minute. Retry after ${result.resetSeconds} s.`,
+      {
+        headers: { "retry-after": String(result.resetSeconds) },
+      },
+    );
   }
 }

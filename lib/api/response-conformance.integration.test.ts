@@ -6,7 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z, type ZodType } from "zod";
 import { db } from "@/lib/db/client";
-import { callRoute, createWorkspaceWithMember, uniqueId, type CallOptions, type CallResult, type Member, type RouteHandler } from "@/test/fixtures";
+import {
+  callRoute,
+  createWorkspaceWithMember,
+  uniqueId,
+  type CallOptions,
+  type CallResult,
+  type Member,
+  type RouteHandler,
+} from "@/test/fixtures";
 import { startWorker } from "@/lib/runs/worker";
 import { stopQueue } from "@/lib/queue/queue";
 import { declaredRoutes } from "./openapi";
@@ -59,10 +67,15 @@ const replays = new Map<AnyRoute, { handler: RouteHandler; opts: CallOptions }>(
 
 /** Paths of `raw` that parsing dropped: fields the response has and the schema does not declare. */
 function undeclared(raw: unknown, parsed: unknown, at = "$"): string[] {
-  if (Array.isArray(raw) && Array.isArray(parsed)) return raw.flatMap((v, i) => undeclared(v, parsed[i], `${at}[${i}]`));
+  if (Array.isArray(raw) && Array.isArray(parsed))
+    return raw.flatMap((v, i) => undeclared(v, parsed[i], `${at}[${i}]`));
   if (raw && typeof raw === "object" && parsed && typeof parsed === "object") {
     return Object.entries(raw).flatMap(([k, v]) =>
-      k in parsed ? undeclared(v, (parsed as Record<string, unknown>)[k], `${at}.${k}`) : v === undefined ? [] : [`${at}.${k}`],
+      k in parsed
+        ? undeclared(v, (parsed as Record<string, unknown>)[k], `${at}.${k}`)
+        : v === undefined
+          ? []
+          : [`${at}.${k}`],
     );
   }
   return [];
@@ -116,8 +129,18 @@ afterAll(async () => {
 });
 
 async function createOnboarding(simulation: Record<string, unknown>): Promise<string> {
-  const body = { platformName: "Conformance", slug: uniqueId("c").toLowerCase(), tier: "growth", simulation: { stepDelayMs: 5, ...simulation } };
-  const res = await call(onboardings.POST, { url: "/api/v1/onboarding", token: owner.token, body, headers: { "idempotency-key": uniqueId("k") } });
+  const body = {
+    platformName: "Conformance",
+    slug: uniqueId("c").toLowerCase(),
+    tier: "growth",
+    simulation: { stepDelayMs: 5, ...simulation },
+  };
+  const res = await call(onboardings.POST, {
+    url: "/api/v1/onboarding",
+    token: owner.token,
+    body,
+    headers: { "idempotency-key": uniqueId("k") },
+  });
   return res.body.onboardingId;
 }
 
@@ -127,7 +150,12 @@ async function version(id: string): Promise<number> {
 
 /** An onboarding action with the current version; waits for the run it started. */
 async function act(handler: RouteHandler, id: string, name: string, body: Record<string, unknown> = {}) {
-  const res = await call(handler, { url: `/api/v1/onboarding/${id}/${name}`, token: owner.token, params: { id }, body: { version: await version(id), ...body } });
+  const res = await call(handler, {
+    url: `/api/v1/onboarding/${id}/${name}`,
+    token: owner.token,
+    params: { id },
+    body: { version: await version(id), ...body },
+  });
   if (res.body.run) await waitForRun(res.body.run.id);
   return res;
 }
@@ -138,7 +166,12 @@ describe("every declared route answers its declared schema", () => {
     await call(onboardings.GET, { url: "/api/v1/onboarding?limit=5", token: owner.token });
     await call(slugCheck.GET, { url: "/api/v1/onboarding/slug-availability?slug=free-slug-here", token: owner.token });
     const read = await call(onboarding.GET, { url: `/api/v1/onboarding/${id}`, token: owner.token, params: { id } });
-    await call(onboarding.GET, { url: `/api/v1/onboarding/${id}`, token: owner.token, params: { id }, headers: { "if-none-match": read.headers.get("etag")! } });
+    await call(onboarding.GET, {
+      url: `/api/v1/onboarding/${id}`,
+      token: owner.token,
+      params: { id },
+      headers: { "if-none-match": read.headers.get("etag")! },
+    });
     await call(onboarding.PATCH, {
       url: `/api/v1/onboarding/${id}`,
       token: owner.token,
@@ -146,8 +179,16 @@ describe("every declared route answers its declared schema", () => {
       body: { version: read.body.version, platformName: "Conformance, renamed", draft: { note: "x" } },
     });
     const verified = await act(verify.POST, id, "verify-access");
-    await call(run.GET, { url: `/api/v1/operation-runs/${verified.body.run.id}`, token: owner.token, params: { id: verified.body.run.id } });
-    const watched = await call(watch.GET, { url: `/api/v1/onboarding/${id}/watch`, token: owner.token, params: { id } });
+    await call(run.GET, {
+      url: `/api/v1/operation-runs/${verified.body.run.id}`,
+      token: owner.token,
+      params: { id: verified.body.run.id },
+    });
+    const watched = await call(watch.GET, {
+      url: `/api/v1/onboarding/${id}/watch`,
+      token: owner.token,
+      params: { id },
+    });
     expect(watched.body.log.lines.length).toBeGreaterThan(0);
     const cursor = encodeURIComponent(watched.body.log.cursor);
     const unchanged = await call(watch.GET, {
@@ -160,7 +201,12 @@ describe("every declared route answers its declared schema", () => {
     expect((await act(bootstrap.POST, id, "bootstrap")).body.run.id).toBeTruthy();
     expect((await db().onboardingSession.findUniqueOrThrow({ where: { id } })).lifecycleState).toBe("bootstrap_failed");
     await act(resume.POST, id, "resume");
-    await call(activate.POST, { url: `/api/v1/onboarding/${id}/activate`, token: owner.token, params: { id }, body: { version: await version(id) } });
+    await call(activate.POST, {
+      url: `/api/v1/onboarding/${id}/activate`,
+      token: owner.token,
+      params: { id },
+      body: { version: await version(id) },
+    });
     await call(runs.GET, { url: `/api/v1/onboarding/${id}/runs`, token: owner.token, params: { id } });
     await call(resources.GET, { url: `/api/v1/onboarding/${id}/resources`, token: owner.token, params: { id } });
     const trail = await call(audit.GET, { url: `/api/v1/onboarding/${id}/audit`, token: owner.token, params: { id } });
@@ -172,9 +218,16 @@ describe("every declared route answers its declared schema", () => {
     const id = await createOnboarding({ failCheck: "repo_create_permission" });
     const verified = await act(verify.POST, id, "verify-access");
     expect(verified.body.run.id).toBeTruthy();
-    const failed = (await db().operationRun.findUniqueOrThrow({ where: { id: verified.body.run.id } })).report as { checks: { key: string; status: string }[] };
+    const failed = (await db().operationRun.findUniqueOrThrow({ where: { id: verified.body.run.id } })).report as {
+      checks: { key: string; status: string }[];
+    };
     expect(failed.checks.find((c) => c.key === "repo_create_permission")?.status).toBe("fail");
-    await call(simulation.PUT, { url: `/api/v1/onboarding/${id}/simulation`, token: owner.token, params: { id }, body: { version: await version(id), simulation: null } });
+    await call(simulation.PUT, {
+      url: `/api/v1/onboarding/${id}/simulation`,
+      token: owner.token,
+      params: { id },
+      body: { version: await version(id), simulation: null },
+    });
     const rechecked = await act(recheck.POST, id, "verify-access/recheck", { checkKey: "repo_create_permission" });
     expect(rechecked.status).toBe(202);
     await call(operationRuns.GET, { url: `/api/v1/operation-runs?sessionId=${id}&limit=5`, token: owner.token });
@@ -186,11 +239,26 @@ describe("every declared route answers its declared schema", () => {
 
   it("runs: cancel a running one, then cancel the onboarding", async () => {
     const id = await createOnboarding({ stepDelayMs: 5_000 });
-    const started = await call(verify.POST, { url: `/api/v1/onboarding/${id}/verify-access`, token: owner.token, params: { id }, body: { version: await version(id) } });
+    const started = await call(verify.POST, {
+      url: `/api/v1/onboarding/${id}/verify-access`,
+      token: owner.token,
+      params: { id },
+      body: { version: await version(id) },
+    });
     const runId = started.body.run.id;
-    await call(runCancel.POST, { url: `/api/v1/operation-runs/${runId}/cancel`, token: owner.token, params: { id: runId }, body: { version: await version(id) } });
+    await call(runCancel.POST, {
+      url: `/api/v1/operation-runs/${runId}/cancel`,
+      token: owner.token,
+      params: { id: runId },
+      body: { version: await version(id) },
+    });
     await waitForRun(runId);
-    const cancelled = await call(cancel.POST, { url: `/api/v1/onboarding/${id}/cancel`, token: owner.token, params: { id }, body: { version: await version(id), reason: "Conformance" } });
+    const cancelled = await call(cancel.POST, {
+      url: `/api/v1/onboarding/${id}/cancel`,
+      token: owner.token,
+      params: { id },
+      body: { version: await version(id), reason: "Conformance" },
+    });
     expect(cancelled.body.deprovisionAvailable).toBe(false);
   });
 
@@ -200,16 +268,29 @@ describe("every declared route answers its declared schema", () => {
     await act(bootstrap.POST, id, "bootstrap");
     const cancelled = await act(cancel.POST, id, "cancel");
     expect(cancelled.body.deprovisionAvailable).toBe(true);
-    const plan = await call(deprovision.POST, { url: `/api/v1/onboarding/${id}/deprovision`, token: owner.token, params: { id }, body: { dryRun: true } });
+    const plan = await call(deprovision.POST, {
+      url: `/api/v1/onboarding/${id}/deprovision`,
+      token: owner.token,
+      params: { id },
+      body: { dryRun: true },
+    });
     expect(plan.status).toBe(200);
     const started = await act(deprovision.POST, id, "deprovision");
     expect(started.status).toBe(202);
   });
 
   it("settings: tokens, webhooks and deliveries, connections", async () => {
-    const created = await call(tokens.POST, { url: "/api/v1/tokens", token: owner.token, body: { name: "Conformance", role: "viewer", expiresInDays: 1 } });
+    const created = await call(tokens.POST, {
+      url: "/api/v1/tokens",
+      token: owner.token,
+      body: { name: "Conformance", role: "viewer", expiresInDays: 1 },
+    });
     await call(tokens.GET, { url: "/api/v1/tokens", token: owner.token });
-    await call(token.DELETE, { url: `/api/v1/tokens/${created.body.id}`, token: owner.token, params: { id: created.body.id } });
+    await call(token.DELETE, {
+      url: `/api/v1/tokens/${created.body.id}`,
+      token: owner.token,
+      params: { id: created.body.id },
+    });
 
     const hook = await call(webhooks.POST, {
       url: "/api/v1/webhooks",
@@ -218,38 +299,100 @@ describe("every declared route answers its declared schema", () => {
     });
     const hookId = hook.body.id;
     await call(webhooks.GET, { url: "/api/v1/webhooks", token: owner.token });
-    await call(webhook.PATCH, { url: `/api/v1/webhooks/${hookId}`, token: owner.token, params: { id: hookId }, body: { active: false, description: null } });
-    const ping = await call(webhookTest.POST, { url: `/api/v1/webhooks/${hookId}/test`, token: owner.token, params: { id: hookId } });
-    await call(redeliver.POST, { url: `/api/v1/webhook-deliveries/${ping.body.id}/redeliver`, token: owner.token, params: { id: ping.body.id } });
-    const log = await call(deliveries.GET, { url: `/api/v1/webhooks/${hookId}/deliveries`, token: owner.token, params: { id: hookId } });
+    await call(webhook.PATCH, {
+      url: `/api/v1/webhooks/${hookId}`,
+      token: owner.token,
+      params: { id: hookId },
+      body: { active: false, description: null },
+    });
+    const ping = await call(webhookTest.POST, {
+      url: `/api/v1/webhooks/${hookId}/test`,
+      token: owner.token,
+      params: { id: hookId },
+    });
+    await call(redeliver.POST, {
+      url: `/api/v1/webhook-deliveries/${ping.body.id}/redeliver`,
+      token: owner.token,
+      params: { id: ping.body.id },
+    });
+    const log = await call(deliveries.GET, {
+      url: `/api/v1/webhooks/${hookId}/deliveries`,
+      token: owner.token,
+      params: { id: hookId },
+    });
     expect(log.body.items.length).toBe(2);
     // Deleted: a second endpoint, so that the first stays for the replays below.
-    const doomed = await call(webhooks.POST, { url: "/api/v1/webhooks", token: owner.token, body: { url: "https://hooks.example.test/b", events: ["onboarding.failed"] } });
-    await call(webhook.DELETE, { url: `/api/v1/webhooks/${doomed.body.id}`, token: owner.token, params: { id: doomed.body.id } });
+    const doomed = await call(webhooks.POST, {
+      url: "/api/v1/webhooks",
+      token: owner.token,
+      body: { url: "https://hooks.example.test/b", events: ["onboarding.failed"] },
+    });
+    await call(webhook.DELETE, {
+      url: `/api/v1/webhooks/${doomed.body.id}`,
+      token: owner.token,
+      params: { id: doomed.body.id },
+    });
 
-    const conn = await call(connections.POST, { url: "/api/v1/connections", token: owner.token, body: { name: "Sim", kind: "simulated" } });
+    const conn = await call(connections.POST, {
+      url: "/api/v1/connections",
+      token: owner.token,
+      body: { name: "Sim", kind: "simulated" },
+    });
     await call(connections.GET, { url: "/api/v1/connections", token: owner.token });
-    await call(connection.PATCH, { url: `/api/v1/connections/${conn.body.id}`, token: owner.token, params: { id: conn.body.id }, body: { name: "Sim 2" } });
-    const spare = await call(connections.POST, { url: "/api/v1/connections", token: owner.token, body: { name: "Spare", kind: "simulated" } });
-    await call(connection.DELETE, { url: `/api/v1/connections/${spare.body.id}`, token: owner.token, params: { id: spare.body.id } });
+    await call(connection.PATCH, {
+      url: `/api/v1/connections/${conn.body.id}`,
+      token: owner.token,
+      params: { id: conn.body.id },
+      body: { name: "Sim 2" },
+    });
+    const spare = await call(connections.POST, {
+      url: "/api/v1/connections",
+      token: owner.token,
+      body: { name: "Spare", kind: "simulated" },
+    });
+    await call(connection.DELETE, {
+      url: `/api/v1/connections/${spare.body.id}`,
+      token: owner.token,
+      params: { id: spare.body.id },
+    });
   });
 
   it("workspace: me, members, invitations (accepted anonymously with a new account), health, openapi", async () => {
     await call(me.GET, { url: "/api/v1/me", token: owner.token });
     await call(members.GET, { url: "/api/v1/members", token: owner.token });
     const userId = teammate.user.id;
-    await call(member.PATCH, { url: `/api/v1/members/${userId}`, token: owner.token, params: { userId }, body: { role: "operator" } });
+    await call(member.PATCH, {
+      url: `/api/v1/members/${userId}`,
+      token: owner.token,
+      params: { userId },
+      body: { role: "operator" },
+    });
     await call(member.DELETE, { url: `/api/v1/members/${userId}`, token: owner.token, params: { userId } });
 
     const email = `${uniqueId("invitee")}@example.test`;
-    const invited = await call(invitations.POST, { url: "/api/v1/invitations", token: owner.token, body: { email, role: "operator" } });
+    const invited = await call(invitations.POST, {
+      url: "/api/v1/invitations",
+      token: owner.token,
+      body: { email, role: "operator" },
+    });
     const inviteToken = new URL(invited.body.inviteUrl).pathname.split("/").at(-1)!;
     await call(invitations.GET, { url: "/api/v1/invitations", token: owner.token });
     await call(lookup.GET, { url: `/api/v1/invitations/lookup?token=${inviteToken}` });
-    const accepted = await call(accept.POST, { url: "/api/v1/invitations/accept", body: { token: inviteToken, password: "a long enough password", name: "Invitee" } });
+    const accepted = await call(accept.POST, {
+      url: "/api/v1/invitations/accept",
+      body: { token: inviteToken, password: "a long enough password", name: "Invitee" },
+    });
     expect(accepted.body.accountCreated).toBe(true);
-    const other = await call(invitations.POST, { url: "/api/v1/invitations", token: owner.token, body: { email: `${uniqueId("other")}@example.test`, role: "viewer" } });
-    await call(invitation.DELETE, { url: `/api/v1/invitations/${other.body.invitation.id}`, token: owner.token, params: { id: other.body.invitation.id } });
+    const other = await call(invitations.POST, {
+      url: "/api/v1/invitations",
+      token: owner.token,
+      body: { email: `${uniqueId("other")}@example.test`, role: "viewer" },
+    });
+    await call(invitation.DELETE, {
+      url: `/api/v1/invitations/${other.body.invitation.id}`,
+      token: owner.token,
+      params: { id: other.body.invitation.id },
+    });
 
     await call(health.GET, { url: "/api/health" });
     await call(openapi.GET, { url: "/api/v1/openapi.json" });
@@ -260,12 +403,23 @@ describe("every declared route answers its declared schema", () => {
     const leaks: string[] = [];
     for (const [route, { handler, opts }] of replays) {
       if ("auth" in route.access) continue;
-      const anonymous = await callRoute(handler, { ...opts, method: route.method, url: `${BASE}${opts.url}`, token: undefined });
+      const anonymous = await callRoute(handler, {
+        ...opts,
+        method: route.method,
+        url: `${BASE}${opts.url}`,
+        token: undefined,
+      });
       if (anonymous.status !== 401) leaks.push(`${route.method} ${route.path} anonymous → ${anonymous.status}`);
       if (route.access.scope !== "record") continue;
       // Deleting routes are replayed on records that no longer exist: 404 would prove nothing.
-      if (route.method === "DELETE" && !["/api/v1/tokens/{id}", "/api/v1/invitations/{id}"].includes(route.path)) continue;
-      const stranger = await callRoute(handler, { ...opts, method: route.method, url: `${BASE}${opts.url}`, token: outsider.token });
+      if (route.method === "DELETE" && !["/api/v1/tokens/{id}", "/api/v1/invitations/{id}"].includes(route.path))
+        continue;
+      const stranger = await callRoute(handler, {
+        ...opts,
+        method: route.method,
+        url: `${BASE}${opts.url}`,
+        token: outsider.token,
+      });
       if (stranger.status !== 404) leaks.push(`${route.method} ${route.path} other workspace → ${stranger.status}`);
     }
     expect(leaks).toEqual([]);

@@ -11,7 +11,11 @@ import type { AnyRoute } from "./define-route";
  * (text format, its own METRICS_TOKEN, no user or workspace — see app/api/metrics/route.ts),
  * and the bench's framework floor (404 unless ONRAMP_BENCH_FLOOR is set — app/api/bench-floor).
  */
-const NOT_OURS = ["app/api/auth/[...nextauth]/route.ts", "app/api/metrics/route.ts", "app/api/bench-floor/[id]/route.ts"];
+const NOT_OURS = [
+  "app/api/auth/[...nextauth]/route.ts",
+  "app/api/metrics/route.ts",
+  "app/api/bench-floor/[id]/route.ts",
+];
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 function routeFiles(dir: string): string[] {
@@ -22,11 +26,18 @@ function routeFiles(dir: string): string[] {
 }
 
 /** app/api/v1/onboarding/[id]/route.ts → /api/v1/onboarding/{id} */
-const pathOf = (file: string) => "/" + path.posix.dirname(file).replace(/^app\//, "").replace(/\[(\w+)\]/g, "{$1}");
+const pathOf = (file: string) =>
+  "/" +
+  path.posix
+    .dirname(file)
+    .replace(/^app\//, "")
+    .replace(/\[(\w+)\]/g, "{$1}");
 
 describe("route declarations ↔ route files", async () => {
   const files = routeFiles("app/api").filter((f) => !NOT_OURS.includes(f));
-  const modules = await Promise.all(files.map(async (file) => ({ file, mod: (await import(`@/${file}`)) as Record<string, unknown> })));
+  const modules = await Promise.all(
+    files.map(async (file) => ({ file, mod: (await import(`@/${file}`)) as Record<string, unknown> })),
+  );
   const bindings = modules.flatMap(({ file, mod }) =>
     Object.entries(mod)
       .filter(([name]) => METHODS.includes(name))
@@ -41,7 +52,10 @@ describe("route declarations ↔ route files", async () => {
   it("binds every exported method to a declaration of that method and the file's path", () => {
     const wrong = bindings
       .filter(({ file, method, route }) => !route || route.method !== method || route.path !== pathOf(file))
-      .map(({ file, method, route }) => `${method} ${file} → ${route ? `${route.method} ${route.path}` : "no declaration (use handle(routes.x, …))"}`);
+      .map(
+        ({ file, method, route }) =>
+          `${method} ${file} → ${route ? `${route.method} ${route.path}` : "no declaration (use handle(routes.x, …))"}`,
+      );
     expect(wrong).toEqual([]);
   });
 
@@ -57,7 +71,12 @@ describe("route declarations ↔ route files", async () => {
 
   it("gives every route with an :id path parameter and record access an id parameter schema", () => {
     const missing = declaredRoutes()
-      .filter(([, r]) => "scope" in r.access && r.access.scope === "record" && !(r.params && "shape" in r.params && "id" in (r.params.shape as object)))
+      .filter(
+        ([, r]) =>
+          "scope" in r.access &&
+          r.access.scope === "record" &&
+          !(r.params && "shape" in r.params && "id" in (r.params.shape as object)),
+      )
       .map(([name]) => name);
     expect(missing).toEqual([]);
   });

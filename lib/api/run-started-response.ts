@@ -7,14 +7,27 @@ import { viewAfterWrite } from "@/lib/onboarding/queries";
 import { serializeSessionView, etagFor } from "@/lib/onboarding/serialize";
 import { serializeRun } from "@/lib/runs/serialize";
 import type { StartResult } from "@/lib/runs/start-run";
-import type { startBootstrap, startVerifyAccess, resumeBootstrap, deprovisionOnboarding, recheckAccess } from "./routes";
+import type {
+  startBootstrap,
+  startVerifyAccess,
+  resumeBootstrap,
+  deprovisionOnboarding,
+  recheckAccess,
+} from "./routes";
 
-type RunActionRoute = typeof startBootstrap | typeof startVerifyAccess | typeof resumeBootstrap | typeof deprovisionOnboarding | typeof recheckAccess;
+type RunActionRoute =
+  | typeof startBootstrap
+  | typeof startVerifyAccess
+  | typeof resumeBootstrap
+  | typeof deprovisionOnboarding
+  | typeof recheckAccess;
 
 export async function runStartedResponse(route: RunActionRoute, actor: Actor, result: StartResult): Promise<Response> {
   const view = await viewAfterWrite(actor, result.session);
   const body = { run: serializeRun(result.run), session: serializeSessionView(view), deduplicated: !result.created };
   const headers = { location: `/api/v1/operation-runs/${result.run.id}`, etag: etagFor(view) };
   // Every run action declares the same RunStarted body for 202 (started) and 200 (the active one).
-  return result.created ? json(route as typeof startBootstrap, body, { status: 202, headers }) : json(route as typeof startBootstrap, body, { status: 200, headers });
+  return result.created
+    ? json(route as typeof startBootstrap, body, { status: 202, headers })
+    : json(route as typeof startBootstrap, body, { status: 200, headers });
 }

@@ -14,7 +14,15 @@ export const SYSTEM_ACTOR: AuditActor = { label: "system" };
 export interface AuditEntry {
   workspaceId: string;
   action: string;
-  targetType: "onboarding_session" | "operation_run" | "platform" | "api_token" | "webhook_endpoint" | "membership" | "connection" | "invitation";
+  targetType:
+    | "onboarding_session"
+    | "operation_run"
+    | "platform"
+    | "api_token"
+    | "webhook_endpoint"
+    | "membership"
+    | "connection"
+    | "invitation";
   targetId: string;
   fromVersion?: number | null;
   toVersion?: number | null;

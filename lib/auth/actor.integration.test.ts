@@ -15,8 +15,18 @@ describe("resolveActor", () => {
     const actor = await resolveActor(request({ cookie: await sessionCookie(first.user) }));
     expect(actor).toMatchObject({ userId: first.user.id, email: first.user.email, via: "session" });
     expect(actor!.memberships).toEqual([
-      { workspaceId: first.workspace.id, workspaceSlug: first.workspace.slug, workspaceName: first.workspace.name, role: "viewer" },
-      { workspaceId: second.workspace.id, workspaceSlug: second.workspace.slug, workspaceName: second.workspace.name, role: "admin" },
+      {
+        workspaceId: first.workspace.id,
+        workspaceSlug: first.workspace.slug,
+        workspaceName: first.workspace.name,
+        role: "viewer",
+      },
+      {
+        workspaceId: second.workspace.id,
+        workspaceSlug: second.workspace.slug,
+        workspaceName: second.workspace.name,
+        role: "admin",
+      },
     ]);
   });
 
@@ -29,10 +39,14 @@ describe("resolveActor", () => {
   it("caps a token's role at the member's current role, and drops tokens of removed, revoked or expired access", async () => {
     const m = await createWorkspaceWithMember("operator");
     const { token: ownerToken } = await createApiToken(m.user.id, m.workspace.id, "owner");
-    expect((await resolveActor(request({ authorization: `Bearer ${ownerToken}` })))!.memberships[0].role).toBe("operator");
+    expect((await resolveActor(request({ authorization: `Bearer ${ownerToken}` })))!.memberships[0].role).toBe(
+      "operator",
+    );
 
     const { token: revoked } = await createApiToken(m.user.id, m.workspace.id, "viewer", { revokedAt: new Date() });
-    const { token: expired } = await createApiToken(m.user.id, m.workspace.id, "viewer", { expiresAt: new Date(Date.now() - 1000) });
+    const { token: expired } = await createApiToken(m.user.id, m.workspace.id, "viewer", {
+      expiresAt: new Date(Date.now() - 1000),
+    });
     expect(await resolveActor(request({ authorization: `Bearer ${revoked}` }))).toBeNull();
     expect(await resolveActor(request({ authorization: `Bearer ${expired}` }))).toBeNull();
 

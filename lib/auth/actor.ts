@@ -114,7 +114,12 @@ export async function actorForUser(userId: string, via: Actor["via"], sessionVer
     via,
     memberships: rows
       .filter((r) => r.workspaceId !== null)
-      .map((r) => ({ workspaceId: r.workspaceId!, workspaceSlug: r.workspaceSlug!, workspaceName: r.workspaceName!, role: r.role! })),
+      .map((r) => ({
+        workspaceId: r.workspaceId!,
+        workspaceSlug: r.workspaceSlug!,
+        workspaceName: r.workspaceName!,
+        role: r.role!,
+      })),
   };
 }
 
@@ -164,13 +169,22 @@ export function membershipFor(actor: Actor, workspaceId: string): ActorMembershi
  * Deny-as-not-found: a record in a workspace the caller is not a member of is reported as
  * missing; a member without the capability gets 403.
  */
-export function authorize(actor: Actor, workspaceId: string, capability: Capability, what = "Resource"): ActorMembership {
+export function authorize(
+  actor: Actor,
+  workspaceId: string,
+  capability: Capability,
+  what = "Resource",
+): ActorMembership {
   const membership = membershipFor(actor, workspaceId);
   if (!membership) throw notFound(what);
   if (!can(membership.role, capability)) {
-    throw new ApiError("forbidden", `Your role (${membership.role}) does not allow "${capability}" in this workspace.`, {
-      extra: { capability, role: membership.role },
-    });
+    throw new ApiError(
+      "forbidden",
+      `Your role (${membership.role}) does not allow "${capability}" in this workspace.`,
+      {
+        extra: { capability, role: membership.role },
+      },
+    );
   }
   return membership;
 }

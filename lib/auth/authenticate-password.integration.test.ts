@@ -7,10 +7,16 @@ import { uniqueId } from "@/test/fixtures";
 import { authOptions } from "./next-auth";
 import { hashPassword, verifyPassword } from "./password";
 
-type Authorize = (credentials: Record<string, string>, req: { headers: Record<string, string> }) => Promise<{ id: string } | null>;
+type Authorize = (
+  credentials: Record<string, string>,
+  req: { headers: Record<string, string> },
+) => Promise<{ id: string } | null>;
 const authorize = (authOptions().providers[0] as unknown as { options: { authorize: Authorize } }).options.authorize;
-const signIn = (email: string, password: string, ip = `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`) =>
-  authorize({ email, password }, { headers: { "x-forwarded-for": ip } });
+const signIn = (
+  email: string,
+  password: string,
+  ip = `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+) => authorize({ email, password }, { headers: { "x-forwarded-for": ip } });
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();

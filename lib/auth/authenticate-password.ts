@@ -39,7 +39,11 @@ export interface PasswordUser {
  * Limits are consumed from the narrowest-blast one outwards and stop at the first refusal: an
  * address already throttled does not also spend the per-email budget of the emails it tries.
  */
-export async function authenticatePassword(input: { email: string; password: string; address: string }): Promise<PasswordUser | null> {
+export async function authenticatePassword(input: {
+  email: string;
+  password: string;
+  address: string;
+}): Promise<PasswordUser | null> {
   const email = input.email.toLowerCase();
   const address = addressBucket(input.address);
   const limits = signInLimits();
@@ -67,7 +71,10 @@ export async function authenticatePassword(input: { email: string; password: str
   if (needsRehash(user.passwordHash)) {
     const upgraded = await hashPassword(input.password);
     // Only if nobody changed the password meanwhile; the password is the same, so sessions stay.
-    await db().user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash: upgraded } });
+    await db().user.updateMany({
+      where: { id: user.id, passwordHash: user.passwordHash },
+      data: { passwordHash: upgraded },
+    });
   }
   return { id: user.id, email: user.email, name: user.name ?? user.email, sessionVersion: user.sessionVersion };
 }

@@ -13,18 +13,35 @@ describe("decideGithubSignIn", () => {
     });
     // Even if a verified email points at somebody else.
     expect(
-      decideGithubSignIn({ githubId: "111", userByGithubId: bound, emails: [{ email: alice.email, verified: true }], usersByEmail: [alice] }),
+      decideGithubSignIn({
+        githubId: "111",
+        userByGithubId: bound,
+        emails: [{ email: alice.email, verified: true }],
+        usersByEmail: [alice],
+      }),
     ).toMatchObject({ allow: true, userId: "u-bound" });
   });
 
   it("links an unbound account by a verified email and binds the GitHub id", () => {
     expect(
-      decideGithubSignIn({ githubId: "222", userByGithubId: null, emails: [{ email: "Alice@Example.test", verified: true, primary: true }], usersByEmail: [alice] }),
+      decideGithubSignIn({
+        githubId: "222",
+        userByGithubId: null,
+        emails: [{ email: "Alice@Example.test", verified: true, primary: true }],
+        usersByEmail: [alice],
+      }),
     ).toEqual({ allow: true, userId: "u-alice", bindGithubId: true });
   });
 
   it("refuses an email GitHub has not verified (the takeover in the issue)", () => {
-    expect(decideGithubSignIn({ githubId: "222", userByGithubId: null, emails: [{ email: alice.email, verified: false, primary: true }], usersByEmail: [alice] })).toEqual({
+    expect(
+      decideGithubSignIn({
+        githubId: "222",
+        userByGithubId: null,
+        emails: [{ email: alice.email, verified: false, primary: true }],
+        usersByEmail: [alice],
+      }),
+    ).toEqual({
       allow: false,
       reason: "no_verified_email",
     });
@@ -43,14 +60,28 @@ describe("decideGithubSignIn", () => {
   });
 
   it("refuses an account already bound to another GitHub id", () => {
-    expect(decideGithubSignIn({ githubId: "999", userByGithubId: null, emails: [{ email: bound.email, verified: true }], usersByEmail: [bound] })).toEqual({
+    expect(
+      decideGithubSignIn({
+        githubId: "999",
+        userByGithubId: null,
+        emails: [{ email: bound.email, verified: true }],
+        usersByEmail: [bound],
+      }),
+    ).toEqual({
       allow: false,
       reason: "github_id_mismatch",
     });
   });
 
   it("refuses when no account has a verified email", () => {
-    expect(decideGithubSignIn({ githubId: "222", userByGithubId: null, emails: [{ email: "nobody@example.test", verified: true }], usersByEmail: [] })).toEqual({
+    expect(
+      decideGithubSignIn({
+        githubId: "222",
+        userByGithubId: null,
+        emails: [{ email: "nobody@example.test", verified: true }],
+        usersByEmail: [],
+      }),
+    ).toEqual({
       allow: false,
       reason: "no_account",
     });
@@ -73,7 +104,14 @@ describe("decideGithubSignIn", () => {
 
   it("does not rebind an account already bound to the same id that was not found by id", () => {
     const same: KnownUser = { ...bound, githubId: "333" };
-    expect(decideGithubSignIn({ githubId: "333", userByGithubId: null, emails: [{ email: same.email, verified: true }], usersByEmail: [same] })).toEqual({
+    expect(
+      decideGithubSignIn({
+        githubId: "333",
+        userByGithubId: null,
+        emails: [{ email: same.email, verified: true }],
+        usersByEmail: [same],
+      }),
+    ).toEqual({
       allow: true,
       userId: "u-bound",
       bindGithubId: false,

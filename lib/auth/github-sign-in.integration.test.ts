@@ -18,7 +18,9 @@ beforeAll(async () => {
     seenTokens.push(token);
     const emails = emailsByToken.get(token);
     if (req.url !== "/user/emails" || !emails) {
-      res.writeHead(req.url === "/user/emails" ? 401 : 404, { "content-type": "application/json" }).end('{"message":"Bad credentials"}');
+      res
+        .writeHead(req.url === "/user/emails" ? 401 : 404, { "content-type": "application/json" })
+        .end('{"message":"Bad credentials"}');
       return;
     }
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(emails));
@@ -33,16 +35,34 @@ afterAll(async () => {
 });
 
 /** What next-auth does on /api/auth/callback/github: signIn, then (if allowed) jwt on the same user object. */
-async function githubCallback(opts: { githubId: string; profileEmail: string; emails?: { email: string; verified: boolean; primary?: boolean }[] }) {
+async function githubCallback(opts: {
+  githubId: string;
+  profileEmail: string;
+  emails?: { email: string; verified: boolean; primary?: boolean }[];
+}) {
   const accessToken = uniqueId("gho");
-  if (opts.emails) emailsByToken.set(accessToken, opts.emails.map((e) => ({ primary: false, ...e })));
+  if (opts.emails)
+    emailsByToken.set(
+      accessToken,
+      opts.emails.map((e) => ({ primary: false, ...e })),
+    );
   const { callbacks } = authOptions();
   // next-auth's GitHub profile(): id is the GitHub id, email whatever the profile says.
   const user = { id: opts.githubId, email: opts.profileEmail, name: "Someone" };
-  const account = { provider: "github", type: "oauth" as const, providerAccountId: opts.githubId, access_token: accessToken };
+  const account = {
+    provider: "github",
+    type: "oauth" as const,
+    providerAccountId: opts.githubId,
+    access_token: accessToken,
+  };
   const allowed = await callbacks!.signIn!({ user, account, profile: undefined } as never);
   if (allowed !== true) return { allowed, token: null };
-  const token = await callbacks!.jwt!({ token: { sub: user.id, email: user.email }, user, account, trigger: "signIn" } as never);
+  const token = await callbacks!.jwt!({
+    token: { sub: user.id, email: user.email },
+    user,
+    account,
+    trigger: "signIn",
+  } as never);
   return { allowed, token };
 }
 
@@ -54,7 +74,11 @@ describe("GitHub sign-in", () => {
   it("links an existing operator by a verified email, binds the GitHub id and signs in as that operator", async () => {
     const operator = await newUser();
     const id = githubId();
-    const { allowed, token } = await githubCallback({ githubId: id, profileEmail: operator.email, emails: [{ email: operator.email.toUpperCase(), verified: true, primary: true }] });
+    const { allowed, token } = await githubCallback({
+      githubId: id,
+      profileEmail: operator.email,
+      emails: [{ email: operator.email.toUpperCase(), verified: true, primary: true }],
+    });
     expect(allowed).toBe(true);
     // token.sub is our user id, not the GitHub id next-auth started from; sv is the operator's.
     expect(token).toMatchObject({ sub: operator.id, email: operator.email, sv: operator.sessionVersion });
@@ -78,7 +102,11 @@ describe("GitHub sign-in", () => {
   it("refuses a second GitHub account with the same verified email once the first is bound", async () => {
     const boundId = githubId();
     const operator = await newUser({ githubId: boundId });
-    const { allowed } = await githubCallback({ githubId: githubId(), profileEmail: operator.email, emails: [{ email: operator.email, verified: true }] });
+    const { allowed } = await githubCallback({
+      githubId: githubId(),
+      profileEmail: operator.email,
+      emails: [{ email: operator.email, verified: true }],
+    });
     expect(allowed).toBe(false);
     expect((await db().user.findUniqueOrThrow({ where: { id: operator.id } })).githubId).toBe(boundId);
   });
@@ -86,7 +114,11 @@ describe("GitHub sign-in", () => {
   it("signs the bound GitHub account in by its id, whatever its emails are now", async () => {
     const boundId = githubId();
     const operator = await newUser({ githubId: boundId });
-    const { allowed, token } = await githubCallback({ githubId: boundId, profileEmail: "changed@example.test", emails: [] });
+    const { allowed, token } = await githubCallback({
+      githubId: boundId,
+      profileEmail: "changed@example.test",
+      emails: [],
+    });
     expect(allowed).toBe(true);
     expect(token).toMatchObject({ sub: operator.id, email: operator.email });
   });
@@ -95,8 +127,13 @@ describe("GitHub sign-in", () => {
     const operator = await newUser();
     expect((await githubCallback({ githubId: githubId(), profileEmail: operator.email })).allowed).toBe(false); // 401 from "GitHub"
     expect(
-      (await githubCallback({ githubId: githubId(), profileEmail: "x@example.test", emails: [{ email: `${uniqueId("stranger")}@example.test`, verified: true }] }))
-        .allowed,
+      (
+        await githubCallback({
+          githubId: githubId(),
+          profileEmail: "x@example.test",
+          emails: [{ email: `${uniqueId("stranger")}@example.test`, verified: true }],
+        })
+      ).allowed,
     ).toBe(false);
     expect(seenTokens.every((t) => t.startsWith("gho-"))).toBe(true);
   });

@@ -7,7 +7,9 @@ import { db } from "@/lib/db/client";
 import { log, errorFields } from "@/lib/log/logger";
 import { decideGithubSignIn, type GithubEmail } from "./decide-github-sign-in";
 
-const emailsSchema = z.array(z.object({ email: z.string().max(320), verified: z.boolean(), primary: z.boolean().optional() })).max(100);
+const emailsSchema = z
+  .array(z.object({ email: z.string().max(320), verified: z.boolean(), primary: z.boolean().optional() }))
+  .max(100);
 
 export function githubApiUrl(): string {
   return (process.env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
@@ -17,7 +19,11 @@ export function githubApiUrl(): string {
 export async function fetchGithubEmails(accessToken: string): Promise<GithubEmail[]> {
   try {
     const res = await fetch(`${githubApiUrl()}/user/emails`, {
-      headers: { authorization: `Bearer ${accessToken}`, accept: "application/vnd.github+json", "user-agent": "onramp" },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: "application/vnd.github+json",
+        "user-agent": "onramp",
+      },
       redirect: "error",
       signal: AbortSignal.timeout(10_000),
     });
@@ -41,7 +47,10 @@ export interface GithubSignInUser {
 }
 
 /** The operator this GitHub account signs in as, or null (refused). Binds the id at first link. */
-export async function resolveGithubSignIn(input: { githubId: string; accessToken: string | undefined }): Promise<GithubSignInUser | null> {
+export async function resolveGithubSignIn(input: {
+  githubId: string;
+  accessToken: string | undefined;
+}): Promise<GithubSignInUser | null> {
   const select = { id: true, email: true, name: true, githubId: true, sessionVersion: true } as const;
   const userByGithubId = await db().user.findUnique({ where: { githubId: input.githubId }, select });
   // An account already bound needs no email at all.
@@ -57,7 +66,10 @@ export async function resolveGithubSignIn(input: { githubId: string; accessToken
   if (decision.bindGithubId) {
     try {
       // Only while still unbound: two first sign-ins racing cannot both bind.
-      const { count } = await db().user.updateMany({ where: { id: user.id, githubId: null }, data: { githubId: input.githubId } });
+      const { count } = await db().user.updateMany({
+        where: { id: user.id, githubId: null },
+        data: { githubId: input.githubId },
+      });
       if (count === 0) return null;
     } catch (err) {
       log.warn({ event: "github_signin.bind_failed", ...errorFields(err) }, "could not bind the GitHub id");

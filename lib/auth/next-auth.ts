@@ -36,7 +36,14 @@ function providers(): NextAuthOptions["providers"] {
         if (!parsed.success) return null;
         try {
           const user = await authenticatePassword({ ...parsed.data, address: clientAddress(headersOf(req)) });
-          return user ? ({ id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } satisfies SignedInUser) : null;
+          return user
+            ? ({
+                id: user.id,
+                email: user.email,
+                name: user.name,
+                sessionVersion: user.sessionVersion,
+              } satisfies SignedInUser)
+            : null;
         } catch (err) {
           // next-auth shows a thrown message to the user (the sign-in form prints it).
           if (err instanceof SignInThrottled) throw new Error(err.message);
@@ -68,7 +75,10 @@ export function authOptions(): NextAuthOptions {
       // by an admin, never by a stranger's OAuth login. See decide-github-sign-in.ts.
       async signIn({ user, account }) {
         if (account?.provider !== "github") return true;
-        const decided = await resolveGithubSignIn({ githubId: account.providerAccountId, accessToken: account.access_token });
+        const decided = await resolveGithubSignIn({
+          githubId: account.providerAccountId,
+          accessToken: account.access_token,
+        });
         if (!decided) return false;
         // next-auth hands this same object to the jwt callback: the id decided here is the session's.
         const signedIn = user as SignedInUser;

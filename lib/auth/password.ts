@@ -52,14 +52,25 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
   const parsed = stored ? parseHash(stored) : null;
   if (!parsed) return false;
-  const key = await scrypt(password, parsed.salt, parsed.key.length, { N: parsed.N, r: parsed.r, p: parsed.p, maxmem: MAX_MEM });
+  const key = await scrypt(password, parsed.salt, parsed.key.length, {
+    N: parsed.N,
+    r: parsed.r,
+    p: parsed.p,
+    maxmem: MAX_MEM,
+  });
   return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
 }
 
 /** Whether a (verified) stored hash was made with other parameters than today's. */
 export function needsRehash(stored: string): boolean {
   const parsed = parseHash(stored);
-  return !parsed || parsed.N !== PASSWORD_PARAMS.N || parsed.r !== PASSWORD_PARAMS.r || parsed.p !== PASSWORD_PARAMS.p || parsed.key.length !== KEYLEN;
+  return (
+    !parsed ||
+    parsed.N !== PASSWORD_PARAMS.N ||
+    parsed.r !== PASSWORD_PARAMS.r ||
+    parsed.p !== PASSWORD_PARAMS.p ||
+    parsed.key.length !== KEYLEN
+  );
 }
 
 /**

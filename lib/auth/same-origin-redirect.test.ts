@@ -6,7 +6,9 @@ const base = "http://localhost:3000";
 describe("sameOriginRedirect", () => {
   it("keeps paths and URLs of our own origin", () => {
     expect(sameOriginRedirect("/onboarding/abc?x=1#y", base)).toBe("http://localhost:3000/onboarding/abc?x=1#y");
-    expect(sameOriginRedirect("http://localhost:3000/settings/tokens", base)).toBe("http://localhost:3000/settings/tokens");
+    expect(sameOriginRedirect("http://localhost:3000/settings/tokens", base)).toBe(
+      "http://localhost:3000/settings/tokens",
+    );
     expect(sameOriginRedirect("/%09/evil.example/", base)).toBe("http://localhost:3000/%09/evil.example/");
   });
 

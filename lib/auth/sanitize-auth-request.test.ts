@@ -13,7 +13,13 @@ afterEach(() => {
 describe("next-auth requests with a hostile callbackUrl", () => {
   it("are sent back to themselves with our origin instead of reaching next-auth (which answered 500)", async () => {
     process.env.NEXTAUTH_URL = ORIGIN;
-    for (const hostile of ["http://localhost:3917.evil.example/", "https://evil.example/x", "//evil.example", "/\\evil.example", "javascript:alert(1)"]) {
+    for (const hostile of [
+      "http://localhost:3917.evil.example/",
+      "https://evil.example/x",
+      "//evil.example",
+      "/\\evil.example",
+      "javascript:alert(1)",
+    ]) {
       const req = new NextRequest(`${ORIGIN}/api/auth/signin?callbackUrl=${encodeURIComponent(hostile)}`);
       const res = await route.GET(req, ctx);
       expect(res.status, hostile).toBe(307);

@@ -22,7 +22,10 @@ export function sanitizeAuthRequest(req: NextRequest): Response | null {
   if (badParam) target.searchParams.set("callbackUrl", sameOriginRedirect(param, base));
   const headers = new Headers({ location: target.href, "cache-control": "no-store" });
   for (const name of badCookies) {
-    headers.append("set-cookie", `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`);
+    headers.append(
+      "set-cookie",
+      `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`,
+    );
   }
   // 307 keeps the method and body: a POST is repeated as it was, with the safe URL.
   return new Response(null, { status: 307, headers });

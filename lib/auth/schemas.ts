@@ -8,7 +8,9 @@ export const meResponse = z
   .object({
     user: z.object({ id: z.string(), email: z.string() }),
     via: z.enum(["session", "token"]).meta({ description: "A browser session cookie or an API token" }),
-    workspace: workspace.meta({ description: "The workspace this request acts in (X-Onramp-Workspace, ?workspace=, else the first)" }),
+    workspace: workspace.meta({
+      description: "The workspace this request acts in (X-Onramp-Workspace, ?workspace=, else the first)",
+    }),
     role: z.enum(ROLES),
     capabilities: z.array(z.enum(CAPABILITIES)),
     workspaces: z.array(workspace.extend({ role: z.enum(ROLES) })),

@@ -14,9 +14,17 @@ import { actorForUser } from "./actor";
 const ME = "http://localhost/api/v1/me";
 
 /** The cookie next-auth issues at sign-in: the jwt callback decides what goes into it. */
-async function signedInCookie(user: { id: string; email: string; sessionVersion: number }): Promise<{ cookie: string; token: Record<string, unknown> }> {
+async function signedInCookie(user: {
+  id: string;
+  email: string;
+  sessionVersion: number;
+}): Promise<{ cookie: string; token: Record<string, unknown> }> {
   const jwt = authOptions().callbacks!.jwt!;
-  const token = await jwt({ token: { sub: "ignored", email: user.email }, user: { ...user, sessionVersion: user.sessionVersion } as never, account: null } as never);
+  const token = await jwt({
+    token: { sub: "ignored", email: user.email },
+    user: { ...user, sessionVersion: user.sessionVersion } as never,
+    account: null,
+  } as never);
   return { cookie: `next-auth.session-token=${await encode({ token, secret: process.env.NEXTAUTH_SECRET! })}`, token };
 }
 

@@ -163,7 +163,10 @@ async function send(path: string, opts: RequestOptions): Promise<Response> {
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === "AbortError") throw err;
-    throw new ApiProblem(0, { code: "network_error", detail: "Could not reach the server. Check your connection and try again." });
+    throw new ApiProblem(0, {
+      code: "network_error",
+      detail: "Could not reach the server. Check your connection and try again.",
+    });
   }
 }
 
@@ -179,7 +182,10 @@ async function readBody<T>(res: Response): Promise<T> {
     }
   }
   if (!res.ok) {
-    const body = parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : { detail: `Request failed (HTTP ${res.status}).` };
+    const body =
+      parsed && typeof parsed === "object"
+        ? (parsed as Record<string, unknown>)
+        : { detail: `Request failed (HTTP ${res.status}).` };
     throw new ApiProblem(res.status, body);
   }
   return parsed as T;
@@ -199,10 +205,17 @@ export interface Conditional<T> {
  * A GET conditional on `etag`. The browser never revalidates for us (requests are
  * `cache: "no-store"`), so the ETag is kept by the caller and sent as If-None-Match here.
  */
-export async function apiFetchConditional<T>(path: string, etag: string | null, opts: Omit<RequestOptions, "method" | "body"> = {}): Promise<Conditional<T>> {
+export async function apiFetchConditional<T>(
+  path: string,
+  etag: string | null,
+  opts: Omit<RequestOptions, "method" | "body"> = {},
+): Promise<Conditional<T>> {
   const res = await send(path, { ...opts, headers: { ...opts.headers, ...(etag ? { "if-none-match": etag } : {}) } });
   const body = await readBody<T>(res);
-  return { body: res.status === 304 ? null : body, etag: res.headers.get("etag") ?? (res.status === 304 ? etag : null) };
+  return {
+    body: res.status === 304 ? null : body,
+    etag: res.headers.get("etag") ?? (res.status === 304 ? etag : null),
+  };
 }
 
 export interface OnboardingFilters {
@@ -221,22 +234,34 @@ export const api = {
   listOnboardings: (filters: OnboardingFilters & { cursor?: string; limit?: number }, signal?: AbortSignal) =>
     apiFetch<Page<SessionSummary>>("/onboarding", { query: { ...filters }, signal }),
   createOnboarding: (input: CreateOnboardingInput, idempotencyKey: string) =>
-    apiFetch<OnboardingCreated>("/onboarding", { method: "POST", body: input, headers: { "idempotency-key": idempotencyKey } }),
+    apiFetch<OnboardingCreated>("/onboarding", {
+      method: "POST",
+      body: input,
+      headers: { "idempotency-key": idempotencyKey },
+    }),
   slugAvailability: (slug: string, excludeId: string | undefined, signal?: AbortSignal) =>
     apiFetch<SlugAvailability>("/onboarding/slug-availability", { query: { slug, excludeId }, signal }),
   session: (id: string, signal?: AbortSignal) => apiFetch<Session>(`/onboarding/${id}`, { signal }),
   patchSession: (id: string, version: number, input: PatchOnboardingInput) =>
     apiFetch<Session>(`/onboarding/${id}`, { method: "PATCH", body: { version, ...input } }),
-  startVerify: (id: string, version: number) => apiFetch<RunStarted>(`/onboarding/${id}/verify-access`, { method: "POST", body: { version } }),
-  startBootstrap: (id: string, version: number) => apiFetch<RunStarted>(`/onboarding/${id}/bootstrap`, { method: "POST", body: { version } }),
-  resumeBootstrap: (id: string, version: number) => apiFetch<RunStarted>(`/onboarding/${id}/resume`, { method: "POST", body: { version } }),
-  deprovision: (id: string, version: number) => apiFetch<RunStarted>(`/onboarding/${id}/deprovision`, { method: "POST", body: { version } }),
+  startVerify: (id: string, version: number) =>
+    apiFetch<RunStarted>(`/onboarding/${id}/verify-access`, { method: "POST", body: { version } }),
+  startBootstrap: (id: string, version: number) =>
+    apiFetch<RunStarted>(`/onboarding/${id}/bootstrap`, { method: "POST", body: { version } }),
+  resumeBootstrap: (id: string, version: number) =>
+    apiFetch<RunStarted>(`/onboarding/${id}/resume`, { method: "POST", body: { version } }),
+  deprovision: (id: string, version: number) =>
+    apiFetch<RunStarted>(`/onboarding/${id}/deprovision`, { method: "POST", body: { version } }),
   /** The dry run: changes nothing, needs no version. */
   deprovisionPlan: (id: string, signal?: AbortSignal) =>
     apiFetch<DeprovisionPlan>(`/onboarding/${id}/deprovision`, { method: "POST", body: { dryRun: true }, signal }),
-  resources: (id: string, signal?: AbortSignal) => apiFetch<{ items: Resource[] }>(`/onboarding/${id}/resources`, { signal }),
+  resources: (id: string, signal?: AbortSignal) =>
+    apiFetch<{ items: Resource[] }>(`/onboarding/${id}/resources`, { signal }),
   cancelOnboarding: (id: string, version: number, reason?: string) =>
-    apiFetch<CancelledSession>(`/onboarding/${id}/cancel`, { method: "POST", body: { version, ...(reason ? { reason } : {}) } }),
+    apiFetch<CancelledSession>(`/onboarding/${id}/cancel`, {
+      method: "POST",
+      body: { version, ...(reason ? { reason } : {}) },
+    }),
   activate: (id: string, version: number, opts: { override?: boolean; reason?: string } = {}) =>
     apiFetch<Session>(`/onboarding/${id}/activate`, {
       method: "POST",
@@ -257,14 +282,18 @@ export const api = {
     apiFetch<RunStarted>(`/onboarding/${id}/verify-access/recheck`, { method: "POST", body: { version, checkKey } }),
 
   notifications: (query: { cursor?: string; limit?: number; unread?: boolean }, signal?: AbortSignal) =>
-    apiFetch<NotificationPage>("/notifications", { query: { ...query, unread: query.unread ? "true" : undefined }, signal }),
+    apiFetch<NotificationPage>("/notifications", {
+      query: { ...query, unread: query.unread ? "true" : undefined },
+      signal,
+    }),
   markNotificationsRead: (target: { ids: string[] } | { all: true }) =>
     apiFetch<{ updated: number; unreadCount: number }>("/notifications/read", { method: "POST", body: target }),
 
   cancelRun: (runId: string, version: number) =>
     apiFetch<{ session: Session }>(`/operation-runs/${runId}/cancel`, { method: "POST", body: { version } }),
 
-  insights: (days: InsightsWindow, signal?: AbortSignal) => apiFetch<Insights>("/insights", { query: { days }, signal }),
+  insights: (days: InsightsWindow, signal?: AbortSignal) =>
+    apiFetch<Insights>("/insights", { query: { days }, signal }),
 
   platforms: (query: { status?: PlatformStatus; cursor?: string; limit?: number }, signal?: AbortSignal) =>
     apiFetch<Page<Platform>>("/platforms", { query, signal }),
@@ -277,38 +306,56 @@ export const api = {
   webhooks: (signal?: AbortSignal) => apiFetch<{ items: WebhookEndpoint[] }>("/webhooks", { signal }),
   createWebhook: (input: { url: string; description?: string; events: string[] }) =>
     apiFetch<WebhookCreated>("/webhooks", { method: "POST", body: input }),
-  updateWebhook: (id: string, input: { url?: string; description?: string | null; events?: string[]; active?: boolean }) =>
-    apiFetch<WebhookEndpoint>(`/webhooks/${id}`, { method: "PATCH", body: input }),
+  updateWebhook: (
+    id: string,
+    input: { url?: string; description?: string | null; events?: string[]; active?: boolean },
+  ) => apiFetch<WebhookEndpoint>(`/webhooks/${id}`, { method: "PATCH", body: input }),
   deleteWebhook: (id: string) => apiFetch<void>(`/webhooks/${id}`, { method: "DELETE" }),
   deliveries: (id: string, cursor: string | undefined, signal?: AbortSignal) =>
     apiFetch<Page<WebhookDelivery>>(`/webhooks/${id}/deliveries`, { query: { cursor }, signal }),
   testWebhook: (id: string) => apiFetch<WebhookDelivery>(`/webhooks/${id}/test`, { method: "POST" }),
-  redeliver: (deliveryId: string) => apiFetch<WebhookDelivery>(`/webhook-deliveries/${deliveryId}/redeliver`, { method: "POST" }),
+  redeliver: (deliveryId: string) =>
+    apiFetch<WebhookDelivery>(`/webhook-deliveries/${deliveryId}/redeliver`, { method: "POST" }),
 
   connections: (signal?: AbortSignal) => apiFetch<{ items: Connection[] }>("/connections", { signal }),
   createConnection: (
     input:
-      | { name: string; kind: "github"; config: { org: string; templateOwner: string; templateRepo: string; baseUrl?: string }; token: string }
+      | {
+          name: string;
+          kind: "github";
+          config: { org: string; templateOwner: string; templateRepo: string; baseUrl?: string };
+          token: string;
+        }
       | { name: string; kind: "cloudflare"; config: { accountId: string; apiBaseUrl?: string }; token: string },
   ) => apiFetch<Connection>("/connections", { method: "POST", body: input }),
   updateConnection: (
     id: string,
     input: {
       name?: string;
-      config?: { org?: string; templateOwner?: string; templateRepo?: string; baseUrl?: string | null; accountId?: string; apiBaseUrl?: string | null };
+      config?: {
+        org?: string;
+        templateOwner?: string;
+        templateRepo?: string;
+        baseUrl?: string | null;
+        accountId?: string;
+        apiBaseUrl?: string | null;
+      };
       token?: string | null;
     },
   ) => apiFetch<Connection>(`/connections/${id}`, { method: "PATCH", body: input }),
   deleteConnection: (id: string) => apiFetch<void>(`/connections/${id}`, { method: "DELETE" }),
 
   members: (signal?: AbortSignal) => apiFetch<{ items: Member[] }>("/members", { signal }),
-  changeRole: (userId: string, role: Role) => apiFetch<Member>(`/members/${userId}`, { method: "PATCH", body: { role } }),
+  changeRole: (userId: string, role: Role) =>
+    apiFetch<Member>(`/members/${userId}`, { method: "PATCH", body: { role } }),
   removeMember: (userId: string) => apiFetch<void>(`/members/${userId}`, { method: "DELETE" }),
 
   invitations: (signal?: AbortSignal) => apiFetch<{ items: Invitation[] }>("/invitations", { signal }),
-  createInvitation: (input: { email: string; role: Role }) => apiFetch<InvitationCreated>("/invitations", { method: "POST", body: input }),
+  createInvitation: (input: { email: string; role: Role }) =>
+    apiFetch<InvitationCreated>("/invitations", { method: "POST", body: input }),
   revokeInvitation: (id: string) => apiFetch<void>(`/invitations/${id}`, { method: "DELETE" }),
-  lookupInvitation: (token: string, signal?: AbortSignal) => apiFetch<InvitationLookup>("/invitations/lookup", { query: { token }, signal }),
+  lookupInvitation: (token: string, signal?: AbortSignal) =>
+    apiFetch<InvitationLookup>("/invitations/lookup", { query: { token }, signal }),
   acceptInvitation: (input: { token: string; password?: string; name?: string }) =>
     apiFetch<InvitationAccepted>("/invitations/accept", { method: "POST", body: input }),
 };

@@ -6,7 +6,11 @@ export const browserNotificationsSupported = (): boolean => typeof window !== "u
 
 export function browserNotificationsWanted(): boolean {
   try {
-    return browserNotificationsSupported() && window.localStorage.getItem(PREF_KEY) === "on" && Notification.permission === "granted";
+    return (
+      browserNotificationsSupported() &&
+      window.localStorage.getItem(PREF_KEY) === "on" &&
+      Notification.permission === "granted"
+    );
   } catch {
     return false;
   }
@@ -20,7 +24,8 @@ export async function enableBrowserNotifications(on: boolean): Promise<Notificat
       window.localStorage.removeItem(PREF_KEY);
       return Notification.permission;
     }
-    const permission = Notification.permission === "default" ? await Notification.requestPermission() : Notification.permission;
+    const permission =
+      Notification.permission === "default" ? await Notification.requestPermission() : Notification.permission;
     if (permission === "granted") window.localStorage.setItem(PREF_KEY, "on");
     return permission;
   } catch {

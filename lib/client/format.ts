@@ -8,7 +8,8 @@ export function relativeTime(iso: string | null | undefined, now = Date.now()): 
   const diff = now - new Date(iso).getTime();
   const abs = Math.abs(diff);
   const future = diff < 0;
-  const say = (n: number, unit: string) => (future ? `in ${n} ${unit}${n === 1 ? "" : "s"}` : `${n} ${unit}${n === 1 ? "" : "s"} ago`);
+  const say = (n: number, unit: string) =>
+    future ? `in ${n} ${unit}${n === 1 ? "" : "s"}` : `${n} ${unit}${n === 1 ? "" : "s"} ago`;
   if (abs < 45_000) return future ? "in a few seconds" : "just now";
   if (abs < HOUR) return say(Math.round(abs / MINUTE), "minute");
   if (abs < DAY) return say(Math.round(abs / HOUR), "hour");
@@ -18,7 +19,13 @@ export function relativeTime(iso: string | null | undefined, now = Date.now()): 
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "—";
-  return new Date(iso).toLocaleString("en-GB", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return new Date(iso).toLocaleString("en-GB", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
 }
 
 export function formatTime(iso: string | null | undefined): string {

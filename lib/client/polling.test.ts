@@ -4,7 +4,8 @@ import { ApiProblem } from "./api";
 import { isRunActive, isSessionActive, POLL_MS, pollWhile } from "./polling";
 
 type Data = { active: boolean };
-const query = (data: Data | undefined, error: unknown = null) => ({ state: { data, error } }) as unknown as Query<Data, Error, Data, readonly unknown[]>;
+const query = (data: Data | undefined, error: unknown = null) =>
+  ({ state: { data, error } }) as unknown as Query<Data, Error, Data, readonly unknown[]>;
 const interval = pollWhile<Data>((d) => !!d?.active);
 
 describe("pollWhile", () => {
@@ -16,7 +17,8 @@ describe("pollWhile", () => {
   });
 
   it("stops for good once the record is gone or access is lost", () => {
-    for (const status of [401, 403, 404]) expect(interval(query({ active: true }, new ApiProblem(status, {}))), String(status)).toBe(false);
+    for (const status of [401, 403, 404])
+      expect(interval(query({ active: true }, new ApiProblem(status, {}))), String(status)).toBe(false);
   });
 
   it("keeps polling through transient failures", () => {

@@ -14,7 +14,8 @@ export const isRunActive = (run: Pick<Run, "status"> | null | undefined): boolea
 export const isSessionActive = (session: Pick<Session, "lifecycleState" | "status"> | null | undefined): boolean =>
   !!session && (ACTIVE_LIFECYCLES.has(session.lifecycleState) || session.status === "in_progress");
 
-const gone = (error: unknown) => error instanceof ApiProblem && (error.status === 404 || error.status === 401 || error.status === 403);
+const gone = (error: unknown) =>
+  error instanceof ApiProblem && (error.status === 404 || error.status === 401 || error.status === 403);
 
 /** refetchInterval for a query: 5 s while `active(data)`, off once inactive or gone. */
 export function pollWhile<T>(active: (data: T | undefined) => boolean) {

@@ -15,7 +15,11 @@ const TYPE_LABELS: Record<string, string> = {
   infra: "Infrastructure",
 };
 
-const PROVIDER_LABELS: Record<ResourceProvider, string> = { simulated: "Simulated", github: "GitHub", cloudflare: "Cloudflare" };
+const PROVIDER_LABELS: Record<ResourceProvider, string> = {
+  simulated: "Simulated",
+  github: "GitHub",
+  cloudflare: "Cloudflare",
+};
 
 /** "d1_database" → "D1 database"; a type this UI does not know yet still reads as words. */
 export function resourceTypeLabel(type: string): string {

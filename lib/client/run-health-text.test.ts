@@ -21,7 +21,16 @@ const now = Date.parse("2026-01-01T12:00:00Z");
 
 describe("healthText", () => {
   it("says what is retried, which attempt comes next, in how long and why", () => {
-    const t = healthText({ ...base, status: "retrying", reason: "retrying:github_rate_limited", attempt: 2, nextAttemptAt: "2026-01-01T12:00:08.000Z" }, now);
+    const t = healthText(
+      {
+        ...base,
+        status: "retrying",
+        reason: "retrying:github_rate_limited",
+        attempt: 2,
+        nextAttemptAt: "2026-01-01T12:00:08.000Z",
+      },
+      now,
+    );
     expect(t).toMatchObject({ tone: "warn", title: "Retrying — attempt 2 of 4 in 8 s: GitHub rate limit" });
   });
 
@@ -31,12 +40,12 @@ describe("healthText", () => {
   });
 
   it("names a dead worker and an over-budget step differently", () => {
-    expect(healthText({ ...base, status: "stalled", reason: "stalled:no_heartbeat", silentForMs: 20_000 }, now).title).toBe(
-      "Stalled — no progress for 20 s; the worker running it stopped sending heartbeats",
-    );
-    expect(healthText({ ...base, status: "stalled", reason: "stalled:step_over_budget", stepElapsedMs: 21_000 }, now).title).toBe(
-      "Stalled — Set up repository has run 21 s, past its 15 s budget",
-    );
+    expect(
+      healthText({ ...base, status: "stalled", reason: "stalled:no_heartbeat", silentForMs: 20_000 }, now).title,
+    ).toBe("Stalled — no progress for 20 s; the worker running it stopped sending heartbeats");
+    expect(
+      healthText({ ...base, status: "stalled", reason: "stalled:step_over_budget", stepElapsedMs: 21_000 }, now).title,
+    ).toBe("Stalled — Set up repository has run 21 s, past its 15 s budget");
   });
 
   it("shows a healthy step's elapsed time against its budget", () => {

@@ -31,7 +31,11 @@ export function healthText(h: RunHealth, now = Date.now()): HealthText {
   if (h.status === "retrying") {
     const wait = h.nextAttemptAt ? new Date(h.nextAttemptAt).getTime() - now : 0;
     const when = wait > 500 ? ` in ${secs(wait)}` : " now";
-    return { tone: "warn", title: `Retrying — ${attempt}${when}: ${cause(h.reason)}`, detail: h.stepLabel ? `${h.stepLabel} failed temporarily; it is retried automatically.` : "" };
+    return {
+      tone: "warn",
+      title: `Retrying — ${attempt}${when}: ${cause(h.reason)}`,
+      detail: h.stepLabel ? `${h.stepLabel} failed temporarily; it is retried automatically.` : "",
+    };
   }
   if (h.status === "stalled") {
     const silent = secs(h.silentForMs);
@@ -42,11 +46,23 @@ export function healthText(h: RunHealth, now = Date.now()): HealthText {
           ? `${h.stepLabel ?? "the step"} has run ${secs(h.stepElapsedMs ?? 0)}, past its ${secs(h.stepBudgetMs)} budget`
           : "the worker running it stopped sending heartbeats";
     const lead = h.reason === "stalled:step_over_budget" ? "Stalled — " : `Stalled — no progress for ${silent}; `;
-    return { tone: "bad", title: `${lead}${why}`, detail: "Check that workers are running (npm run worker, or the web process's inline worker); the run continues where it stopped once one is." };
+    return {
+      tone: "bad",
+      title: `${lead}${why}`,
+      detail:
+        "Check that workers are running (npm run worker, or the web process's inline worker); the run continues where it stopped once one is.",
+    };
   }
   // Extrapolated from the attempt's start (server time: lastProgressAt + silentForMs is when it
   // answered): the wizard's watch answers 304 while nothing changed, and the time still runs.
-  const elapsedMs = h.stepElapsedMs === null ? null : Math.max(h.stepElapsedMs, now - (Date.parse(h.lastProgressAt) + h.silentForMs - h.stepElapsedMs));
+  const elapsedMs =
+    h.stepElapsedMs === null
+      ? null
+      : Math.max(h.stepElapsedMs, now - (Date.parse(h.lastProgressAt) + h.silentForMs - h.stepElapsedMs));
   const elapsed = elapsedMs !== null ? ` · ${secs(elapsedMs)} of its ${secs(h.stepBudgetMs)} budget` : "";
-  return { tone: "ok", title: `Healthy${h.stepLabel ? ` — ${h.stepLabel}${attempt && h.attempt! > 1 ? `, ${attempt}` : ""}` : ""}${elapsed}`, detail: "" };
+  return {
+    tone: "ok",
+    title: `Healthy${h.stepLabel ? ` — ${h.stepLabel}${attempt && h.attempt! > 1 ? `, ${attempt}` : ""}` : ""}${elapsed}`,
+    detail: "",
+  };
 }

@@ -8,8 +8,12 @@ describe("toasts", () => {
       href: "/runs/r1",
       linkLabel: "View run",
     });
-    expect(runQueuedToast({ id: "r2", kind: "bootstrap", attempt: 2 }, false).message).toBe("Bootstrap resumed — you can leave this page");
-    expect(runQueuedToast({ id: "r3", kind: "deprovision" }, true).message).toBe("Deprovisioning is already running — you can leave this page");
+    expect(runQueuedToast({ id: "r2", kind: "bootstrap", attempt: 2 }, false).message).toBe(
+      "Bootstrap resumed — you can leave this page",
+    );
+    expect(runQueuedToast({ id: "r3", kind: "deprovision" }, true).message).toBe(
+      "Deprovisioning is already running — you can leave this page",
+    );
   });
 
   it("keeps the newest four and tells subscribers", () => {

@@ -29,7 +29,17 @@ function emit() {
 
 export function toast(input: ToastInput): number {
   const id = nextId++;
-  toasts = [...toasts, { id, message: input.message, href: input.href, linkLabel: input.linkLabel, tone: input.tone ?? "info", durationMs: input.durationMs ?? 8000 }].slice(-MAX_VISIBLE);
+  toasts = [
+    ...toasts,
+    {
+      id,
+      message: input.message,
+      href: input.href,
+      linkLabel: input.linkLabel,
+      tone: input.tone ?? "info",
+      durationMs: input.durationMs ?? 8000,
+    },
+  ].slice(-MAX_VISIBLE);
   emit();
   return id;
 }
@@ -57,9 +67,12 @@ const QUEUED: Record<string, string> = {
 
 /** The toast for a started run (a deduplicated start says the run was already going). */
 export function runQueuedToast(run: { id: string; kind: string; attempt?: number }, deduplicated: boolean): ToastInput {
-  const what = run.kind === "bootstrap" && (run.attempt ?? 1) > 1 ? "Bootstrap resumed" : (QUEUED[run.kind] ?? "Run queued");
+  const what =
+    run.kind === "bootstrap" && (run.attempt ?? 1) > 1 ? "Bootstrap resumed" : (QUEUED[run.kind] ?? "Run queued");
   return {
-    message: deduplicated ? `${what.replace(/ (queued|resumed)$/, "")} is already running — you can leave this page` : `${what} — you can leave this page`,
+    message: deduplicated
+      ? `${what.replace(/ (queued|resumed)$/, "")} is already running — you can leave this page`
+      : `${what} — you can leave this page`,
     href: `/runs/${run.id}`,
     linkLabel: "View run",
   };

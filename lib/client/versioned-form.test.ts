@@ -2,14 +2,19 @@ import { describe, expect, it } from "vitest";
 import type { Session } from "./types";
 import { changedKeys, changes, followServer, formFrom, rebase, withField } from "./versioned-form";
 
-const session = (version: number, fields: Partial<Session> = {}) => ({ version, platformName: "Acme", slug: "acme", tier: "starter", ...fields }) as Session;
+const session = (version: number, fields: Partial<Session> = {}) =>
+  ({ version, platformName: "Acme", slug: "acme", tier: "starter", ...fields }) as Session;
 const pick = (s: Session) => ({ platformName: s.platformName, slug: s.slug, tier: s.tier as string });
 
 describe("versioned form", () => {
   it("follows the server while untouched", () => {
     const form = formFrom(session(1), pick);
     const next = followServer(form, session(2, { platformName: "Renamed" }), pick);
-    expect(next).toEqual({ version: 2, base: { platformName: "Renamed", slug: "acme", tier: "starter" }, values: { platformName: "Renamed", slug: "acme", tier: "starter" } });
+    expect(next).toEqual({
+      version: 2,
+      base: { platformName: "Renamed", slug: "acme", tier: "starter" },
+      values: { platformName: "Renamed", slug: "acme", tier: "starter" },
+    });
     expect(followServer(form, session(1), pick)).toBeNull();
   });
 
@@ -34,7 +39,11 @@ describe("versioned form", () => {
   it("rebases edits onto a newer version, taking the rest from it", () => {
     const edited = withField(formFrom(session(1), pick), "slug", "mine");
     const rebased = rebase(edited, session(4, { platformName: "Theirs", slug: "theirs" }), pick);
-    expect(rebased).toEqual({ version: 4, base: { platformName: "Theirs", slug: "theirs", tier: "starter" }, values: { platformName: "Theirs", slug: "mine", tier: "starter" } });
+    expect(rebased).toEqual({
+      version: 4,
+      base: { platformName: "Theirs", slug: "theirs", tier: "starter" },
+      values: { platformName: "Theirs", slug: "mine", tier: "starter" },
+    });
     expect(changedKeys(rebased)).toEqual(["slug"]);
   });
 });

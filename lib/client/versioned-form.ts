@@ -25,11 +25,19 @@ export const changedKeys = <V extends FormValues>(s: FormState<V>): (keyof V)[] 
   (Object.keys(s.values) as (keyof V)[]).filter((k) => s.values[k] !== s.base[k]);
 
 /** The state to adopt when the server moved on: a clean form follows it, an edited one stays put (null). */
-export function followServer<V extends FormValues>(state: FormState<V>, session: Session, pick: PickValues<V>): FormState<V> | null {
+export function followServer<V extends FormValues>(
+  state: FormState<V>,
+  session: Session,
+  pick: PickValues<V>,
+): FormState<V> | null {
   return changedKeys(state).length === 0 && session.version !== state.version ? formFrom(session, pick) : null;
 }
 
-export const withField = <V extends FormValues, K extends keyof V>(s: FormState<V>, field: K, value: V[K]): FormState<V> => ({
+export const withField = <V extends FormValues, K extends keyof V>(
+  s: FormState<V>,
+  field: K,
+  value: V[K],
+): FormState<V> => ({
   ...s,
   values: { ...s.values, [field]: value },
 });

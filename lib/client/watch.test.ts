@@ -4,9 +4,22 @@ import { queryKeys } from "./query-keys";
 import { anyWatchActive, applyWatch, isWatched, logCursor } from "./watch";
 import type { LogLine, Run, Session, Watch } from "./types";
 
-const line = (id: number): LogLine => ({ id: String(id), stepKey: null, level: "info", message: `line ${id}`, at: "2026-01-01T00:00:00.000Z" });
+const line = (id: number): LogLine => ({
+  id: String(id),
+  stepKey: null,
+  level: "info",
+  message: `line ${id}`,
+  at: "2026-01-01T00:00:00.000Z",
+});
 const run = (id: string, status: Run["status"] = "running"): Run =>
-  ({ id, sessionId: "s1", status, kind: "bootstrap", steps: [], updatedAt: "2026-01-01T00:00:00.000Z" }) as unknown as Run;
+  ({
+    id,
+    sessionId: "s1",
+    status,
+    kind: "bootstrap",
+    steps: [],
+    updatedAt: "2026-01-01T00:00:00.000Z",
+  }) as unknown as Run;
 const session = (version: number) => ({ id: "s1", version, platformName: `v${version}` }) as unknown as Session;
 const watch = (version: number, lines: LogLine[], runs = [run("r1")]): Watch =>
   ({
@@ -46,7 +59,10 @@ describe("isWatched", () => {
   it("is true only while an enabled watch query of that session has an observer", () => {
     const qc = new QueryClient();
     expect(isWatched(qc, "s1")).toBe(false);
-    const options = { queryKey: queryKeys.onboardings.watch("s1"), queryFn: () => ({ etag: null, logRunId: null, notifiedAt: null }) };
+    const options = {
+      queryKey: queryKeys.onboardings.watch("s1"),
+      queryFn: () => ({ etag: null, logRunId: null, notifiedAt: null }),
+    };
     const idle = new QueryObserver(qc, { ...options, enabled: false });
     const stopIdle = idle.subscribe(() => {});
     expect(isWatched(qc, "s1")).toBe(false);

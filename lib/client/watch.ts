@@ -24,7 +24,11 @@ export function isWatched(qc: QueryClient, sessionId: string | undefined): boole
 
 /** Is any watch of this tab polling (its answers also say when a notification arrived)? */
 export function anyWatchActive(qc: QueryClient): boolean {
-  return qc.getQueryCache().findAll({ predicate: (q) => isWatchKey(q.queryKey) && q.isActive() && q.state.status !== "error" }).length > 0;
+  return (
+    qc
+      .getQueryCache()
+      .findAll({ predicate: (q) => isWatchKey(q.queryKey) && q.isActive() && q.state.status !== "error" }).length > 0
+  );
 }
 
 export function mergeLog(previous: LogLine[], next: LogLine[]): LogLine[] {
@@ -45,7 +49,8 @@ export function logCursor(qc: QueryClient, runId: string | null): string | undef
  * newer than the previous answer's refreshes the bell (which does not poll while watched).
  */
 export function applyWatch(qc: QueryClient, id: string, watch: Watch, previous?: WatchState): void {
-  if (previous && previous.notifiedAt !== watch.notifications.latestAt) void qc.invalidateQueries({ queryKey: queryKeys.notifications.all() });
+  if (previous && previous.notifiedAt !== watch.notifications.latestAt)
+    void qc.invalidateQueries({ queryKey: queryKeys.notifications.all() });
   const sessionKey = queryKeys.onboardings.session(id);
   const cached = qc.getQueryData<Session>(sessionKey);
   // A save of this tab may already have cached a newer version than this answer saw.

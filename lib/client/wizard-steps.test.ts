@@ -6,7 +6,12 @@ import { stepBySegment, stepHref, stepReachable, stepState, WIZARD_STEPS } from 
 type Decision = Session["actions"]["overrideActivate"];
 const refused: Decision = { allowed: false, reasonCode: "not_ready_for_activation", message: "Not ready." };
 
-function session(lifecycleState: Session["lifecycleState"], currentCheckpoint: CheckpointKey, lastCompletedCheckpoint: CheckpointKey | null, overrideActivate: Decision = refused) {
+function session(
+  lifecycleState: Session["lifecycleState"],
+  currentCheckpoint: CheckpointKey,
+  lastCompletedCheckpoint: CheckpointKey | null,
+  overrideActivate: Decision = refused,
+) {
   return { lifecycleState, currentCheckpoint, lastCompletedCheckpoint, actions: { overrideActivate } };
 }
 
@@ -15,13 +20,37 @@ const reachable = (s: ReturnType<typeof session>) => WIZARD_STEPS.map((step) => 
 
 describe("stepper state", () => {
   it("marks done, current and upcoming steps from the checkpoints", () => {
-    expect(states(session("draft", "connect", "identify"))).toEqual(["done", "current", "upcoming", "upcoming", "upcoming"]);
-    expect(states(session("ready_for_bootstrap", "bootstrap", "verify_access"))).toEqual(["done", "done", "done", "current", "upcoming"]);
+    expect(states(session("draft", "connect", "identify"))).toEqual([
+      "done",
+      "current",
+      "upcoming",
+      "upcoming",
+      "upcoming",
+    ]);
+    expect(states(session("ready_for_bootstrap", "bootstrap", "verify_access"))).toEqual([
+      "done",
+      "done",
+      "done",
+      "current",
+      "upcoming",
+    ]);
   });
 
   it("marks the current step blocked when it needs the operator", () => {
-    expect(states(session("action_required", "verify_access", "connect"))).toEqual(["done", "done", "blocked", "upcoming", "upcoming"]);
-    expect(states(session("bootstrap_failed", "bootstrap", "verify_access"))).toEqual(["done", "done", "done", "blocked", "upcoming"]);
+    expect(states(session("action_required", "verify_access", "connect"))).toEqual([
+      "done",
+      "done",
+      "blocked",
+      "upcoming",
+      "upcoming",
+    ]);
+    expect(states(session("bootstrap_failed", "bootstrap", "verify_access"))).toEqual([
+      "done",
+      "done",
+      "done",
+      "blocked",
+      "upcoming",
+    ]);
   });
 
   it("marks every step done once active", () => {
@@ -43,7 +72,13 @@ describe("which steps can be opened", () => {
     expect(failed(refused)).toBe(false);
     expect(failed({ allowed: true })).toBe(true);
     // The state allows it, this caller's role does not: they may still look.
-    expect(failed({ allowed: false, reasonCode: "role_forbidden", message: "Your role (operator) cannot activate with an override." })).toBe(true);
+    expect(
+      failed({
+        allowed: false,
+        reasonCode: "role_forbidden",
+        message: "Your role (operator) cannot activate with an override.",
+      }),
+    ).toBe(true);
   });
 });
 

@@ -15,7 +15,9 @@ const globalState = globalThis as typeof globalThis & { __onrampPrisma?: Cached 
 export function db(): PrismaClient {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    throw new Error("DATABASE_URL is not set: start the app with `npm start` / `npm run dev` (embedded PostgreSQL) or set it to a PostgreSQL URL");
+    throw new Error(
+      "DATABASE_URL is not set: start the app with `npm start` / `npm run dev` (embedded PostgreSQL) or set it to a PostgreSQL URL",
+    );
   }
   const cached = globalState.__onrampPrisma;
   // A changed URL (tests switching databases) must not keep talking to the old one.

@@ -14,7 +14,7 @@ describe("checkDrift", () => {
   it("reports a schema change that has no migration", async () => {
     const schema = await readFile(defaultSchemaPath(), "utf8");
     const altered = schema
-      .replace(/model Workspace \{/, "model Workspace {\n  plan String @default(\"free\")")
+      .replace(/model Workspace \{/, 'model Workspace {\n  plan String @default("free")')
       .replace(/enum Tier \{/, "enum Tier {\n  enterprise")
       .replace(/@@index\(\[workspaceId, status\]\)/, "");
     expect(altered).not.toBe(schema);
@@ -23,8 +23,12 @@ describe("checkDrift", () => {
     expect(diffs).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^column "Workspace"\.plan: in schema\.prisma but not created by the migrations/),
-        expect.stringMatching(/^enum "Tier": migrations give "starter, growth, scale", schema\.prisma gives "enterprise, starter, growth, scale"/),
-        expect.stringMatching(/^index "OnboardingSession"\."OnboardingSession_workspaceId_status_idx": created by the migrations but not in schema\.prisma/),
+        expect.stringMatching(
+          /^enum "Tier": migrations give "starter, growth, scale", schema\.prisma gives "enterprise, starter, growth, scale"/,
+        ),
+        expect.stringMatching(
+          /^index "OnboardingSession"\."OnboardingSession_workspaceId_status_idx": created by the migrations but not in schema\.prisma/,
+        ),
       ]),
     );
     expect(diffs).toHaveLength(3);

@@ -28,6 +28,8 @@ describe("compareCatalogs", () => {
 
 describe("normalise", () => {
   it("drops the schema qualifier and extra spaces", () => {
-    expect(normalise('CREATE INDEX i ON public."T"  USING btree ("a")')).toBe('CREATE INDEX i ON "T" USING btree ("a")');
+    expect(normalise('CREATE INDEX i ON public."T"  USING btree ("a")')).toBe(
+      'CREATE INDEX i ON "T" USING btree ("a")',
+    );
   });
 });

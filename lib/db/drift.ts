@@ -89,7 +89,10 @@ export async function readCatalog(url: string): Promise<Catalog> {
 
 /** Removes what differs between equivalent databases: schema qualifiers and spacing. */
 export function normalise(definition: string): string {
-  return definition.replace(/\bpublic\./g, "").replace(/\s+/g, " ").trim();
+  return definition
+    .replace(/\bpublic\./g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** Human-readable differences; empty when the two catalogs describe the same database. */

@@ -27,14 +27,20 @@ function startClient(dataDir: string, holdMs: number): Client {
   delete env.DATABASE_URL;
   // `node --import tsx`, not the tsx CLI: that one runs the script in a grandchild process,
   // which a SIGKILL of the child would not reach.
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, dataDir, String(holdMs)], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", fixture, dataDir, String(holdMs)], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   spawned.push(child);
   const lines: Line[] = [];
   let stderr = "";
   child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
   const ready = new Promise<Line>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
-      for (const text of chunk.toString().split("\n").filter((l) => l.startsWith("{"))) {
+      for (const text of chunk
+        .toString()
+        .split("\n")
+        .filter((l) => l.startsWith("{"))) {
         const line = JSON.parse(text) as Line;
         lines.push(line);
         if (line.event === "ready") resolve(line);

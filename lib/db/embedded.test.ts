@@ -9,7 +9,9 @@ describe("database URL helpers", () => {
   });
 
   it("never shows the password", () => {
-    expect(redactUrl("postgresql://postgres:s3cret@127.0.0.1:5433/onramp")).toBe("postgresql://postgres:***@127.0.0.1:5433/onramp");
+    expect(redactUrl("postgresql://postgres:s3cret@127.0.0.1:5433/onramp")).toBe(
+      "postgresql://postgres:***@127.0.0.1:5433/onramp",
+    );
     expect(redactUrl("not a url")).not.toContain("not a url");
   });
 });

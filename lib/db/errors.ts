@@ -7,18 +7,26 @@ import { Prisma } from "@/lib/generated/prisma/client";
 /** Prisma error codes for connectivity, pool and transaction-start timeouts. */
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 /** Driver-adapter error kinds (@prisma/driver-adapter-utils) that mean "no usable connection". */
-const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionAlreadyClosed"]);
+const ADAPTER_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TransactionAlreadyClosed",
+]);
 const NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTCONN"]);
 /** SQLSTATE: class 08 connection exceptions, 57P01–57P03 shutdown / cannot connect now, 53300 too many connections. */
 const SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
-const MESSAGES = /connection terminated|connection (?:is )?closed|terminating connection|the database system is (?:starting up|shutting down)|timeout exceeded when trying to connect|client has encountered a connection error|Connection ended unexpectedly|Unable to start a transaction in the given time/i;
+const MESSAGES =
+  /connection terminated|connection (?:is )?closed|terminating connection|the database system is (?:starting up|shutting down)|timeout exceeded when trying to connect|client has encountered a connection error|Connection ended unexpectedly|Unable to start a transaction in the given time/i;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   const seen = new Set<unknown>();
-  for (let e: unknown = err; e && typeof e === "object" && !seen.has(e); ) {
+  for (let e: unknown = err; e && typeof e === "object" && !seen.has(e);) {
     seen.add(e);
     const o = e as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown };
-    if (typeof o.code === "string" && (PRISMA_CODES.has(o.code) || NODE_CODES.has(o.code) || SQLSTATE.test(o.code))) return true;
+    if (typeof o.code === "string" && (PRISMA_CODES.has(o.code) || NODE_CODES.has(o.code) || SQLSTATE.test(o.code)))
+      return true;
     if (typeof o.kind === "string" && ADAPTER_KINDS.has(o.kind)) return true;
     if (o.kind === "postgres" && typeof o.originalCode === "string" && SQLSTATE.test(o.originalCode)) return true;
     if (typeof o.message === "string" && MESSAGES.test(o.message)) return true;

@@ -43,7 +43,9 @@ describe("acquireLock", () => {
     await sleep(50);
     order.push("first releasing");
     await releaseFirst();
-    await (await second)();
+    await (
+      await second
+    )();
     expect(order).toEqual(["first releasing", "second acquired"]);
   });
 
@@ -59,12 +61,16 @@ describe("acquireLock", () => {
     await expect(acquireLock(lockPath, { timeoutMs: 200, retryMs: 10 })).rejects.toThrow(/Timed out/);
     const old = new Date(Date.now() - 60_000);
     await utimes(lockPath, old, old);
-    await (await acquireLock(lockPath, { timeoutMs: 1_000 }))();
+    await (
+      await acquireLock(lockPath, { timeoutMs: 1_000 })
+    )();
   });
 
   it("times out while a live process holds it", async () => {
     await writeFile(lockPath, "4242 token\n");
-    await expect(acquireLock(lockPath, { timeoutMs: 100, retryMs: 10, isAlive: () => true })).rejects.toThrow(/held by pid 4242/);
+    await expect(acquireLock(lockPath, { timeoutMs: 100, retryMs: 10, isAlive: () => true })).rejects.toThrow(
+      /held by pid 4242/,
+    );
     expect(readFileSync(lockPath, "utf8")).toBe("4242 token\n");
   });
 
@@ -78,7 +84,9 @@ describe("acquireLock", () => {
   it("excludes concurrent processes", async () => {
     const journal = path.join(dir, "journal");
     const fixture = path.join(process.cwd(), "test", "db-processes", "lock-holder.ts");
-    const children = Array.from({ length: 4 }, () => spawn(process.execPath, ["--import", "tsx", fixture, lockPath, journal, "5"], { stdio: "inherit" }));
+    const children = Array.from({ length: 4 }, () =>
+      spawn(process.execPath, ["--import", "tsx", fixture, lockPath, journal, "5"], { stdio: "inherit" }),
+    );
     const codes = await Promise.all(children.map((c) => new Promise((resolve) => c.on("exit", resolve))));
     expect(codes).toEqual([0, 0, 0, 0]);
 

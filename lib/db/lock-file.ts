@@ -59,7 +59,9 @@ export async function acquireLock(lockPath: string, opts: LockOptions = {}): Pro
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${lockPath} (held by pid ${parsePid(holder) ?? "unknown"})`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${lockPath} (held by pid ${parsePid(holder) ?? "unknown"})`,
+      );
     }
     // Jitter keeps processes that started together from retrying in lockstep.
     await sleep(retryMs + Math.floor(Math.random() * retryMs));

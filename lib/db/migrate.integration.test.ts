@@ -20,8 +20,16 @@ async function migrationRows(url: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query("select migration_name, checksum, finished_at, rolled_back_at, applied_steps_count from _prisma_migrations order by migration_name");
-    return rows as { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }[];
+    const { rows } = await client.query(
+      "select migration_name, checksum, finished_at, rolled_back_at, applied_steps_count from _prisma_migrations order by migration_name",
+    );
+    return rows as {
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+      applied_steps_count: number;
+    }[];
   } finally {
     await client.end();
   }
@@ -69,9 +77,14 @@ describe("applyMigrations", () => {
     try {
       await cp(defaultMigrationsDir(), dir, { recursive: true });
       await mkdir(path.join(dir, "29990101000000_broken"));
-      await writeFile(path.join(dir, "29990101000000_broken", "migration.sql"), 'ALTER TABLE "NoSuchTable" ADD COLUMN x int;\n');
+      await writeFile(
+        path.join(dir, "29990101000000_broken", "migration.sql"),
+        'ALTER TABLE "NoSuchTable" ADD COLUMN x int;\n',
+      );
 
-      await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toThrow(/NoSuchTable[\s\S]*29990101000000_broken/);
+      await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toThrow(
+        /NoSuchTable[\s\S]*29990101000000_broken/,
+      );
       const broken = (await migrationRows(url)).find((r) => r.migration_name === "29990101000000_broken");
       expect(broken?.finished_at).toBeNull();
       expect(await migrationStatus(url, { migrationsDir: dir })).toMatchObject({ pending: ["29990101000000_broken"] });

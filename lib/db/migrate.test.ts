@@ -2,7 +2,14 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { diffSchemas, isEmptyMigration, latestSchemaSnapshot, listMigrations, migrationTimestamp, writeMigration } from "./migrate";
+import {
+  diffSchemas,
+  isEmptyMigration,
+  latestSchemaSnapshot,
+  listMigrations,
+  migrationTimestamp,
+  writeMigration,
+} from "./migrate";
 
 const base = `datasource db {\n  provider = "postgresql"\n}\n`;
 const v1 = `${base}\nmodel Item {\n  id   String @id\n  name String\n}\n`;

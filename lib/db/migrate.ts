@@ -4,7 +4,12 @@
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery, SqlResultSet } from "@prisma/driver-adapter-utils";
+import type {
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  SqlResultSet,
+} from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { sleep } from "./lock-file";
 import { withEngine, withEngineOver } from "./schema-engine";
@@ -40,9 +45,16 @@ export function defaultSchemaPath(): string {
 export async function listMigrations(dir = defaultMigrationsDir()): Promise<MigrationFolder[]> {
   if (!existsSync(/*turbopackIgnore: true*/ dir)) return [];
   const entries = await fs.readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory() && existsSync(/*turbopackIgnore: true*/ path.join(dir, e.name, "migration.sql"))).map((e) => e.name);
+  const names = entries
+    .filter((e) => e.isDirectory() && existsSync(/*turbopackIgnore: true*/ path.join(dir, e.name, "migration.sql")))
+    .map((e) => e.name);
   names.sort();
-  return Promise.all(names.map(async (name) => ({ name, sql: await fs.readFile(/*turbopackIgnore: true*/ path.join(dir, name, "migration.sql"), "utf8") })));
+  return Promise.all(
+    names.map(async (name) => ({
+      name,
+      sql: await fs.readFile(/*turbopackIgnore: true*/ path.join(dir, name, "migration.sql"), "utf8"),
+    })),
+  );
 }
 
 export async function applyMigrations(url: string, opts: MigrateOptions = {}): Promise<{ applied: string[] }> {
@@ -88,7 +100,8 @@ async function withMigrationLock<T>(url: string, timeoutMs: number, fn: () => Pr
   try {
     const deadline = Date.now() + timeoutMs;
     while (!(await tryLock(client))) {
-      if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for another process to finish migrating`);
+      if (Date.now() > deadline)
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for another process to finish migrating`);
       await sleep(100);
     }
     try {
@@ -102,18 +115,25 @@ async function withMigrationLock<T>(url: string, timeoutMs: number, fn: () => Pr
 }
 
 async function tryLock(client: pg.Client): Promise<boolean> {
-  const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1::bigint) as locked", [MIGRATION_LOCK_KEY]);
+  const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1::bigint) as locked", [
+    MIGRATION_LOCK_KEY,
+  ]);
   return rows[0]?.locked === true;
 }
 
 /** Names of applied migrations and those still pending, without touching the schema engine. */
-export async function migrationStatus(url: string, opts: Pick<MigrateOptions, "migrationsDir"> = {}): Promise<{ applied: number; pending: string[] }> {
+export async function migrationStatus(
+  url: string,
+  opts: Pick<MigrateOptions, "migrationsDir"> = {},
+): Promise<{ applied: number; pending: string[] }> {
   const folders = await listMigrations(opts.migrationsDir ?? defaultMigrationsDir());
   const client = new pg.Client({ connectionString: url });
   client.on("error", () => undefined);
   await client.connect();
   try {
-    const { rows: exists } = await client.query<{ t: string | null }>("select to_regclass('public._prisma_migrations')::text as t");
+    const { rows: exists } = await client.query<{ t: string | null }>(
+      "select to_regclass('public._prisma_migrations')::text as t",
+    );
     if (!exists[0]?.t) return { applied: 0, pending: folders.map((f) => f.name) };
     const { rows } = await client.query<{ migration_name: string }>(
       "select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null",
@@ -173,7 +193,11 @@ function offlineAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
     getConnectionInfo: () => ({ schemaName: "public", supportsRelationJoins: true }),
     queryRaw: async (query: SqlQuery): Promise<SqlResultSet> => {
       if (!query.sql.includes("server_version_num")) return refuse();
-      return { columnNames: ["exists", "version", "numeric_version"], columnTypes: [5, 7, 0], rows: [[true, "PostgreSQL 18.4", 180004]] };
+      return {
+        columnNames: ["exists", "version", "numeric_version"],
+        columnTypes: [5, 7, 0],
+        rows: [[true, "PostgreSQL 18.4", 180004]],
+      };
     },
     executeRaw: refuse,
     executeScript: refuse,
@@ -189,7 +213,9 @@ function offlineAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
 }
 
 /** Newest migration folder that keeps the schema it was generated from (`schema.prisma`). */
-export async function latestSchemaSnapshot(dir = defaultMigrationsDir()): Promise<{ migration: string; schema: string } | null> {
+export async function latestSchemaSnapshot(
+  dir = defaultMigrationsDir(),
+): Promise<{ migration: string; schema: string } | null> {
   const folders = await listMigrations(dir);
   for (const { name } of [...folders].reverse()) {
     const file = path.join(dir, name, SNAPSHOT_NAME);
@@ -209,12 +235,22 @@ provider = "postgresql"
 `;
 
 /** Writes `<dir>/<timestamp>_<name>/{migration.sql,schema.prisma}`; returns the folder name. */
-export async function writeMigration(name: string, sql: string, schemaText: string, dir = defaultMigrationsDir(), date = new Date()): Promise<string> {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+export async function writeMigration(
+  name: string,
+  sql: string,
+  schemaText: string,
+  dir = defaultMigrationsDir(),
+  date = new Date(),
+): Promise<string> {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   if (!slug) throw new Error(`Invalid migration name: ${JSON.stringify(name)}`);
   const folder = `${nextTimestamp(await listMigrations(dir), date)}_${slug}`;
   await fs.mkdir(path.join(dir, folder), { recursive: true });
-  if (!existsSync(/*turbopackIgnore: true*/ path.join(dir, LOCKFILE_NAME))) await fs.writeFile(path.join(dir, LOCKFILE_NAME), MIGRATION_LOCKFILE_CONTENT);
+  if (!existsSync(/*turbopackIgnore: true*/ path.join(dir, LOCKFILE_NAME)))
+    await fs.writeFile(path.join(dir, LOCKFILE_NAME), MIGRATION_LOCKFILE_CONTENT);
   await fs.writeFile(path.join(dir, folder, "migration.sql"), sql);
   await fs.writeFile(path.join(dir, folder, SNAPSHOT_NAME), schemaText);
   return folder;

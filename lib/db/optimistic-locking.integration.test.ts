@@ -32,7 +32,14 @@ async function createSession(): Promise<string> {
 }
 
 const patch = (id: string, body: unknown, headers: Record<string, string> = {}) =>
-  callRoute(item.PATCH, { method: "PATCH", url: `http://localhost/api/v1/onboarding/${id}`, token: owner.token, params: { id }, body, headers });
+  callRoute(item.PATCH, {
+    method: "PATCH",
+    url: `http://localhost/api/v1/onboarding/${id}`,
+    token: owner.token,
+    params: { id },
+    body,
+    headers,
+  });
 
 const snapshot = async (id: string) => ({
   row: await db().onboardingSession.findUniqueOrThrow({ where: { id } }),
@@ -55,7 +62,12 @@ describe("optimistic locking on the session write path", () => {
     const stale = await patch(id, { version: 1, platformName: "y", tier: "scale" });
 
     expect(stale.status).toBe(409);
-    expect(stale.body).toMatchObject({ code: "version_conflict", expectedVersion: 1, currentVersion: 2, current: { version: 2 } });
+    expect(stale.body).toMatchObject({
+      code: "version_conflict",
+      expectedVersion: 1,
+      currentVersion: 2,
+      current: { version: 2 },
+    });
     const after = await snapshot(id);
     expect(after.row).toMatchObject({ platformName: "x", tier: "starter", version: 2 });
     expect(after.row.updatedAt).toEqual(before.row.updatedAt);
@@ -86,7 +98,10 @@ describe("optimistic locking on the session write path", () => {
       action: "test.stale_write",
       change: async () => {
         // Another writer commits between this transaction's read and its versioned update.
-        await db().onboardingSession.update({ where: { id }, data: { platformName: "winner", version: { increment: 1 } } });
+        await db().onboardingSession.update({
+          where: { id },
+          data: { platformName: "winner", version: { increment: 1 } },
+        });
         return { platformName: "loser", tier: "growth" };
       },
     });

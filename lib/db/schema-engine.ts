@@ -4,7 +4,10 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
@@ -66,7 +69,10 @@ function withUnrefTimers(bg: EngineModule): WebAssembly.ModuleImports {
  */
 function wasmPath(): string {
   const require = createRequire(path.join(process.cwd(), "package.json"));
-  return path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+  return path.join(
+    path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+    "schema_engine_bg.wasm",
+  );
 }
 
 export type EngineSession = {
@@ -95,9 +101,13 @@ export async function openEngine(url: string, schemaText?: string): Promise<Engi
 }
 
 /** An engine over any driver adapter factory (e.g. an offline one for diffs). */
-export async function openEngineWith(factory: SqlMigrationAwareDriverAdapterFactory, schemaText?: string): Promise<EngineSession> {
+export async function openEngineWith(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  schemaText?: string,
+): Promise<EngineSession> {
   const bg = await loadEngineModule();
-  const datamodels: [string, string][] | undefined = schemaText === undefined ? undefined : [["schema.prisma", schemaText]];
+  const datamodels: [string, string][] | undefined =
+    schemaText === undefined ? undefined : [["schema.prisma", schemaText]];
   try {
     const engine = await bg.SchemaEngine.new({ datamodels }, engineLog, bindMigrationAwareSqlAdapterFactory(factory));
     return { engine, close: async () => engine.free() };
@@ -110,19 +120,27 @@ export async function openEngineWith(factory: SqlMigrationAwareDriverAdapterFact
 function engineLog(line: string): void {
   try {
     const entry = JSON.parse(line) as { level?: string; fields?: { message?: string } };
-    if (entry.level === "WARN" || entry.level === "ERROR") log.warn({ component: "schema-engine" }, String(entry.fields?.message ?? line));
+    if (entry.level === "WARN" || entry.level === "ERROR")
+      log.warn({ component: "schema-engine" }, String(entry.fields?.message ?? line));
   } catch {
     // not JSON: ignore
   }
 }
 
 /** Runs `fn` with an engine on `url`, always closing it, and attaches any panic message to errors. */
-export async function withEngine<T>(url: string, schemaText: string | undefined, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+export async function withEngine<T>(
+  url: string,
+  schemaText: string | undefined,
+  fn: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   return runSession(await openEngine(url, schemaText), fn);
 }
 
 /** Same, over any driver adapter factory. */
-export async function withEngineOver<T>(factory: SqlMigrationAwareDriverAdapterFactory, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+export async function withEngineOver<T>(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  fn: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   return runSession(await openEngineWith(factory), fn);
 }
 

@@ -15,7 +15,15 @@ describe("sqlRead", () => {
     process.env.TZ = "America/Los_Angeles";
     const { workspace, user } = await createWorkspaceWithMember("owner");
     const session = await db().onboardingSession.create({
-      data: { workspaceId: workspace.id, userId: user.id, steps: [], platformName: "P", slug: uniqueId("s"), tier: "starter", draft: { note: "x", n: [1, 2] } },
+      data: {
+        workspaceId: workspace.id,
+        userId: user.id,
+        steps: [],
+        platformName: "P",
+        slug: uniqueId("s"),
+        tier: "starter",
+        draft: { note: "x", n: [1, 2] },
+      },
     });
     const [row] = await sqlRead<{ createdAt: Date; draft: unknown; tier: string; version: number }>(
       `SELECT "createdAt", "draft", "tier", "version" FROM "OnboardingSession" WHERE "id" = $1`,

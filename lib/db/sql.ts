@@ -26,7 +26,13 @@ function pool(): pg.Pool {
   // A changed URL (tests switching databases) must not keep talking to the old one.
   if (cached && cached.url === url) return cached.pool;
   if (cached) void cached.pool.end().catch(() => undefined);
-  const created = new pg.Pool({ connectionString: url, max: env("DATABASE_HOT_POOL_MAX"), connectionTimeoutMillis: 10_000, allowExitOnIdle: true, types });
+  const created = new pg.Pool({
+    connectionString: url,
+    max: env("DATABASE_HOT_POOL_MAX"),
+    connectionTimeoutMillis: 10_000,
+    allowExitOnIdle: true,
+    types,
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   created.on("error", () => undefined);
   globalState.__onrampSqlPool = { pool: created, url };

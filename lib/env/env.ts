@@ -20,18 +20,42 @@ const text = z.string().min(1, "not empty");
 const SPEC = {
   PORT: [positiveInt(65_535), "3000", "HTTP port"],
   DATABASE_POOL_MAX: [positiveInt(1000), "10", "Prisma connection pool per process"],
-  DATABASE_HOT_POOL_MAX: [positiveInt(1000), "4", "plain pg pool per process for the per-request reads (caller, record, watch tag)"],
+  DATABASE_HOT_POOL_MAX: [
+    positiveInt(1000),
+    "4",
+    "plain pg pool per process for the per-request reads (caller, record, watch tag)",
+  ],
   QUEUE_POOL_MAX: [positiveInt(1000), "4", "pg-boss connection pool per process"],
   WORKER_CONCURRENCY: [positiveInt(1000), "4", "runs a worker process executes at once"],
-  SIMULATED_STEP_DELAY_MS: [z.string().trim().regex(/^\d+$/, "a whole number of milliseconds").transform(Number), "1500", "duration of a simulated step"],
+  SIMULATED_STEP_DELAY_MS: [
+    z.string().trim().regex(/^\d+$/, "a whole number of milliseconds").transform(Number),
+    "1500",
+    "duration of a simulated step",
+  ],
   STEP_TIMEOUT_MS: [positiveInt(), "15000", "a step's time budget"],
   STEP_MAX_ATTEMPTS: [positiveInt(100), "4", "attempts of a step on transient errors"],
   STEP_RETRY_BASE_MS: [positiveInt(), "500", "first backoff between attempts"],
   RUN_HEARTBEAT_MS: [positiveInt(60_000), "500", "how often a worker renews the lease of a run it executes"],
-  RUN_LEASE_STALE_MS: [positiveInt(3_600_000), "3000", "a lease not renewed for this long belongs to a dead worker: the sweep takes the run over"],
-  RUN_SWEEP_MS: [z.string().trim().regex(/^\d+$/, "a whole number of milliseconds (0 turns the sweep off)").transform(Number), "500", "how often each worker looks for runs with a stale lease (0: never, takeover waits for queue job expiry)"],
-  RUN_STALL_AFTER_MS: [positiveInt(), "15000", "an active run with no sign of progress for this long is reported stalled (health, onboarding.stalled webhook)"],
-  RUN_JOB_EXPIRE_SECONDS: [positiveInt(86_400), "3600", "how long pg-boss lets a run job stay active before handing it out again (the lease, not this, guards a run)"],
+  RUN_LEASE_STALE_MS: [
+    positiveInt(3_600_000),
+    "3000",
+    "a lease not renewed for this long belongs to a dead worker: the sweep takes the run over",
+  ],
+  RUN_SWEEP_MS: [
+    z.string().trim().regex(/^\d+$/, "a whole number of milliseconds (0 turns the sweep off)").transform(Number),
+    "500",
+    "how often each worker looks for runs with a stale lease (0: never, takeover waits for queue job expiry)",
+  ],
+  RUN_STALL_AFTER_MS: [
+    positiveInt(),
+    "15000",
+    "an active run with no sign of progress for this long is reported stalled (health, onboarding.stalled webhook)",
+  ],
+  RUN_JOB_EXPIRE_SECONDS: [
+    positiveInt(86_400),
+    "3600",
+    "how long pg-boss lets a run job stay active before handing it out again (the lease, not this, guards a run)",
+  ],
   RATE_LIMIT_WRITES_PER_MINUTE: [positiveInt(), "600", "writes per caller per minute"],
   RATE_LIMIT_SIGNIN_PER_MINUTE: [positiveInt(), "10", "sign-ins per email per minute"],
   RATE_LIMIT_SIGNIN_PER_IP_PER_MINUTE: [positiveInt(), "30", "sign-ins per client address per minute"],
@@ -41,17 +65,35 @@ const SPEC = {
   ONRAMP_TRUST_PROXY: [bool, "false", "believe X-Forwarded-* from a proxy you run"],
   ONRAMP_ALLOW_PRIVATE_TARGETS: [bool, undefined, "turn the outbound address guard off"],
   ONRAMP_WEBHOOK_ALLOW_PRIVATE: [bool, undefined, "older name of ONRAMP_ALLOW_PRIVATE_TARGETS"],
-  LOG_LEVEL: [z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "fatal, error, warn, info, debug, trace or silent" }), "info", "log level"],
+  LOG_LEVEL: [
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "fatal, error, warn, info, debug, trace or silent",
+    }),
+    "info",
+    "log level",
+  ],
   LOG_FORMAT: [z.enum(["json", "pretty"], { error: "json or pretty" }), undefined, "log line format"],
   DATABASE_URL: [z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL"), undefined, "the PostgreSQL to use"],
   NEXTAUTH_URL: [httpUrl, undefined, "the public URL browsers use"],
   GITHUB_API_URL: [httpUrl, "https://api.github.com", "API where GitHub sign-in reads verified emails"],
-  SMTP_URL: [z.string().regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL"), undefined, "mail server for invitation links"],
+  SMTP_URL: [
+    z.string().regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL"),
+    undefined,
+    "mail server for invitation links",
+  ],
   MAIL_FROM: [text, "Onramp <no-reply@localhost>", "sender of outgoing mail"],
-  METRICS_TOKEN: [z.string().regex(/^[\x21-\x7e]{16,256}$/, "16 to 256 visible ASCII characters"), undefined, "bearer token Prometheus sends to GET /api/metrics (unset: the endpoint answers 404)"],
+  METRICS_TOKEN: [
+    z.string().regex(/^[\x21-\x7e]{16,256}$/, "16 to 256 visible ASCII characters"),
+    undefined,
+    "bearer token Prometheus sends to GET /api/metrics (unset: the endpoint answers 404)",
+  ],
   OTEL_EXPORTER_OTLP_ENDPOINT: [httpUrl, undefined, "OTLP/HTTP collector base URL; traces are exported only when set"],
   OTEL_SERVICE_NAME: [text, undefined, "service.name of exported traces (default onramp-web / onramp-worker)"],
-  ONRAMP_BENCH_FLOOR: [text, undefined, "bench only: the replay file the framework-floor route answers from (unset: GET /api/bench-floor/:id answers 404)"],
+  ONRAMP_BENCH_FLOOR: [
+    text,
+    undefined,
+    "bench only: the replay file the framework-floor route answers from (unset: GET /api/bench-floor/:id answers 404)",
+  ],
 } as const satisfies Record<string, readonly [z.ZodType<unknown, string>, string | undefined, string]>;
 
 type Spec = typeof SPEC;

@@ -27,7 +27,10 @@ export function publicOrigin(): string | null {
 export function clientAddress(headers: Headers): string {
   const forwarded = headers.get("x-forwarded-for");
   if (!forwarded) return "unknown";
-  const hops = forwarded.split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = forwarded
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   const nearest = hops.at(-1) ?? "unknown";
   return nearest.slice(0, 64);
 }

@@ -16,7 +16,13 @@ const DAY = 86_400_000;
 const ago = (ms: number) => new Date(Date.now() - ms);
 let n = 0;
 
-async function onboarding(opts: { createdAt: Date; checkpoint: Checkpoint; lifecycle?: LifecycleState; completedAt?: Date; activatedAt?: Date }) {
+async function onboarding(opts: {
+  createdAt: Date;
+  checkpoint: Checkpoint;
+  lifecycle?: LifecycleState;
+  completedAt?: Date;
+  activatedAt?: Date;
+}) {
   n++;
   return db().onboardingSession.create({
     data: {
@@ -110,7 +116,11 @@ beforeAll(async () => {
     await run(s.id, "verify_access", new Date(t.getTime() + (i + 1) * 60_000), 6, "succeeded");
     await run(s.id, "bootstrap", new Date(t.getTime() + 1_200_000), 100 * (i + 1), "succeeded", null, steps);
   }
-  const older = await onboarding({ createdAt: ago(20 * DAY), checkpoint: "activate", lifecycle: "ready_for_activation" });
+  const older = await onboarding({
+    createdAt: ago(20 * DAY),
+    checkpoint: "activate",
+    lifecycle: "ready_for_activation",
+  });
   await run(older.id, "bootstrap", ago(20 * DAY), 1000, "succeeded", null, [100, 100, 100, 100, 100]);
   await onboarding({ createdAt: ago(100 * DAY), checkpoint: "identify" });
 });
@@ -158,10 +168,16 @@ describe("GET /api/v1/insights", () => {
       { reasonCode: "step_failed:setup_repo", runs: 3, onboardings: 2 },
       { reasonCode: "access_blocked", runs: 1, onboardings: 1 },
     ]);
-    const list = await callRoute(collection.GET, { url: "http://localhost/api/v1/onboarding?reasonCode=step_failed:setup_repo", token: owner.token });
+    const list = await callRoute(collection.GET, {
+      url: "http://localhost/api/v1/onboarding?reasonCode=step_failed:setup_repo",
+      token: owner.token,
+    });
     expect(list.status).toBe(200);
     expect(list.body.items.map((s: { id: string }) => s.id).sort()).toEqual([failedA, failedB].sort());
-    const bad = await callRoute(collection.GET, { url: "http://localhost/api/v1/onboarding?reasonCode=DROP%20TABLE", token: owner.token });
+    const bad = await callRoute(collection.GET, {
+      url: "http://localhost/api/v1/onboarding?reasonCode=DROP%20TABLE",
+      token: owner.token,
+    });
     expect(bad.status).toBe(422);
   });
 

@@ -51,17 +51,22 @@ export async function funnel({ workspaceId, since }: Window): Promise<FunnelRow[
            count(*) FILTER (WHERE "currentCheckpoint" >= 'activate') AS activate,
            count(*) FILTER (WHERE "lifecycleState" = 'active') AS activated
     FROM "OnboardingSession" WHERE "workspaceId" = ${workspaceId} AND "createdAt" >= ${since}`;
-  return [...CHECKPOINTS, "activated" as const].map((checkpoint) => ({ checkpoint, reached: n(row?.[checkpoint] ?? 0) }));
+  return [...CHECKPOINTS, "activated" as const].map((checkpoint) => ({
+    checkpoint,
+    reached: n(row?.[checkpoint] ?? 0),
+  }));
 }
 
 /** Median and p90 of each bootstrap step that succeeded (first start to finish, retries included). */
 export async function stepDurations({ workspaceId, since }: Window): Promise<DurationRow[]> {
-  const rows = await withSortMemory((tx) => tx.$queryRaw<PercentileRow[]>`
+  const rows = await withSortMemory(
+    (tx) => tx.$queryRaw<PercentileRow[]>`
     SELECT s.key, percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', s."finishedAt" - s."startedAt")) AS p, count(*) AS samples
     FROM "OperationRun" r JOIN "OperationRunStep" s ON s."runId" = r.id
     WHERE r."workspaceId" = ${workspaceId} AND r."createdAt" >= ${since} AND r.kind = 'bootstrap'
       AND s.status = 'succeeded' AND s."startedAt" IS NOT NULL AND s."finishedAt" IS NOT NULL
-    GROUP BY s.key`);
+    GROUP BY s.key`,
+  );
   return inOrder(rows, PIPELINE_STEP_KEYS);
 }
 
@@ -73,7 +78,8 @@ export const CHECKPOINT_SPANS = ["identify_connect", "verify_access", "bootstrap
  * resumes included); Activate = bootstrap completed → activated.
  */
 export async function checkpointDurations({ workspaceId, since }: Window): Promise<DurationRow[]> {
-  const rows = await withSortMemory((tx) => tx.$queryRaw<PercentileRow[]>`
+  const rows = await withSortMemory(
+    (tx) => tx.$queryRaw<PercentileRow[]>`
     WITH runs AS (
       SELECT "sessionId", kind, outcome, "createdAt", "finishedAt" FROM "OperationRun"
       WHERE "workspaceId" = ${workspaceId} AND "createdAt" >= ${since}
@@ -91,7 +97,8 @@ export async function checkpointDurations({ workspaceId, since }: Window): Promi
       WHERE "activatedAt" IS NOT NULL AND "completedAt" IS NOT NULL
     )
     SELECT key, percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY secs) AS p, count(*) AS samples
-    FROM d GROUP BY key`);
+    FROM d GROUP BY key`,
+  );
   return inOrder(rows, CHECKPOINT_SPANS);
 }
 
@@ -114,7 +121,11 @@ export async function runsPerDay({ workspaceId, since }: Window, now = new Date(
       FROM "OperationRun" WHERE "workspaceId" = ${workspaceId} AND "createdAt" >= ${since}
       GROUP BY 1, 2) d`;
   const days = new Map<string, DayRow>();
-  for (let t = Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()); t <= now.getTime(); t += 86_400_000) {
+  for (
+    let t = Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate());
+    t <= now.getTime();
+    t += 86_400_000
+  ) {
     const day = new Date(t).toISOString().slice(0, 10);
     days.set(day, { day, succeeded: 0, failed: 0, blocked: 0, cancelled: 0, active: 0 });
   }
@@ -145,6 +156,11 @@ function inOrder(rows: PercentileRow[], order: readonly string[]): DurationRow[]
   const byKey = new Map(rows.map((r) => [r.key, r]));
   return order.map((key) => {
     const r = byKey.get(key);
-    return { key, medianSeconds: Number(r?.p?.[0] ?? 0), p90Seconds: Number(r?.p?.[1] ?? 0), samples: r ? n(r.samples) : 0 };
+    return {
+      key,
+      medianSeconds: Number(r?.p?.[0] ?? 0),
+      p90Seconds: Number(r?.p?.[1] ?? 0),
+      samples: r ? n(r.samples) : 0,
+    };
   });
 }

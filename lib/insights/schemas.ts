@@ -5,7 +5,10 @@ export const INSIGHT_WINDOWS = [7, 30, 90] as const;
 export const FUNNEL_STAGES = ["identify", "connect", "verify_access", "bootstrap", "activate", "activated"] as const;
 
 export const insightsQuery = z.strictObject({
-  days: z.enum(["7", "30", "90"], { error: "7, 30 or 90" }).default("30").transform((v) => Number(v) as 7 | 30 | 90),
+  days: z
+    .enum(["7", "30", "90"], { error: "7, 30 or 90" })
+    .default("30")
+    .transform((v) => Number(v) as 7 | 30 | 90),
   workspace: z.string().max(100).optional(),
 });
 

@@ -24,7 +24,10 @@ type Loaded = Invitation & { workspace: Workspace };
  * membership, so two concurrent accepts cannot both succeed.
  */
 export async function acceptInvitation(actor: Actor | null, input: AcceptInvitationInput) {
-  const invitation = await db().invitation.findUnique({ where: { tokenHash: hashInvitationToken(input.token) }, include: { workspace: true } });
+  const invitation = await db().invitation.findUnique({
+    where: { tokenHash: hashInvitationToken(input.token) },
+    include: { workspace: true },
+  });
   if (!invitation) throw notFound("Invitation");
   const state = invitationState(invitation);
   if (state !== "pending") throw invitationUnusable(state);
@@ -33,9 +36,13 @@ export async function acceptInvitation(actor: Actor | null, input: AcceptInvitat
 
 async function acceptSignedIn(actor: Actor, invitation: Loaded) {
   if (actor.via !== "session") {
-    throw new ApiError("forbidden", "Accept an invitation in the browser, signed in as the invited person, not with an API token.", {
-      reasonCode: "browser_session_required",
-    });
+    throw new ApiError(
+      "forbidden",
+      "Accept an invitation in the browser, signed in as the invited person, not with an API token.",
+      {
+        reasonCode: "browser_session_required",
+      },
+    );
   }
   if (actor.email.toLowerCase() !== invitation.email) {
     throw new ApiError(
@@ -62,13 +69,18 @@ async function acceptWithNewAccount(invitation: Loaded, input: AcceptInvitationI
   if (existing) throw signInFirst();
   if (!input.password) {
     throw new ApiError("validation_failed", "Choose a password for your new account.", {
-      fields: [{ field: "password", message: `Required: at least ${MIN_PASSWORD_LENGTH} characters`, code: "too_small" }],
+      fields: [
+        { field: "password", message: `Required: at least ${MIN_PASSWORD_LENGTH} characters`, code: "too_small" },
+      ],
     });
   }
   const passwordHash = await hashPassword(input.password);
   try {
     await db().$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { email: invitation.email, name: input.name ?? null, passwordHash }, select: { id: true } });
+      const user = await tx.user.create({
+        data: { email: invitation.email, name: input.name ?? null, passwordHash },
+        select: { id: true },
+      });
       await claim(tx, invitation, user.id);
       await join(tx, invitation, user.id, true);
     });
@@ -94,7 +106,9 @@ async function claim(tx: Tx, invitation: Loaded, userId: string): Promise<void> 
 }
 
 async function join(tx: Tx, invitation: Loaded, userId: string, accountCreated: boolean): Promise<void> {
-  const membership = await tx.membership.create({ data: { workspaceId: invitation.workspaceId, userId, role: invitation.role } });
+  const membership = await tx.membership.create({
+    data: { workspaceId: invitation.workspaceId, userId, role: invitation.role },
+  });
   await recordAudit(
     tx,
     { userId, label: invitation.email },
@@ -110,13 +124,22 @@ async function join(tx: Tx, invitation: Loaded, userId: string, accountCreated: 
 
 function accepted(invitation: Loaded, accountCreated: boolean) {
   const { workspace } = invitation;
-  return { workspace: { id: workspace.id, slug: workspace.slug, name: workspace.name }, role: invitation.role, email: invitation.email, accountCreated };
+  return {
+    workspace: { id: workspace.id, slug: workspace.slug, name: workspace.name },
+    role: invitation.role,
+    email: invitation.email,
+    accountCreated,
+  };
 }
 
 const alreadyMember = (invitation: Loaded) =>
   conflict("already_member", `You are already a member of ${invitation.workspace.name}; nothing was changed.`);
 
 const signInFirst = () =>
-  new ApiError("unauthenticated", "An account with this email already exists. Sign in with it, then accept the invitation.", {
-    reasonCode: "sign_in_required",
-  });
+  new ApiError(
+    "unauthenticated",
+    "An account with this email already exists. Sign in with it, then accept the invitation.",
+    {
+      reasonCode: "sign_in_required",
+    },
+  );

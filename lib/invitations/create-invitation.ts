@@ -17,7 +17,12 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
  * kept; a pending invitation of the same email is revoked so that one link at most works.
  * Whether the email has an account elsewhere is never looked at: that would be an oracle.
  */
-export async function createInvitation(actor: Actor, workspaceId: string, input: CreateInvitationInput, origin: string) {
+export async function createInvitation(
+  actor: Actor,
+  workspaceId: string,
+  input: CreateInvitationInput,
+  origin: string,
+) {
   const caller = authorize(actor, workspaceId, "members", "Workspace");
   assertMayTouchOwner(caller, input.role);
   const { token, hash } = generateInvitationToken();
@@ -25,7 +30,10 @@ export async function createInvitation(actor: Actor, workspaceId: string, input:
   const { invitation, workspaceName } = await db().$transaction(async (tx) => {
     // Two invitations of one email at once must not both stay pending.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`invitation:${workspaceId}:${input.email}`}, 0))`;
-    const member = await tx.membership.findFirst({ where: { workspaceId, user: { email: input.email } }, select: { id: true } });
+    const member = await tx.membership.findFirst({
+      where: { workspaceId, user: { email: input.email } },
+      select: { id: true },
+    });
     if (member) {
       throw conflict("already_member", `${input.email} is already a member of this workspace.`, {
         fields: [{ field: "email", message: "Already a member", code: "already_member" }],
@@ -49,7 +57,14 @@ export async function createInvitation(actor: Actor, workspaceId: string, input:
       }
     }
     const created = await tx.invitation.create({
-      data: { workspaceId, email: input.email, role: input.role, tokenHash: hash, invitedById: actor.userId, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) },
+      data: {
+        workspaceId,
+        email: input.email,
+        role: input.role,
+        tokenHash: hash,
+        invitedById: actor.userId,
+        expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+      },
       include: { invitedBy: { select: { email: true } }, workspace: { select: { name: true } } },
     });
     await recordAudit(tx, auditActor(actor), {
@@ -57,14 +72,26 @@ export async function createInvitation(actor: Actor, workspaceId: string, input:
       action: "invitation.created",
       targetType: "invitation",
       targetId: created.id,
-      data: { email: input.email, role: input.role, expiresAt: created.expiresAt.toISOString(), superseded: superseded.map((s) => s.id) },
+      data: {
+        email: input.email,
+        role: input.role,
+        expiresAt: created.expiresAt.toISOString(),
+        superseded: superseded.map((s) => s.id),
+      },
     });
     return { invitation: created, workspaceName: created.workspace.name };
   });
 
   const inviteUrl = `${origin}/invite/${token}`;
   const emailed = await sendMail(
-    invitationMail({ to: invitation.email, workspaceName, role: invitation.role, inviterEmail: actor.email, inviteUrl, expiresAt: invitation.expiresAt }),
+    invitationMail({
+      to: invitation.email,
+      workspaceName,
+      role: invitation.role,
+      inviterEmail: actor.email,
+      inviteUrl,
+      expiresAt: invitation.expiresAt,
+    }),
     { invitationId: invitation.id },
   );
   return { invitation: serializeInvitation(invitation, now), inviteUrl, emailed };

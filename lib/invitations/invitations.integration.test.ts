@@ -18,14 +18,19 @@ const PASSWORD = "correct horse battery";
 
 const invite = (token: string, body: unknown, headers: Record<string, string> = {}) =>
   callRoute(invitations.POST, { method: "POST", url: BASE, token, body, headers });
-const list = (token: string, headers: Record<string, string> = {}) => callRoute(invitations.GET, { url: BASE, token, headers });
-const revoke = (token: string, id: string) => callRoute(invitationItem.DELETE, { method: "DELETE", url: `${BASE}/${id}`, token, params: { id } });
+const list = (token: string, headers: Record<string, string> = {}) =>
+  callRoute(invitations.GET, { url: BASE, token, headers });
+const revoke = (token: string, id: string) =>
+  callRoute(invitationItem.DELETE, { method: "DELETE", url: `${BASE}/${id}`, token, params: { id } });
 const lookUp = (t: string) => callRoute(lookup.GET, { url: `${BASE}/lookup?token=${encodeURIComponent(t)}` });
-const acceptAs = (body: unknown, opts: Partial<CallOptions> = {}) => callRoute(accept.POST, { method: "POST", url: `${BASE}/accept`, body, ...opts });
+const acceptAs = (body: unknown, opts: Partial<CallOptions> = {}) =>
+  callRoute(accept.POST, { method: "POST", url: `${BASE}/accept`, body, ...opts });
 const tokenOf = (inviteUrl: string) => new URL(inviteUrl).pathname.split("/").at(-1)!;
 const newEmail = () => `${uniqueId("invitee")}@example.test`;
 const actions = async (workspaceId: string) =>
-  (await db().auditEvent.findMany({ where: { workspaceId, targetType: "invitation" }, orderBy: { createdAt: "asc" } })).map((e) => e.action);
+  (
+    await db().auditEvent.findMany({ where: { workspaceId, targetType: "invitation" }, orderBy: { createdAt: "asc" } })
+  ).map((e) => e.action);
 
 let owner: Member;
 
@@ -50,7 +55,10 @@ describe("creating and listing", () => {
     const email = newEmail();
     const res = await invite(owner.token, { email: email.toUpperCase(), role: "operator" });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ emailed: false, invitation: { email, role: "operator", state: "pending", invitedByEmail: owner.user.email } });
+    expect(res.body).toMatchObject({
+      emailed: false,
+      invitation: { email, role: "operator", state: "pending", invitedByEmail: owner.user.email },
+    });
     const url = new URL(res.body.inviteUrl);
     expect(url.pathname).toMatch(/^\/invite\/[A-Za-z0-9_-]{43}$/);
     const token = tokenOf(res.body.inviteUrl);
@@ -65,12 +73,26 @@ describe("creating and listing", () => {
     const listed = await list(owner.token);
     expect(listed.status).toBe(200);
     const item = listed.body.items.find((i: { id: string }) => i.id === row.id);
-    expect(Object.keys(item).sort()).toEqual(["acceptedAt", "createdAt", "email", "expiresAt", "id", "invitedByEmail", "revokedAt", "role", "state"]);
+    expect(Object.keys(item).sort()).toEqual([
+      "acceptedAt",
+      "createdAt",
+      "email",
+      "expiresAt",
+      "id",
+      "invitedByEmail",
+      "revokedAt",
+      "role",
+      "state",
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(token);
     expect(JSON.stringify(listed.body)).not.toContain(row.tokenHash);
 
     const event = await db().auditEvent.findFirstOrThrow({ where: { targetId: row.id, action: "invitation.created" } });
-    expect(event).toMatchObject({ actorUserId: owner.user.id, targetType: "invitation", workspaceId: owner.workspace.id });
+    expect(event).toMatchObject({
+      actorUserId: owner.user.id,
+      targetType: "invitation",
+      workspaceId: owner.workspace.id,
+    });
     expect(JSON.stringify(event)).not.toContain(token);
   });
 
@@ -81,7 +103,9 @@ describe("creating and listing", () => {
     expect(items.find((i) => i.id === first.invitation.id)?.state).toBe("revoked");
     expect(items.find((i) => i.id === second.invitation.id)?.state).toBe("pending");
     expect((await acceptAs({ token: first.token, password: PASSWORD })).body.reasonCode).toBe("invitation_revoked");
-    expect(await db().auditEvent.count({ where: { targetId: first.invitation.id, action: "invitation.revoked" } })).toBe(1);
+    expect(
+      await db().auditEvent.count({ where: { targetId: first.invitation.id, action: "invitation.revoked" } }),
+    ).toBe(1);
   });
 
   it("refuses to invite an existing member of the workspace (409 already_member)", async () => {
@@ -140,7 +164,10 @@ describe("who may invite", () => {
     const pending = await invited("viewer", ws);
     expect((await revoke(outsider.token, pending.invitation.id)).status).toBe(404);
     expect((await list(outsider.token, { "x-onramp-workspace": ws.workspace.id })).status).toBe(404);
-    expect((await invite(outsider.token, { email: newEmail(), role: "viewer" }, { "x-onramp-workspace": ws.workspace.slug })).status).toBe(404);
+    expect(
+      (await invite(outsider.token, { email: newEmail(), role: "viewer" }, { "x-onramp-workspace": ws.workspace.slug }))
+        .status,
+    ).toBe(404);
     expect((await db().invitation.findUniqueOrThrow({ where: { id: pending.invitation.id } })).revokedAt).toBeNull();
   });
 });
@@ -150,7 +177,9 @@ describe("revoking", () => {
     const pending = await invited();
     expect((await revoke(owner.token, pending.invitation.id)).status).toBe(204);
     expect((await revoke(owner.token, pending.invitation.id)).status).toBe(204);
-    expect(await db().auditEvent.count({ where: { targetId: pending.invitation.id, action: "invitation.revoked" } })).toBe(1);
+    expect(
+      await db().auditEvent.count({ where: { targetId: pending.invitation.id, action: "invitation.revoked" } }),
+    ).toBe(1);
     expect((await lookUp(pending.token)).body.state).toBe("revoked");
     const res = await acceptAs({ token: pending.token, password: PASSWORD });
     expect(res.status).toBe(409);
@@ -166,7 +195,13 @@ describe("accepting", () => {
     const pending = await invited("operator", ws);
     const seen = await lookUp(pending.token);
     expect(seen.status).toBe(200);
-    expect(seen.body).toMatchObject({ workspaceName: ws.workspace.name, role: "operator", email: pending.email, state: "pending", accountExists: false });
+    expect(seen.body).toMatchObject({
+      workspaceName: ws.workspace.name,
+      role: "operator",
+      email: pending.email,
+      state: "pending",
+      accountExists: false,
+    });
 
     const res = await acceptAs({ token: pending.token, password: PASSWORD, name: "Ada Invitee" });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -180,7 +215,9 @@ describe("accepting", () => {
     expect(user.name).toBe("Ada Invitee");
     expect(user.passwordHash).not.toContain(PASSWORD);
     expect(await verifyPassword(PASSWORD, user.passwordHash)).toBe(true);
-    const membership = await db().membership.findUniqueOrThrow({ where: { workspaceId_userId: { workspaceId: ws.workspace.id, userId: user.id } } });
+    const membership = await db().membership.findUniqueOrThrow({
+      where: { workspaceId_userId: { workspaceId: ws.workspace.id, userId: user.id } },
+    });
     expect(membership.role).toBe("operator");
     const row = await db().invitation.findUniqueOrThrow({ where: { id: pending.invitation.id } });
     expect(row.acceptedById).toBe(user.id);
@@ -194,7 +231,9 @@ describe("accepting", () => {
     expect(again.status).toBe(409);
     expect(again.body.reasonCode).toBe("invitation_used");
     expect((await lookUp(pending.token)).body).toMatchObject({ state: "accepted", accountExists: true });
-    expect(await verifyPassword(PASSWORD, (await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash)).toBe(true);
+    expect(
+      await verifyPassword(PASSWORD, (await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash),
+    ).toBe(true);
     // An accepted invitation is not revoked after the fact: remove the member instead.
     const late = await revoke(ws.token, pending.invitation.id);
     expect(late.status).toBe(409);
@@ -218,9 +257,13 @@ describe("accepting", () => {
     const res = await acceptAs({ token: pending.token }, { session: elsewhere.user });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ role: "admin", accountCreated: false, workspace: { id: ws.workspace.id } });
-    const membership = await db().membership.findUniqueOrThrow({ where: { workspaceId_userId: { workspaceId: ws.workspace.id, userId: elsewhere.user.id } } });
+    const membership = await db().membership.findUniqueOrThrow({
+      where: { workspaceId_userId: { workspaceId: ws.workspace.id, userId: elsewhere.user.id } },
+    });
     expect(membership.role).toBe("admin");
-    const event = await db().auditEvent.findFirstOrThrow({ where: { targetId: pending.invitation.id, action: "invitation.accepted" } });
+    const event = await db().auditEvent.findFirstOrThrow({
+      where: { targetId: pending.invitation.id, action: "invitation.accepted" },
+    });
     expect(event).toMatchObject({ actorUserId: elsewhere.user.id, workspaceId: ws.workspace.id });
   });
 
@@ -256,18 +299,29 @@ describe("accepting", () => {
     const res = await acceptAs({ token: pending.token }, { session: person.user });
     expect(res.status).toBe(409);
     expect(res.body.reasonCode).toBe("already_member");
-    expect((await db().membership.findUniqueOrThrow({ where: { workspaceId_userId: { workspaceId: ws.workspace.id, userId: person.user.id } } })).role).toBe("viewer");
+    expect(
+      (
+        await db().membership.findUniqueOrThrow({
+          where: { workspaceId_userId: { workspaceId: ws.workspace.id, userId: person.user.id } },
+        })
+      ).role,
+    ).toBe("viewer");
     expect((await db().invitation.findUniqueOrThrow({ where: { id: pending.invitation.id } })).acceptedAt).toBeNull();
   });
 
   it("an expired invitation: 409 invitation_expired, shown as expired", async () => {
     const pending = await invited();
-    await db().invitation.update({ where: { id: pending.invitation.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db().invitation.update({
+      where: { id: pending.invitation.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const res = await acceptAs({ token: pending.token, password: PASSWORD });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: "illegal_transition", reasonCode: "invitation_expired" });
     expect((await lookUp(pending.token)).body.state).toBe("expired");
-    expect((await list(owner.token)).body.items.find((i: { id: string }) => i.id === pending.invitation.id).state).toBe("expired");
+    expect((await list(owner.token)).body.items.find((i: { id: string }) => i.id === pending.invitation.id).state).toBe(
+      "expired",
+    );
     expect(await db().user.findUnique({ where: { email: pending.email } })).toBeNull();
   });
 
@@ -279,7 +333,9 @@ describe("accepting", () => {
     ]);
     expect(results.map((r) => r.status).filter((s) => s === 200)).toHaveLength(1);
     expect(await db().user.count({ where: { email: pending.email } })).toBe(1);
-    expect(await db().auditEvent.count({ where: { targetId: pending.invitation.id, action: "invitation.accepted" } })).toBe(1);
+    expect(
+      await db().auditEvent.count({ where: { targetId: pending.invitation.id, action: "invitation.accepted" } }),
+    ).toBe(1);
   });
 
   it("refuses API tokens, bad credentials and cross-site cookie writes", async () => {
@@ -287,9 +343,14 @@ describe("accepting", () => {
     const viaToken = await acceptAs({ token: pending.token }, { token: owner.token });
     expect(viaToken.status).toBe(403);
     expect(viaToken.body.reasonCode).toBe("browser_session_required");
-    expect((await acceptAs({ token: pending.token, password: PASSWORD }, { token: "onr_not-a-real-token" })).status).toBe(401);
+    expect(
+      (await acceptAs({ token: pending.token, password: PASSWORD }, { token: "onr_not-a-real-token" })).status,
+    ).toBe(401);
     const other = await createWorkspaceWithMember("owner");
-    const cross = await acceptAs({ token: pending.token }, { session: other.user, headers: { origin: "https://evil.example" } });
+    const cross = await acceptAs(
+      { token: pending.token },
+      { session: other.user, headers: { origin: "https://evil.example" } },
+    );
     expect(cross.body.code).toBe("csrf_failed");
     expect((await lookUp(pending.token)).body.state).toBe("pending");
   });
@@ -298,7 +359,9 @@ describe("accepting", () => {
     const saved = process.env.RATE_LIMIT_WRITES_PER_MINUTE;
     process.env.RATE_LIMIT_WRITES_PER_MINUTE = "2";
     try {
-      const ip = { "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 250)}, 203.0.113.${Math.floor(Math.random() * 250)}` };
+      const ip = {
+        "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 250)}, 203.0.113.${Math.floor(Math.random() * 250)}`,
+      };
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await acceptAs({ token: "x".repeat(43) }, { headers: ip })).status);
       expect(statuses).toEqual([404, 404, 429]);

@@ -20,7 +20,10 @@ export async function revokeInvitation(actor: Actor, id: string): Promise<void> 
   if (invitation.revokedAt) return;
   await db().$transaction(async (tx) => {
     const now = new Date();
-    const { count } = await tx.invitation.updateMany({ where: { id, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+    const { count } = await tx.invitation.updateMany({
+      where: { id, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: now },
+    });
     if (count === 0) {
       // Accepted or revoked meanwhile: decide again from what is there now.
       const current = await tx.invitation.findUniqueOrThrow({ where: { id } });

@@ -18,7 +18,10 @@ const invitationToken = z
 
 export const createInvitationSchema = z
   .strictObject({
-    email: z.email("An email address").max(320).transform((e) => e.toLowerCase()),
+    email: z
+      .email("An email address")
+      .max(320)
+      .transform((e) => e.toLowerCase()),
     role: z.enum(ROLES).meta({ description: "Role the person gets on accepting; only owners invite owners" }),
   })
   .meta({ id: "CreateInvitation" });
@@ -32,8 +35,17 @@ export const acceptInvitationSchema = z
       .min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`)
       .max(1024, "At most 1024 characters")
       .optional()
-      .meta({ description: "Only when no account exists for the invited email: the new account's password", writeOnly: true }),
-    name: z.string().trim().min(1, "Required").max(100, "At most 100 characters").optional().meta({ description: "The new account's name" }),
+      .meta({
+        description: "Only when no account exists for the invited email: the new account's password",
+        writeOnly: true,
+      }),
+    name: z
+      .string()
+      .trim()
+      .min(1, "Required")
+      .max(100, "At most 100 characters")
+      .optional()
+      .meta({ description: "The new account's name" }),
   })
   .meta({ id: "AcceptInvitation" });
 export type AcceptInvitationInput = z.infer<typeof acceptInvitationSchema>;
@@ -58,7 +70,9 @@ export const invitationCreatedResponse = z
   .object({
     invitation: invitationResponse,
     inviteUrl: z.string().meta({ description: "The link to send the person; shown this once, never again" }),
-    emailed: z.boolean().meta({ description: "Whether the link was also sent by email (SMTP_URL configured and accepted)" }),
+    emailed: z
+      .boolean()
+      .meta({ description: "Whether the link was also sent by email (SMTP_URL configured and accepted)" }),
   })
   .meta({ id: "InvitationCreated" });
 
@@ -69,7 +83,9 @@ export const invitationLookupResponse = z
     email: z.string(),
     state: z.enum(INVITATION_STATES),
     expiresAt: iso,
-    accountExists: z.boolean().meta({ description: "An account exists for the invited email: sign in with it, then accept" }),
+    accountExists: z
+      .boolean()
+      .meta({ description: "An account exists for the invited email: sign in with it, then accept" }),
   })
   .meta({ id: "InvitationLookup" });
 

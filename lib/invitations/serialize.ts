@@ -5,7 +5,10 @@ import type { Invitation, User } from "@/lib/generated/prisma/client";
 import type { InvitationState, invitationResponse } from "./schemas";
 
 /** Accepted and revoked are final; a pending invitation past its expiry is expired. */
-export function invitationState(i: Pick<Invitation, "acceptedAt" | "revokedAt" | "expiresAt">, now = new Date()): InvitationState {
+export function invitationState(
+  i: Pick<Invitation, "acceptedAt" | "revokedAt" | "expiresAt">,
+  now = new Date(),
+): InvitationState {
   if (i.acceptedAt) return "accepted";
   if (i.revokedAt) return "revoked";
   if (i.expiresAt <= now) return "expired";

@@ -28,7 +28,8 @@ describe("logger redaction", () => {
       "hello",
     );
     const text = lines.join("");
-    for (const secret of ["onr_top", "onr_secret", "session-token=abc", "ghp_x", "hunter2"]) expect(text).not.toContain(secret);
+    for (const secret of ["onr_top", "onr_secret", "session-token=abc", "ghp_x", "hunter2"])
+      expect(text).not.toContain(secret);
     expect(text).toContain("acme");
     expect(text).toContain("[redacted]");
   });

@@ -36,11 +36,15 @@ function createLogger(): Logger {
     // Every line written inside a span (a request, a run's job, a step) carries its trace id.
     mixin: traceFields,
   };
-  const readable = process.env.LOG_FORMAT === "pretty" || (process.env.LOG_FORMAT !== "json" && process.env.NODE_ENV !== "production");
+  const readable =
+    process.env.LOG_FORMAT === "pretty" || (process.env.LOG_FORMAT !== "json" && process.env.NODE_ENV !== "production");
   if (!readable) return pino(options);
   // A synchronous stream, not a transport: transports start worker threads, which the
   // Next.js server bundle cannot resolve.
-  return pino(options, pretty({ sync: true, colorize: false, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" }));
+  return pino(
+    options,
+    pretty({ sync: true, colorize: false, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" }),
+  );
 }
 
 const globalForLog = globalThis as unknown as { onrampLogger?: Logger };

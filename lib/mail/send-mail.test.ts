@@ -24,7 +24,11 @@ describe("sendMail", () => {
   it("delivers over SMTP with the credentials from SMTP_URL, from the default sender", async () => {
     process.env.SMTP_URL = smtp.url({ user: "mailer", pass: "p@ss:word" });
     delete process.env.MAIL_FROM;
-    const ok = await sendMail({ to: "invitee@example.test", subject: "You are invited", text: `Open ${link} to join.` });
+    const ok = await sendMail({
+      to: "invitee@example.test",
+      subject: "You are invited",
+      text: `Open ${link} to join.`,
+    });
     expect(ok).toBe(true);
     const got = smtp.messages.at(-1)!;
     expect(got.to).toEqual(["invitee@example.test"]);
@@ -56,7 +60,12 @@ describe("sendMail", () => {
   });
 
   it("reads smtp and smtps URLs", () => {
-    expect(smtpOptions("smtps://u:p%40x@mail.example.com")).toMatchObject({ host: "mail.example.com", port: 465, secure: true, auth: { user: "u", pass: "p@x" } });
+    expect(smtpOptions("smtps://u:p%40x@mail.example.com")).toMatchObject({
+      host: "mail.example.com",
+      port: 465,
+      secure: true,
+      auth: { user: "u", pass: "p@x" },
+    });
     expect(smtpOptions("smtp://mail.example.com")).toMatchObject({ port: 587, secure: false, auth: undefined });
     expect(smtpOptions("http://mail.example.com")).toBeNull();
     expect(smtpOptions("not a url")).toBeNull();

@@ -63,12 +63,18 @@ describe("address classification", () => {
     expect(isInternalAddress(address)).toBe(true);
   });
 
-  it.each(["8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "192.0.1.1", "2001:4860:4860::8888", "2606:4700:4700::1111", "::ffff:8.8.8.8"])(
-    "%s is public",
-    (address) => {
-      expect(classifyAddress(address).internal).toBe(false);
-    },
-  );
+  it.each([
+    "8.8.8.8",
+    "1.1.1.1",
+    "172.32.0.1",
+    "100.128.0.1",
+    "192.0.1.1",
+    "2001:4860:4860::8888",
+    "2606:4700:4700::1111",
+    "::ffff:8.8.8.8",
+  ])("%s is public", (address) => {
+    expect(classifyAddress(address).internal).toBe(false);
+  });
 
   it("unwraps IPv4-mapped IPv6 to the IPv4 address it names", () => {
     expect(classifyAddress("::ffff:7f00:1").address).toBe("127.0.0.1");

@@ -43,19 +43,28 @@ async function refusal(promise: Promise<unknown>): Promise<UpstreamRefusedError>
 }
 
 describe("guarded fetch, guard on", () => {
-  it.each(internalForms(0).map((_, i) => i))("refuses internal form #%i without a request reaching the receiver", async (i) => {
-    vi.stubEnv("ONRAMP_ALLOW_PRIVATE_TARGETS", "false");
-    const url = internalForms(receiver.port)[i];
-    const before = receiver.requests.length;
-    const err = await refusal(guardedFetch(url, { method: "POST", body: "{}" }));
-    expect(err.code).toBe("target_address_refused");
-    await expect(assertPublicTarget(url)).rejects.toBeInstanceOf(UpstreamRefusedError);
-    expect(receiver.requests.length, url).toBe(before);
-  });
+  it.each(internalForms(0).map((_, i) => i))(
+    "refuses internal form #%i without a request reaching the receiver",
+    async (i) => {
+      vi.stubEnv("ONRAMP_ALLOW_PRIVATE_TARGETS", "false");
+      const url = internalForms(receiver.port)[i];
+      const before = receiver.requests.length;
+      const err = await refusal(guardedFetch(url, { method: "POST", body: "{}" }));
+      expect(err.code).toBe("target_address_refused");
+      await expect(assertPublicTarget(url)).rejects.toBeInstanceOf(UpstreamRefusedError);
+      expect(receiver.requests.length, url).toBe(before);
+    },
+  );
 
   it("refuses a name whose answer holds any internal address", async () => {
     const before = receiver.requests.length;
-    const fetchIt = createGuardedFetch({ isAllowed: testPolicy, lookup: async () => [{ address: PUBLIC_IN_TESTS, family: 4 }, { address: "127.0.0.1", family: 4 }] });
+    const fetchIt = createGuardedFetch({
+      isAllowed: testPolicy,
+      lookup: async () => [
+        { address: PUBLIC_IN_TESTS, family: 4 },
+        { address: "127.0.0.1", family: 4 },
+      ],
+    });
     const err = await refusal(fetchIt(`http://mixed.test:${receiver.port}/`));
     expect(err.code).toBe("target_address_refused");
     expect(receiver.requests.length).toBe(before);
@@ -125,7 +134,7 @@ describe("guarded fetch, guard off (development, tests)", () => {
     expect(receiver.requests.length).toBe(before + 1);
   });
 
-  it("sends a FormData body as multipart (the Cloudflare SDK's Worker upload), not as \"[object FormData]\"", async () => {
+  it('sends a FormData body as multipart (the Cloudflare SDK\'s Worker upload), not as "[object FormData]"', async () => {
     vi.stubEnv("ONRAMP_ALLOW_PRIVATE_TARGETS", "true");
     const seen: { type?: string; body: string }[] = [];
     const echo = createServer((req, res) => {
@@ -139,8 +148,15 @@ describe("guarded fetch, guard off (development, tests)", () => {
     await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
     try {
       const form = new FormData();
-      form.set("metadata", new Blob([JSON.stringify({ main_module: "w.mjs" })], { type: "application/json" }), "metadata.json");
-      const res = await guardedFetch(`http://127.0.0.1:${(echo.address() as AddressInfo).port}/upload`, { method: "PUT", body: form });
+      form.set(
+        "metadata",
+        new Blob([JSON.stringify({ main_module: "w.mjs" })], { type: "application/json" }),
+        "metadata.json",
+      );
+      const res = await guardedFetch(`http://127.0.0.1:${(echo.address() as AddressInfo).port}/upload`, {
+        method: "PUT",
+        body: form,
+      });
       expect(await res.text()).toBe("ok");
       expect(seen[0].type).toMatch(/^multipart\/form-data; boundary=/);
       expect(seen[0].body).toContain('name="metadata"');
@@ -156,6 +172,8 @@ describe("guarded fetch, guard off (development, tests)", () => {
       // never answers
     });
     servers.push(slow);
-    await expect(guardedFetch(slow.url, { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({ name: "TimeoutError" });
+    await expect(guardedFetch(slow.url, { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
   });
 });

@@ -52,7 +52,10 @@ function stripBrackets(hostname: string): string {
 
 function refuseAddress(hostname: string, address: string): UpstreamRefusedError {
   const { range } = classifyAddress(address);
-  return new UpstreamRefusedError("target_address_refused", `${hostname} is an internal address (${range}); the server does not connect to it.`);
+  return new UpstreamRefusedError(
+    "target_address_refused",
+    `${hostname} is an internal address (${range}); the server does not connect to it.`,
+  );
 }
 
 /**
@@ -62,7 +65,9 @@ function refuseAddress(hostname: string, address: string): UpstreamRefusedError 
 async function vetHost(hostname: string, isAllowed: AddressPolicy, lookup: Resolver): Promise<string> {
   const host = stripBrackets(hostname);
   const literal = parseAddress(host);
-  const addresses = literal ? [literal.toString()] : (await lookup(host)).map((a) => parseAddress(a.address)?.toString() ?? a.address);
+  const addresses = literal
+    ? [literal.toString()]
+    : (await lookup(host)).map((a) => parseAddress(a.address)?.toString() ?? a.address);
   if (addresses.length === 0) throw Object.assign(new Error(`${host} did not resolve`), { code: "ENOTFOUND" });
   const refused = addresses.find((a) => !isAllowed(a));
   if (refused !== undefined) throw refuseAddress(host, refused);
@@ -84,7 +89,9 @@ async function withPortableBody(init: RequestInit | undefined): Promise<RequestI
 
 export type GuardedFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFetch & { check: (url: string) => Promise<void>; Response: typeof Response } {
+export function createGuardedFetch(
+  options: GuardedFetchOptions = {},
+): GuardedFetch & { check: (url: string) => Promise<void>; Response: typeof Response } {
   const isAllowed = options.isAllowed ?? defaultAddressPolicy;
   const lookup = options.lookup ?? systemResolver;
   const base = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000 });
@@ -95,7 +102,11 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
         (address) =>
           base(
             // TLS still verifies the certificate against the name (SNI), not the address.
-            { ...opts, hostname: address, servername: opts.servername || (parseAddress(hostname) ? undefined : hostname) },
+            {
+              ...opts,
+              hostname: address,
+              servername: opts.servername || (parseAddress(hostname) ? undefined : hostname),
+            },
             callback,
           ),
         (err: Error) => callback(err, null),
@@ -110,7 +121,13 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
     const literal = parseAddress(url.hostname);
     if (literal && !isAllowed(literal.toString())) throw refuseAddress(stripBrackets(url.hostname), literal.toString());
     const fromRequest: RequestInit = request
-      ? { method: request.method, headers: request.headers, body: request.body, signal: request.signal, ...({ duplex: "half" } as object) }
+      ? {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          signal: request.signal,
+          ...({ duplex: "half" } as object),
+        }
       : {};
     const res = await undiciFetch(url, {
       ...(fromRequest as UndiciRequestInit),

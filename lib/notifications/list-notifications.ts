@@ -12,7 +12,12 @@ export function unreadCount(workspaceId: string, userId: string): Promise<number
 export async function listNotifications(workspaceId: string, userId: string, query: ListNotificationsQuery) {
   const [rows, unread] = await Promise.all([
     db().notification.findMany({
-      where: { workspaceId, userId, ...(query.unread === "true" ? { readAt: null } : {}), ...keysetWhere(query.cursor) },
+      where: {
+        workspaceId,
+        userId,
+        ...(query.unread === "true" ? { readAt: null } : {}),
+        ...keysetWhere(query.cursor),
+      },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: query.limit + 1,
     }),

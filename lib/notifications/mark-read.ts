@@ -3,7 +3,11 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { unreadCount } from "./list-notifications";
 
-export async function markNotificationsRead(workspaceId: string, userId: string, target: { ids?: string[]; all?: true }) {
+export async function markNotificationsRead(
+  workspaceId: string,
+  userId: string,
+  target: { ids?: string[]; all?: true },
+) {
   const { count } = await db().notification.updateMany({
     where: { workspaceId, userId, readAt: null, ...(target.ids ? { id: { in: target.ids } } : {}) },
     data: { readAt: new Date() },

@@ -11,10 +11,8 @@ import { stopQueue } from "@/lib/queue/queue";
 import { waitFor } from "@/test/wait-for";
 import { workerProcesses } from "@/test/worker-processes";
 
-
 const workerPool = workerProcesses({ WORKER_CONCURRENCY: "4" });
 const startWorkerProcess = (name?: string) => workerPool.start(name);
-
 
 let owner: Awaited<ReturnType<typeof createWorkspaceWithMember>>;
 
@@ -37,26 +35,54 @@ describe("notifications under worker crashes", () => {
         method: "POST",
         url: "http://localhost/api/v1/onboarding",
         token: owner.token,
-        body: { platformName: `Crash Notify ${i}`, slug: `cn-${i}-${Date.now().toString(36)}`, tier: "starter", simulation: { stepDelayMs: 20 } },
+        body: {
+          platformName: `Crash Notify ${i}`,
+          slug: `cn-${i}-${Date.now().toString(36)}`,
+          tier: "starter",
+          simulation: { stepDelayMs: 20 },
+        },
       });
       ids.push(created.body.onboardingId);
-      const v = await callRoute(verify.POST, { method: "POST", url: "http://x", token: owner.token, params: { id: created.body.onboardingId }, body: { version: created.body.version } });
+      const v = await callRoute(verify.POST, {
+        method: "POST",
+        url: "http://x",
+        token: owner.token,
+        params: { id: created.body.onboardingId },
+        body: { version: created.body.version },
+      });
       expect(v.status).toBe(202);
     }
-    await waitFor("the verifications", async () => (await db().operationRun.count({ where: { sessionId: { in: ids }, status: "completed" } })) === ids.length, 90_000);
+    await waitFor(
+      "the verifications",
+      async () =>
+        (await db().operationRun.count({ where: { sessionId: { in: ids }, status: "completed" } })) === ids.length,
+      90_000,
+    );
 
     // Slow bootstraps, so that worker A is mid-step when it dies.
-    await db().onboardingSession.updateMany({ where: { id: { in: ids } }, data: { simulation: { stepDelayMs: 1500 } } });
+    await db().onboardingSession.updateMany({
+      where: { id: { in: ids } },
+      data: { simulation: { stepDelayMs: 1500 } },
+    });
     const runIds: string[] = [];
     for (const id of ids) {
       const s = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
-      const b = await callRoute(bootstrap.POST, { method: "POST", url: "http://x", token: owner.token, params: { id }, body: { version: s.version } });
+      const b = await callRoute(bootstrap.POST, {
+        method: "POST",
+        url: "http://x",
+        token: owner.token,
+        params: { id },
+        body: { version: s.version },
+      });
       expect(b.status).toBe(202);
       runIds.push(b.body.run.id);
     }
     await waitFor(
       "worker A to hold a run",
-      async () => (await db().operationRun.count({ where: { id: { in: runIds }, leaseOwner: { startsWith: `${workerA.pid}-` } } })) > 0,
+      async () =>
+        (await db().operationRun.count({
+          where: { id: { in: runIds }, leaseOwner: { startsWith: `${workerA.pid}-` } },
+        })) > 0,
       60_000,
     );
     workerA.kill("SIGKILL");
@@ -77,6 +103,8 @@ describe("notifications under worker crashes", () => {
     expect(new Set(notes.map((n) => n.runId)).size).toBe(runIds.length);
     expect(notes.every((n) => n.kind === "run_succeeded" && n.runAttempt === 1)).toBe(true);
     // The verifications ended once each too.
-    expect(await db().notification.count({ where: { userId: owner.user.id, runId: { notIn: runIds } } })).toBe(ids.length);
+    expect(await db().notification.count({ where: { userId: owner.user.id, runId: { notIn: runIds } } })).toBe(
+      ids.length,
+    );
   }, 300_000);
 });

@@ -50,24 +50,43 @@ async function createSession(who: Member, sim: Record<string, unknown> = {}) {
 }
 
 async function session(id: string, who: Member = owner) {
-  return (await callRoute(item.GET, { method: "GET", url: `http://localhost/api/v1/onboarding/${id}`, token: who.token, params: { id } })).body;
+  return (
+    await callRoute(item.GET, {
+      method: "GET",
+      url: `http://localhost/api/v1/onboarding/${id}`,
+      token: who.token,
+      params: { id },
+    })
+  ).body;
 }
 
 type Route = Parameters<typeof callRoute>[0];
 async function post(route: Route, id: string, who: Member, body: Record<string, unknown> = {}) {
   const current = await session(id, who);
-  return callRoute(route, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/x`, token: who.token, params: { id }, body: { version: current.version, ...body } });
+  return callRoute(route, {
+    method: "POST",
+    url: `http://localhost/api/v1/onboarding/${id}/x`,
+    token: who.token,
+    params: { id },
+    body: { version: current.version, ...body },
+  });
 }
-
 
 const runFinished = (runId: string) =>
   waitFor(`run ${runId}`, async () => {
-    const run = await db().operationRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: { position: "asc" } } } });
+    const run = await db().operationRun.findUnique({
+      where: { id: runId },
+      include: { steps: { orderBy: { position: "asc" } } },
+    });
     return run?.status === "completed" ? run : null;
   });
 
 const listFor = (who: Member, query = "") =>
-  callRoute(notifications.GET, { method: "GET", url: `http://localhost/api/v1/notifications${query}`, token: who.token });
+  callRoute(notifications.GET, {
+    method: "GET",
+    url: `http://localhost/api/v1/notifications${query}`,
+    token: who.token,
+  });
 
 describe("run-end notifications", () => {
   it("tells the token's owner, once, and nobody else in the workspace", async () => {
@@ -80,7 +99,13 @@ describe("run-end notifications", () => {
 
     const rows = await db().notification.findMany({ where: { runId: run.id } });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ userId: owner.user.id, kind: "run_succeeded", runAttempt: 1, href: `/runs/${run.id}`, readAt: null });
+    expect(rows[0]).toMatchObject({
+      userId: owner.user.id,
+      kind: "run_succeeded",
+      runAttempt: 1,
+      href: `/runs/${run.id}`,
+      readAt: null,
+    });
     expect(rows[0].title).toBe("Verification succeeded — Notify Test");
 
     const mine = await listFor(owner);
@@ -92,24 +117,36 @@ describe("run-end notifications", () => {
     expect((await listFor(outsider)).body.items.some((n: { runId: string }) => n.runId === run.id)).toBe(false);
 
     // Marking someone else's notification read changes nothing.
-    const stolen = await callRoute(markRead.POST, { method: "POST", url: "http://localhost/api/v1/notifications/read", token: colleague.token, body: { ids: [rows[0].id] } });
+    const stolen = await callRoute(markRead.POST, {
+      method: "POST",
+      url: "http://localhost/api/v1/notifications/read",
+      token: colleague.token,
+      body: { ids: [rows[0].id] },
+    });
     expect(stolen.body.updated).toBe(0);
     expect((await db().notification.findUniqueOrThrow({ where: { id: rows[0].id } })).readAt).toBeNull();
 
     // The browser marks it read with its session cookie.
-    const read = await callRoute(markRead.POST, { method: "POST", url: "http://localhost/api/v1/notifications/read", session: owner.user, body: { ids: [rows[0].id] } });
+    const read = await callRoute(markRead.POST, {
+      method: "POST",
+      url: "http://localhost/api/v1/notifications/read",
+      session: owner.user,
+      body: { ids: [rows[0].id] },
+    });
     expect(read.status).toBe(200);
     expect(read.body).toEqual({ updated: 1, unreadCount: before });
-    expect((await listFor(owner, "?unread=true")).body.items.some((n: { runId: string }) => n.runId === run.id)).toBe(false);
+    expect((await listFor(owner, "?unread=true")).body.items.some((n: { runId: string }) => n.runId === run.id)).toBe(
+      false,
+    );
   });
 
   it("notifies a blocked verification, and each end of a resumed bootstrap", async () => {
     const blockedId = await createSession(owner, { failCheck: "template_repository" });
     const blocked = await runFinished((await post(verify.POST, blockedId, owner)).body.run.id);
     expect(blocked.outcome).toBe("blocked");
-    expect(await db().notification.findMany({ where: { runId: blocked.id }, select: { kind: true, title: true } })).toEqual([
-      { kind: "run_blocked", title: "Verification needs action — Notify Test" },
-    ]);
+    expect(
+      await db().notification.findMany({ where: { runId: blocked.id }, select: { kind: true, title: true } }),
+    ).toEqual([{ kind: "run_blocked", title: "Verification needs action — Notify Test" }]);
 
     const id = await createSession(colleague, { failStep: "setup_repo", failTimes: 1 });
     expect((await runFinished((await post(verify.POST, id, colleague)).body.run.id)).outcome).toBe("succeeded");
@@ -139,10 +176,20 @@ describe("run-end notifications", () => {
 
   it("refuses a malformed mark-read", async () => {
     for (const body of [{}, { ids: [] }, { ids: ["a"], all: true }, { all: false }]) {
-      const res = await callRoute(markRead.POST, { method: "POST", url: "http://localhost/api/v1/notifications/read", token: owner.token, body });
+      const res = await callRoute(markRead.POST, {
+        method: "POST",
+        url: "http://localhost/api/v1/notifications/read",
+        token: owner.token,
+        body,
+      });
       expect(res.status, JSON.stringify(body)).toBe(422);
     }
-    const all = await callRoute(markRead.POST, { method: "POST", url: "http://localhost/api/v1/notifications/read", token: owner.token, body: { all: true } });
+    const all = await callRoute(markRead.POST, {
+      method: "POST",
+      url: "http://localhost/api/v1/notifications/read",
+      token: owner.token,
+      body: { all: true },
+    });
     expect(all.body.unreadCount).toBe(0);
   });
 });
@@ -155,7 +202,8 @@ describe("GET /operation-runs", () => {
     const ra = await runFinished((await post(verify.POST, a, ws)).body.run.id);
     const rb = await runFinished((await post(verify.POST, b, ws)).body.run.id);
     const rc = await runFinished((await post(bootstrap.POST, a, ws)).body.run.id);
-    const list = (query: string, who: Member = ws) => callRoute(runs.GET, { method: "GET", url: `http://localhost/api/v1/operation-runs${query}`, token: who.token });
+    const list = (query: string, who: Member = ws) =>
+      callRoute(runs.GET, { method: "GET", url: `http://localhost/api/v1/operation-runs${query}`, token: who.token });
 
     const all = await list("");
     expect(all.status).toBe(200);
@@ -186,7 +234,9 @@ describe("GET /operation-runs", () => {
     expect(seen).toEqual([rc.id, rb.id, ra.id]);
 
     // Another workspace sees none of them; nonsense filters are refused.
-    expect((await list("", outsider)).body.items.some((r: { id: string }) => [ra.id, rb.id, rc.id].includes(r.id))).toBe(false);
+    expect(
+      (await list("", outsider)).body.items.some((r: { id: string }) => [ra.id, rb.id, rc.id].includes(r.id)),
+    ).toBe(false);
     expect((await list("?kind=everything")).status).toBe(422);
     expect((await list("?cursor=nope")).status).toBe(422);
   });
@@ -198,7 +248,9 @@ describe("verification assist: Re-check", () => {
     const vr = await runFinished((await post(verify.POST, id, owner)).body.run.id);
     expect(vr.outcome).toBe("blocked");
     expect((await session(id)).lifecycleState).toBe("action_required");
-    const before = (vr.report as { checks: { key: string; status: string; assist?: { owner: string; href: string } }[] }).checks;
+    const before = (
+      vr.report as { checks: { key: string; status: string; assist?: { owner: string; href: string } }[] }
+    ).checks;
     const failed = before.find((c) => c.key === "repo_create_permission")!;
     expect(failed.status).toBe("fail");
     expect(failed.assist).toMatchObject({ owner: "provider_admin", href: "/api-docs" });
@@ -213,7 +265,13 @@ describe("verification assist: Re-check", () => {
 
     // The fault is removed at the "provider"; the re-check turns that check green.
     const current = await session(id);
-    const removed = await callRoute(simulation.PUT, { method: "PUT", url: "http://x", token: owner.token, params: { id }, body: { version: current.version, simulation: { stepDelayMs: 20 } } });
+    const removed = await callRoute(simulation.PUT, {
+      method: "PUT",
+      url: "http://x",
+      token: owner.token,
+      params: { id },
+      body: { version: current.version, simulation: { stepDelayMs: 20 } },
+    });
     expect(removed.status, JSON.stringify(removed.body)).toBe(200);
     const fixed = await post(recheck.POST, id, owner, { checkKey: "repo_create_permission" });
     expect(fixed.status).toBe(202);
@@ -222,15 +280,22 @@ describe("verification assist: Re-check", () => {
     const after = await db().operationRun.findUniqueOrThrow({ where: { id: vr.id }, include: { steps: true } });
     const checks = (after.report as { checks: { key: string; status: string; message: string }[] }).checks;
     expect(checks.find((c) => c.key === "repo_create_permission")).toMatchObject({ status: "pass" });
-    expect(checks.filter((c) => c.key !== "repo_create_permission")).toEqual(before.filter((c) => c.key !== "repo_create_permission"));
+    expect(checks.filter((c) => c.key !== "repo_create_permission")).toEqual(
+      before.filter((c) => c.key !== "repo_create_permission"),
+    );
     expect(after.outcome).toBe("succeeded");
-    const stepChecks = after.steps.flatMap((s) => (s.result as { checks?: { key: string; status: string }[] }).checks ?? []);
+    const stepChecks = after.steps.flatMap(
+      (s) => (s.result as { checks?: { key: string; status: string }[] }).checks ?? [],
+    );
     expect(stepChecks.find((c) => c.key === "repo_create_permission")?.status).toBe("pass");
     const s = await session(id);
     expect(s).toMatchObject({ lifecycleState: "ready_for_bootstrap", blockingReasonCode: null });
     expect(s.actions.bootstrap.allowed).toBe(true);
 
-    const audit = await db().auditEvent.findMany({ where: { targetId: fixed.body.run.id }, select: { action: true, actorUserId: true } });
+    const audit = await db().auditEvent.findMany({
+      where: { targetId: fixed.body.run.id },
+      select: { action: true, actorUserId: true },
+    });
     expect(audit).toEqual([{ action: "run.recheck_access.queued", actorUserId: owner.user.id }]);
     expect(await db().notification.count({ where: { runId: fixed.body.run.id, userId: owner.user.id } })).toBe(1);
   });
@@ -243,7 +308,13 @@ describe("verification assist: Re-check", () => {
     expect(unknown.body.errors[0].field).toBe("checkKey");
     const byViewer = await post(recheck.POST, id, viewer, { checkKey: "repo_token" });
     expect(byViewer.status).toBe(403);
-    const byOutsider = await callRoute(recheck.POST, { method: "POST", url: "http://x", token: outsider.token, params: { id }, body: { version: 1, checkKey: "repo_token" } });
+    const byOutsider = await callRoute(recheck.POST, {
+      method: "POST",
+      url: "http://x",
+      token: outsider.token,
+      params: { id },
+      body: { version: 1, checkKey: "repo_token" },
+    });
     expect(byOutsider.status).toBe(404);
     await runFinished((await post(bootstrap.POST, id, owner)).body.run.id);
     const late = await post(recheck.POST, id, owner, { checkKey: "repo_token" });
@@ -254,10 +325,21 @@ describe("verification assist: Re-check", () => {
 
   it("refuses a stale or invalid change of the failure injection", async () => {
     const id = await createSession(owner);
-    const stale = await callRoute(simulation.PUT, { method: "PUT", url: "http://x", token: owner.token, params: { id }, body: { version: 1_000, simulation: null } });
+    const stale = await callRoute(simulation.PUT, {
+      method: "PUT",
+      url: "http://x",
+      token: owner.token,
+      params: { id },
+      body: { version: 1_000, simulation: null },
+    });
     expect(stale.status).toBe(409);
-    const bad = await callRoute(simulation.PUT, { method: "PUT", url: "http://x", token: owner.token, params: { id }, body: { version: 1, simulation: { failStep: "nope" } } });
+    const bad = await callRoute(simulation.PUT, {
+      method: "PUT",
+      url: "http://x",
+      token: owner.token,
+      params: { id },
+      body: { version: 1, simulation: { failStep: "nope" } },
+    });
     expect(bad.status).toBe(422);
   });
 });
-

@@ -22,7 +22,12 @@ const ENDED: Record<Outcome, string> = {
   blocked: "needs action",
 };
 
-export function notificationText(kind: string, outcome: Outcome, platformName: string, reasonCode: string | null): { title: string; body: string } {
+export function notificationText(
+  kind: string,
+  outcome: Outcome,
+  platformName: string,
+  reasonCode: string | null,
+): { title: string; body: string } {
   const title = `${WHAT[kind] ?? kind} ${ENDED[outcome]} — ${platformName}`;
   const body =
     outcome === "succeeded"
@@ -46,7 +51,10 @@ export async function notifyRunEndedInTx(
 ): Promise<void> {
   // A system-started run has nobody to tell.
   if (!run.initiatorId) return;
-  const session = await tx.onboardingSession.findUnique({ where: { id: run.sessionId }, select: { platformName: true } });
+  const session = await tx.onboardingSession.findUnique({
+    where: { id: run.sessionId },
+    select: { platformName: true },
+  });
   const { title, body } = notificationText(run.kind, outcome, session?.platformName ?? "an onboarding", run.reasonCode);
   await tx.notification.createMany({
     data: [

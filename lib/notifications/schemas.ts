@@ -11,14 +11,21 @@ export const listNotificationsQuery = z.strictObject({
 });
 export type ListNotificationsQuery = z.infer<typeof listNotificationsQuery>;
 
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "Not a valid id");
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "Not a valid id");
 
 export const markReadSchema = z
   .strictObject({
     ids: z.array(id).min(1).max(100).optional(),
     all: z.literal(true).optional(),
   })
-  .refine((b) => (b.ids ? 1 : 0) + (b.all ? 1 : 0) === 1, { message: "Send either `ids` or `all: true`", path: ["ids"] })
+  .refine((b) => (b.ids ? 1 : 0) + (b.all ? 1 : 0) === 1, {
+    message: "Send either `ids` or `all: true`",
+    path: ["ids"],
+  })
   .meta({ id: "MarkNotificationsRead" });
 
 export const notificationResponse = z

@@ -207,10 +207,14 @@ export function resetSealedMetrics(): void {
 async function queueRows(): Promise<{ depth: Row[]; oldest: Row[] }> {
   const q = db();
   // The queue's schema does not exist until a process has started pg-boss once.
-  const [{ ready }] = await q.$queryRawUnsafe<{ ready: boolean }[]>(`SELECT to_regclass('pgboss.job') IS NOT NULL AS ready`);
+  const [{ ready }] = await q.$queryRawUnsafe<{ ready: boolean }[]>(
+    `SELECT to_regclass('pgboss.job') IS NOT NULL AS ready`,
+  );
   if (!ready) return { depth: [], oldest: [] };
   const [depth, oldest] = await Promise.all([
-    q.$queryRawUnsafe<Row[]>(`SELECT name AS queue, state::text AS state, count(*)::int AS value FROM pgboss.job WHERE state < 'completed' GROUP BY 1, 2`),
+    q.$queryRawUnsafe<Row[]>(
+      `SELECT name AS queue, state::text AS state, count(*)::int AS value FROM pgboss.job WHERE state < 'completed' GROUP BY 1, 2`,
+    ),
     q.$queryRawUnsafe<Row[]>(
       `SELECT name AS queue, coalesce(date_part('epoch', now() - min(start_after)), 0)::float8 AS value
        FROM pgboss.job WHERE state < 'active' AND start_after <= now() GROUP BY 1`,
@@ -237,7 +241,8 @@ export async function collectDbMetrics(now = new Date()): Promise<DbMetrics> {
   const history = addHistory(sealed.history, live);
   const activeRows = counts(active, ["kind", "status", "health"]);
   const stalled = new Map<string, number>();
-  for (const r of activeRows) if (r.labels.health === "stalled") stalled.set(r.labels.kind, (stalled.get(r.labels.kind) ?? 0) + r.value);
+  for (const r of activeRows)
+    if (r.labels.health === "stalled") stalled.set(r.labels.kind, (stalled.get(r.labels.kind) ?? 0) + r.value);
   return {
     ...history,
     runsStarted: counts(started, ["kind"]),

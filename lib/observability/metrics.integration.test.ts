@@ -29,7 +29,9 @@ afterAll(async () => {
 });
 
 async function scrape(authorization?: string) {
-  const res = await metrics.GET(new Request("http://localhost/api/metrics", { headers: authorization ? { authorization } : {} }));
+  const res = await metrics.GET(
+    new Request("http://localhost/api/metrics", { headers: authorization ? { authorization } : {} }),
+  );
   return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
 }
 
@@ -50,7 +52,11 @@ async function finished(runId: string) {
 }
 
 async function act(route: typeof verify | typeof bootstrap, id: string, path: string) {
-  const current = await callRoute(item.GET, { url: `http://localhost/api/v1/onboarding/${id}`, token: owner.token, params: { id } });
+  const current = await callRoute(item.GET, {
+    url: `http://localhost/api/v1/onboarding/${id}`,
+    token: owner.token,
+    params: { id },
+  });
   const res = await callRoute(route.POST, {
     method: "POST",
     url: `http://localhost/api/v1/onboarding/${id}/${path}`,
@@ -108,24 +114,38 @@ describe("GET /api/metrics", () => {
     expect(delta('onramp_run_failures_total{kind="bootstrap",reason_code="step_failed:setup_repo"}')).toBe(1);
     expect(delta('onramp_step_failures_total{kind="bootstrap",step="setup_repo",code="simulated_failure"}')).toBe(1);
 
-    const step = (name: string, outcome: string) => `{kind="bootstrap",provider="simulated",step="${name}",outcome="${outcome}"}`;
+    const step = (name: string, outcome: string) =>
+      `{kind="bootstrap",provider="simulated",step="${name}",outcome="${outcome}"}`;
     expect(delta(`onramp_step_duration_seconds_count${step("setup_repo", "succeeded")}`)).toBe(1);
     expect(delta(`onramp_step_duration_seconds_count${step("setup_repo", "failed")}`)).toBe(1);
-    expect(delta(`onramp_step_duration_seconds_count{kind="bootstrap",provider="onramp",step="create_platform",outcome="succeeded"}`)).toBe(2);
+    expect(
+      delta(
+        `onramp_step_duration_seconds_count{kind="bootstrap",provider="onramp",step="create_platform",outcome="succeeded"}`,
+      ),
+    ).toBe(2);
     expect(delta(`onramp_step_duration_seconds_count${step("provision_infra", "succeeded")}`)).toBe(2);
     expect(delta(`onramp_step_duration_seconds_count${step("verify", "succeeded")}`)).toBe(1);
     // The failed run skipped the steps after setup_repo: they have no duration.
     expect(delta(`onramp_step_duration_seconds_count${step("verify", "skipped")}`)).toBe(0);
     // Each histogram is consistent: +Inf bucket = count, buckets never decrease, sum > 0.
     const bucketInf = `onramp_step_duration_seconds_bucket{kind="bootstrap",provider="simulated",step="setup_repo",outcome="succeeded",le="+Inf"}`;
-    expect(after.get(bucketInf)).toBe(after.get(`onramp_step_duration_seconds_count${step("setup_repo", "succeeded")}`));
+    expect(after.get(bucketInf)).toBe(
+      after.get(`onramp_step_duration_seconds_count${step("setup_repo", "succeeded")}`),
+    );
     expect(after.get(`onramp_step_duration_seconds_sum${step("setup_repo", "succeeded")}`)).toBeGreaterThan(0);
 
-    expect(delta('onramp_http_request_duration_seconds_count{method="POST",route="/api/v1/onboarding/{id}/bootstrap",status="202"}')).toBe(2);
-    expect(delta('onramp_http_request_duration_seconds_count{method="POST",route="/api/v1/onboarding",status="202"}')).toBe(2);
+    expect(
+      delta(
+        'onramp_http_request_duration_seconds_count{method="POST",route="/api/v1/onboarding/{id}/bootstrap",status="202"}',
+      ),
+    ).toBe(2);
+    expect(
+      delta('onramp_http_request_duration_seconds_count{method="POST",route="/api/v1/onboarding",status="202"}'),
+    ).toBe(2);
     expect(after.get('onramp_runs_active{kind="bootstrap",status="running",health="healthy"}') ?? 0).toBe(0);
     // Labels are bounded: no ids or slugs anywhere.
-    for (const secret of [ok.id, bad.id, ok.bootstrap.id, `metrics-ok-${suffix}`, owner.workspace.id]) expect(res.text).not.toContain(secret);
+    for (const secret of [ok.id, bad.id, ok.bootstrap.id, `metrics-ok-${suffix}`, owner.workspace.id])
+      expect(res.text).not.toContain(secret);
   });
 
   it("shows the jobs waiting in the queue", async () => {
@@ -142,7 +162,8 @@ describe("GET /api/metrics", () => {
 
   it("gives the same totals whether finished rows are counted in the sealed past or live", async () => {
     // Sums of seconds added in a different order may differ in the last bits of a double: compare them to the microsecond.
-    const rounded = (row: CountRow | HistogramRow) => ("sum" in row ? { ...row, sum: Math.round(row.sum * 1e6) / 1e6 } : row);
+    const rounded = (row: CountRow | HistogramRow) =>
+      "sum" in row ? { ...row, sum: Math.round(row.sum * 1e6) / 1e6 } : row;
     const sorted = (rows: (CountRow | HistogramRow)[]) =>
       [...rows].map(rounded).sort((a, b) => JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels)));
     resetSealedMetrics();

@@ -5,7 +5,14 @@ import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Registry, type Metric } from "prom-client";
 import { env } from "@/lib/env/env";
-import { ATTEMPT_BUCKETS, collectDbMetrics, PICKUP_BUCKETS, STEP_BUCKETS, type CountRow, type HistogramRow } from "./db-metrics";
+import {
+  ATTEMPT_BUCKETS,
+  collectDbMetrics,
+  PICKUP_BUCKETS,
+  STEP_BUCKETS,
+  type CountRow,
+  type HistogramRow,
+} from "./db-metrics";
 import { httpMetricsRegistry } from "./http-metrics";
 
 type Value = { labels: Record<string, string | number>; value: number; metricName?: string };
@@ -32,11 +39,46 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
   const registry = new Registry();
   const add = (metric: Metric) => registry.registerMetric(metric);
   add(snapshot("onramp_runs_started_total", "Operation runs created, by kind.", "counter", countValues(m.runsStarted)));
-  add(snapshot("onramp_runs_finished_total", "Operation runs finished, by kind and outcome.", "counter", countValues(m.runsFinished)));
-  add(snapshot("onramp_run_failures_total", "Runs that failed or were blocked, by kind and reason code.", "counter", countValues(m.runFailures)));
-  add(snapshot("onramp_step_failures_total", "Steps that failed, by kind, step and error code.", "counter", countValues(m.stepFailures)));
-  add(snapshot("onramp_runs_active", "Runs queued or running, by kind, status and health.", "gauge", countValues(m.runsActive)));
-  add(snapshot("onramp_runs_stalled", "Active runs whose health is stalled, by kind.", "gauge", countValues(m.runsStalled)));
+  add(
+    snapshot(
+      "onramp_runs_finished_total",
+      "Operation runs finished, by kind and outcome.",
+      "counter",
+      countValues(m.runsFinished),
+    ),
+  );
+  add(
+    snapshot(
+      "onramp_run_failures_total",
+      "Runs that failed or were blocked, by kind and reason code.",
+      "counter",
+      countValues(m.runFailures),
+    ),
+  );
+  add(
+    snapshot(
+      "onramp_step_failures_total",
+      "Steps that failed, by kind, step and error code.",
+      "counter",
+      countValues(m.stepFailures),
+    ),
+  );
+  add(
+    snapshot(
+      "onramp_runs_active",
+      "Runs queued or running, by kind, status and health.",
+      "gauge",
+      countValues(m.runsActive),
+    ),
+  );
+  add(
+    snapshot(
+      "onramp_runs_stalled",
+      "Active runs whose health is stalled, by kind.",
+      "gauge",
+      countValues(m.runsStalled),
+    ),
+  );
   add(
     snapshot(
       "onramp_step_duration_seconds",
@@ -53,9 +95,30 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
       histogramValues("onramp_run_pickup_seconds", m.runPickup, PICKUP_BUCKETS),
     ),
   );
-  add(snapshot("onramp_queue_jobs", "Queue jobs waiting (created, retry) or in flight (active), by queue and state.", "gauge", countValues(m.queueDepth)));
-  add(snapshot("onramp_queue_oldest_ready_seconds", "Age of the oldest job ready to run but not yet picked up, by queue.", "gauge", countValues(m.queueOldestReady)));
-  add(snapshot("onramp_webhook_deliveries_total", "Webhook deliveries, by status (pending, succeeded, failed).", "counter", countValues(m.webhookDeliveries)));
+  add(
+    snapshot(
+      "onramp_queue_jobs",
+      "Queue jobs waiting (created, retry) or in flight (active), by queue and state.",
+      "gauge",
+      countValues(m.queueDepth),
+    ),
+  );
+  add(
+    snapshot(
+      "onramp_queue_oldest_ready_seconds",
+      "Age of the oldest job ready to run but not yet picked up, by queue.",
+      "gauge",
+      countValues(m.queueOldestReady),
+    ),
+  );
+  add(
+    snapshot(
+      "onramp_webhook_deliveries_total",
+      "Webhook deliveries, by status (pending, succeeded, failed).",
+      "counter",
+      countValues(m.webhookDeliveries),
+    ),
+  );
   add(
     snapshot(
       "onramp_webhook_delivery_attempts",
@@ -64,7 +127,11 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
       histogramValues("onramp_webhook_delivery_attempts", m.webhookAttempts, ATTEMPT_BUCKETS),
     ),
   );
-  add(snapshot("onramp_metrics_collect_seconds", "Time this scrape spent computing the database metrics.", "gauge", [{ labels: {}, value: (performance.now() - started) / 1000 }]));
+  add(
+    snapshot("onramp_metrics_collect_seconds", "Time this scrape spent computing the database metrics.", "gauge", [
+      { labels: {}, value: (performance.now() - started) / 1000 },
+    ]),
+  );
   const merged = Registry.merge([registry, httpMetricsRegistry()]);
   return { body: await merged.metrics(), contentType: registry.contentType };
 }

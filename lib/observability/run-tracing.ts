@@ -19,7 +19,11 @@ export async function traceRunJob(runId: string, fn: () => Promise<void>): Promi
 
 export function withStepSpan<T>(kind: string, stepKey: string, attempt: number, fn: () => Promise<T>): Promise<T> {
   if (!tracingEnabled()) return fn();
-  return withSpan(`step ${stepKey}`, { "onramp.run.kind": kind, "onramp.step.key": stepKey, "onramp.step.attempt": attempt }, () => fn());
+  return withSpan(
+    `step ${stepKey}`,
+    { "onramp.run.kind": kind, "onramp.step.key": stepKey, "onramp.step.attempt": attempt },
+    () => fn(),
+  );
 }
 
 /**
@@ -33,9 +37,12 @@ export function tracedProvider<P extends { kind: string }>(provider: P): P {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== "function" || typeof prop !== "string") return value;
       return (...args: unknown[]) =>
-        withSpan(`provider ${target.kind}.${prop}`, { "onramp.provider": target.kind, "onramp.provider.operation": prop }, async () =>
-          (value as (...a: unknown[]) => unknown).apply(target, args),
-        { kind: SpanKind.CLIENT });
+        withSpan(
+          `provider ${target.kind}.${prop}`,
+          { "onramp.provider": target.kind, "onramp.provider.operation": prop },
+          async () => (value as (...a: unknown[]) => unknown).apply(target, args),
+          { kind: SpanKind.CLIENT },
+        );
     },
   });
 }

@@ -46,7 +46,11 @@ async function finished(runId: string) {
 }
 
 async function post(route: typeof verify | typeof bootstrap, id: string, path: string) {
-  const current = await callRoute(item.GET, { url: `http://localhost/api/v1/onboarding/${id}`, token: owner.token, params: { id } });
+  const current = await callRoute(item.GET, {
+    url: `http://localhost/api/v1/onboarding/${id}`,
+    token: owner.token,
+    params: { id },
+  });
   const res = await callRoute(route.POST, {
     method: "POST",
     url: `http://localhost/api/v1/onboarding/${id}/${path}`,
@@ -66,12 +70,20 @@ describe("tracing", () => {
       method: "POST",
       url: "http://localhost/api/v1/onboarding",
       token: owner.token,
-      body: { platformName: "Trace Test", slug: `trace-${Math.random().toString(36).slice(2, 8)}`, tier: "starter", simulation: { stepDelayMs: 10 } },
+      body: {
+        platformName: "Trace Test",
+        slug: `trace-${Math.random().toString(36).slice(2, 8)}`,
+        tier: "starter",
+        simulation: { stepDelayMs: 10 },
+      },
     });
     const id = created.body.onboardingId as string;
     await finished(await post(verify, id, "verify-access"));
     // setup_repo fails once (injected): the trace shows where the run stopped, with the error.
-    await db().onboardingSession.update({ where: { id }, data: { simulation: { stepDelayMs: 10, failStep: "setup_repo", failTimes: 1 } } });
+    await db().onboardingSession.update({
+      where: { id },
+      data: { simulation: { stepDelayMs: 10, failStep: "setup_repo", failTimes: 1 } },
+    });
     const runId = await post(bootstrap, id, "bootstrap");
     const run = await finished(runId);
     expect(run.outcome).toBe("failed");
@@ -103,7 +115,11 @@ describe("tracing", () => {
     // Resume (a new request) continues the same run in a new trace, through the last two steps.
     exporter.reset();
     const resumeRoute = await import("@/app/api/v1/onboarding/[id]/resume/route");
-    const current = await callRoute(item.GET, { url: `http://localhost/api/v1/onboarding/${id}`, token: owner.token, params: { id } });
+    const current = await callRoute(item.GET, {
+      url: `http://localhost/api/v1/onboarding/${id}`,
+      token: owner.token,
+      params: { id },
+    });
     const resumed = await callRoute(resumeRoute.POST, {
       method: "POST",
       url: `http://localhost/api/v1/onboarding/${id}/resume`,
@@ -117,10 +133,18 @@ describe("tracing", () => {
     const again = exporter.getFinishedSpans();
     const resumeSpan = again.find((s) => s.name === "POST /api/v1/onboarding/{id}/resume")!;
     const second = again.filter((s) => s.spanContext().traceId === resumeSpan.spanContext().traceId);
-    expect(second.filter((s) => s.name.startsWith("step ")).map((s) => s.name)).toEqual(["step setup_repo", "step deploy_services", "step verify"]);
+    expect(second.filter((s) => s.name.startsWith("step ")).map((s) => s.name)).toEqual([
+      "step setup_repo",
+      "step deploy_services",
+      "step verify",
+    ]);
     const providerCalls = second.filter((s) => s.name.startsWith("provider "));
     expect(providerCalls.map((s) => s.name)).toEqual(
-      expect.arrayContaining(["provider simulated.createRepository", "provider simulated.deploy", "provider simulated.verify"]),
+      expect.arrayContaining([
+        "provider simulated.createRepository",
+        "provider simulated.deploy",
+        "provider simulated.verify",
+      ]),
     );
     const stepIds = new Set(second.filter((s) => s.name.startsWith("step ")).map((s) => s.spanContext().spanId));
     // Resume first re-checks access inside the request (lib/runs/reverify.ts): those calls belong
@@ -128,7 +152,8 @@ describe("tracing", () => {
     const recheck = providerCalls.filter((s) => s.name.endsWith(".verifyAccess"));
     expect(recheck.length).toBeGreaterThan(0);
     for (const call of recheck) expect(parentOf(call)).toBe(resumeSpan.spanContext().spanId);
-    for (const call of providerCalls.filter((s) => !recheck.includes(s))) expect(stepIds.has(parentOf(call)!)).toBe(true);
+    for (const call of providerCalls.filter((s) => !recheck.includes(s)))
+      expect(stepIds.has(parentOf(call)!)).toBe(true);
   });
 
   it("follows one run through all five steps in the trace of the POST that started it", async () => {
@@ -137,7 +162,12 @@ describe("tracing", () => {
       method: "POST",
       url: "http://localhost/api/v1/onboarding",
       token: owner.token,
-      body: { platformName: "Trace Five", slug: `trace5-${Math.random().toString(36).slice(2, 8)}`, tier: "starter", simulation: { stepDelayMs: 10 } },
+      body: {
+        platformName: "Trace Five",
+        slug: `trace5-${Math.random().toString(36).slice(2, 8)}`,
+        tier: "starter",
+        simulation: { stepDelayMs: 10 },
+      },
     });
     const id = created.body.onboardingId as string;
     await finished(await post(verify, id, "verify-access"));

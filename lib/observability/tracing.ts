@@ -16,7 +16,9 @@ import {
 } from "@opentelemetry/api";
 import { env } from "@/lib/env/env";
 
-const state = ((globalThis as { __onrampTracing?: { enabled: boolean; shutdown?: () => Promise<void> } }).__onrampTracing ??= {
+const state = ((
+  globalThis as { __onrampTracing?: { enabled: boolean; shutdown?: () => Promise<void> } }
+).__onrampTracing ??= {
   enabled: false,
 });
 
@@ -32,12 +34,13 @@ export function tracingEnabled(): boolean {
 export async function startTracing(defaultServiceName: string): Promise<boolean> {
   if (state.enabled) return true;
   if (!env("OTEL_EXPORTER_OTLP_ENDPOINT")) return false;
-  const [{ NodeTracerProvider }, { BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
-    import("@opentelemetry/sdk-trace-node"),
-    import("@opentelemetry/sdk-trace-base"),
-    import("@opentelemetry/exporter-trace-otlp-http"),
-    import("@opentelemetry/resources"),
-  ]);
+  const [{ NodeTracerProvider }, { BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] =
+    await Promise.all([
+      import("@opentelemetry/sdk-trace-node"),
+      import("@opentelemetry/sdk-trace-base"),
+      import("@opentelemetry/exporter-trace-otlp-http"),
+      import("@opentelemetry/resources"),
+    ]);
   // The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT itself (and appends /v1/traces).
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ "service.name": env("OTEL_SERVICE_NAME") ?? defaultServiceName }),
@@ -74,17 +77,25 @@ export async function withSpan<T>(
   opts: { kind?: SpanKind; parent?: Context } = {},
 ): Promise<T> {
   if (!state.enabled) return fn(null);
-  return tracer().startActiveSpan(name, { attributes, kind: opts.kind ?? SpanKind.INTERNAL }, opts.parent ?? context.active(), async (span) => {
-    try {
-      return await fn(span);
-    } catch (err) {
-      span.recordException(err instanceof Error ? err : String(err));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message.slice(0, 200) : undefined });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer().startActiveSpan(
+    name,
+    { attributes, kind: opts.kind ?? SpanKind.INTERNAL },
+    opts.parent ?? context.active(),
+    async (span) => {
+      try {
+        return await fn(span);
+      } catch (err) {
+        span.recordException(err instanceof Error ? err : String(err));
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: err instanceof Error ? err.message.slice(0, 200) : undefined,
+        });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** The W3C traceparent of the active span (stored on a run so its worker continues the trace). */

@@ -3,23 +3,43 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import type { Role } from "@/lib/auth/capabilities";
-import { assertAllowed, assertRunCancellable, decide, ROLE_FORBIDDEN, SESSION_ACTIONS, sessionActions, type ActionInput, type ActionRun, type SessionAction } from "./actions";
+import {
+  assertAllowed,
+  assertRunCancellable,
+  decide,
+  ROLE_FORBIDDEN,
+  SESSION_ACTIONS,
+  sessionActions,
+  type ActionInput,
+  type ActionRun,
+  type SessionAction,
+} from "./actions";
 import { LIFECYCLE_STATES } from "./constants";
 
 type Lifecycle = (typeof LIFECYCLE_STATES)[number];
 
-const run = (id: string, status: ActionRun["status"], outcome: ActionRun["outcome"] = null): ActionRun => ({ id, status, outcome });
+const run = (id: string, status: ActionRun["status"], outcome: ActionRun["outcome"] = null): ActionRun => ({
+  id,
+  status,
+  outcome,
+});
 const verified = run("v1", "completed", "succeeded");
 
 /** A realistic session and runs for each lifecycle state. */
 const FIXTURES: Record<Lifecycle, Omit<ActionInput, "role">> = {
   draft: { session: { lifecycleState: "draft", platformId: null, cancelledAt: null, activatedAt: null }, runs: {} },
-  verifying: { session: { lifecycleState: "verifying", platformId: null, cancelledAt: null, activatedAt: null }, runs: { verify_access: run("v1", "running") } },
+  verifying: {
+    session: { lifecycleState: "verifying", platformId: null, cancelledAt: null, activatedAt: null },
+    runs: { verify_access: run("v1", "running") },
+  },
   action_required: {
     session: { lifecycleState: "action_required", platformId: null, cancelledAt: null, activatedAt: null },
     runs: { verify_access: run("v1", "completed", "blocked") },
   },
-  ready_for_bootstrap: { session: { lifecycleState: "ready_for_bootstrap", platformId: null, cancelledAt: null, activatedAt: null }, runs: { verify_access: verified } },
+  ready_for_bootstrap: {
+    session: { lifecycleState: "ready_for_bootstrap", platformId: null, cancelledAt: null, activatedAt: null },
+    runs: { verify_access: verified },
+  },
   bootstrapping: {
     session: { lifecycleState: "bootstrapping", platformId: null, cancelledAt: null, activatedAt: null },
     runs: { verify_access: verified, bootstrap: run("b1", "queued") },
@@ -46,40 +66,121 @@ const OK = true;
 /** For a role that may do it: allowed (true) or the reason code of the refusal. */
 const STATE: Record<Lifecycle, Record<SessionAction, true | string>> = {
   draft: {
-    saveDraft: OK, connect: OK, verifyAccess: OK, recheckAccess: "nothing_to_recheck", bootstrap: "not_ready_for_bootstrap", resume: "nothing_to_resume", cancelRun: "run_finished",
-    cancel: OK, activate: "not_ready_for_activation", overrideActivate: "not_ready_for_activation", deprovision: "nothing_to_deprovision",
+    saveDraft: OK,
+    connect: OK,
+    verifyAccess: OK,
+    recheckAccess: "nothing_to_recheck",
+    bootstrap: "not_ready_for_bootstrap",
+    resume: "nothing_to_resume",
+    cancelRun: "run_finished",
+    cancel: OK,
+    activate: "not_ready_for_activation",
+    overrideActivate: "not_ready_for_activation",
+    deprovision: "nothing_to_deprovision",
   },
   verifying: {
-    saveDraft: "run_active", connect: "run_active", verifyAccess: "run_active", recheckAccess: "run_active", bootstrap: "not_ready_for_bootstrap", resume: "nothing_to_resume", cancelRun: OK,
-    cancel: OK, activate: "not_ready_for_activation", overrideActivate: "not_ready_for_activation", deprovision: "nothing_to_deprovision",
+    saveDraft: "run_active",
+    connect: "run_active",
+    verifyAccess: "run_active",
+    recheckAccess: "run_active",
+    bootstrap: "not_ready_for_bootstrap",
+    resume: "nothing_to_resume",
+    cancelRun: OK,
+    cancel: OK,
+    activate: "not_ready_for_activation",
+    overrideActivate: "not_ready_for_activation",
+    deprovision: "nothing_to_deprovision",
   },
   action_required: {
-    saveDraft: OK, connect: OK, verifyAccess: OK, recheckAccess: OK, bootstrap: "not_ready_for_bootstrap", resume: "nothing_to_resume", cancelRun: "run_finished",
-    cancel: OK, activate: "not_ready_for_activation", overrideActivate: "not_ready_for_activation", deprovision: "nothing_to_deprovision",
+    saveDraft: OK,
+    connect: OK,
+    verifyAccess: OK,
+    recheckAccess: OK,
+    bootstrap: "not_ready_for_bootstrap",
+    resume: "nothing_to_resume",
+    cancelRun: "run_finished",
+    cancel: OK,
+    activate: "not_ready_for_activation",
+    overrideActivate: "not_ready_for_activation",
+    deprovision: "nothing_to_deprovision",
   },
   ready_for_bootstrap: {
-    saveDraft: OK, connect: OK, verifyAccess: OK, recheckAccess: OK, bootstrap: OK, resume: "nothing_to_resume", cancelRun: "run_finished",
-    cancel: OK, activate: "not_ready_for_activation", overrideActivate: "not_ready_for_activation", deprovision: "nothing_to_deprovision",
+    saveDraft: OK,
+    connect: OK,
+    verifyAccess: OK,
+    recheckAccess: OK,
+    bootstrap: OK,
+    resume: "nothing_to_resume",
+    cancelRun: "run_finished",
+    cancel: OK,
+    activate: "not_ready_for_activation",
+    overrideActivate: "not_ready_for_activation",
+    deprovision: "nothing_to_deprovision",
   },
   bootstrapping: {
-    saveDraft: "run_active", connect: "run_active", verifyAccess: "verification_closed", recheckAccess: "nothing_to_recheck", bootstrap: "run_active", resume: "run_active", cancelRun: OK,
-    cancel: OK, activate: "not_ready_for_activation", overrideActivate: "not_ready_for_activation", deprovision: "nothing_to_deprovision",
+    saveDraft: "run_active",
+    connect: "run_active",
+    verifyAccess: "verification_closed",
+    recheckAccess: "nothing_to_recheck",
+    bootstrap: "run_active",
+    resume: "run_active",
+    cancelRun: OK,
+    cancel: OK,
+    activate: "not_ready_for_activation",
+    overrideActivate: "not_ready_for_activation",
+    deprovision: "nothing_to_deprovision",
   },
   bootstrap_failed: {
-    saveDraft: "identity_locked", connect: "connection_locked", verifyAccess: "verification_closed", recheckAccess: "nothing_to_recheck", bootstrap: "not_ready_for_bootstrap", resume: OK,
-    cancelRun: "run_finished", cancel: OK, activate: "not_ready_for_activation", overrideActivate: OK, deprovision: "cancel_first",
+    saveDraft: "identity_locked",
+    connect: "connection_locked",
+    verifyAccess: "verification_closed",
+    recheckAccess: "nothing_to_recheck",
+    bootstrap: "not_ready_for_bootstrap",
+    resume: OK,
+    cancelRun: "run_finished",
+    cancel: OK,
+    activate: "not_ready_for_activation",
+    overrideActivate: OK,
+    deprovision: "cancel_first",
   },
   ready_for_activation: {
-    saveDraft: "identity_locked", connect: "connection_locked", verifyAccess: "verification_closed", recheckAccess: "nothing_to_recheck", bootstrap: "not_ready_for_bootstrap",
-    resume: "nothing_to_resume", cancelRun: "run_finished", cancel: OK, activate: OK, overrideActivate: OK, deprovision: "cancel_first",
+    saveDraft: "identity_locked",
+    connect: "connection_locked",
+    verifyAccess: "verification_closed",
+    recheckAccess: "nothing_to_recheck",
+    bootstrap: "not_ready_for_bootstrap",
+    resume: "nothing_to_resume",
+    cancelRun: "run_finished",
+    cancel: OK,
+    activate: OK,
+    overrideActivate: OK,
+    deprovision: "cancel_first",
   },
   active: {
-    saveDraft: "session_closed", connect: "session_closed", verifyAccess: "already_active", recheckAccess: "already_active", bootstrap: "already_active", resume: "nothing_to_resume",
-    cancelRun: "run_finished", cancel: "already_active", activate: "already_active", overrideActivate: "already_active", deprovision: "cancel_first",
+    saveDraft: "session_closed",
+    connect: "session_closed",
+    verifyAccess: "already_active",
+    recheckAccess: "already_active",
+    bootstrap: "already_active",
+    resume: "nothing_to_resume",
+    cancelRun: "run_finished",
+    cancel: "already_active",
+    activate: "already_active",
+    overrideActivate: "already_active",
+    deprovision: "cancel_first",
   },
   cancelled: {
-    saveDraft: "session_closed", connect: "session_closed", verifyAccess: "session_closed", recheckAccess: "session_closed", bootstrap: "session_closed", resume: "session_closed",
-    cancelRun: "run_finished", cancel: "already_cancelled", activate: "session_closed", overrideActivate: "session_closed", deprovision: OK,
+    saveDraft: "session_closed",
+    connect: "session_closed",
+    verifyAccess: "session_closed",
+    recheckAccess: "session_closed",
+    bootstrap: "session_closed",
+    resume: "session_closed",
+    cancelRun: "run_finished",
+    cancel: "already_cancelled",
+    activate: "session_closed",
+    overrideActivate: "session_closed",
+    deprovision: OK,
   },
 };
 
@@ -134,7 +235,9 @@ describe("the finer cases", () => {
       reasonCode: ROLE_FORBIDDEN,
       message: "Your role (viewer) cannot start runs.",
     });
-    expect(decide("saveDraft", { ...FIXTURES.draft, role: "viewer" }).message).toBe("Your role (viewer) can view this onboarding but not edit it.");
+    expect(decide("saveDraft", { ...FIXTURES.draft, role: "viewer" }).message).toBe(
+      "Your role (viewer) can view this onboarding but not edit it.",
+    );
     expect(decide("bootstrap", { ...FIXTURES.draft, role: "viewer" }).message).toMatch(/^Verify access first/);
   });
 
@@ -149,12 +252,20 @@ describe("the finer cases", () => {
   });
 
   it("locks identity once a bootstrap run exists, even before the lifecycle shows it", () => {
-    const input = { ...FIXTURES.ready_for_bootstrap, runs: { ...FIXTURES.ready_for_bootstrap.runs, bootstrap: run("b1", "completed", "cancelled") }, role: "owner" as const };
+    const input = {
+      ...FIXTURES.ready_for_bootstrap,
+      runs: { ...FIXTURES.ready_for_bootstrap.runs, bootstrap: run("b1", "completed", "cancelled") },
+      role: "owner" as const,
+    };
     expect(decide("saveDraft", input).reasonCode).toBe("identity_locked");
   });
 
   it("leaves identity editable after an external executor's failure (no run of ours, no platform)", () => {
-    const input = { session: { ...base.session, platformId: null }, runs: { verify_access: verified }, role: "operator" as const };
+    const input = {
+      session: { ...base.session, platformId: null },
+      runs: { verify_access: verified },
+      role: "operator" as const,
+    };
     expect(decide("saveDraft", input).allowed).toBe(true);
     expect(decide("connect", input).allowed).toBe(true);
   });
@@ -172,20 +283,36 @@ describe("the finer cases", () => {
 
   it("runs one re-check at a time, and holds the report still while it runs", () => {
     const blocked = FIXTURES.action_required;
-    const rechecking = { ...blocked, runs: { ...blocked.runs, recheck_access: run("rc1", "running") }, role: "operator" as const };
+    const rechecking = {
+      ...blocked,
+      runs: { ...blocked.runs, recheck_access: run("rc1", "running") },
+      role: "operator" as const,
+    };
     expect(decide("recheckAccess", rechecking).reasonCode).toBe("run_active");
     expect(decide("verifyAccess", rechecking).reasonCode).toBe("run_active");
     expect(decide("saveDraft", rechecking).reasonCode).toBe("run_active");
     expect(decide("cancelRun", rechecking).allowed).toBe(true);
-    const ready = { ...FIXTURES.ready_for_bootstrap, runs: { ...FIXTURES.ready_for_bootstrap.runs, recheck_access: run("rc1", "queued") }, role: "operator" as const };
+    const ready = {
+      ...FIXTURES.ready_for_bootstrap,
+      runs: { ...FIXTURES.ready_for_bootstrap.runs, recheck_access: run("rc1", "queued") },
+      role: "operator" as const,
+    };
     expect(decide("bootstrap", ready).reasonCode).toBe("run_active");
-    const done = { ...blocked, runs: { ...blocked.runs, recheck_access: run("rc1", "completed", "succeeded") }, role: "operator" as const };
+    const done = {
+      ...blocked,
+      runs: { ...blocked.runs, recheck_access: run("rc1", "completed", "succeeded") },
+      role: "operator" as const,
+    };
     expect(decide("recheckAccess", done).allowed).toBe(true);
   });
 
   it("answers deprovision while removing and without a platform", () => {
     const cancelled = FIXTURES.cancelled;
-    const removing = { ...cancelled, runs: { ...cancelled.runs, deprovision: run("d1", "running") }, role: "owner" as const };
+    const removing = {
+      ...cancelled,
+      runs: { ...cancelled.runs, deprovision: run("d1", "running") },
+      role: "owner" as const,
+    };
     expect(decide("deprovision", removing).reasonCode).toBe("run_active");
     expect(decide("cancelRun", removing).allowed).toBe(true);
     const nothing = { ...cancelled, session: { ...cancelled.session, platformId: null }, role: "owner" as const };
@@ -206,8 +333,15 @@ describe("server guards", () => {
   it("answers the role with 403 forbidden and the capability, before the state", () => {
     const err = thrown(() => assertAllowed("overrideActivate", { ...FIXTURES.bootstrap_failed, role: "operator" }));
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 403, code: "forbidden", reasonCode: ROLE_FORBIDDEN, extra: { capability: "override", role: "operator" } });
-    expect(thrown(() => assertAllowed("bootstrap", { ...FIXTURES.draft, role: "viewer" }))).toMatchObject({ status: 403 });
+    expect(err).toMatchObject({
+      status: 403,
+      code: "forbidden",
+      reasonCode: ROLE_FORBIDDEN,
+      extra: { capability: "override", role: "operator" },
+    });
+    expect(thrown(() => assertAllowed("bootstrap", { ...FIXTURES.draft, role: "viewer" }))).toMatchObject({
+      status: 403,
+    });
   });
 
   it("answers a run in progress with 409 run_active and the run", () => {
@@ -223,7 +357,11 @@ describe("server guards", () => {
 
   it("cancels one run by its own state", () => {
     expect(() => assertRunCancellable({ ...run("r1", "running"), kind: "verify_access" }, "operator")).not.toThrow();
-    expect(thrown(() => assertRunCancellable({ ...run("r1", "completed", "succeeded"), kind: "bootstrap" }, "operator"))).toMatchObject({ reasonCode: "run_finished" });
-    expect(thrown(() => assertRunCancellable({ ...run("r1", "running"), kind: "bootstrap" }, "viewer"))).toMatchObject({ status: 403 });
+    expect(
+      thrown(() => assertRunCancellable({ ...run("r1", "completed", "succeeded"), kind: "bootstrap" }, "operator")),
+    ).toMatchObject({ reasonCode: "run_finished" });
+    expect(thrown(() => assertRunCancellable({ ...run("r1", "running"), kind: "bootstrap" }, "viewer"))).toMatchObject({
+      status: 403,
+    });
   });
 });

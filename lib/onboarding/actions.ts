@@ -113,7 +113,9 @@ function bootstrapStarted({ session, runs }: ActionInput): boolean {
   return !!runs.bootstrap || !!session.platformId;
 }
 
-function activePipelineRun({ runs }: ActionInput): { kind: "verify_access" | "bootstrap" | "recheck_access"; run: ActionRun } | null {
+function activePipelineRun({
+  runs,
+}: ActionInput): { kind: "verify_access" | "bootstrap" | "recheck_access"; run: ActionRun } | null {
   if (isActive(runs.bootstrap)) return { kind: "bootstrap", run: runs.bootstrap };
   if (isActive(runs.verify_access)) return { kind: "verify_access", run: runs.verify_access };
   if (isActive(runs.recheck_access)) return { kind: "recheck_access", run: runs.recheck_access };
@@ -130,7 +132,9 @@ function closedForEdits({ session }: ActionInput): ActionDecision | null {
 
 function runInProgress(input: ActionInput, what: string): ActionDecision | null {
   const active = activePipelineRun(input);
-  return active ? no("run_active", `A ${RUN_LABEL[active.kind]} run is in progress; wait for it or cancel it before ${what}.`) : null;
+  return active
+    ? no("run_active", `A ${RUN_LABEL[active.kind]} run is in progress; wait for it or cancel it before ${what}.`)
+    : null;
 }
 
 type Rule = (input: ActionInput) => ActionDecision;
@@ -139,14 +143,18 @@ const RULES: Record<GuardedAction, Rule> = {
   saveDraft: (input) =>
     closedForEdits(input) ??
     runInProgress(input, "changing these details") ??
-    (bootstrapStarted(input) ? no("identity_locked", "Name, slug, tier and template are fixed once bootstrap has started.") : ALLOWED),
+    (bootstrapStarted(input)
+      ? no("identity_locked", "Name, slug, tier and template are fixed once bootstrap has started.")
+      : ALLOWED),
 
   saveAnswers: (input) => closedForEdits(input) ?? ALLOWED,
 
   connect: (input) =>
     closedForEdits(input) ??
     runInProgress(input, "changing the connection") ??
-    (bootstrapStarted(input) ? no("connection_locked", "The connection is fixed once bootstrap has started.") : ALLOWED),
+    (bootstrapStarted(input)
+      ? no("connection_locked", "The connection is fixed once bootstrap has started.")
+      : ALLOWED),
 
   reportProgress: (input) => closedForEdits(input) ?? runInProgress(input, "reporting progress") ?? ALLOWED,
 
@@ -168,7 +176,10 @@ const RULES: Record<GuardedAction, Rule> = {
     if (isActive(runs.verify_access)) return no("run_active", "Verification is running.");
     if (isActive(runs.recheck_access)) return no("run_active", "A re-check is running; wait for it to finish.");
     if (!["action_required", "ready_for_bootstrap"].includes(session.lifecycleState) || !runs.verify_access) {
-      return no("nothing_to_recheck", "Re-check is available on a current Verify Access report, before bootstrap starts.");
+      return no(
+        "nothing_to_recheck",
+        "Re-check is available on a current Verify Access report, before bootstrap starts.",
+      );
     }
     return ALLOWED;
   },
@@ -177,8 +188,10 @@ const RULES: Record<GuardedAction, Rule> = {
     if (session.cancelledAt) return no("session_closed", "This onboarding is cancelled.");
     if (session.activatedAt) return no("already_active", "This onboarding is already active.");
     if (isActive(runs.bootstrap)) return no("run_active", "Bootstrap is running.");
-    if (session.lifecycleState === "bootstrap_failed") return no("not_ready_for_bootstrap", "Bootstrap already ran and failed; resume it instead.");
-    if (session.lifecycleState !== "ready_for_bootstrap") return no("not_ready_for_bootstrap", "Verify access first: bootstrap starts after Verify Access has passed.");
+    if (session.lifecycleState === "bootstrap_failed")
+      return no("not_ready_for_bootstrap", "Bootstrap already ran and failed; resume it instead.");
+    if (session.lifecycleState !== "ready_for_bootstrap")
+      return no("not_ready_for_bootstrap", "Verify access first: bootstrap starts after Verify Access has passed.");
     if (isActive(runs.verify_access)) return no("run_active", "A verification run is already in progress.");
     if (isActive(runs.recheck_access)) return no("run_active", "A re-check is running; wait for it to finish.");
     return ALLOWED;
@@ -187,16 +200,21 @@ const RULES: Record<GuardedAction, Rule> = {
   resume: ({ session, runs }) => {
     if (session.cancelledAt) return no("session_closed", "This onboarding is cancelled.");
     if (isActive(runs.bootstrap)) return no("run_active", "Bootstrap is running.");
-    if (session.lifecycleState !== "bootstrap_failed") return no("nothing_to_resume", "Only a failed or cancelled bootstrap can be resumed.");
+    if (session.lifecycleState !== "bootstrap_failed")
+      return no("nothing_to_resume", "Only a failed or cancelled bootstrap can be resumed.");
     if (!runs.bootstrap) return no("nothing_to_resume", "There is no finished bootstrap run to resume.");
     return ALLOWED;
   },
 
-  cancelRun: (input) => (activePipelineRun(input) || isActive(input.runs.deprovision) ? ALLOWED : no("run_finished", "No run is in progress; it already finished.")),
+  cancelRun: (input) =>
+    activePipelineRun(input) || isActive(input.runs.deprovision)
+      ? ALLOWED
+      : no("run_finished", "No run is in progress; it already finished."),
 
   cancel: ({ session }) => {
     if (session.cancelledAt) return no("already_cancelled", "This onboarding is already cancelled.");
-    if (session.activatedAt) return no("already_active", "An active platform cannot be cancelled; deprovision it instead.");
+    if (session.activatedAt)
+      return no("already_active", "An active platform cannot be cancelled; deprovision it instead.");
     return ALLOWED;
   },
 
@@ -263,7 +281,10 @@ export function assertAllowed(action: GuardedAction, input: ActionInput): void {
   if (decision.allowed) return;
   const { reasonCode, message = "Not allowed." } = decision;
   if (reasonCode === ROLE_FORBIDDEN) {
-    throw new ApiError("forbidden", message, { reasonCode, extra: { capability: missingCapability(action, input.role), role: input.role } });
+    throw new ApiError("forbidden", message, {
+      reasonCode,
+      extra: { capability: missingCapability(action, input.role), role: input.role },
+    });
   }
   if (reasonCode === "run_active") {
     const run = activePipelineRun(input)?.run ?? (isActive(input.runs.deprovision) ? input.runs.deprovision : null);

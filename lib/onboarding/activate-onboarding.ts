@@ -27,7 +27,11 @@ export async function activateOnboarding(
       if (session.platformId) {
         await tx.platform.update({ where: { id: session.platformId }, data: { status: "active", activatedAt: now } });
       }
-      return { activatedAt: now, completedAt: session.completedAt ?? now, activationOverrideReason: opts.override ? opts.reason : null };
+      return {
+        activatedAt: now,
+        completedAt: session.completedAt ?? now,
+        activationOverrideReason: opts.override ? opts.reason : null,
+      };
     },
   });
 }

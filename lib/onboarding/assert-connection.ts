@@ -31,7 +31,9 @@ export async function assertConnection(
   }
   if (simulation && connection.kind !== "simulated") {
     throw new ApiError("validation_failed", "Failure injection is only available with the simulated provider.", {
-      fields: [{ field: "simulation", message: `Not allowed with the ${connection.kind} connection "${connection.name}"` }],
+      fields: [
+        { field: "simulation", message: `Not allowed with the ${connection.kind} connection "${connection.name}"` },
+      ],
     });
   }
   return connection;

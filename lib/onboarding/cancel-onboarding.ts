@@ -7,7 +7,12 @@ import { latestRunsOf } from "./queries";
 import type { SessionAccess } from "./load-session-for";
 import { cancelActiveRunsInTx } from "@/lib/runs/start-run";
 
-export async function cancelOnboarding(actor: Actor, { session: { id }, role }: SessionAccess, base: { version: number; source: VersionSource }, reason?: string) {
+export async function cancelOnboarding(
+  actor: Actor,
+  { session: { id }, role }: SessionAccess,
+  base: { version: number; source: VersionSource },
+  reason?: string,
+) {
   assertRole("cancel", role);
   return mutateSession({
     sessionId: id,

@@ -98,7 +98,13 @@ export async function createOnboarding(
       });
       if (idempotencyKey) {
         await tx.idempotencyRecord.create({
-          data: { workspaceId: membership.workspaceId, key: idempotencyKey, requestHash: hash, responseStatus: 202, responseBody: createdBody(created, null) as unknown as Prisma.InputJsonValue },
+          data: {
+            workspaceId: membership.workspaceId,
+            key: idempotencyKey,
+            requestHash: hash,
+            responseStatus: 202,
+            responseBody: createdBody(created, null) as unknown as Prisma.InputJsonValue,
+          },
         });
       }
       return created;
@@ -114,7 +120,10 @@ export async function createOnboarding(
 
   let jobId: string | null = null;
   if (input.autoStart) {
-    const started = await startRun(actor, session, "verify_access", { expectedVersion: session.version, versionSource: "body" });
+    const started = await startRun(actor, session, "verify_access", {
+      expectedVersion: session.version,
+      versionSource: "body",
+    });
     session = started.session;
     jobId = started.run.id;
   }
@@ -129,14 +138,27 @@ export async function createOnboarding(
 }
 
 function createdBody(s: OnboardingSession, jobId: string | null) {
-  return { onboardingId: s.id, jobId: jobId ?? s.provisionJobId, status: s.status, steps: seedSteps(s.steps), version: s.version };
+  return {
+    onboardingId: s.id,
+    jobId: jobId ?? s.provisionJobId,
+    status: s.status,
+    steps: seedSteps(s.steps),
+    version: s.version,
+  };
 }
 
 async function findReplay(workspaceId: string, key: string, hash: string): Promise<CreateResult | null> {
   const record = await db().idempotencyRecord.findUnique({ where: { workspaceId_key: { workspaceId, key } } });
   if (!record) return null;
   if (record.requestHash !== hash) {
-    throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request body.");
+    throw new ApiError(
+      "idempotency_key_reused",
+      "This Idempotency-Key was already used with a different request body.",
+    );
   }
-  return { status: record.responseStatus, body: record.responseBody as unknown as CreateResult["body"], replayed: true };
+  return {
+    status: record.responseStatus,
+    body: record.responseBody as unknown as CreateResult["body"],
+    replayed: true,
+  };
 }

@@ -17,21 +17,49 @@ const create = (body: Record<string, unknown>) =>
     method: "POST",
     url: "http://localhost/api/v1/onboarding",
     token: owner.token,
-    body: { platformName: "Infra Co", slug: `i-${uniqueId().slice(-8).toLowerCase().replace(/[^a-z0-9]/g, "")}`, tier: "starter", ...body },
+    body: {
+      platformName: "Infra Co",
+      slug: `i-${uniqueId()
+        .slice(-8)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "")}`,
+      tier: "starter",
+      ...body,
+    },
   });
-const get = (id: string) => callRoute(item.GET, { url: `http://localhost/api/v1/onboarding/${id}`, token: owner.token, params: { id } });
+const get = (id: string) =>
+  callRoute(item.GET, { url: `http://localhost/api/v1/onboarding/${id}`, token: owner.token, params: { id } });
 const patch = (id: string, body: unknown) =>
-  callRoute(item.PATCH, { method: "PATCH", url: `http://localhost/api/v1/onboarding/${id}`, token: owner.token, params: { id }, body });
+  callRoute(item.PATCH, {
+    method: "PATCH",
+    url: `http://localhost/api/v1/onboarding/${id}`,
+    token: owner.token,
+    params: { id },
+    body,
+  });
 const connection = async (body: Record<string, unknown>) => {
-  const res = await callRoute(connections.POST, { method: "POST", url: "http://localhost/api/v1/connections", token: owner.token, body: { name: `C ${uniqueId()}`, ...body } });
+  const res = await callRoute(connections.POST, {
+    method: "POST",
+    url: "http://localhost/api/v1/connections",
+    token: owner.token,
+    body: { name: `C ${uniqueId()}`, ...body },
+  });
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
 
 beforeAll(async () => {
   owner = await createWorkspaceWithMember("owner");
-  cloudflareId = await connection({ kind: "cloudflare", config: { accountId: "0123456789abcdef0123456789abcdef" }, token: "cf-token-value" });
-  githubId = await connection({ kind: "github", config: { org: "acme", templateOwner: "acme", templateRepo: "starter" }, token: "ghp_abcdefXYZ" });
+  cloudflareId = await connection({
+    kind: "cloudflare",
+    config: { accountId: "0123456789abcdef0123456789abcdef" },
+    token: "cf-token-value",
+  });
+  githubId = await connection({
+    kind: "github",
+    config: { org: "acme", templateOwner: "acme", templateRepo: "starter" },
+    token: "ghp_abcdefXYZ",
+  });
 });
 
 describe("infraConnectionId", () => {
@@ -39,7 +67,11 @@ describe("infraConnectionId", () => {
     const res = await create({ infraConnectionId: cloudflareId });
     expect(res.status).toBe(202);
     const session = await get(res.body.onboardingId);
-    expect(session.body).toMatchObject({ infraConnectionId: cloudflareId, connectionId: null, currentCheckpoint: "verify_access" });
+    expect(session.body).toMatchObject({
+      infraConnectionId: cloudflareId,
+      connectionId: null,
+      currentCheckpoint: "verify_access",
+    });
   });
 
   it("refuses a connection in the wrong role, on create and on PATCH, writing nothing", async () => {
@@ -63,7 +95,10 @@ describe("infraConnectionId", () => {
     const set = await patch(id, { version: 1, infraConnectionId: cloudflareId });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ version: 2, infraConnectionId: cloudflareId, currentCheckpoint: "verify_access" });
-    const audit = await db().auditEvent.findFirst({ where: { targetId: id, action: "onboarding.updated" }, orderBy: { createdAt: "desc" } });
+    const audit = await db().auditEvent.findFirst({
+      where: { targetId: id, action: "onboarding.updated" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(JSON.stringify(audit?.data)).toContain("infraConnectionId");
     const cleared = await patch(id, { version: 2, infraConnectionId: null });
     expect(cleared.body).toMatchObject({ version: 3, infraConnectionId: null });
@@ -73,6 +108,10 @@ describe("infraConnectionId", () => {
     const { body } = await create({});
     const res = await patch(body.onboardingId, { version: 1, connectionId: null, infraConnectionId: null });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ version: 2, currentCheckpoint: "verify_access", draft: { connectConfirmed: true } });
+    expect(res.body).toMatchObject({
+      version: 2,
+      currentCheckpoint: "verify_access",
+      draft: { connectConfirmed: true },
+    });
   });
 });

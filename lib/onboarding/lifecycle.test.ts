@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { deriveLifecycle, verificationFingerprint, type LifecycleRunInput, type LifecycleSessionInput } from "./lifecycle";
+import {
+  deriveLifecycle,
+  verificationFingerprint,
+  type LifecycleRunInput,
+  type LifecycleSessionInput,
+} from "./lifecycle";
 import { initialSteps, suggestSlug, SLUG_PATTERN } from "./constants";
 
 const session = (over: Partial<LifecycleSessionInput> = {}): LifecycleSessionInput => ({
@@ -29,7 +34,12 @@ const run = (over: Partial<LifecycleRunInput>): LifecycleRunInput => ({
 describe("deriveLifecycle", () => {
   it("starts at Connect once Identify is filled in", () => {
     const d = deriveLifecycle(session(), {});
-    expect(d).toMatchObject({ status: "pending", lifecycleState: "draft", currentCheckpoint: "connect", lastCompletedCheckpoint: "identify" });
+    expect(d).toMatchObject({
+      status: "pending",
+      lifecycleState: "draft",
+      currentCheckpoint: "connect",
+      lastCompletedCheckpoint: "identify",
+    });
   });
 
   it("moves to Verify Access when the connection is confirmed", () => {
@@ -42,27 +52,47 @@ describe("deriveLifecycle", () => {
   });
 
   it("needs action with the failing check's reason code when verification is blocked", () => {
-    const report = { fingerprint: verificationFingerprint(session()), checks: [{ status: "pass" }, { status: "fail", reasonCode: "github_token_missing_scope" }] };
+    const report = {
+      fingerprint: verificationFingerprint(session()),
+      checks: [{ status: "pass" }, { status: "fail", reasonCode: "github_token_missing_scope" }],
+    };
     const d = deriveLifecycle(session(), { verify: run({ outcome: "blocked", report }) });
-    expect(d).toMatchObject({ lifecycleState: "action_required", blockingReasonCode: "github_token_missing_scope", currentCheckpoint: "verify_access" });
+    expect(d).toMatchObject({
+      lifecycleState: "action_required",
+      blockingReasonCode: "github_token_missing_scope",
+      currentCheckpoint: "verify_access",
+    });
   });
 
   it("is ready for bootstrap after a clean verification, and flags warnings", () => {
     const report = { fingerprint: verificationFingerprint(session()), checks: [{ status: "warn", reasonCode: "x" }] };
     const d = deriveLifecycle(session(), { verify: run({ report }) });
-    expect(d).toMatchObject({ lifecycleState: "ready_for_bootstrap", currentCheckpoint: "bootstrap", lastCompletedCheckpoint: "verify_access", reasonCode: "verified_with_warnings" });
+    expect(d).toMatchObject({
+      lifecycleState: "ready_for_bootstrap",
+      currentCheckpoint: "bootstrap",
+      lastCompletedCheckpoint: "verify_access",
+      reasonCode: "verified_with_warnings",
+    });
   });
 
   it("asks to verify again when the slug changed after verification", () => {
     const report = { fingerprint: verificationFingerprint(session({ slug: "old" })), checks: [] };
     const d = deriveLifecycle(session(), { verify: run({ report }) });
-    expect(d).toMatchObject({ lifecycleState: "draft", reasonCode: "reverify_required", currentCheckpoint: "verify_access" });
+    expect(d).toMatchObject({
+      lifecycleState: "draft",
+      reasonCode: "reverify_required",
+      currentCheckpoint: "verify_access",
+    });
   });
 
   it("asks to verify again when the infrastructure connection changed after verification", () => {
     const report = { fingerprint: verificationFingerprint(session()), checks: [] };
     const d = deriveLifecycle(session({ infraConnectionId: "cf-1" }), { verify: run({ report }) });
-    expect(d).toMatchObject({ lifecycleState: "draft", reasonCode: "reverify_required", currentCheckpoint: "verify_access" });
+    expect(d).toMatchObject({
+      lifecycleState: "draft",
+      reasonCode: "reverify_required",
+      currentCheckpoint: "verify_access",
+    });
     // A report written before infrastructure connections existed still matches a session without one.
     expect(verificationFingerprint(session({ infraConnectionId: null }))).toBe(verificationFingerprint(session()));
   });
@@ -72,18 +102,39 @@ describe("deriveLifecycle", () => {
       { key: "create_platform", status: "succeeded", errorCode: null, errorMessage: null, result: { platformId: "p" } },
       { key: "provision_infra", status: "failed", errorCode: "simulated_failure", errorMessage: "boom", result: null },
     ];
-    const failed = deriveLifecycle(session(), { bootstrap: run({ kind: "bootstrap", outcome: "failed", reasonCode: "step_failed:provision_infra", steps }) });
-    expect(failed).toMatchObject({ status: "failed", lifecycleState: "bootstrap_failed", reasonCode: "step_failed:provision_infra" });
+    const failed = deriveLifecycle(session(), {
+      bootstrap: run({ kind: "bootstrap", outcome: "failed", reasonCode: "step_failed:provision_infra", steps }),
+    });
+    expect(failed).toMatchObject({
+      status: "failed",
+      lifecycleState: "bootstrap_failed",
+      reasonCode: "step_failed:provision_infra",
+    });
     expect(failed.steps.map((s) => s.status)).toEqual(["completed", "failed", "pending", "pending", "pending"]);
     expect(failed.steps[1].result).toEqual({ error: { code: "simulated_failure", message: "boom" } });
 
     const ok = deriveLifecycle(session(), { bootstrap: run({ kind: "bootstrap", outcome: "succeeded" }) });
-    expect(ok).toMatchObject({ status: "completed", lifecycleState: "ready_for_activation", currentCheckpoint: "activate" });
+    expect(ok).toMatchObject({
+      status: "completed",
+      lifecycleState: "ready_for_activation",
+      currentCheckpoint: "activate",
+    });
   });
 
   it("honours an external executor's reported status", () => {
-    const d = deriveLifecycle(session({ provisionJobId: "job-1", status: "failed", steps: [{ key: "create_platform", status: "failed", label: "x" }] }), {});
-    expect(d).toMatchObject({ status: "failed", lifecycleState: "bootstrap_failed", reasonCode: "step_failed:create_platform" });
+    const d = deriveLifecycle(
+      session({
+        provisionJobId: "job-1",
+        status: "failed",
+        steps: [{ key: "create_platform", status: "failed", label: "x" }],
+      }),
+      {},
+    );
+    expect(d).toMatchObject({
+      status: "failed",
+      lifecycleState: "bootstrap_failed",
+      reasonCode: "step_failed:create_platform",
+    });
   });
 
   it("cancelled and active win over everything", () => {
@@ -108,7 +159,8 @@ describe("slugs", () => {
   });
 
   it("refuses malformed slugs", () => {
-    for (const bad of ["ab", "Acme", "-acme", "acme-", "ac--me", "1acme", "a".repeat(41), "acme_cloud"]) expect(SLUG_PATTERN.test(bad)).toBe(false);
+    for (const bad of ["ab", "Acme", "-acme", "acme-", "ac--me", "1acme", "a".repeat(41), "acme_cloud"])
+      expect(SLUG_PATTERN.test(bad)).toBe(false);
     for (const good of ["acme", "acme-cloud", "a1b2", "a".repeat(40)]) expect(SLUG_PATTERN.test(good)).toBe(true);
   });
 });

@@ -50,7 +50,9 @@ export interface DerivedState {
 }
 
 /** What a verification was run against; a change to any of it makes the result stale. */
-export function verificationFingerprint(s: Pick<LifecycleSessionInput, "slug" | "connectionId" | "infraConnectionId" | "stackTemplateId">): string {
+export function verificationFingerprint(
+  s: Pick<LifecycleSessionInput, "slug" | "connectionId" | "infraConnectionId" | "stackTemplateId">,
+): string {
   // The infrastructure part is appended only when set, so reports written before it existed
   // (simulated infrastructure) still match.
   const parts = [s.slug, s.connectionId ?? "simulated", s.stackTemplateId ?? ""];
@@ -122,15 +124,30 @@ export function deriveLifecycle(
     };
   }
   if (session.activatedAt) {
-    return { ...base, status: "completed", lifecycleState: "active", currentCheckpoint: "activate", lastCompletedCheckpoint: "activate" };
+    return {
+      ...base,
+      status: "completed",
+      lifecycleState: "active",
+      currentCheckpoint: "activate",
+      lastCompletedCheckpoint: "activate",
+    };
   }
 
-  const pipeline = bootstrap ? bootstrapState(bootstrap, steps) : session.provisionJobId ? externalState(session.status, steps) : null;
+  const pipeline = bootstrap
+    ? bootstrapState(bootstrap, steps)
+    : session.provisionJobId
+      ? externalState(session.status, steps)
+      : null;
   if (pipeline) return { ...base, ...pipeline };
 
   const verify = latest.verify ?? null;
   const connected = connectDone(session.draft) || session.connectionId !== null || !!session.infraConnectionId;
-  if (verify && reportFingerprint(verify.report) !== undefined && reportFingerprint(verify.report) !== verificationFingerprint(session) && verify.status === "completed") {
+  if (
+    verify &&
+    reportFingerprint(verify.report) !== undefined &&
+    reportFingerprint(verify.report) !== verificationFingerprint(session) &&
+    verify.status === "completed"
+  ) {
     return {
       ...base,
       status: "pending",
@@ -145,8 +162,20 @@ export function deriveLifecycle(
     if (v) return { ...base, ...v };
   }
   return connected
-    ? { ...base, status: "pending", lifecycleState: "draft", currentCheckpoint: "verify_access", lastCompletedCheckpoint: "connect" }
-    : { ...base, status: "pending", lifecycleState: "draft", currentCheckpoint: "connect", lastCompletedCheckpoint: "identify" };
+    ? {
+        ...base,
+        status: "pending",
+        lifecycleState: "draft",
+        currentCheckpoint: "verify_access",
+        lastCompletedCheckpoint: "connect",
+      }
+    : {
+        ...base,
+        status: "pending",
+        lifecycleState: "draft",
+        currentCheckpoint: "connect",
+        lastCompletedCheckpoint: "identify",
+      };
 }
 
 type Partial = Omit<DerivedState, "steps" | "reasonCode" | "blockingReasonCode"> & {
@@ -156,14 +185,26 @@ type Partial = Omit<DerivedState, "steps" | "reasonCode" | "blockingReasonCode">
 
 function bootstrapState(run: LifecycleRunInput, steps: SeedStep[]): Partial {
   if (run.status !== "completed") {
-    return { status: "in_progress", lifecycleState: "bootstrapping", currentCheckpoint: "bootstrap", lastCompletedCheckpoint: "verify_access" };
+    return {
+      status: "in_progress",
+      lifecycleState: "bootstrapping",
+      currentCheckpoint: "bootstrap",
+      lastCompletedCheckpoint: "verify_access",
+    };
   }
   if (run.outcome === "succeeded") {
-    return { status: "completed", lifecycleState: "ready_for_activation", currentCheckpoint: "activate", lastCompletedCheckpoint: "bootstrap" };
+    return {
+      status: "completed",
+      lifecycleState: "ready_for_activation",
+      currentCheckpoint: "activate",
+      lastCompletedCheckpoint: "bootstrap",
+    };
   }
   const failedStep = firstFailedStep(steps);
   const reasonCode =
-    run.outcome === "cancelled" ? "bootstrap_cancelled" : (run.reasonCode ?? (failedStep ? `step_failed:${failedStep}` : "bootstrap_failed"));
+    run.outcome === "cancelled"
+      ? "bootstrap_cancelled"
+      : (run.reasonCode ?? (failedStep ? `step_failed:${failedStep}` : "bootstrap_failed"));
   return {
     status: "failed",
     lifecycleState: "bootstrap_failed",
@@ -176,14 +217,21 @@ function bootstrapState(run: LifecycleRunInput, steps: SeedStep[]): Partial {
 /** An external executor reports progress through PATCH (seed §4); honour what it said. */
 function externalState(status: Status, steps: SeedStep[]): Partial | null {
   if (status === "in_progress") return bootstrapState({ status: "running" } as LifecycleRunInput, steps);
-  if (status === "completed") return bootstrapState({ status: "completed", outcome: "succeeded" } as LifecycleRunInput, steps);
-  if (status === "failed") return bootstrapState({ status: "completed", outcome: "failed", reasonCode: null } as LifecycleRunInput, steps);
+  if (status === "completed")
+    return bootstrapState({ status: "completed", outcome: "succeeded" } as LifecycleRunInput, steps);
+  if (status === "failed")
+    return bootstrapState({ status: "completed", outcome: "failed", reasonCode: null } as LifecycleRunInput, steps);
   return null;
 }
 
 function verifyState(run: LifecycleRunInput): Partial | null {
   if (run.status !== "completed") {
-    return { status: "in_progress", lifecycleState: "verifying", currentCheckpoint: "verify_access", lastCompletedCheckpoint: "connect" };
+    return {
+      status: "in_progress",
+      lifecycleState: "verifying",
+      currentCheckpoint: "verify_access",
+      lastCompletedCheckpoint: "connect",
+    };
   }
   const checks = reportChecks(run.report);
   if (run.outcome === "succeeded") {

@@ -6,7 +6,11 @@ import { notFound } from "@/lib/api/errors";
 import { authorize, type Actor } from "@/lib/auth/actor";
 import type { Role } from "@/lib/auth/capabilities";
 
-export async function loadSessionFor(actor: Actor, id: string, capability: Parameters<typeof authorize>[2]): Promise<OnboardingSession> {
+export async function loadSessionFor(
+  actor: Actor,
+  id: string,
+  capability: Parameters<typeof authorize>[2],
+): Promise<OnboardingSession> {
   const session = await db().onboardingSession.findUnique({ where: { id } });
   if (!session) throw notFound("Onboarding");
   authorize(actor, session.workspaceId, capability, "Onboarding");

@@ -30,33 +30,47 @@ const SYSTEM_RETRIES = 8;
 
 export class VersionConflict extends ApiError {}
 
-export function conflictError(current: OnboardingSession, source: VersionSource | undefined, expected: number): ApiError {
+export function conflictError(
+  current: OnboardingSession,
+  source: VersionSource | undefined,
+  expected: number,
+): ApiError {
   const code = source === "if-match" ? "precondition_failed" : "version_conflict";
-  return new ApiError(code, `This onboarding was changed since version ${expected}; it is now at version ${current.version}. Reload and re-apply your change.`, {
-    extra: {
-      expectedVersion: expected,
-      currentVersion: current.version,
-      current: {
-        version: current.version,
-        status: current.status,
-        lifecycleState: current.lifecycleState,
-        currentCheckpoint: current.currentCheckpoint,
-        updatedAt: current.updatedAt.toISOString(),
-        updatedById: current.updatedById,
+  return new ApiError(
+    code,
+    `This onboarding was changed since version ${expected}; it is now at version ${current.version}. Reload and re-apply your change.`,
+    {
+      extra: {
+        expectedVersion: expected,
+        currentVersion: current.version,
+        current: {
+          version: current.version,
+          status: current.status,
+          lifecycleState: current.lifecycleState,
+          currentCheckpoint: current.currentCheckpoint,
+          updatedAt: current.updatedAt.toISOString(),
+          updatedById: current.updatedById,
+        },
       },
+      headers: { etag: `"${current.version}"` },
     },
-    headers: { etag: `"${current.version}"` },
-  });
+  );
 }
 
-export async function latestRuns(tx: Tx, sessionId: string): Promise<{ verify: LifecycleRunInput | null; bootstrap: LifecycleRunInput | null }> {
+export async function latestRuns(
+  tx: Tx,
+  sessionId: string,
+): Promise<{ verify: LifecycleRunInput | null; bootstrap: LifecycleRunInput | null }> {
   // One read for both kinds (a session has a handful of runs; resumes reuse their run).
   const runs = await tx.operationRun.findMany({
     where: { sessionId, kind: { in: ["verify_access", "bootstrap"] } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     include: { steps: { orderBy: { position: "asc" } } },
   });
-  return { verify: runs.find((r) => r.kind === "verify_access") ?? null, bootstrap: runs.find((r) => r.kind === "bootstrap") ?? null };
+  return {
+    verify: runs.find((r) => r.kind === "verify_access") ?? null,
+    bootstrap: runs.find((r) => r.kind === "bootstrap") ?? null,
+  };
 }
 
 export async function mutateSession(change: SessionChange): Promise<OnboardingSession> {
@@ -64,7 +78,10 @@ export async function mutateSession(change: SessionChange): Promise<OnboardingSe
     try {
       const { session, deliveries } = await db().$transaction((tx) => applyChange(tx, change));
       // After commit: a delivery that fails to enqueue stays pending and can be redelivered.
-      for (const id of deliveries) await enqueueWebhookDelivery(id).catch((e) => log.error({ deliveryId: id, ...errorFields(e) }, "webhook enqueue failed"));
+      for (const id of deliveries)
+        await enqueueWebhookDelivery(id).catch((e) =>
+          log.error({ deliveryId: id, ...errorFields(e) }, "webhook enqueue failed"),
+        );
       return session;
     } catch (err) {
       // A system write lost a race with another writer: read again and re-apply.
@@ -74,7 +91,10 @@ export async function mutateSession(change: SessionChange): Promise<OnboardingSe
   }
 }
 
-async function applyChange(tx: Tx, change: SessionChange): Promise<{ session: OnboardingSession; deliveries: string[] }> {
+async function applyChange(
+  tx: Tx,
+  change: SessionChange,
+): Promise<{ session: OnboardingSession; deliveries: string[] }> {
   const session = await tx.onboardingSession.findUnique({ where: { id: change.sessionId } });
   if (!session) throw notFound("Onboarding");
   const expected = change.expectedVersion ?? session.version;

@@ -34,10 +34,23 @@ async function create(token: string, body: Record<string, unknown> = {}, headers
 }
 
 const get = (token: string, id: string, headers: Record<string, string> = {}) =>
-  callRoute(item.GET, { method: "GET", url: `http://localhost/api/v1/onboarding/${id}`, token, params: { id }, headers });
+  callRoute(item.GET, {
+    method: "GET",
+    url: `http://localhost/api/v1/onboarding/${id}`,
+    token,
+    params: { id },
+    headers,
+  });
 
 const patch = (token: string, id: string, body: unknown, headers: Record<string, string> = {}) =>
-  callRoute(item.PATCH, { method: "PATCH", url: `http://localhost/api/v1/onboarding/${id}`, token, params: { id }, body, headers });
+  callRoute(item.PATCH, {
+    method: "PATCH",
+    url: `http://localhost/api/v1/onboarding/${id}`,
+    token,
+    params: { id },
+    body,
+    headers,
+  });
 
 describe("POST /api/v1/onboarding", () => {
   it("answers 202 with exactly the seed's response plus version", async () => {
@@ -103,7 +116,12 @@ describe("POST /api/v1/onboarding", () => {
       expect(res.body.code).toBe("validation_failed");
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
-    const missing = await callRoute(collection.POST, { method: "POST", url: "http://localhost/api/v1/onboarding", token: owner.token, body: {} });
+    const missing = await callRoute(collection.POST, {
+      method: "POST",
+      url: "http://localhost/api/v1/onboarding",
+      token: owner.token,
+      body: {},
+    });
     expect(missing.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(["platformName", "slug", "tier"]);
     expect(await db().onboardingSession.count()).toBe(before);
   });
@@ -111,7 +129,11 @@ describe("POST /api/v1/onboarding", () => {
   it("answers 400 for malformed JSON, 415 for another type and 413 for an oversized body", async () => {
     const send = (body: string, type = "application/json") =>
       collection.POST(
-        new NextRequest("http://localhost/api/v1/onboarding", { method: "POST", headers: { authorization: `Bearer ${owner.token}`, "content-type": type }, body }),
+        new NextRequest("http://localhost/api/v1/onboarding", {
+          method: "POST",
+          headers: { authorization: `Bearer ${owner.token}`, "content-type": type },
+          body,
+        }),
         { params: Promise.resolve({}) },
       );
     const malformed = await send("{ not json");
@@ -156,7 +178,11 @@ describe("GET /api/v1/onboarding/:id", () => {
 describe("PATCH /api/v1/onboarding/:id — versioned writes", () => {
   it("applies a write based on the current version and bumps it", async () => {
     const { body } = await create(owner.token);
-    const res = await patch(owner.token, body.onboardingId, { version: 1, platformName: "New name", connectionId: null });
+    const res = await patch(owner.token, body.onboardingId, {
+      version: 1,
+      platformName: "New name",
+      connectionId: null,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ platformName: "New name", version: 2, currentCheckpoint: "verify_access" });
     expect(res.headers.get("etag")).toBe('"2-owner"');
@@ -183,7 +209,11 @@ describe("PATCH /api/v1/onboarding/:id — versioned writes", () => {
     await patch(owner.token, id, { version: 1, platformName: "First" });
     const stale = await patch(owner.token, id, { version: 1, platformName: "Second" });
     expect(stale.status).toBe(409);
-    expect(stale.body).toMatchObject({ code: "version_conflict", currentVersion: 2, current: { version: 2, lifecycleState: "draft" } });
+    expect(stale.body).toMatchObject({
+      code: "version_conflict",
+      currentVersion: 2,
+      current: { version: 2, lifecycleState: "draft" },
+    });
     const staleHeader = await patch(owner.token, id, { platformName: "Third" }, { "if-match": '"1"' });
     expect(staleHeader.status).toBe(412);
     expect(staleHeader.body.code).toBe("precondition_failed");
@@ -225,10 +255,26 @@ describe("PATCH /api/v1/onboarding/:id — versioned writes", () => {
       steps: [{ key: "create_platform", status: "completed" }],
     });
     expect(progress.status).toBe(200);
-    expect(progress.body).toMatchObject({ status: "in_progress", lifecycleState: "bootstrapping", provisionJobId: "job-1" });
-    expect(progress.body.steps[0]).toMatchObject({ key: "create_platform", status: "completed", label: "Create platform" });
-    const failed = await patch(owner.token, id, { version: 2, status: "failed", steps: [{ key: "provision_infra", status: "failed", result: { error: "quota" } }] });
-    expect(failed.body).toMatchObject({ status: "failed", lifecycleState: "bootstrap_failed", reasonCode: "step_failed:provision_infra" });
+    expect(progress.body).toMatchObject({
+      status: "in_progress",
+      lifecycleState: "bootstrapping",
+      provisionJobId: "job-1",
+    });
+    expect(progress.body.steps[0]).toMatchObject({
+      key: "create_platform",
+      status: "completed",
+      label: "Create platform",
+    });
+    const failed = await patch(owner.token, id, {
+      version: 2,
+      status: "failed",
+      steps: [{ key: "provision_infra", status: "failed", result: { error: "quota" } }],
+    });
+    expect(failed.body).toMatchObject({
+      status: "failed",
+      lifecycleState: "bootstrap_failed",
+      reasonCode: "step_failed:provision_infra",
+    });
     const edit = await patch(owner.token, id, { version: 3, slug: newSlug() });
     expect(edit.status).toBe(200); // no internal bootstrap run and no platform: identity still editable
   });
@@ -237,7 +283,10 @@ describe("PATCH /api/v1/onboarding/:id — versioned writes", () => {
     const { body } = await create(owner.token);
     const id = body.onboardingId;
     const res = await cancel.POST(
-      new NextRequest(`http://localhost/api/v1/onboarding/${id}/cancel`, { method: "POST", headers: { authorization: `Bearer ${owner.token}`, "if-match": '"1"' } }),
+      new NextRequest(`http://localhost/api/v1/onboarding/${id}/cancel`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${owner.token}`, "if-match": '"1"' },
+      }),
       { params: Promise.resolve({ id }) },
     );
     expect(res.status).toBe(200);
@@ -247,13 +296,22 @@ describe("PATCH /api/v1/onboarding/:id — versioned writes", () => {
   it("refuses edits of a cancelled onboarding", async () => {
     const { body } = await create(owner.token);
     const id = body.onboardingId;
-    const cancelled = await callRoute(cancel.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/cancel`, token: owner.token, params: { id }, body: { version: 1, reason: "duplicate" } });
+    const cancelled = await callRoute(cancel.POST, {
+      method: "POST",
+      url: `http://localhost/api/v1/onboarding/${id}/cancel`,
+      token: owner.token,
+      params: { id },
+      body: { version: 1, reason: "duplicate" },
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: "cancelled", lifecycleState: "cancelled", version: 2 });
     const res = await patch(owner.token, id, { version: 2, platformName: "Late" });
     expect(res.body).toMatchObject({ code: "illegal_transition", reasonCode: "session_closed" });
     // The slug is free again once cancelled.
-    expect((await create(owner.token, { slug: (await db().onboardingSession.findUniqueOrThrow({ where: { id } })).slug })).status).toBe(202);
+    expect(
+      (await create(owner.token, { slug: (await db().onboardingSession.findUniqueOrThrow({ where: { id } })).slug }))
+        .status,
+    ).toBe(202);
   });
 });
 
@@ -262,7 +320,11 @@ describe("access rules", () => {
     const anon = await callRoute(collection.GET, { method: "GET", url: "http://localhost/api/v1/onboarding" });
     expect(anon.status).toBe(401);
     expect(anon.body.code).toBe("unauthenticated");
-    const bad = await callRoute(collection.GET, { method: "GET", url: "http://localhost/api/v1/onboarding", token: "onr_not-a-real-token" });
+    const bad = await callRoute(collection.GET, {
+      method: "GET",
+      url: "http://localhost/api/v1/onboarding",
+      token: "onr_not-a-real-token",
+    });
     expect(bad.status).toBe(401);
   });
 
@@ -287,7 +349,11 @@ describe("access rules", () => {
       expect(read.body.actions.overrideActivate.reasonCode, role).toBe("not_ready_for_activation");
       expect(read.headers.get("etag"), role).toBe(`"${read.body.version}-${role}"`);
       if (role === "viewer") {
-        expect(read.body.actions.verifyAccess).toEqual({ allowed: false, reasonCode: "role_forbidden", message: "Your role (viewer) cannot start runs." });
+        expect(read.body.actions.verifyAccess).toEqual({
+          allowed: false,
+          reasonCode: "role_forbidden",
+          message: "Your role (viewer) cannot start runs.",
+        });
         expect((await get(member.token, id, { "if-none-match": `"${version}-owner"` })).status).toBe(200);
         expect((await get(member.token, id, { "if-none-match": `"${version}-viewer"` })).status).toBe(304);
       }
@@ -296,7 +362,10 @@ describe("access rules", () => {
   });
 
   it("refuses a cookie-authenticated write from another origin (CSRF) and accepts same-origin", async () => {
-    const cookie = await encode({ token: { sub: owner.user.id, email: owner.user.email }, secret: process.env.NEXTAUTH_SECRET! });
+    const cookie = await encode({
+      token: { sub: owner.user.id, email: owner.user.email },
+      secret: process.env.NEXTAUTH_SECRET!,
+    });
     const send = (origin?: string) =>
       collection.POST(
         new NextRequest("http://localhost/api/v1/onboarding", {
@@ -321,7 +390,11 @@ describe("access rules", () => {
   it("GET /api/v1/me lists role and capabilities", async () => {
     const viewer = await createWorkspaceWithMember("viewer");
     const res = await callRoute(me.GET, { method: "GET", url: "http://localhost/api/v1/me", token: viewer.token });
-    expect(res.body).toMatchObject({ role: "viewer", capabilities: ["view", "audit"], user: { email: viewer.user.email } });
+    expect(res.body).toMatchObject({
+      role: "viewer",
+      capabilities: ["view", "audit"],
+      user: { email: viewer.user.email },
+    });
   });
 });
 
@@ -330,16 +403,36 @@ describe("list and audit", () => {
     const ws = await createWorkspaceWithMember("owner");
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await create(ws.token, { platformName: `List ${i}` })).body.onboardingId);
-    const page1 = await callRoute(collection.GET, { method: "GET", url: "http://localhost/api/v1/onboarding?limit=2", token: ws.token });
+    const page1 = await callRoute(collection.GET, {
+      method: "GET",
+      url: "http://localhost/api/v1/onboarding?limit=2",
+      token: ws.token,
+    });
     expect(page1.body.items.map((s: { id: string }) => s.id)).toEqual([ids[4], ids[3]]);
-    const page2 = await callRoute(collection.GET, { method: "GET", url: `http://localhost/api/v1/onboarding?limit=2&cursor=${page1.body.nextCursor}`, token: ws.token });
+    const page2 = await callRoute(collection.GET, {
+      method: "GET",
+      url: `http://localhost/api/v1/onboarding?limit=2&cursor=${page1.body.nextCursor}`,
+      token: ws.token,
+    });
     expect(page2.body.items.map((s: { id: string }) => s.id)).toEqual([ids[2], ids[1]]);
-    const page3 = await callRoute(collection.GET, { method: "GET", url: `http://localhost/api/v1/onboarding?limit=2&cursor=${page2.body.nextCursor}`, token: ws.token });
+    const page3 = await callRoute(collection.GET, {
+      method: "GET",
+      url: `http://localhost/api/v1/onboarding?limit=2&cursor=${page2.body.nextCursor}`,
+      token: ws.token,
+    });
     expect(page3.body.items.map((s: { id: string }) => s.id)).toEqual([ids[0]]);
     expect(page3.body.nextCursor).toBeNull();
-    const filtered = await callRoute(collection.GET, { method: "GET", url: "http://localhost/api/v1/onboarding?status=completed", token: ws.token });
+    const filtered = await callRoute(collection.GET, {
+      method: "GET",
+      url: "http://localhost/api/v1/onboarding?status=completed",
+      token: ws.token,
+    });
     expect(filtered.body.items).toEqual([]);
-    const badCursor = await callRoute(collection.GET, { method: "GET", url: "http://localhost/api/v1/onboarding?cursor=zzz", token: ws.token });
+    const badCursor = await callRoute(collection.GET, {
+      method: "GET",
+      url: "http://localhost/api/v1/onboarding?cursor=zzz",
+      token: ws.token,
+    });
     expect(badCursor.status).toBe(422);
   });
 
@@ -347,10 +440,28 @@ describe("list and audit", () => {
     const { body } = await create(owner.token);
     const id = body.onboardingId;
     await patch(owner.token, id, { version: 1, platformName: "Audited", draft: { note: "hello" } });
-    await callRoute(cancel.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/cancel`, token: owner.token, params: { id }, body: { version: 2, reason: "test" } });
-    const res = await callRoute(audit.GET, { method: "GET", url: `http://localhost/api/v1/onboarding/${id}/audit`, token: owner.token, params: { id } });
+    await callRoute(cancel.POST, {
+      method: "POST",
+      url: `http://localhost/api/v1/onboarding/${id}/cancel`,
+      token: owner.token,
+      params: { id },
+      body: { version: 2, reason: "test" },
+    });
+    const res = await callRoute(audit.GET, {
+      method: "GET",
+      url: `http://localhost/api/v1/onboarding/${id}/audit`,
+      token: owner.token,
+      params: { id },
+    });
     expect(res.status).toBe(200);
-    const items = res.body.items as { action: string; fromVersion: number | null; toVersion: number | null; actor: { label: string }; reason: string | null; data: { changes?: Record<string, unknown> } }[];
+    const items = res.body.items as {
+      action: string;
+      fromVersion: number | null;
+      toVersion: number | null;
+      actor: { label: string };
+      reason: string | null;
+      data: { changes?: Record<string, unknown> };
+    }[];
     expect(items.map((e) => [e.action, e.fromVersion, e.toVersion])).toEqual([
       ["onboarding.cancelled", 2, 3],
       ["onboarding.updated", 1, 2],

@@ -86,7 +86,12 @@ export async function listOnboardings(workspaceId: string, query: z.infer<typeof
       ...(query.health ? [healthFilter(query.health)] : []),
     ],
     ...(query.q
-      ? { OR: [{ platformName: { contains: query.q, mode: "insensitive" } }, { slug: { contains: query.q.toLowerCase() } }] }
+      ? {
+          OR: [
+            { platformName: { contains: query.q, mode: "insensitive" } },
+            { slug: { contains: query.q.toLowerCase() } },
+          ],
+        }
       : {}),
     ...keysetWhere(query.cursor),
   };
@@ -106,7 +111,10 @@ export async function listOnboardings(workspaceId: string, query: z.infer<typeof
 export async function auditTrail(targetId: string, opts: { cursor?: string; limit: number }) {
   const rows = await db().auditEvent.findMany({
     where: {
-      OR: [{ targetType: "onboarding_session", targetId }, { targetType: "operation_run", targetId: { in: await runIds(targetId) } }],
+      OR: [
+        { targetType: "onboarding_session", targetId },
+        { targetType: "operation_run", targetId: { in: await runIds(targetId) } },
+      ],
       ...keysetWhere(opts.cursor),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -65,7 +65,9 @@ export function serializeSession(s: OnboardingSession, health?: RunHealthView | 
 /** The seed's step shape, in the seed's key order (jsonb does not keep key order). */
 export function seedSteps(steps: unknown): SeedStep[] {
   return ((steps as SeedStep[]) ?? []).map((st) =>
-    st.result === undefined ? { key: st.key, status: st.status, label: st.label } : { key: st.key, status: st.status, label: st.label, result: st.result },
+    st.result === undefined
+      ? { key: st.key, status: st.status, label: st.label }
+      : { key: st.key, status: st.status, label: st.label, result: st.result },
   );
 }
 
@@ -73,4 +75,5 @@ export function seedSteps(steps: unknown): SeedStep[] {
  * The version and the caller's role: `actions` differ by role, so a viewer's If-None-Match
  * must not be answered 304 with an owner's body. If-Match accepts it (lib/api/session-version.ts).
  */
-export const etagFor = (view: { session: Pick<OnboardingSession, "version">; role: Role }) => `"${view.session.version}-${view.role}"`;
+export const etagFor = (view: { session: Pick<OnboardingSession, "version">; role: Role }) =>
+  `"${view.session.version}-${view.role}"`;

@@ -22,7 +22,9 @@ export async function updateSimulation(
   if (!existing) throw notFound("Onboarding");
   const { role } = authorize(actor, existing.workspaceId, "view", "Onboarding");
   const ids = [existing.connectionId, existing.infraConnectionId].filter((id): id is string => !!id);
-  const real = ids.length ? await db().providerConnection.findFirst({ where: { id: { in: ids }, kind: { not: "simulated" } } }) : null;
+  const real = ids.length
+    ? await db().providerConnection.findFirst({ where: { id: { in: ids }, kind: { not: "simulated" } } })
+    : null;
   if (real) {
     throw new ApiError("validation_failed", "Failure injection is only available with the simulated provider.", {
       fields: [{ field: "simulation", message: `Not allowed with the ${real.kind} connection "${real.name}"` }],
@@ -38,6 +40,9 @@ export async function updateSimulation(
       assertAllowed("saveAnswers", { session: current, runs: await latestRunsOf(tx, current.id), role });
       return { simulation: simulation ? (simulation as Prisma.InputJsonValue) : Prisma.DbNull };
     },
-    auditData: (before) => ({ changes: { simulation: { from: before.simulation ?? null, to: simulation ?? null } } }) as Prisma.InputJsonValue,
+    auditData: (before) =>
+      ({
+        changes: { simulation: { from: before.simulation ?? null, to: simulation ?? null } },
+      }) as Prisma.InputJsonValue,
   });
 }

@@ -18,15 +18,25 @@ export const watchQuery = z.strictObject({
 export const watchResponse = z
   .object({
     session: sessionResponse,
-    runs: z.array(runResponse).meta({ description: "The session's runs, newest first, with steps (at most 50), as GET /onboarding/:id/runs" }),
-    notifications: z
-      .object({ latestAt: z.iso.datetime().nullable() })
-      .meta({ description: "When the caller's newest notification of this workspace arrived: a tab refreshes its bell when it moves" }),
+    runs: z
+      .array(runResponse)
+      .meta({ description: "The session's runs, newest first, with steps (at most 50), as GET /onboarding/:id/runs" }),
+    notifications: z.object({ latestAt: z.iso.datetime().nullable() }).meta({
+      description:
+        "When the caller's newest notification of this workspace arrived: a tab refreshes its bell when it moves",
+    }),
     log: z
       .object({
-        runId: z.string().meta({ description: "The run whose log this is: the newest active run, else the newest run" }),
-        lines: z.array(logLineResponse).meta({ description: "Up to 500 lines after ?logAfter= (from the start when the cursor names another run)" }),
-        cursor: z.string().nullable().meta({ description: "Pass as ?logAfter= next time (null while the run has no lines)" }),
+        runId: z
+          .string()
+          .meta({ description: "The run whose log this is: the newest active run, else the newest run" }),
+        lines: z
+          .array(logLineResponse)
+          .meta({ description: "Up to 500 lines after ?logAfter= (from the start when the cursor names another run)" }),
+        cursor: z
+          .string()
+          .nullable()
+          .meta({ description: "Pass as ?logAfter= next time (null while the run has no lines)" }),
       })
       .nullable(),
   })

@@ -43,7 +43,14 @@ async function watchedOnboarding() {
       startedAt: new Date(),
       steps: {
         create: [
-          { key: "create_platform", label: "Create platform", position: 0, status: "running", attempts: 1, startedAt: new Date() },
+          {
+            key: "create_platform",
+            label: "Create platform",
+            position: 0,
+            status: "running",
+            attempts: 1,
+            startedAt: new Date(),
+          },
           { key: "setup_repo", label: "Set up repository", position: 1 },
         ],
       },
@@ -71,33 +78,59 @@ describe("GET /onboarding/:id/watch", () => {
     expect(again.body).toBeNull();
     expect(again.headers.get("etag")).toBe(etag);
 
-    await db().operationRunLog.create({ data: { runId, level: "info", message: "Platform created", stepKey: "create_platform" } });
+    await db().operationRunLog.create({
+      data: { runId, level: "info", message: "Platform created", stepKey: "create_platform" },
+    });
     const logged = await watch(owner.token, id, { etag, logAfter: first.body.log.cursor });
     expect(logged.status).toBe(200);
     expect(logged.body.log.lines.map((l: { message: string }) => l.message)).toEqual(["Platform created"]);
     expect(logged.headers.get("etag")).not.toBe(etag);
 
     // A step moving on (without a new log line) changes the answer too.
-    await db().operationRunStep.updateMany({ where: { runId, key: "create_platform" }, data: { status: "succeeded", finishedAt: new Date() } });
-    const stepped = await watch(owner.token, id, { etag: logged.headers.get("etag"), logAfter: logged.body.log.cursor });
+    await db().operationRunStep.updateMany({
+      where: { runId, key: "create_platform" },
+      data: { status: "succeeded", finishedAt: new Date() },
+    });
+    const stepped = await watch(owner.token, id, {
+      etag: logged.headers.get("etag"),
+      logAfter: logged.body.log.cursor,
+    });
     expect(stepped.status).toBe(200);
     expect(stepped.body.runs[0].steps[0].status).toBe("succeeded");
     expect(stepped.body.log.lines).toEqual([]);
 
     // A notification for the caller moves the tag (the tab's bell does not poll while it watches).
     expect(stepped.body.notifications.latestAt).toBeNull();
-    const stillSame = await watch(owner.token, id, { etag: stepped.headers.get("etag"), logAfter: stepped.body.log.cursor });
+    const stillSame = await watch(owner.token, id, {
+      etag: stepped.headers.get("etag"),
+      logAfter: stepped.body.log.cursor,
+    });
     expect(stillSame.status).toBe(304);
     await db().notification.create({
-      data: { workspaceId: owner.workspace.id, userId: owner.user.id, kind: "run_succeeded", title: "t", body: "b", href: "/runs/x" },
+      data: {
+        workspaceId: owner.workspace.id,
+        userId: owner.user.id,
+        kind: "run_succeeded",
+        title: "t",
+        body: "b",
+        href: "/runs/x",
+      },
     });
-    const notified = await watch(owner.token, id, { etag: stepped.headers.get("etag"), logAfter: stepped.body.log.cursor });
+    const notified = await watch(owner.token, id, {
+      etag: stepped.headers.get("etag"),
+      logAfter: stepped.body.log.cursor,
+    });
     expect(notified.status).toBe(200);
     expect(notified.body.notifications.latestAt).not.toBeNull();
-    expect((await watch(viewer.token, id, { etag: notified.headers.get("etag")?.replace("-owner", "-viewer") })).status).toBe(200);
+    expect(
+      (await watch(viewer.token, id, { etag: notified.headers.get("etag")?.replace("-owner", "-viewer") })).status,
+    ).toBe(200);
 
     // The run finishing: the last answer says so (the wizard stops polling on it).
-    await db().operationRun.update({ where: { id: runId }, data: { status: "completed", outcome: "succeeded", finishedAt: new Date() } });
+    await db().operationRun.update({
+      where: { id: runId },
+      data: { status: "completed", outcome: "succeeded", finishedAt: new Date() },
+    });
     const done = await watch(owner.token, id, { etag: stepped.headers.get("etag"), logAfter: stepped.body.log.cursor });
     expect(done.status).toBe(200);
     expect(done.body.runs[0].status).toBe("completed");
@@ -107,8 +140,14 @@ describe("GET /onboarding/:id/watch", () => {
     const { id, runId } = await watchedOnboarding();
     const first = await watch(owner.token, id);
     // As a worker finishing a step does: a new version of the session.
-    await db().onboardingSession.update({ where: { id }, data: { version: { increment: 1 }, platformName: "Watched, renamed" } });
-    const after = await watch(owner.token, id, { etag: first.headers.get("etag"), logAfter: `other-run.${Number.MAX_SAFE_INTEGER}` });
+    await db().onboardingSession.update({
+      where: { id },
+      data: { version: { increment: 1 }, platformName: "Watched, renamed" },
+    });
+    const after = await watch(owner.token, id, {
+      etag: first.headers.get("etag"),
+      logAfter: `other-run.${Number.MAX_SAFE_INTEGER}`,
+    });
     expect(after.status).toBe(200);
     expect(after.body.session.platformName).toBe("Watched, renamed");
     expect(after.body.log.runId).toBe(runId);
@@ -122,7 +161,10 @@ describe("GET /onboarding/:id/watch", () => {
     await db().operationRun.update({ where: { id: runId }, data: { heartbeatAt: new Date() } });
     const beat = await watch(owner.token, id, { etag: first.headers.get("etag"), logAfter: first.body.log.cursor });
     expect(beat.status).toBe(304);
-    await db().operationRun.update({ where: { id: runId }, data: { heartbeatAt: new Date(Date.now() - STALL_AFTER_MS - 1_000) } });
+    await db().operationRun.update({
+      where: { id: runId },
+      data: { heartbeatAt: new Date(Date.now() - STALL_AFTER_MS - 1_000) },
+    });
     const silent = await watch(owner.token, id, { etag: first.headers.get("etag"), logAfter: first.body.log.cursor });
     expect(silent.status).toBe(200);
     expect(silent.body.session.health?.status).toBe("stalled");

@@ -94,6 +94,12 @@ export async function loadWatch(tag: WatchTag, role: Role, logAfter: string | un
     session: serializeSessionView({ ...loaded, role }),
     runs: runs.map(serializeRun),
     notifications: { latestAt: tag.notifiedAt?.toISOString() ?? null },
-    log: tag.logRunId ? { runId: tag.logRunId, lines: lines.map(serializeLog), cursor: last !== null ? `${tag.logRunId}.${last}` : null } : null,
+    log: tag.logRunId
+      ? {
+          runId: tag.logRunId,
+          lines: lines.map(serializeLog),
+          cursor: last !== null ? `${tag.logRunId}.${last}` : null,
+        }
+      : null,
   };
 }

@@ -26,7 +26,9 @@ export async function listOperationRuns(workspaceId: string, query: ListOperatio
   });
   const page = rows.slice(0, query.limit);
   const initiatorIds = [...new Set(page.map((r) => r.initiatorId).filter((id): id is string => !!id))];
-  const users = initiatorIds.length ? await db().user.findMany({ where: { id: { in: initiatorIds } }, select: { id: true, email: true, name: true } }) : [];
+  const users = initiatorIds.length
+    ? await db().user.findMany({ where: { id: { in: initiatorIds } }, select: { id: true, email: true, name: true } })
+    : [];
   const byId = new Map(users.map((u) => [u.id, u]));
   const items: Item[] = page.map((r) => ({
     id: r.id,

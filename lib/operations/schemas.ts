@@ -6,7 +6,12 @@ export const listOperationRunsQuery = z.strictObject({
   kind: z.enum(RUN_KINDS).optional(),
   status: z.enum(RUN_STATUSES).optional(),
   outcome: z.enum(RUN_OUTCOMES).optional(),
-  sessionId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "Not a valid id").optional(),
+  sessionId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, "Not a valid id")
+    .optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   workspace: z.string().max(100).optional(),

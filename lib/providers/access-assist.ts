@@ -33,7 +33,10 @@ export function attachAssist(checks: AccessCheck[], lookup: AssistLookup): Acces
 }
 
 /** Wraps a provider so its Verify Access report carries the assist (the provider object keeps its identity). */
-export function withAssist<P extends { verifyAccess(ctx: C): Promise<AccessCheck[]> }, C>(provider: P, lookup: AssistLookup): P {
+export function withAssist<P extends { verifyAccess(ctx: C): Promise<AccessCheck[]> }, C>(
+  provider: P,
+  lookup: AssistLookup,
+): P {
   const original = provider.verifyAccess.bind(provider);
   provider.verifyAccess = async (ctx: C) => attachAssist(await original(ctx), lookup);
   return provider;

@@ -6,7 +6,11 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import type { OnboardingSession } from "@/lib/generated/prisma/client";
 import { decryptSecret } from "@/lib/crypto/secrets";
-import { createSimulatedInfra, createSimulatedRepository, type SimulationOptions } from "./simulated/simulated-providers";
+import {
+  createSimulatedInfra,
+  createSimulatedRepository,
+  type SimulationOptions,
+} from "./simulated/simulated-providers";
 import type { InfraProvider, RepositoryProvider } from "./types";
 import { ProviderError } from "./types";
 import { assertPublicTarget, guardedFetch, refusalOf } from "@/lib/net/guarded-fetch";
@@ -33,7 +37,13 @@ export interface SessionProviders {
   infra: InfraProvider;
   repo: RepositoryProvider;
   simulated: boolean;
-  simulation: { failStep?: string; failTimes?: number; stepDelayMs?: number; failCheck?: string; retryAfterMs?: number } | null;
+  simulation: {
+    failStep?: string;
+    failTimes?: number;
+    stepDelayMs?: number;
+    failCheck?: string;
+    retryAfterMs?: number;
+  } | null;
 }
 
 export interface GitHubConnectionConfig {
@@ -77,17 +87,28 @@ export async function providersFor(session: OnboardingSession): Promise<SessionP
   // "simulated" (which allows the simulation's failure injection) only when both sides are.
   const simulated = repo.kind === "simulated" && infra.kind === "simulated";
   // Every provider call becomes a span of the active trace (a no-op while tracing is off).
-  return { infra: tracedProvider(infra), repo: tracedProvider(repo), simulated, simulation: simulated ? simulationOf(session).simulation : null };
+  return {
+    infra: tracedProvider(infra),
+    repo: tracedProvider(repo),
+    simulated,
+    simulation: simulated ? simulationOf(session).simulation : null,
+  };
 }
 
 type Connection = NonNullable<Awaited<ReturnType<typeof loadConnection>>>;
 
 async function infraProviderFor(session: OnboardingSession, connection: Connection | null): Promise<InfraProvider> {
-  if (!connection || connection.kind === "simulated") return withAssist(createSimulatedInfra(simulationOf(session).opts), simulatedAssist);
+  if (!connection || connection.kind === "simulated")
+    return withAssist(createSimulatedInfra(simulationOf(session).opts), simulatedAssist);
   if (connection.kind !== "cloudflare") {
-    throw new ProviderError("connection_wrong_role", `Connection "${connection.name}" (${connection.kind}) cannot host infrastructure.`, {
-      remediation: "Choose a simulated or Cloudflare connection as the infrastructure connection at the Connect step.",
-    });
+    throw new ProviderError(
+      "connection_wrong_role",
+      `Connection "${connection.name}" (${connection.kind}) cannot host infrastructure.`,
+      {
+        remediation:
+          "Choose a simulated or Cloudflare connection as the infrastructure connection at the Connect step.",
+      },
+    );
   }
   const config = connection.config as unknown as CloudflareConnectionConfig;
   if (!connection.secretCiphertext) {
@@ -97,9 +118,13 @@ async function infraProviderFor(session: OnboardingSession, connection: Connecti
   }
   const refusal = config.apiBaseUrl ? await assertPublicTarget(config.apiBaseUrl).then(() => null, refusalOf) : null;
   if (refusal) {
-    throw new ProviderError("cloudflare_base_url_refused", `The connection's Cloudflare API URL is refused: ${refusal.message}`, {
-      remediation: "Use a public address for the Cloudflare API (or remove the override) in Settings → Connections.",
-    });
+    throw new ProviderError(
+      "cloudflare_base_url_refused",
+      `The connection's Cloudflare API URL is refused: ${refusal.message}`,
+      {
+        remediation: "Use a public address for the Cloudflare API (or remove the override) in Settings → Connections.",
+      },
+    );
   }
   const { createCloudflareProvider } = await import("./cloudflare/cloudflare-provider");
   const provider = createCloudflareProvider({
@@ -113,12 +138,20 @@ async function infraProviderFor(session: OnboardingSession, connection: Connecti
   return withAssist(provider, cloudflareAssist(config.accountId));
 }
 
-async function repositoryProviderFor(session: OnboardingSession, connection: Connection | null): Promise<RepositoryProvider> {
-  if (!connection || connection.kind === "simulated") return withAssist(createSimulatedRepository(simulationOf(session).opts), simulatedAssist);
+async function repositoryProviderFor(
+  session: OnboardingSession,
+  connection: Connection | null,
+): Promise<RepositoryProvider> {
+  if (!connection || connection.kind === "simulated")
+    return withAssist(createSimulatedRepository(simulationOf(session).opts), simulatedAssist);
   if (connection.kind !== "github") {
-    throw new ProviderError("connection_wrong_role", `Connection "${connection.name}" (${connection.kind}) cannot host repositories.`, {
-      remediation: "Choose a simulated or GitHub connection as the repository connection at the Connect step.",
-    });
+    throw new ProviderError(
+      "connection_wrong_role",
+      `Connection "${connection.name}" (${connection.kind}) cannot host repositories.`,
+      {
+        remediation: "Choose a simulated or GitHub connection as the repository connection at the Connect step.",
+      },
+    );
   }
   const config = connection.config as unknown as GitHubConnectionConfig;
   if (!connection.secretCiphertext) {
@@ -134,22 +167,26 @@ async function repositoryProviderFor(session: OnboardingSession, connection: Con
   // A name that does not resolve is not refused here: the call itself fails as github_unreachable (transient, retried).
   const refusal = config.baseUrl ? await assertPublicTarget(config.baseUrl).then(() => null, refusalOf) : null;
   if (refusal) {
-    throw new ProviderError("github_base_url_refused", `The connection's GitHub API URL is refused: ${refusal.message}`, {
-      remediation: "Use the public address of your GitHub Enterprise server in Settings → Connections.",
-    });
+    throw new ProviderError(
+      "github_base_url_refused",
+      `The connection's GitHub API URL is refused: ${refusal.message}`,
+      {
+        remediation: "Use the public address of your GitHub Enterprise server in Settings → Connections.",
+      },
+    );
   }
   // Loaded on demand: workspaces on the simulated provider never load Octokit.
   const { createGitHubProvider } = await import("./github/github-provider");
   const provider = createGitHubProvider({
-      token: decryptSecret(connection.secretCiphertext, connection.id),
-      org: config.org,
-      templateOwner,
-      templateRepo,
-      baseUrl: config.baseUrl,
-      deploymentWaitMs: deploymentWaitFor(STEP_TIMEOUT_MS),
-      // A longer Retry-After is left to the executor's backoff rather than outliving the step's
-      // timeout, so it is reported as github_rate_limited, not step_timeout.
-      maxRateLimitWaitSeconds: Math.floor(deploymentWaitFor(STEP_TIMEOUT_MS) / 2000),
+    token: decryptSecret(connection.secretCiphertext, connection.id),
+    org: config.org,
+    templateOwner,
+    templateRepo,
+    baseUrl: config.baseUrl,
+    deploymentWaitMs: deploymentWaitFor(STEP_TIMEOUT_MS),
+    // A longer Retry-After is left to the executor's backoff rather than outliving the step's
+    // timeout, so it is reported as github_rate_limited, not step_timeout.
+    maxRateLimitWaitSeconds: Math.floor(deploymentWaitFor(STEP_TIMEOUT_MS) / 2000),
   });
   return withAssist(provider, githubAssist({ org: config.org, templateOwner, templateRepo, baseUrl: config.baseUrl }));
 }

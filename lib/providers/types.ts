@@ -81,7 +81,11 @@ export interface RepositoryProvider {
   /** deploy_services: triggers the first deployment and provisions its secrets. Idempotent. */
   deploy(ctx: ProviderContext, repo: RepositoryInfo): Promise<DeploymentInfo>;
   /** verify: confirms the repository and a successful deployment exist. */
-  verifyDeployment(ctx: ProviderContext, repo: RepositoryInfo, deployment: DeploymentInfo): Promise<DeploymentVerification>;
+  verifyDeployment(
+    ctx: ProviderContext,
+    repo: RepositoryInfo,
+    deployment: DeploymentInfo,
+  ): Promise<DeploymentVerification>;
   /** deprovision: removes the repository. Missing counts as removed. */
   deleteRepository(ctx: ProviderContext): Promise<void>;
   /** deprovision: deletes one ledger entry this provider created (repository, deployment). */
@@ -153,7 +157,10 @@ export interface InfraProvider {
   readonly kind: "simulated" | "cloudflare";
   verifyAccess(ctx: ProviderContext): Promise<AccessCheck[]>;
   /** provision_infra: creates the platform's infrastructure. Idempotent. */
-  provision(ctx: ProviderContext, opts?: ProvisionOptions): Promise<{ resources: InfraResources; alreadyExisted: boolean }>;
+  provision(
+    ctx: ProviderContext,
+    opts?: ProvisionOptions,
+  ): Promise<{ resources: InfraResources; alreadyExisted: boolean }>;
   /**
    * deploy_services, when the infrastructure serves the platform itself (Cloudflare Pages):
    * creates the site and its first deployment and waits for it. Absent for the simulated infra,
@@ -176,7 +183,11 @@ export class ProviderError extends Error {
   readonly remediation?: string;
   /** For a transient error: how long the provider asked us to wait (a 429's Retry-After). */
   readonly retryAfterMs?: number;
-  constructor(code: string, message: string, opts: { transient?: boolean; status?: number; remediation?: string; retryAfterMs?: number } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { transient?: boolean; status?: number; remediation?: string; retryAfterMs?: number } = {},
+  ) {
     super(message);
     this.name = "ProviderError";
     this.code = code;

@@ -31,7 +31,10 @@ interface QueueState {
   consumers: Record<string, string[]>;
   stopWakeListener?: () => void;
 }
-const state: QueueState = ((globalThis as { __onrampQueue?: QueueState }).__onrampQueue ??= { boss: null, consumers: {} });
+const state: QueueState = ((globalThis as { __onrampQueue?: QueueState }).__onrampQueue ??= {
+  boss: null,
+  consumers: {},
+});
 
 export function getBoss(): Promise<PgBoss> {
   if (!state.boss) {
@@ -49,8 +52,19 @@ export function getBoss(): Promise<PgBoss> {
       boss.on("error", (err) => log.error({ reason: err.message }, "queue error"));
       try {
         await boss.start();
-        await ensureQueue(boss, RUN_QUEUE, { policy: "standard", retryLimit: 1000, retryDelay: 1, expireInSeconds: runJobExpireSeconds() });
-        await ensureQueue(boss, WEBHOOK_QUEUE, { policy: "standard", retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 });
+        await ensureQueue(boss, RUN_QUEUE, {
+          policy: "standard",
+          retryLimit: 1000,
+          retryDelay: 1,
+          expireInSeconds: runJobExpireSeconds(),
+        });
+        await ensureQueue(boss, WEBHOOK_QUEUE, {
+          policy: "standard",
+          retryLimit: 8,
+          retryDelay: 2,
+          retryBackoff: true,
+          expireInSeconds: 60,
+        });
       } catch (err) {
         // A half-started boss keeps timers and a pool alive: stop it so the next call starts clean.
         await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
@@ -97,7 +111,9 @@ export async function enqueueRunInTx(tx: Tx, runId: string): Promise<void> {
 function txExecutor(tx: Tx) {
   return {
     async executeSql(text: string, values: unknown[] = []) {
-      const params = values.map((v) => (v !== null && typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v) : v));
+      const params = values.map((v) =>
+        v !== null && typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v) : v,
+      );
       return { rows: await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params) };
     },
   };
@@ -135,7 +151,10 @@ function wakeOneConsumer(queue: string): void {
   const ids = state.consumers[queue];
   if (!boss || !ids?.length) return;
   const id = ids[nextWake++ % ids.length];
-  void boss.then((b) => b.notifyWorker(id), () => undefined);
+  void boss.then(
+    (b) => b.notifyWorker(id),
+    () => undefined,
+  );
 }
 
 function addConsumer(queue: string, id: string): void {
@@ -190,20 +209,28 @@ export interface WorkerHandlers {
 export async function startConsumers(handlers: WorkerHandlers, concurrency: number): Promise<void> {
   const boss = await getBoss();
   for (let i = 0; i < concurrency; i++) {
-    const id: string = await boss.work<{ runId: string }>(RUN_QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
-      try {
-        await handlers.run(job.data.runId);
-      } finally {
-        // Fetch the next job now rather than after the polling interval: under load a
-        // consumer otherwise idles up to 0.5 s between runs (BENCHMARKS.md, pipeline).
-        boss.notifyWorker(id);
-      }
-    });
+    const id: string = await boss.work<{ runId: string }>(
+      RUN_QUEUE,
+      { pollingIntervalSeconds: 0.5, batchSize: 1 },
+      async ([job]) => {
+        try {
+          await handlers.run(job.data.runId);
+        } finally {
+          // Fetch the next job now rather than after the polling interval: under load a
+          // consumer otherwise idles up to 0.5 s between runs (BENCHMARKS.md, pipeline).
+          boss.notifyWorker(id);
+        }
+      },
+    );
     addConsumer(RUN_QUEUE, id);
   }
-  const webhookId = await boss.work<{ deliveryId: string }>(WEBHOOK_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
-    await handlers.webhook(job.data.deliveryId);
-  });
+  const webhookId = await boss.work<{ deliveryId: string }>(
+    WEBHOOK_QUEUE,
+    { pollingIntervalSeconds: 1, batchSize: 1 },
+    async ([job]) => {
+      await handlers.webhook(job.data.deliveryId);
+    },
+  );
   addConsumer(WEBHOOK_QUEUE, webhookId);
   state.stopWakeListener ??= startWakeListener(process.env.DATABASE_URL!);
 }

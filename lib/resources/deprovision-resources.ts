@@ -8,7 +8,12 @@ import type { OnboardingSession, Resource } from "@/lib/generated/prisma/client"
 import type { Actor } from "@/lib/auth/actor";
 import { loadSessionFor } from "@/lib/onboarding/load-session-for";
 import type { SessionProviders } from "@/lib/providers/resolve-providers";
-import { ProviderError, type InfraProvider, type ProviderContext, type RepositoryProvider } from "@/lib/providers/types";
+import {
+  ProviderError,
+  type InfraProvider,
+  type ProviderContext,
+  type RepositoryProvider,
+} from "@/lib/providers/types";
 import { ledgerRows, toLedgerEntry } from "./record-resource";
 import { planDeprovision } from "./plan-deprovision";
 import { consoleUrl } from "./serialize";
@@ -22,7 +27,9 @@ function ownerOf(providers: SessionProviders, row: Resource): InfraProvider | Re
   throw new ProviderError(
     "resource_provider_unavailable",
     `${row.type} ${row.name} was created through a ${row.provider} connection this onboarding no longer uses.`,
-    { remediation: `Point the onboarding back at the ${row.provider} connection it was created with (or delete ${row.name} in the provider's console), then retry.` },
+    {
+      remediation: `Point the onboarding back at the ${row.provider} connection it was created with (or delete ${row.name} in the provider's console), then retry.`,
+    },
   );
 }
 
@@ -38,7 +45,11 @@ export async function deleteFromLedger(session: OnboardingSession, providers: Se
     results.push({ type: row.type, name: row.name, deleted });
   }
   for (const kept of plan.keep) ctx.log(`Kept ${kept.type} ${kept.name}: it was there before this onboarding`);
-  return { deleted: results, kept: plan.keep.map((k) => ({ type: k.type, name: k.name })), alreadyDeleted: plan.alreadyDeleted.length };
+  return {
+    deleted: results,
+    kept: plan.keep.map((k) => ({ type: k.type, name: k.name })),
+    alreadyDeleted: plan.alreadyDeleted.length,
+  };
 }
 
 /**
@@ -47,10 +58,19 @@ export async function deleteFromLedger(session: OnboardingSession, providers: Se
  * infrastructure always has a ledger, so it is never deleted this way.
  */
 async function deleteByName(providers: SessionProviders, ctx: ProviderContext) {
-  ctx.log("No resource ledger for this onboarding (bootstrapped before it existed): removing the repository and simulated infrastructure by name");
+  ctx.log(
+    "No resource ledger for this onboarding (bootstrapped before it existed): removing the repository and simulated infrastructure by name",
+  );
   await providers.repo.deleteRepository(ctx);
   if (providers.infra.kind === "simulated") {
-    await providers.infra.deleteResource(ctx, { provider: "simulated", type: "infra", externalId: "", name: `sim-infra-${ctx.platformSlug}`, preExisted: false, data: {} });
+    await providers.infra.deleteResource(ctx, {
+      provider: "simulated",
+      type: "infra",
+      externalId: "",
+      name: `sim-infra-${ctx.platformSlug}`,
+      preExisted: false,
+      data: {},
+    });
   }
   return { deleted: [], kept: [], alreadyDeleted: 0, byName: true };
 }

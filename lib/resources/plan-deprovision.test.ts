@@ -16,7 +16,12 @@ const row = (id: string, type: string, createdAt: Date, extra: Partial<PlanInput
 
 describe("planDeprovision", () => {
   it("deletes newest first, whatever order the rows come in", () => {
-    const rows = [row("c", "worker_secret", at(3)), row("a", "d1_database", at(1)), row("d", "pages_project", at(4)), row("b", "worker_script", at(2))];
+    const rows = [
+      row("c", "worker_secret", at(3)),
+      row("a", "d1_database", at(1)),
+      row("d", "pages_project", at(4)),
+      row("b", "worker_script", at(2)),
+    ];
     const plan = planDeprovision(rows);
     expect(plan.delete.map((i) => [i.order, i.type])).toEqual([
       [1, "pages_project"],
@@ -28,7 +33,10 @@ describe("planDeprovision", () => {
   });
 
   it("breaks a tie in creation time by id (ids grow with creation), still newest first", () => {
-    const plan = planDeprovision([row("r1", "repository", at(1), { provider: "github" }), row("r2", "deployment", at(1), { provider: "simulated" })]);
+    const plan = planDeprovision([
+      row("r1", "repository", at(1), { provider: "github" }),
+      row("r2", "deployment", at(1), { provider: "simulated" }),
+    ]);
     expect(plan.delete.map((i) => i.resourceId)).toEqual(["r2", "r1"]);
   });
 

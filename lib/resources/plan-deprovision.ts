@@ -32,7 +32,13 @@ export interface DeprovisionPlan {
   alreadyDeleted: (PlanItem & { deletedAt: string })[];
 }
 
-const item = (r: PlanInput): PlanItem => ({ resourceId: r.id, provider: r.provider, type: r.type, name: r.name, externalId: r.externalId });
+const item = (r: PlanInput): PlanItem => ({
+  resourceId: r.id,
+  provider: r.provider,
+  type: r.type,
+  name: r.name,
+  externalId: r.externalId,
+});
 
 function newestFirst(a: PlanInput, b: PlanInput): number {
   const byTime = b.createdAt.getTime() - a.createdAt.getTime();

@@ -22,14 +22,24 @@ export type LedgerProvider = LedgerEntry["provider"];
  * is never deleted by deprovision. (A crash between a create and its record therefore leaves the
  * resource kept rather than deleted — the safe side.)
  */
-export async function recordResource(scope: LedgerScope, provider: LedgerProvider, r: CreatedResource): Promise<Resource> {
+export async function recordResource(
+  scope: LedgerScope,
+  provider: LedgerProvider,
+  r: CreatedResource,
+): Promise<Resource> {
   const key = { sessionId: scope.sessionId, provider, type: r.type, name: r.name };
   for (let attempt = 0; ; attempt++) {
     const existing = await db().resource.findUnique({ where: { sessionId_provider_type_name: key } });
     try {
       if (existing) {
-        const data = { ...((existing.data as Record<string, unknown>) ?? {}), ...(r.data ?? {}) } as Prisma.InputJsonValue;
-        return await db().resource.update({ where: { id: existing.id }, data: { externalId: r.externalId, data, deletedAt: null } });
+        const data = {
+          ...((existing.data as Record<string, unknown>) ?? {}),
+          ...(r.data ?? {}),
+        } as Prisma.InputJsonValue;
+        return await db().resource.update({
+          where: { id: existing.id },
+          data: { externalId: r.externalId, data, deletedAt: null },
+        });
       }
       return await db().resource.create({
         data: {

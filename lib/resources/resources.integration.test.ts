@@ -31,8 +31,19 @@ afterAll(async () => {
   await stopQueue({ graceful: false });
 });
 
-async function call(handler: RouteHandler, url: string, id: string, opts: { method?: string; body?: unknown; as?: Member } = {}) {
-  return callRoute(handler, { method: opts.method ?? "GET", url: `http://localhost/api/v1/onboarding/${id}${url}`, token: (opts.as ?? owner).token, params: { id }, body: opts.body });
+async function call(
+  handler: RouteHandler,
+  url: string,
+  id: string,
+  opts: { method?: string; body?: unknown; as?: Member } = {},
+) {
+  return callRoute(handler, {
+    method: opts.method ?? "GET",
+    url: `http://localhost/api/v1/onboarding/${id}${url}`,
+    token: (opts.as ?? owner).token,
+    params: { id },
+    body: opts.body,
+  });
 }
 
 async function action(route: { POST: RouteHandler }, id: string, name: string, extra: Record<string, unknown> = {}) {
@@ -43,7 +54,11 @@ async function action(route: { POST: RouteHandler }, id: string, name: string, e
 async function runFinished(runId: string) {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const res = await callRoute(runRoute.GET, { url: `http://localhost/api/v1/operation-runs/${runId}`, token: owner.token, params: { id: runId } });
+    const res = await callRoute(runRoute.GET, {
+      url: `http://localhost/api/v1/operation-runs/${runId}`,
+      token: owner.token,
+      params: { id: runId },
+    });
     if (res.body.status === "completed") return res.body;
     if (Date.now() > deadline) throw new Error(`run ${runId} did not finish`);
     await new Promise((r) => setTimeout(r, 100));
@@ -66,19 +81,32 @@ async function bootstrappedAndCancelled() {
   return { id, slug, runId: run.id as string };
 }
 
-const simulatedCount = (slug: string) => db().simulatedResource.count({ where: { workspaceId: owner.workspace.id, name: { startsWith: slug } } });
+const simulatedCount = (slug: string) =>
+  db().simulatedResource.count({ where: { workspaceId: owner.workspace.id, name: { startsWith: slug } } });
 
 describe("resource ledger (simulated providers)", () => {
   it("records what bootstrap created; readable with the view capability, not found from another workspace", async () => {
     const { id, slug, runId } = await bootstrappedAndCancelled();
     const listed = await call(resources.GET, "/resources", id, { as: viewer });
     expect(listed.status).toBe(200);
-    expect(listed.body.items.map((r: { provider: string; type: string; stepKey: string }) => [r.provider, r.type, r.stepKey])).toEqual([
+    expect(
+      listed.body.items.map((r: { provider: string; type: string; stepKey: string }) => [
+        r.provider,
+        r.type,
+        r.stepKey,
+      ]),
+    ).toEqual([
       ["simulated", "infra", "provision_infra"],
       ["simulated", "repository", "setup_repo"],
       ["simulated", "deployment", "deploy_services"],
     ]);
-    expect(listed.body.items[1]).toMatchObject({ name: `onramp-sim/${slug}`, preExisted: false, runId, consoleUrl: null, deletedAt: null });
+    expect(listed.body.items[1]).toMatchObject({
+      name: `onramp-sim/${slug}`,
+      preExisted: false,
+      runId,
+      consoleUrl: null,
+      deletedAt: null,
+    });
     expect((await call(resources.GET, "/resources", id, { as: outsider })).status).toBe(404);
     expect((await call(resources.GET, "/resources", "nope", { as: owner })).status).toBe(404);
   });
@@ -91,7 +119,14 @@ describe("resource ledger (simulated providers)", () => {
 
     const dry = await call(deprovision.POST, "/deprovision", id, { method: "POST", body: { dryRun: true } });
     expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ dryRun: true, sessionId: id, keep: [], alreadyDeleted: [], retirePlatform: true, byName: false });
+    expect(dry.body).toMatchObject({
+      dryRun: true,
+      sessionId: id,
+      keep: [],
+      alreadyDeleted: [],
+      retirePlatform: true,
+      byName: false,
+    });
     expect(dry.body.delete.map((i: { order: number; type: string }) => [i.order, i.type])).toEqual([
       [1, "deployment"],
       [2, "repository"],
@@ -100,7 +135,9 @@ describe("resource ledger (simulated providers)", () => {
     expect(await simulatedCount(slug)).toBe(before);
     expect(await db().operationRun.count({ where: { sessionId: id, kind: "deprovision" } })).toBe(0);
     // The plan is for those who may deprovision.
-    expect((await call(deprovision.POST, "/deprovision", id, { method: "POST", body: { dryRun: true }, as: viewer })).status).toBe(403);
+    expect(
+      (await call(deprovision.POST, "/deprovision", id, { method: "POST", body: { dryRun: true }, as: viewer })).status,
+    ).toBe(403);
 
     const run = await runFinished((await action(deprovision, id, "deprovision")).body.run.id);
     expect(run.outcome).toBe("succeeded");
@@ -137,7 +174,11 @@ describe("resource ledger (simulated providers)", () => {
     expect(again).toEqual(first);
     const rows = await db().resource.findMany({ where: { sessionId: id, type: "worker_secret" } });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ provider: "cloudflare", name: "SESSION_SECRET", externalId: "onramp-x-auth/SESSION_SECRET" });
+    expect(rows[0]).toMatchObject({
+      provider: "cloudflare",
+      name: "SESSION_SECRET",
+      externalId: "onramp-x-auth/SESSION_SECRET",
+    });
     expect(JSON.stringify(rows[0])).not.toContain(first.SESSION_SECRET);
     // Another onboarding gets its own value.
     const other = await bootstrappedAndCancelled();
@@ -146,6 +187,8 @@ describe("resource ledger (simulated providers)", () => {
     // The API never shows the ciphertext.
     const listed = await call(resources.GET, "/resources", id);
     expect(JSON.stringify(listed.body)).not.toContain(String((rows[0].data as { ciphertext: string }).ciphertext));
-    expect(listed.body.items.find((r: { type: string }) => r.type === "worker_secret").details).toEqual({ worker: "onramp-x-auth" });
+    expect(listed.body.items.find((r: { type: string }) => r.type === "worker_secret").details).toEqual({
+      worker: "onramp-x-auth",
+    });
   });
 });

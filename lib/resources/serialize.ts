@@ -39,7 +39,9 @@ export function consoleUrl(row: Pick<Resource, "provider" | "type" | "name" | "e
 
 export function serializeResource(row: Resource) {
   const data = (row.data as Record<string, unknown> | null) ?? {};
-  const details: Record<string, string> = Object.fromEntries(PUBLIC_DATA_KEYS.flatMap((k) => (typeof data[k] === "string" ? [[k, data[k]]] : [])));
+  const details: Record<string, string> = Object.fromEntries(
+    PUBLIC_DATA_KEYS.flatMap((k) => (typeof data[k] === "string" ? [[k, data[k]]] : [])),
+  );
   return {
     id: row.id,
     provider: row.provider,

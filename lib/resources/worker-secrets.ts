@@ -14,7 +14,11 @@ export const WORKER_SECRET_TYPE = "worker_secret";
 /** The ciphertext is bound to its session and name: a row copied elsewhere does not decrypt. */
 const aadFor = (sessionId: string, name: string) => `worker_secret:${sessionId}:${name}`;
 
-export async function workerSecretsFor(scope: LedgerScope, names: readonly string[], worker: string): Promise<Record<string, string>> {
+export async function workerSecretsFor(
+  scope: LedgerScope,
+  names: readonly string[],
+  worker: string,
+): Promise<Record<string, string>> {
   const values: Record<string, string> = {};
   for (const name of names) {
     const key = { sessionId: scope.sessionId, provider: "cloudflare" as const, type: WORKER_SECRET_TYPE, name };
@@ -27,7 +31,10 @@ export async function workerSecretsFor(scope: LedgerScope, names: readonly strin
     const ciphertext = encryptSecret(randomBytes(32).toString("base64url"), aadFor(scope.sessionId, name));
     try {
       row = row
-        ? await db().resource.update({ where: { id: row.id }, data: { data: { ...((row.data as object) ?? {}), ciphertext } as Prisma.InputJsonValue } })
+        ? await db().resource.update({
+            where: { id: row.id },
+            data: { data: { ...((row.data as object) ?? {}), ciphertext } as Prisma.InputJsonValue },
+          })
         : await db().resource.create({
             data: {
               ...key,
@@ -43,7 +50,10 @@ export async function workerSecretsFor(scope: LedgerScope, names: readonly strin
       // Generated concurrently: the stored value wins.
       row = await db().resource.findUniqueOrThrow({ where: { sessionId_provider_type_name: key } });
     }
-    values[name] = decryptSecret(String((row.data as { ciphertext: string }).ciphertext), aadFor(scope.sessionId, name));
+    values[name] = decryptSecret(
+      String((row.data as { ciphertext: string }).ciphertext),
+      aadFor(scope.sessionId, name),
+    );
   }
   return values;
 }

@@ -12,10 +12,8 @@ import { stopQueue } from "@/lib/queue/queue";
 import { waitFor } from "@/test/wait-for";
 import { workerProcesses } from "@/test/worker-processes";
 
-
 const workerPool = workerProcesses({ WORKER_CONCURRENCY: "2" });
 const startWorkerProcess = (name?: string) => workerPool.start(name);
-
 
 let owner: Awaited<ReturnType<typeof createWorkspaceWithMember>>;
 
@@ -35,22 +33,45 @@ describe("crash safety", () => {
       method: "POST",
       url: "http://localhost/api/v1/onboarding",
       token: owner.token,
-      body: { platformName: "Crash Test", slug: `crash-${Date.now().toString(36)}`, tier: "scale", simulation: { stepDelayMs: 20 } },
+      body: {
+        platformName: "Crash Test",
+        slug: `crash-${Date.now().toString(36)}`,
+        tier: "scale",
+        simulation: { stepDelayMs: 20 },
+      },
     });
     const id = created.body.onboardingId as string;
-    const v = await callRoute(verify.POST, { method: "POST", url: "http://x/verify-access", token: owner.token, params: { id }, body: { version: created.body.version } });
+    const v = await callRoute(verify.POST, {
+      method: "POST",
+      url: "http://x/verify-access",
+      token: owner.token,
+      params: { id },
+      body: { version: created.body.version },
+    });
     expect(v.status).toBe(202);
-    await waitFor("verification", async () => (await db().operationRun.findFirst({ where: { id: v.body.run.id, status: "completed" } })) ?? null, 60_000);
+    await waitFor(
+      "verification",
+      async () => (await db().operationRun.findFirst({ where: { id: v.body.run.id, status: "completed" } })) ?? null,
+      60_000,
+    );
 
     await db().onboardingSession.update({ where: { id }, data: { simulation: { stepDelayMs: 4000 } } });
     const session = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
-    const b = await callRoute(bootstrap.POST, { method: "POST", url: "http://x/bootstrap", token: owner.token, params: { id }, body: { version: session.version } });
+    const b = await callRoute(bootstrap.POST, {
+      method: "POST",
+      url: "http://x/bootstrap",
+      token: owner.token,
+      params: { id },
+      body: { version: session.version },
+    });
     expect(b.status).toBe(202);
     const runId = b.body.run.id as string;
 
     await waitFor(
       "provision_infra to be running in worker A",
-      async () => (await db().operationRunStep.findFirst({ where: { runId, key: "provision_infra", status: "running" } })) ?? null,
+      async () =>
+        (await db().operationRunStep.findFirst({ where: { runId, key: "provision_infra", status: "running" } })) ??
+        null,
       60_000,
     );
     workerA.kill("SIGKILL");
@@ -59,7 +80,9 @@ describe("crash safety", () => {
 
     const retried = await waitFor(
       "provision_infra to be re-run by worker B",
-      async () => (await db().operationRunStep.findFirst({ where: { runId, key: "provision_infra", attempts: { gte: 2 } } })) ?? null,
+      async () =>
+        (await db().operationRunStep.findFirst({ where: { runId, key: "provision_infra", attempts: { gte: 2 } } })) ??
+        null,
       75_000,
     );
     expect(retried).toBeTruthy();
@@ -70,7 +93,11 @@ describe("crash safety", () => {
     await db().onboardingSession.update({ where: { id }, data: { simulation: { stepDelayMs: 20 } } });
     const run = await waitFor(
       "the run to finish",
-      async () => db().operationRun.findFirst({ where: { id: runId, status: "completed" }, include: { steps: { orderBy: { position: "asc" } } } }),
+      async () =>
+        db().operationRun.findFirst({
+          where: { id: runId, status: "completed" },
+          include: { steps: { orderBy: { position: "asc" } } },
+        }),
       60_000,
     );
     expect(run.outcome).toBe("succeeded");
@@ -82,7 +109,9 @@ describe("crash safety", () => {
       ["verify", "succeeded"],
     ]);
     expect(run.steps[0].attempts).toBe(1);
-    const resources = await db().simulatedResource.findMany({ where: { workspaceId: owner.workspace.id, name: session.slug } });
+    const resources = await db().simulatedResource.findMany({
+      where: { workspaceId: owner.workspace.id, name: session.slug },
+    });
     expect(resources.map((r) => r.kind).sort()).toEqual(["deployment", "infra", "repository"]);
     expect(await db().platform.count({ where: { workspaceId: owner.workspace.id, slug: session.slug } })).toBe(1);
     const s = await db().onboardingSession.findUniqueOrThrow({ where: { id } });

@@ -31,7 +31,14 @@ import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 import { applyRecheckInTx } from "@/lib/verification/recheck-access";
 import { withStepSpan } from "@/lib/observability/run-tracing";
 import { assertLeaseInTx, claim, LeaseLost, release, renew, type Lease } from "./lease";
-import { attemptCancelled, attemptFailed, attemptRetrying, attemptSucceeded, beginAttempt, makeRunLogger } from "./step-attempt";
+import {
+  attemptCancelled,
+  attemptFailed,
+  attemptRetrying,
+  attemptSucceeded,
+  beginAttempt,
+  makeRunLogger,
+} from "./step-attempt";
 
 export const WORKER_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -86,7 +93,8 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
       const run = await loadRun(runId);
       if (!run || run.status === "completed") return;
       if (run.leaseGeneration !== held.generation || run.leaseOwner !== held.workerId) return;
-      if (run.cancelRequestedAt || controller.signal.reason instanceof RunCancelled) return await finish(held, run, "cancelled");
+      if (run.cancelRequestedAt || controller.signal.reason instanceof RunCancelled)
+        return await finish(held, run, "cancelled");
       const step = run.steps.find((s) => s.status !== "succeeded");
       if (!step) return await finish(held, run, run.kind === "verify_access" ? verifyOutcome(run) : "succeeded");
       if (Date.now() > deadline) {
@@ -154,10 +162,15 @@ function verifyOutcome(run: RunWithSteps): "succeeded" | "blocked" {
 }
 
 function collectChecks(run: RunWithSteps): AccessCheck[] {
-  return run.steps.flatMap((s) => ((s.result as { checks?: AccessCheck[] } | null)?.checks ?? []));
+  return run.steps.flatMap((s) => (s.result as { checks?: AccessCheck[] } | null)?.checks ?? []);
 }
 
-async function executeStep(lease: Lease, run: RunWithSteps, step: OperationRunStep, runSignal: AbortSignal): Promise<boolean> {
+async function executeStep(
+  lease: Lease,
+  run: RunWithSteps,
+  step: OperationRunStep,
+  runSignal: AbortSignal,
+): Promise<boolean> {
   const session = await db().onboardingSession.findUniqueOrThrow({ where: { id: run.sessionId } });
   let providers: SessionProviders;
   try {
@@ -187,7 +200,15 @@ interface AttemptInput {
 }
 
 /** One attempt of one step: every attempt of every step goes through here. */
-async function runStepAttempt({ lease, run, step, session, providers, attempt, runSignal }: AttemptInput): Promise<"succeeded" | "failed" | "retry"> {
+async function runStepAttempt({
+  lease,
+  run,
+  step,
+  session,
+  providers,
+  attempt,
+  runSignal,
+}: AttemptInput): Promise<"succeeded" | "failed" | "retry"> {
   const { log, flush } = makeRunLogger(lease, step.key);
   const handle = await beginAttempt(lease, step, attempt);
   log(`${step.label}: attempt ${handle.stepAttempts}`);
@@ -224,7 +245,10 @@ async function runStepAttempt({ lease, run, step, session, providers, attempt, r
     const err = normalise(raw, signal.aborted);
     const retry = err.transient && attempt < STEP_MAX_ATTEMPTS;
     const delay = retryDelay(attempt, err);
-    log(`${step.label}: ${err.code}: ${err.message}${retry ? ` — retrying in ${Math.round(delay / 100) / 10} s` : ""}`, retry ? "warn" : "error");
+    log(
+      `${step.label}: ${err.code}: ${err.message}${retry ? ` — retrying in ${Math.round(delay / 100) / 10} s` : ""}`,
+      retry ? "warn" : "error",
+    );
     await flush();
     if (!retry) {
       await attemptFailed(lease, step, handle, err);
@@ -262,24 +286,37 @@ function injectSimulatedFailure(providers: SessionProviders, kind: RunKind, step
   const failTimes = sim.failTimes ?? 1;
   if (failTimes === 0 || attempts <= failTimes) {
     if (sim.retryAfterMs) {
-      throw new ProviderError("simulated_rate_limited", `Injected rate limit at ${stepKey} (attempt ${attempts} of ${failTimes || "every"}).`, {
-        transient: true,
-        retryAfterMs: sim.retryAfterMs,
-      });
+      throw new ProviderError(
+        "simulated_rate_limited",
+        `Injected rate limit at ${stepKey} (attempt ${attempts} of ${failTimes || "every"}).`,
+        {
+          transient: true,
+          retryAfterMs: sim.retryAfterMs,
+        },
+      );
     }
-    throw new ProviderError("simulated_failure", `Injected failure at ${stepKey} (attempt ${attempts} of ${failTimes || "every"}).`, {
-      remediation: "Resume the bootstrap; the injected failure stops after `failTimes` attempts.",
-    });
+    throw new ProviderError(
+      "simulated_failure",
+      `Injected failure at ${stepKey} (attempt ${attempts} of ${failTimes || "every"}).`,
+      {
+        remediation: "Resume the bootstrap; the injected failure stops after `failTimes` attempts.",
+      },
+    );
   }
 }
 
 function normalise(raw: unknown, timedOut: boolean): ProviderError {
   if (raw instanceof ProviderError) return raw;
-  if (timedOut) return new ProviderError("step_timeout", `The step took longer than ${STEP_TIMEOUT_MS / 1000} s.`, { transient: true });
+  if (timedOut)
+    return new ProviderError("step_timeout", `The step took longer than ${STEP_TIMEOUT_MS / 1000} s.`, {
+      transient: true,
+    });
   // Not a provider's answer but a defect: its message may hold anything (even a secret), so it
   // goes to the worker log with its stack, and the run shows a generic message.
   log.error(errorFields(raw), "unexpected step error");
-  return new ProviderError("step_error", "The step failed with an unexpected error; the worker log has the details.", { transient: false });
+  return new ProviderError("step_error", "The step failed with an unexpected error; the worker log has the details.", {
+    transient: false,
+  });
 }
 
 /** Every run's end goes through here (one transaction with the session's lifecycle). */
@@ -291,21 +328,54 @@ async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "f
     action: `run.${run.kind}.${outcome}`,
     change: async (session, tx) => {
       await assertLeaseInTx(tx, lease);
-      const current = await tx.operationRun.findUniqueOrThrow({ where: { id: run.id }, include: { steps: { orderBy: { position: "asc" } } } });
+      const current = await tx.operationRun.findUniqueOrThrow({
+        where: { id: run.id },
+        include: { steps: { orderBy: { position: "asc" } } },
+      });
       if (current.status === "completed") return null;
       const failed = current.steps.find((s) => s.status === "failed");
       const reasonCode =
-        outcome === "failed" ? `step_failed:${failed?.key ?? "unknown"}` : outcome === "cancelled" ? "cancelled_by_operator" : outcome === "blocked" ? "access_blocked" : null;
-      await tx.operationRunStep.updateMany({ where: { runId: run.id, status: { in: ["pending", "running"] } }, data: { status: outcome === "cancelled" ? "cancelled" : "skipped" } });
+        outcome === "failed"
+          ? `step_failed:${failed?.key ?? "unknown"}`
+          : outcome === "cancelled"
+            ? "cancelled_by_operator"
+            : outcome === "blocked"
+              ? "access_blocked"
+              : null;
+      await tx.operationRunStep.updateMany({
+        where: { runId: run.id, status: { in: ["pending", "running"] } },
+        data: { status: outcome === "cancelled" ? "cancelled" : "skipped" },
+      });
       const report =
         current.kind === "verify_access"
-          ? ({ checks: collectChecks(current), fingerprint: verificationFingerprint(session), checkedAt: new Date().toISOString() } as unknown as Prisma.InputJsonValue)
+          ? ({
+              checks: collectChecks(current),
+              fingerprint: verificationFingerprint(session),
+              checkedAt: new Date().toISOString(),
+            } as unknown as Prisma.InputJsonValue)
           : undefined;
       await tx.operationRun.update({
         where: { id: run.id },
-        data: { status: "completed", outcome, reasonCode, finishedAt: new Date(), activeKey: null, leaseOwner: null, report, health: null, healthReason: null, nextAttemptAt: null },
+        data: {
+          status: "completed",
+          outcome,
+          reasonCode,
+          finishedAt: new Date(),
+          activeKey: null,
+          leaseOwner: null,
+          report,
+          health: null,
+          healthReason: null,
+          nextAttemptAt: null,
+        },
       });
-      await tx.operationRunLog.create({ data: { runId: run.id, level: outcome === "succeeded" ? "info" : "warn", message: `Run ${outcome}${reasonCode ? ` (${reasonCode})` : ""}` } });
+      await tx.operationRunLog.create({
+        data: {
+          runId: run.id,
+          level: outcome === "succeeded" ? "info" : "warn",
+          message: `Run ${outcome}${reasonCode ? ` (${reasonCode})` : ""}`,
+        },
+      });
       if (current.kind === "recheck_access" && outcome === "succeeded") await applyRecheckInTx(tx, current);
       await notifyRunEndedInTx(tx, { ...current, reasonCode }, outcome);
       return finishSessionFields(session, current.kind as RunKind, outcome);
@@ -313,7 +383,11 @@ async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "f
   });
 }
 
-function finishSessionFields(session: OnboardingSession, kind: RunKind, outcome: string): Prisma.OnboardingSessionUncheckedUpdateInput {
+function finishSessionFields(
+  session: OnboardingSession,
+  kind: RunKind,
+  outcome: string,
+): Prisma.OnboardingSessionUncheckedUpdateInput {
   if (kind === "bootstrap" && outcome === "succeeded") return { completedAt: new Date() };
   if (kind === "deprovision" && outcome === "succeeded") return { platformId: null };
   void session;

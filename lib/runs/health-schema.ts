@@ -6,7 +6,10 @@ export const runHealthResponse = z
     runId: z.string(),
     runKind: z.string(),
     status: z.enum(["healthy", "retrying", "stalled"]),
-    reason: z.string().nullable().meta({ description: "e.g. retrying:github_rate_limited, stalled:no_heartbeat, stalled:not_picked_up, stalled:step_over_budget" }),
+    reason: z.string().nullable().meta({
+      description:
+        "e.g. retrying:github_rate_limited, stalled:no_heartbeat, stalled:not_picked_up, stalled:step_over_budget",
+    }),
     stepKey: z.string().nullable(),
     stepLabel: z.string().nullable(),
     attempt: z.int().nullable().meta({ description: "Attempt of the current step (the next one while retrying)" }),
@@ -19,5 +22,6 @@ export const runHealthResponse = z
   })
   .meta({
     id: "RunHealth",
-    description: "Health of the active run, separate from its status: healthy, retrying (waiting for the next attempt of a step) or stalled (no progress). Null when no run is active.",
+    description:
+      "Health of the active run, separate from its status: healthy, retrying (waiting for the next attempt of a step) or stalled (no progress). Null when no run is active.",
   });

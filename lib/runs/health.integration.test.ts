@@ -44,7 +44,13 @@ beforeAll(async () => {
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/hook`;
   const id = crypto.randomUUID();
   await db().webhookEndpoint.create({
-    data: { id, workspaceId: owner.workspace.id, url, secretCiphertext: encryptSecret("whsec_health", id), events: ["onboarding.stalled"] },
+    data: {
+      id,
+      workspaceId: owner.workspace.id,
+      url,
+      secretCiphertext: encryptSecret("whsec_health", id),
+      events: ["onboarding.stalled"],
+    },
   });
 });
 
@@ -67,20 +73,36 @@ async function createSession(simulation: Record<string, unknown> = {}) {
 }
 
 async function session(id: string) {
-  return (await callRoute(item.GET, { method: "GET", url: `http://localhost/api/v1/onboarding/${id}`, token: owner.token, params: { id } })).body;
+  return (
+    await callRoute(item.GET, {
+      method: "GET",
+      url: `http://localhost/api/v1/onboarding/${id}`,
+      token: owner.token,
+      params: { id },
+    })
+  ).body;
 }
 
 async function list(query: string) {
-  const res = await callRoute(collection.GET, { method: "GET", url: `http://localhost/api/v1/onboarding?${query}`, token: owner.token });
+  const res = await callRoute(collection.GET, {
+    method: "GET",
+    url: `http://localhost/api/v1/onboarding?${query}`,
+    token: owner.token,
+  });
   expect(res.status).toBe(200);
-  return (res.body.items as { id: string; health: { status: string } | null }[]);
+  return res.body.items as { id: string; health: { status: string } | null }[];
 }
 
 async function action(route: { POST: Parameters<typeof callRoute>[0] }, id: string, name: string) {
   const current = await session(id);
-  return callRoute(route.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/${name}`, token: owner.token, params: { id }, body: { version: current.version } });
+  return callRoute(route.POST, {
+    method: "POST",
+    url: `http://localhost/api/v1/onboarding/${id}/${name}`,
+    token: owner.token,
+    params: { id },
+    body: { version: current.version },
+  });
 }
-
 
 const runFinished = (runId: string) =>
   waitFor(`run ${runId}`, async () => {
@@ -118,7 +140,10 @@ describe("run health", () => {
     expect(run.outcome).toBe("succeeded");
     expect((await session(id)).health).toBeNull();
     expect((await list("health=stalled")).map((s) => s.id)).not.toContain(id);
-    await waitFor("the stalled webhook to be delivered", async () => received.filter((r) => r.event === "onboarding.stalled" && r.body.includes(id)).length === 1);
+    await waitFor(
+      "the stalled webhook to be delivered",
+      async () => received.filter((r) => r.event === "onboarding.stalled" && r.body.includes(id)).length === 1,
+    );
   });
 
   it("goes healthy → retrying (attempt n of m, next attempt time, reason) → healthy while a provider rate-limits", async () => {
@@ -130,12 +155,22 @@ describe("run health", () => {
     expect(b.status).toBe(202);
     const runId = b.body.run.id as string;
 
-    const seen: { status: string; attempt: number | null; reason: string | null; nextAttemptAt: string | null; at: number }[] = [];
-    await waitFor("the bootstrap to finish", async () => {
-      const s = await session(id);
-      if (s.health) seen.push({ ...s.health, at: Date.now() });
-      return s.status === "completed";
-    }, 40_000);
+    const seen: {
+      status: string;
+      attempt: number | null;
+      reason: string | null;
+      nextAttemptAt: string | null;
+      at: number;
+    }[] = [];
+    await waitFor(
+      "the bootstrap to finish",
+      async () => {
+        const s = await session(id);
+        if (s.health) seen.push({ ...s.health, at: Date.now() });
+        return s.status === "completed";
+      },
+      40_000,
+    );
     const statuses = seen.map((h) => h.status).filter((st, i, all) => st !== all[i - 1]);
     // healthy → retrying → healthy; attempt 2 runs (healthy) for a moment between the two
     // backoffs, which a poll may or may not catch. Never stalled.
@@ -148,9 +183,22 @@ describe("run health", () => {
     expect(retrying.map((h) => h.attempt)).toContain(3);
     expect(new Date(retrying[0].nextAttemptAt!).getTime()).toBeGreaterThan(retrying[0].at - 1300);
 
-    const detail = await callRoute(runRoute.GET, { method: "GET", url: `http://localhost/api/v1/operation-runs/${runId}`, token: owner.token, params: { id: runId } });
+    const detail = await callRoute(runRoute.GET, {
+      method: "GET",
+      url: `http://localhost/api/v1/operation-runs/${runId}`,
+      token: owner.token,
+      params: { id: runId },
+    });
     expect(detail.body.health).toBeNull();
-    const infra = (detail.body.attempts as { stepKey: string; attempt: number; outcome: string; backoffMs: number | null; errorCode: string | null }[]).filter((a) => a.stepKey === "provision_infra");
+    const infra = (
+      detail.body.attempts as {
+        stepKey: string;
+        attempt: number;
+        outcome: string;
+        backoffMs: number | null;
+        errorCode: string | null;
+      }[]
+    ).filter((a) => a.stepKey === "provision_infra");
     expect(infra.map((a) => [a.attempt, a.outcome, a.errorCode, a.backoffMs])).toEqual([
       [1, "retrying", "simulated_rate_limited", 1200],
       [2, "retrying", "simulated_rate_limited", 1200],
@@ -169,12 +217,18 @@ describe("run health", () => {
 
     // The repository credentials stop working after the failure.
     const row = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
-    await db().onboardingSession.update({ where: { id }, data: { simulation: { ...(row.simulation as object), failCheck: "repo_token" } } });
+    await db().onboardingSession.update({
+      where: { id },
+      data: { simulation: { ...(row.simulation as object), failCheck: "repo_token" } },
+    });
     const before = await session(id);
     const refused = await action(resume, id, "resume");
     expect(refused.status).toBe(409);
     expect(refused.headers.get("content-type")).toContain("application/problem+json");
-    expect(refused.body).toMatchObject({ code: "access_recheck_failed", blockingReason: "simulated_repo_token_failed" });
+    expect(refused.body).toMatchObject({
+      code: "access_recheck_failed",
+      blockingReason: "simulated_repo_token_failed",
+    });
     expect(refused.body.remediation).toMatch(/failCheck/);
     const after = await db().operationRun.findUniqueOrThrow({ where: { id: b.body.run.id } });
     expect(after).toMatchObject({ status: "completed", outcome: "failed", attempt: failed.attempt });

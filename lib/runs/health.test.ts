@@ -27,8 +27,20 @@ describe("deriveHealth", () => {
   });
 
   it("reports a live run healthy with the current attempt's elapsed time against its budget", () => {
-    const h = deriveHealth(run(), steps, { stepKey: "provision_infra", attempt: 1, startedAt: ago(2_000), finishedAt: null }, now)!;
-    expect(h).toMatchObject({ status: "healthy", reason: null, stepKey: "provision_infra", attempt: 1, stepElapsedMs: 2_000, stepBudgetMs: STEP_TIMEOUT_MS });
+    const h = deriveHealth(
+      run(),
+      steps,
+      { stepKey: "provision_infra", attempt: 1, startedAt: ago(2_000), finishedAt: null },
+      now,
+    )!;
+    expect(h).toMatchObject({
+      status: "healthy",
+      reason: null,
+      stepKey: "provision_infra",
+      attempt: 1,
+      stepElapsedMs: 2_000,
+      stepBudgetMs: STEP_TIMEOUT_MS,
+    });
   });
 
   it("while retrying, names the next attempt and when it starts", () => {
@@ -39,7 +51,13 @@ describe("deriveHealth", () => {
       { stepKey: "provision_infra", attempt: 1, startedAt: ago(3_000), finishedAt: ago(1_000) },
       now,
     )!;
-    expect(h).toMatchObject({ status: "retrying", reason: "retrying:github_rate_limited", attempt: 2, nextAttemptAt: next.toISOString(), stepElapsedMs: null });
+    expect(h).toMatchObject({
+      status: "retrying",
+      reason: "retrying:github_rate_limited",
+      attempt: 2,
+      nextAttemptAt: next.toISOString(),
+      stepElapsedMs: null,
+    });
   });
 
   it("is stalled when the heartbeat is older than the stall threshold, whatever was stored", () => {
@@ -48,12 +66,22 @@ describe("deriveHealth", () => {
   });
 
   it("is stalled:not_picked_up for a queued run nobody claimed", () => {
-    const h = deriveHealth(run({ status: "queued", leaseOwner: null, heartbeatAt: null, createdAt: ago(STALL_AFTER_MS + 5_000) }), steps, null, now)!;
+    const h = deriveHealth(
+      run({ status: "queued", leaseOwner: null, heartbeatAt: null, createdAt: ago(STALL_AFTER_MS + 5_000) }),
+      steps,
+      null,
+      now,
+    )!;
     expect(h).toMatchObject({ status: "stalled", reason: "stalled:not_picked_up" });
   });
 
   it("is stalled:step_over_budget when an attempt runs far past the step timeout", () => {
-    const h = deriveHealth(run(), steps, { stepKey: "provision_infra", attempt: 1, startedAt: ago(STEP_TIMEOUT_MS + 6_000), finishedAt: null }, now)!;
+    const h = deriveHealth(
+      run(),
+      steps,
+      { stepKey: "provision_infra", attempt: 1, startedAt: ago(STEP_TIMEOUT_MS + 6_000), finishedAt: null },
+      now,
+    )!;
     expect(h).toMatchObject({ status: "stalled", reason: "stalled:step_over_budget" });
   });
 });

@@ -29,7 +29,10 @@ export interface RunHealthView {
   silentForMs: number;
 }
 
-type HealthRun = Pick<OperationRun, "id" | "kind" | "status" | "health" | "healthReason" | "nextAttemptAt" | "heartbeatAt" | "leaseOwner" | "createdAt">;
+type HealthRun = Pick<
+  OperationRun,
+  "id" | "kind" | "status" | "health" | "healthReason" | "nextAttemptAt" | "heartbeatAt" | "leaseOwner" | "createdAt"
+>;
 
 export function deriveHealth(
   run: HealthRun,
@@ -39,7 +42,10 @@ export function deriveHealth(
   now = new Date(),
 ): RunHealthView | null {
   if (run.status !== "queued" && run.status !== "running") return null;
-  const step = steps.find((s) => s.status === "running") ?? steps.find((s) => s.status !== "succeeded" && s.status !== "skipped") ?? null;
+  const step =
+    steps.find((s) => s.status === "running") ??
+    steps.find((s) => s.status !== "succeeded" && s.status !== "skipped") ??
+    null;
   const lastProgress = run.heartbeatAt ?? run.createdAt;
   const silentForMs = Math.max(0, now.getTime() - lastProgress.getTime());
   const open = latest && !latest.finishedAt ? latest : null;

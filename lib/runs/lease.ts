@@ -38,12 +38,16 @@ export async function claim(runId: string, workerId: string): Promise<Lease | nu
     select: { leaseGeneration: true, startedAt: true },
   });
   if (rows.length !== 1) return null;
-  if (!rows[0].startedAt) await db().operationRun.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: now } });
+  if (!rows[0].startedAt)
+    await db().operationRun.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: now } });
   return { runId, workerId, generation: rows[0].leaseGeneration };
 }
 
 export async function release(lease: Lease): Promise<void> {
-  await db().operationRun.updateMany({ where: { id: lease.runId, leaseOwner: lease.workerId, leaseGeneration: lease.generation }, data: { leaseOwner: null } });
+  await db().operationRun.updateMany({
+    where: { id: lease.runId, leaseOwner: lease.workerId, leaseGeneration: lease.generation },
+    data: { leaseOwner: null },
+  });
 }
 
 /** Renews the lease. Returns null when it was lost, else whether cancellation was requested. */
@@ -73,5 +77,6 @@ export async function assertLeaseInTx(tx: Tx, lease: Lease): Promise<void> {
     SELECT 1 AS ok FROM "OperationRun"
     WHERE "id" = ${lease.runId} AND "leaseGeneration" = ${lease.generation} AND "leaseOwner" = ${lease.workerId}
     FOR SHARE`;
-  if (held.length === 0) throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
+  if (held.length === 0)
+    throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
 }

@@ -14,7 +14,10 @@ export function installProcessGuards(label: string): void {
   installed.__onrampGuards = true;
   process.on("unhandledRejection", (reason) => {
     if (isDatabaseUnavailable(reason)) {
-      log.warn({ process: label, reason: reason instanceof Error ? reason.message : String(reason) }, "database unreachable; the queue will retry");
+      log.warn(
+        { process: label, reason: reason instanceof Error ? reason.message : String(reason) },
+        "database unreachable; the queue will retry",
+      );
       return;
     }
     log.error({ process: label, ...errorFields(reason) }, "unhandled rejection");
@@ -22,13 +25,20 @@ export function installProcessGuards(label: string): void {
 }
 
 /** Waits for `attempt` to succeed while the failure is the database being unreachable. */
-export async function retryWhileDatabaseUnavailable<T>(label: string, attempt: () => Promise<T>, maxDelayMs = 30_000): Promise<T> {
+export async function retryWhileDatabaseUnavailable<T>(
+  label: string,
+  attempt: () => Promise<T>,
+  maxDelayMs = 30_000,
+): Promise<T> {
   for (let delay = 500; ; delay = Math.min(delay * 2, maxDelayMs)) {
     try {
       return await attempt();
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
-      log.warn({ process: label, reason: err instanceof Error ? err.message : String(err), retryInSeconds: delay / 1000 }, "database unreachable; retrying");
+      log.warn(
+        { process: label, reason: err instanceof Error ? err.message : String(err), retryInSeconds: delay / 1000 },
+        "database unreachable; retrying",
+      );
       await new Promise((r) => setTimeout(r, delay));
     }
   }

@@ -23,7 +23,10 @@ export interface RecheckResult {
 }
 
 /** Throws ApiError access_recheck_failed (409) when a check the remaining steps need fails. */
-export async function recheckAccessBeforeResume(session: OnboardingSession, remainingSteps: string[]): Promise<RecheckResult> {
+export async function recheckAccessBeforeResume(
+  session: OnboardingSession,
+  remainingSteps: string[],
+): Promise<RecheckResult> {
   const infra = remainingSteps.some((k) => NEEDS[k]?.infra ?? true);
   const repo = remainingSteps.some((k) => NEEDS[k]?.repo ?? true);
   if (!infra && !repo) return { checks: [] };
@@ -39,13 +42,23 @@ export async function recheckAccessBeforeResume(session: OnboardingSession, rema
   let checks: AccessCheck[];
   try {
     const providers = await providersFor(session);
-    const lists = await Promise.all([infra ? providers.infra.verifyAccess(ctx) : [], repo ? providers.repo.verifyAccess(ctx) : []]);
+    const lists = await Promise.all([
+      infra ? providers.infra.verifyAccess(ctx) : [],
+      repo ? providers.repo.verifyAccess(ctx) : [],
+    ]);
     checks = lists.flat();
   } catch (err) {
-    const e = err instanceof ProviderError ? err : new ProviderError("access_recheck_error", "The access checks could not run.", { transient: true });
+    const e =
+      err instanceof ProviderError
+        ? err
+        : new ProviderError("access_recheck_error", "The access checks could not run.", { transient: true });
     throw new ApiError("access_recheck_failed", `Resume refused: re-checking access failed (${e.code}): ${e.message}`, {
       reasonCode: e.code,
-      extra: { blockingReason: e.code, remediation: e.remediation ?? "Check the connection in Settings → Connections, then resume again.", checks: [] },
+      extra: {
+        blockingReason: e.code,
+        remediation: e.remediation ?? "Check the connection in Settings → Connections, then resume again.",
+        checks: [],
+      },
     });
   }
   const failing = checks.filter((c) => c.status === "fail");

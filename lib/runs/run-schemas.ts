@@ -16,7 +16,9 @@ export const FIX_OWNERS = ["operator", "workspace_admin", "provider_admin"] as c
 export const checkAssistResponse = z
   .object({
     owner: z.enum(FIX_OWNERS),
-    ownerLabel: z.string().meta({ description: 'Who can fix it, in the provider\'s words ("An owner of the acme organization")' }),
+    ownerLabel: z
+      .string()
+      .meta({ description: 'Who can fix it, in the provider\'s words ("An owner of the acme organization")' }),
     permission: z.string().meta({ description: "The exact permission or setting to change" }),
     href: z.string().meta({ description: "The page where it is changed (absolute, or an Onramp path)" }),
     linkLabel: z.string(),
@@ -42,11 +44,18 @@ export const runReportResponse = z
       .object({ verifyRunId: z.string(), checkKey: z.string() })
       .optional()
       .meta({ description: "Re-check runs: the verification and the check they re-run" }),
-    fingerprint: z.string().optional().meta({ description: "What was verified; a change to it makes the verification stale" }),
+    fingerprint: z
+      .string()
+      .optional()
+      .meta({ description: "What was verified; a change to it makes the verification stale" }),
     checkedAt: iso.optional(),
     recheckedAt: iso.optional().meta({ description: "When a Re-check last updated a line of this report" }),
   })
-  .meta({ id: "RunReport", description: "Verify Access runs: the checks as they stood when the run finished (a Re-check updates one line in place); Re-check runs: their target" });
+  .meta({
+    id: "RunReport",
+    description:
+      "Verify Access runs: the checks as they stood when the run finished (a Re-check updates one line in place); Re-check runs: their target",
+  });
 
 export const runStepResponse = z
   .object({
@@ -57,8 +66,13 @@ export const runStepResponse = z
     startedAt: iso.nullable(),
     finishedAt: iso.nullable(),
     durationMs: z.int().nullable(),
-    result: z.record(z.string(), z.unknown()).nullable().meta({ description: "What the step produced (null for a failed step)" }),
-    error: z.object({ code: z.string(), message: z.string().nullable(), remediation: z.string().nullable() }).nullable(),
+    result: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .meta({ description: "What the step produced (null for a failed step)" }),
+    error: z
+      .object({ code: z.string(), message: z.string().nullable(), remediation: z.string().nullable() })
+      .nullable(),
   })
   .meta({ id: "RunStep" });
 
@@ -78,11 +92,16 @@ export const runAttemptResponse = z
   .object({
     stepKey: z.string(),
     attempt: z.int().meta({ description: "1-based attempt of this step within the run" }),
-    leaseGeneration: z.int().meta({ description: "The lease (fencing token) the attempt ran under: a new one after each takeover" }),
+    leaseGeneration: z
+      .int()
+      .meta({ description: "The lease (fencing token) the attempt ran under: a new one after each takeover" }),
     workerId: z.string().nullable(),
     startedAt: iso,
     finishedAt: iso.nullable(),
-    outcome: z.enum(ATTEMPT_OUTCOMES).nullable().meta({ description: "lost: the worker stopped renewing its lease and another took over" }),
+    outcome: z
+      .enum(ATTEMPT_OUTCOMES)
+      .nullable()
+      .meta({ description: "lost: the worker stopped renewing its lease and another took over" }),
     errorCode: z.string().nullable(),
     backoffMs: z.int().nullable().meta({ description: "Wait before the next attempt (outcome retrying)" }),
   })
@@ -109,8 +128,14 @@ export const runResponse = z
     leaseGeneration: z.int(),
     health: runHealthResponse.nullable(),
     steps: z.array(runStepResponse).optional(),
-    attempts: z.array(runAttemptResponse).optional().meta({ description: "GET /operation-runs/:id only: every attempt of every step (the timeline)" }),
-    log: z.array(logLineResponse).optional().meta({ description: "GET /operation-runs/:id only: up to 500 lines after ?logAfter=" }),
+    attempts: z
+      .array(runAttemptResponse)
+      .optional()
+      .meta({ description: "GET /operation-runs/:id only: every attempt of every step (the timeline)" }),
+    log: z
+      .array(logLineResponse)
+      .optional()
+      .meta({ description: "GET /operation-runs/:id only: up to 500 lines after ?logAfter=" }),
   })
   .meta({ id: "OperationRun" });
 
@@ -120,7 +145,9 @@ export const runStartedResponseSchema = z
   .object({
     run: runResponse,
     session: sessionResponse,
-    deduplicated: z.boolean().meta({ description: "A run of this kind was already active: this is that run (HTTP 200), nothing new started" }),
+    deduplicated: z
+      .boolean()
+      .meta({ description: "A run of this kind was already active: this is that run (HTTP 200), nothing new started" }),
   })
   .meta({ id: "RunStarted" });
 

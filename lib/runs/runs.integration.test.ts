@@ -32,7 +32,11 @@ beforeAll(async () => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
-      received.push({ event: String(req.headers["onramp-event"]), body, signature: String(req.headers["onramp-signature"]) });
+      received.push({
+        event: String(req.headers["onramp-event"]),
+        body,
+        signature: String(req.headers["onramp-signature"]),
+      });
       res.writeHead(204).end();
     });
   });
@@ -41,7 +45,13 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/hook`;
   const id = crypto.randomUUID();
   await db().webhookEndpoint.create({
-    data: { id, workspaceId: owner.workspace.id, url: receiverUrl, secretCiphertext: encryptSecret(WEBHOOK_SECRET, id), events: ["onboarding.completed", "onboarding.failed", "onboarding.cancelled", "onboarding.activated"] },
+    data: {
+      id,
+      workspaceId: owner.workspace.id,
+      url: receiverUrl,
+      secretCiphertext: encryptSecret(WEBHOOK_SECRET, id),
+      events: ["onboarding.completed", "onboarding.failed", "onboarding.cancelled", "onboarding.activated"],
+    },
   });
   await startWorker({ concurrency: 4 });
 });
@@ -65,18 +75,38 @@ async function createSession(simulation: Record<string, unknown> = {}) {
 }
 
 async function session(id: string) {
-  return (await callRoute(item.GET, { method: "GET", url: `http://localhost/api/v1/onboarding/${id}`, token: owner.token, params: { id } })).body;
+  return (
+    await callRoute(item.GET, {
+      method: "GET",
+      url: `http://localhost/api/v1/onboarding/${id}`,
+      token: owner.token,
+      params: { id },
+    })
+  ).body;
 }
 
-async function action(route: { POST: Parameters<typeof callRoute>[0] }, id: string, name: string, body: Record<string, unknown> = {}) {
+async function action(
+  route: { POST: Parameters<typeof callRoute>[0] },
+  id: string,
+  name: string,
+  body: Record<string, unknown> = {},
+) {
   const current = await session(id);
-  return callRoute(route.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/${name}`, token: owner.token, params: { id }, body: { version: current.version, ...body } });
+  return callRoute(route.POST, {
+    method: "POST",
+    url: `http://localhost/api/v1/onboarding/${id}/${name}`,
+    token: owner.token,
+    params: { id },
+    body: { version: current.version, ...body },
+  });
 }
-
 
 const runFinished = (runId: string) =>
   waitFor(`run ${runId}`, async () => {
-    const run = await db().operationRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: { position: "asc" } } } });
+    const run = await db().operationRun.findUnique({
+      where: { id: runId },
+      include: { steps: { orderBy: { position: "asc" } } },
+    });
     return run?.status === "completed" ? run : null;
   });
 
@@ -104,10 +134,19 @@ describe("operation runs", () => {
       ["verify", "succeeded", 1],
     ]);
     const done = await session(id);
-    expect(done).toMatchObject({ status: "completed", lifecycleState: "ready_for_activation", currentCheckpoint: "activate" });
+    expect(done).toMatchObject({
+      status: "completed",
+      lifecycleState: "ready_for_activation",
+      currentCheckpoint: "activate",
+    });
     expect(done.steps.every((s: { status: string }) => s.status === "completed")).toBe(true);
 
-    const detail = await callRoute(runRoute.GET, { method: "GET", url: `http://localhost/api/v1/operation-runs/${run.id}`, token: owner.token, params: { id: run.id } });
+    const detail = await callRoute(runRoute.GET, {
+      method: "GET",
+      url: `http://localhost/api/v1/operation-runs/${run.id}`,
+      token: owner.token,
+      params: { id: run.id },
+    });
     expect(detail.body.steps[0]).toMatchObject({ key: "create_platform", status: "succeeded", attempts: 1 });
     expect(detail.body.log.length).toBeGreaterThan(5);
 
@@ -132,8 +171,16 @@ describe("operation runs", () => {
     expect(failed.outcome).toBe("failed");
     expect(failed.reasonCode).toBe("step_failed:setup_repo");
     const s = await session(id);
-    expect(s).toMatchObject({ status: "failed", lifecycleState: "bootstrap_failed", reasonCode: "step_failed:setup_repo" });
-    expect(s.steps[2]).toMatchObject({ key: "setup_repo", status: "failed", result: { error: { code: "simulated_failure" } } });
+    expect(s).toMatchObject({
+      status: "failed",
+      lifecycleState: "bootstrap_failed",
+      reasonCode: "step_failed:setup_repo",
+    });
+    expect(s.steps[2]).toMatchObject({
+      key: "setup_repo",
+      status: "failed",
+      result: { error: { code: "simulated_failure" } },
+    });
     expect(s.steps.slice(3).map((x: { status: string }) => x.status)).toEqual(["skipped", "skipped"]);
     // What may happen next, as the server enforces it.
     expect(s.actions.resume).toEqual({ allowed: true });
@@ -155,7 +202,9 @@ describe("operation runs", () => {
       ["deploy_services", 1],
       ["verify", 1],
     ]);
-    const resources = await db().simulatedResource.findMany({ where: { workspaceId: owner.workspace.id, name: s.slug } });
+    const resources = await db().simulatedResource.findMany({
+      where: { workspaceId: owner.workspace.id, name: s.slug },
+    });
     expect(resources.map((x) => x.kind).sort()).toEqual(["deployment", "infra", "repository"]);
     expect(received.some((h) => h.event === "onboarding.failed" && h.body.includes(id))).toBe(true);
   });
@@ -175,7 +224,12 @@ describe("operation runs", () => {
     const current = await session(id);
     expect(current.actions.overrideActivate).toEqual({ allowed: true });
     expect(current.actions.activate).toMatchObject({ allowed: false, reasonCode: "not_ready_for_activation" });
-    const asOperator = await callRoute(item.GET, { method: "GET", url: `http://localhost/api/v1/onboarding/${id}`, token: operator.token, params: { id } });
+    const asOperator = await callRoute(item.GET, {
+      method: "GET",
+      url: `http://localhost/api/v1/onboarding/${id}`,
+      token: operator.token,
+      params: { id },
+    });
     expect(asOperator.body.actions.overrideActivate).toMatchObject({ allowed: false, reasonCode: "role_forbidden" });
     const refused = await callRoute(activate.POST, {
       method: "POST",
@@ -189,9 +243,16 @@ describe("operation runs", () => {
 
     const ok = await action(activate, id, "activate", { override: true, reason: "Verified the deployment by hand" });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ lifecycleState: "active", activationOverrideReason: "Verified the deployment by hand" });
-    const events = await db().auditEvent.findMany({ where: { targetId: id, action: "onboarding.activated_with_override" } });
-    expect(events).toEqual([expect.objectContaining({ reason: "Verified the deployment by hand", actorUserId: owner.user.id })]);
+    expect(ok.body).toMatchObject({
+      lifecycleState: "active",
+      activationOverrideReason: "Verified the deployment by hand",
+    });
+    const events = await db().auditEvent.findMany({
+      where: { targetId: id, action: "onboarding.activated_with_override" },
+    });
+    expect(events).toEqual([
+      expect.objectContaining({ reason: "Verified the deployment by hand", actorUserId: owner.user.id }),
+    ]);
   });
 
   it("cancels a running bootstrap promptly and deprovisions what it created", async () => {
@@ -200,8 +261,12 @@ describe("operation runs", () => {
     await runFinished(v.body.run.id);
     await db().onboardingSession.update({ where: { id }, data: { simulation: { stepDelayMs: 3000 } } });
     const b = await action(bootstrap, id, "bootstrap");
-    await waitFor("provision_infra running", async () =>
-      (await db().operationRunStep.findFirst({ where: { runId: b.body.run.id, key: "provision_infra", status: "running" } })) ?? null,
+    await waitFor(
+      "provision_infra running",
+      async () =>
+        (await db().operationRunStep.findFirst({
+          where: { runId: b.body.run.id, key: "provision_infra", status: "running" },
+        })) ?? null,
     );
     const started = Date.now();
     const c = await action(cancel, id, "cancel", { reason: "changed our mind" });
@@ -227,7 +292,13 @@ describe("operation runs", () => {
     const current = await session(id);
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
-        callRoute(verify.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/verify-access`, token: owner.token, params: { id }, body: { version: current.version } }),
+        callRoute(verify.POST, {
+          method: "POST",
+          url: `http://localhost/api/v1/onboarding/${id}/verify-access`,
+          token: owner.token,
+          params: { id },
+          body: { version: current.version },
+        }),
       ),
     );
     const runIds = new Set(results.map((r) => r.body.run?.id));
@@ -246,7 +317,10 @@ describe("operation runs", () => {
     const report = run.report as { checks: { key: string; status: string; remediation?: string }[] };
     expect(report.checks.find((c) => c.key === "repo_create_permission")).toMatchObject({ status: "fail" });
     expect(report.checks.find((c) => c.key === "repo_create_permission")?.remediation).toBeTruthy();
-    expect(await session(id)).toMatchObject({ lifecycleState: "action_required", blockingReasonCode: "simulated_repo_create_permission_failed" });
+    expect(await session(id)).toMatchObject({
+      lifecycleState: "action_required",
+      blockingReasonCode: "simulated_repo_create_permission_failed",
+    });
     const b = await action(bootstrap, id, "bootstrap");
     expect(b.status).toBe(409);
     expect(b.body.reasonCode).toBe("not_ready_for_bootstrap");

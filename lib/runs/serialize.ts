@@ -1,7 +1,12 @@
 import "server-only";
 import type { z } from "zod";
 import type { runAttemptResponse, runReportResponse, runResponse } from "./run-schemas";
-import type { OperationRun, OperationRunAttempt, OperationRunLog, OperationRunStep } from "@/lib/generated/prisma/client";
+import type {
+  OperationRun,
+  OperationRunAttempt,
+  OperationRunLog,
+  OperationRunStep,
+} from "@/lib/generated/prisma/client";
 import { deriveHealth } from "./health";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -17,7 +22,13 @@ export function serializeStep(s: OperationRunStep) {
     finishedAt: iso(s.finishedAt),
     durationMs,
     result: s.status === "failed" ? null : ((s.result ?? null) as Record<string, unknown> | null),
-    error: s.errorCode ? { code: s.errorCode, message: s.errorMessage, remediation: (s.result as { remediation?: string } | null)?.remediation ?? null } : null,
+    error: s.errorCode
+      ? {
+          code: s.errorCode,
+          message: s.errorMessage,
+          remediation: (s.result as { remediation?: string } | null)?.remediation ?? null,
+        }
+      : null,
   };
 }
 
@@ -40,8 +51,11 @@ export function serializeAttempt(a: OperationRunAttempt): z.infer<typeof runAtte
   };
 }
 
-export function serializeRun(r: OperationRun & { steps?: OperationRunStep[]; logs?: OperationRunLog[]; attempts?: OperationRunAttempt[] }): z.infer<typeof runResponse> {
-  const latestAttempt = r.attempts?.reduce<OperationRunAttempt | null>((a, b) => (!a || b.startedAt >= a.startedAt ? b : a), null) ?? null;
+export function serializeRun(
+  r: OperationRun & { steps?: OperationRunStep[]; logs?: OperationRunLog[]; attempts?: OperationRunAttempt[] },
+): z.infer<typeof runResponse> {
+  const latestAttempt =
+    r.attempts?.reduce<OperationRunAttempt | null>((a, b) => (!a || b.startedAt >= a.startedAt ? b : a), null) ?? null;
   return {
     id: r.id,
     sessionId: r.sessionId,
@@ -62,7 +76,11 @@ export function serializeRun(r: OperationRun & { steps?: OperationRunStep[]; log
     leaseGeneration: r.leaseGeneration,
     health: deriveHealth(r, r.steps ?? [], latestAttempt),
     ...(r.steps ? { steps: r.steps.map(serializeStep) } : {}),
-    ...(r.attempts ? { attempts: [...r.attempts].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime()).map(serializeAttempt) } : {}),
+    ...(r.attempts
+      ? {
+          attempts: [...r.attempts].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime()).map(serializeAttempt),
+        }
+      : {}),
     ...(r.logs ? { log: r.logs.map(serializeLog) } : {}),
   };
 }

@@ -40,7 +40,9 @@ export async function startRun(
   input?: Prisma.InputJsonValue,
 ): Promise<StartResult> {
   const session =
-    typeof sessionOrId === "string" ? await db().onboardingSession.findUnique({ where: { id: sessionOrId } }) : sessionOrId;
+    typeof sessionOrId === "string"
+      ? await db().onboardingSession.findUnique({ where: { id: sessionOrId } })
+      : sessionOrId;
   if (!session) throw notFound("Onboarding");
   const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
   const action = START_ACTION[kind];
@@ -90,8 +92,14 @@ export async function startRun(
     return { run: run!, session: updated, created: true };
   } catch (err) {
     // Lost a race with a concurrent start: answer with the run that won.
-    const winner = isUniqueViolation(err, "activeKey") || err instanceof ApiError ? await activeRun(session.id, kind) : null;
-    if (winner) return { run: winner, session: (await db().onboardingSession.findUnique({ where: { id: session.id } }))!, created: false };
+    const winner =
+      isUniqueViolation(err, "activeKey") || err instanceof ApiError ? await activeRun(session.id, kind) : null;
+    if (winner)
+      return {
+        run: winner,
+        session: (await db().onboardingSession.findUnique({ where: { id: session.id } }))!,
+        created: false,
+      };
     throw err;
   }
 }
@@ -116,8 +124,14 @@ export async function resumeBootstrap(
   // allowed), then the access the remaining steps need, against the current credentials.
   const runs = await latestRunsOf(db(), sessionId);
   assertAllowed("resume", { session, runs, role });
-  const remaining = await db().operationRunStep.findMany({ where: { runId: runs.bootstrap!.id, status: { not: "succeeded" } }, select: { key: true } });
-  await recheckAccessBeforeResume(session, remaining.map((s) => s.key));
+  const remaining = await db().operationRunStep.findMany({
+    where: { runId: runs.bootstrap!.id, status: { not: "succeeded" } },
+    select: { key: true },
+  });
+  await recheckAccessBeforeResume(
+    session,
+    remaining.map((s) => s.key),
+  );
   await getBoss(); // started outside the transaction that sends the job
 
   let runId = "";
@@ -157,9 +171,18 @@ export async function resumeBootstrap(
         },
       });
       await tx.operationRunLog.create({
-        data: { runId: last.id, level: "info", message: `Resumed by ${actorLabel(actor)}${traceparent ? ` (trace ${traceIdOf(traceparent)})` : ""}` },
+        data: {
+          runId: last.id,
+          level: "info",
+          message: `Resumed by ${actorLabel(actor)}${traceparent ? ` (trace ${traceIdOf(traceparent)})` : ""}`,
+        },
       });
-      await recordAudit(tx, auditActor(actor), { workspaceId: current.workspaceId, action: "run.bootstrap.resumed", targetType: "operation_run", targetId: last.id });
+      await recordAudit(tx, auditActor(actor), {
+        workspaceId: current.workspaceId,
+        action: "run.bootstrap.resumed",
+        targetType: "operation_run",
+        targetId: last.id,
+      });
       runId = last.id;
       await enqueueRunInTx(tx, last.id);
       return {};
@@ -184,19 +207,40 @@ async function requestCancelInTx(tx: Tx, run: OperationRun, actor: AuditActor): 
   if (run.status === "queued" && !run.leaseOwner) {
     await tx.operationRun.update({
       where: { id: run.id },
-      data: { status: "completed", outcome: "cancelled", finishedAt: now, cancelRequestedAt: now, activeKey: null, reasonCode: "cancelled_by_operator" },
+      data: {
+        status: "completed",
+        outcome: "cancelled",
+        finishedAt: now,
+        cancelRequestedAt: now,
+        activeKey: null,
+        reasonCode: "cancelled_by_operator",
+      },
     });
-    await tx.operationRunStep.updateMany({ where: { runId: run.id, status: { in: ["pending", "running"] } }, data: { status: "cancelled" } });
+    await tx.operationRunStep.updateMany({
+      where: { runId: run.id, status: { in: ["pending", "running"] } },
+      data: { status: "cancelled" },
+    });
     await notifyRunEndedInTx(tx, { ...run, reasonCode: "cancelled_by_operator" }, "cancelled");
   } else {
     await tx.operationRun.update({ where: { id: run.id }, data: { cancelRequestedAt: now } });
   }
-  await tx.operationRunLog.create({ data: { runId: run.id, level: "warn", message: `Cancellation requested by ${actor.label}` } });
-  await recordAudit(tx, actor, { workspaceId: run.workspaceId, action: `run.${run.kind}.cancel_requested`, targetType: "operation_run", targetId: run.id });
+  await tx.operationRunLog.create({
+    data: { runId: run.id, level: "warn", message: `Cancellation requested by ${actor.label}` },
+  });
+  await recordAudit(tx, actor, {
+    workspaceId: run.workspaceId,
+    action: `run.${run.kind}.cancel_requested`,
+    targetType: "operation_run",
+    targetId: run.id,
+  });
 }
 
 /** Cancels one run (not the onboarding): POST /api/v1/operation-runs/:id/cancel. */
-export async function cancelRun(actor: Actor, runId: string, base: { expectedVersion: number; versionSource: VersionSource }) {
+export async function cancelRun(
+  actor: Actor,
+  runId: string,
+  base: { expectedVersion: number; versionSource: VersionSource },
+) {
   const run = await db().operationRun.findUnique({ where: { id: runId } });
   if (!run) throw notFound("Operation run");
   const { role } = authorize(actor, run.workspaceId, "view", "Operation run");

@@ -3,7 +3,13 @@ import "server-only";
 // a resume) it finds its resource and succeeds without creating it again.
 import { db, type Tx } from "@/lib/db/client";
 import { assertLeaseInTx, fenced, type Lease } from "./lease";
-import type { OnboardingSession, OperationRun, OperationRunStep, Platform, Prisma } from "@/lib/generated/prisma/client";
+import type {
+  OnboardingSession,
+  OperationRun,
+  OperationRunStep,
+  Platform,
+  Prisma,
+} from "@/lib/generated/prisma/client";
 import type { SessionProviders } from "@/lib/providers/resolve-providers";
 import { ProviderError, type DeploymentInfo, type ProviderContext, type RepositoryInfo } from "@/lib/providers/types";
 import { mutateSession } from "@/lib/onboarding/mutate-session";
@@ -29,7 +35,8 @@ type StepHandler = (c: StepContext) => Promise<Record<string, unknown> | void>;
 
 async function platformOf(session: OnboardingSession): Promise<Platform> {
   const fresh = await db().onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
-  if (!fresh.platformId) throw new ProviderError("platform_missing", "The platform record is missing; create_platform did not run.");
+  if (!fresh.platformId)
+    throw new ProviderError("platform_missing", "The platform record is missing; create_platform did not run.");
   return db().platform.findUniqueOrThrow({ where: { id: fresh.platformId } });
 }
 
@@ -38,14 +45,29 @@ function stepWrite<T>(lease: Lease | undefined, write: (tx: Tx) => Promise<T>): 
   return lease ? fenced(lease, write) : db().$transaction(write);
 }
 
-async function mergeResources(lease: Lease | undefined, platform: Platform, patch: Record<string, unknown>, data: Prisma.PlatformUpdateInput = {}) {
+async function mergeResources(
+  lease: Lease | undefined,
+  platform: Platform,
+  patch: Record<string, unknown>,
+  data: Prisma.PlatformUpdateInput = {},
+) {
   const resources = { ...((platform.resources as Record<string, unknown>) ?? {}), ...patch };
-  return stepWrite(lease, (tx) => tx.platform.update({ where: { id: platform.id }, data: { ...data, resources: resources as Prisma.InputJsonValue } }));
+  return stepWrite(lease, (tx) =>
+    tx.platform.update({
+      where: { id: platform.id },
+      data: { ...data, resources: resources as Prisma.InputJsonValue },
+    }),
+  );
 }
 
 const createPlatform: StepHandler = async ({ session, ctx, lease }) => {
-  const existing = await db().platform.findUnique({ where: { workspaceId_slug: { workspaceId: session.workspaceId, slug: session.slug } } });
-  const ownedByUs = existing && (existing.id === session.platformId || (await db().onboardingSession.count({ where: { platformId: existing.id } })) === 0);
+  const existing = await db().platform.findUnique({
+    where: { workspaceId_slug: { workspaceId: session.workspaceId, slug: session.slug } },
+  });
+  const ownedByUs =
+    existing &&
+    (existing.id === session.platformId ||
+      (await db().onboardingSession.count({ where: { platformId: existing.id } })) === 0);
   if (existing && !ownedByUs && existing.status !== "deprovisioned") {
     throw new ProviderError("slug_taken", `A platform named ${session.slug} already exists in this workspace.`);
   }
@@ -54,7 +76,9 @@ const createPlatform: StepHandler = async ({ session, ctx, lease }) => {
       ? tx.platform.update({ where: { id: existing.id }, data: { status: "provisioning", tier: session.tier } })
       : tx.platform.create({ data: { workspaceId: session.workspaceId, slug: session.slug, tier: session.tier } }),
   );
-  ctx.log(existing ? `Platform record ${platform.id} already exists; reusing it` : `Created platform record ${platform.id}`);
+  ctx.log(
+    existing ? `Platform record ${platform.id} already exists; reusing it` : `Created platform record ${platform.id}`,
+  );
   if (session.platformId !== platform.id) {
     await mutateSession({
       sessionId: session.id,
@@ -71,7 +95,12 @@ const createPlatform: StepHandler = async ({ session, ctx, lease }) => {
   return { platformId: platform.id, alreadyExisted: !!existing };
 };
 
-const scopeOf = ({ run, step, session }: StepContext): LedgerScope => ({ workspaceId: session.workspaceId, sessionId: session.id, runId: run.id, stepKey: step.key });
+const scopeOf = ({ run, step, session }: StepContext): LedgerScope => ({
+  workspaceId: session.workspaceId,
+  sessionId: session.id,
+  runId: run.id,
+  stepKey: step.key,
+});
 
 const provisionInfra: StepHandler = async (c) => {
   const { session, providers, ctx } = c;
@@ -110,7 +139,8 @@ const deployServices: StepHandler = async (c) => {
     // The infrastructure serves the platform (Cloudflare Pages): built from the GitHub
     // repository when there is one, otherwise the stack template's static bundle is uploaded.
     const [owner, name] = repo.fullName.split("/", 2);
-    const github = providers.repo.kind === "github" ? { owner, repo: name, productionBranch: repo.defaultBranch } : undefined;
+    const github =
+      providers.repo.kind === "github" ? { owner, repo: name, productionBranch: repo.defaultBranch } : undefined;
     const deployment = await providers.infra.deploy(ctx, {
       github,
       files: github ? undefined : starterBundle({ name: session.platformName, slug: session.slug }),
@@ -119,7 +149,11 @@ const deployServices: StepHandler = async (c) => {
       record: recorderFor(scopeOf(c), providers.infra.kind),
     });
     await mergeResources(c.lease, platform, { deployment });
-    return { deploymentId: deployment.deploymentId, environmentUrl: deployment.environmentUrl, alreadyExisted: deployment.alreadyExisted };
+    return {
+      deploymentId: deployment.deploymentId,
+      environmentUrl: deployment.environmentUrl,
+      alreadyExisted: deployment.alreadyExisted,
+    };
   }
   const deployment = await providers.repo.deploy(ctx, repo);
   await recordResource(scopeOf(c), providers.repo.kind, {
@@ -130,7 +164,11 @@ const deployServices: StepHandler = async (c) => {
     data: deployment.environmentUrl ? { url: deployment.environmentUrl } : {},
   });
   await mergeResources(c.lease, platform, { deployment });
-  return { deploymentId: deployment.deploymentId, environmentUrl: deployment.environmentUrl, alreadyExisted: deployment.alreadyExisted };
+  return {
+    deploymentId: deployment.deploymentId,
+    environmentUrl: deployment.environmentUrl,
+    alreadyExisted: deployment.alreadyExisted,
+  };
 };
 
 const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease }) => {
@@ -140,7 +178,10 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease }) =
     throw new ProviderError("resources_missing", "The repository or deployment is not recorded.");
   }
   const infra = await providers.infra.verify(ctx, await liveLedger(session.id));
-  if (!infra.ok) throw new ProviderError("infra_unverified", infra.detail, { remediation: "Check the resource in the provider's console (Resources list), then resume." });
+  if (!infra.ok)
+    throw new ProviderError("infra_unverified", infra.detail, {
+      remediation: "Check the resource in the provider's console (Resources list), then resume.",
+    });
   if (providers.infra.deploy) {
     // The infrastructure's own check covered the deployment (Cloudflare Pages) and knows its URL.
     const environmentUrl = infra.url ?? resources.deployment.environmentUrl;
@@ -153,7 +194,10 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease }) =
     return { infra: infra.detail, ...(environmentUrl ? { environmentUrl } : {}) };
   }
   const deployed = await providers.repo.verifyDeployment(ctx, resources.repository, resources.deployment);
-  if (!deployed.ok) throw new ProviderError("deployment_unhealthy", deployed.detail, { remediation: "Check the deployment's logs, then resume." });
+  if (!deployed.ok)
+    throw new ProviderError("deployment_unhealthy", deployed.detail, {
+      remediation: "Check the deployment's logs, then resume.",
+    });
   // A real provider may learn the URL only now (GitHub reports it on the success status).
   const environmentUrl = deployed.environmentUrl ?? resources.deployment.environmentUrl;
   await mergeResources(
@@ -165,7 +209,9 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease }) =
   return { infra: infra.detail, deployment: deployed.detail, ...(environmentUrl ? { environmentUrl } : {}) };
 };
 
-const checkInfrastructure: StepHandler = async ({ providers, ctx }) => ({ checks: await providers.infra.verifyAccess(ctx) });
+const checkInfrastructure: StepHandler = async ({ providers, ctx }) => ({
+  checks: await providers.infra.verifyAccess(ctx),
+});
 const checkRepository: StepHandler = async ({ providers, ctx }) => ({ checks: await providers.repo.verifyAccess(ctx) });
 
 const deleteResources: StepHandler = async ({ session, providers, ctx }) => deleteFromLedger(session, providers, ctx);
@@ -173,7 +219,12 @@ const retirePlatform: StepHandler = async ({ session, ctx, lease }) => {
   const fresh = await db().onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
   if (fresh.platformId) {
     const platformId = fresh.platformId;
-    await stepWrite(lease, (tx) => tx.platform.update({ where: { id: platformId }, data: { status: "deprovisioned", repoUrl: null, deploymentUrl: null } }));
+    await stepWrite(lease, (tx) =>
+      tx.platform.update({
+        where: { id: platformId },
+        data: { status: "deprovisioned", repoUrl: null, deploymentUrl: null },
+      }),
+    );
     ctx.log("Platform record marked deprovisioned");
   }
   return { retired: true };

@@ -33,14 +33,27 @@ async function takeOverStaleLeases(now: Date): Promise<string[]> {
   for (const run of stale) {
     const won = await db().$transaction(async (tx) => {
       const { count } = await tx.operationRun.updateMany({
-        where: { id: run.id, status: "running", leaseOwner: run.leaseOwner, leaseGeneration: run.leaseGeneration, heartbeatAt: { lt: staleBefore } },
+        where: {
+          id: run.id,
+          status: "running",
+          leaseOwner: run.leaseOwner,
+          leaseGeneration: run.leaseGeneration,
+          heartbeatAt: { lt: staleBefore },
+        },
         data: { leaseOwner: null, leaseGeneration: { increment: 1 } },
       });
       if (count === 0) return false;
-      await tx.operationRunAttempt.updateMany({ where: { runId: run.id, finishedAt: null }, data: { finishedAt: now, outcome: "lost" } });
+      await tx.operationRunAttempt.updateMany({
+        where: { runId: run.id, finishedAt: null },
+        data: { finishedAt: now, outcome: "lost" },
+      });
       const silentS = Math.round((now.getTime() - run.heartbeatAt!.getTime()) / 100) / 10;
       await tx.operationRunLog.create({
-        data: { runId: run.id, level: "warn", message: `Worker ${run.leaseOwner} stopped renewing its lease (${silentS} s without a heartbeat); another worker takes the run over` },
+        data: {
+          runId: run.id,
+          level: "warn",
+          message: `Worker ${run.leaseOwner} stopped renewing its lease (${silentS} s without a heartbeat); another worker takes the run over`,
+        },
       });
       await enqueueRunInTx(tx, run.id);
       return true;
@@ -73,7 +86,11 @@ async function reportStalls(now: Date): Promise<string[]> {
   const stalled: string[] = [];
   for (const run of candidates) {
     const silent = (run.heartbeatAt ?? run.createdAt) < silentBefore;
-    const reason = !silent ? "stalled:step_over_budget" : run.leaseOwner ? "stalled:no_heartbeat" : "stalled:not_picked_up";
+    const reason = !silent
+      ? "stalled:step_over_budget"
+      : run.leaseOwner
+        ? "stalled:no_heartbeat"
+        : "stalled:not_picked_up";
     try {
       const deliveries = await db().$transaction(async (tx) => {
         const { count } = await tx.operationRun.updateMany({
@@ -82,12 +99,17 @@ async function reportStalls(now: Date): Promise<string[]> {
         });
         if (count === 0) return null;
         const fresh = await tx.operationRun.findUniqueOrThrow({ where: { id: run.id }, include: { session: true } });
-        await tx.operationRunLog.create({ data: { runId: run.id, level: "warn", message: `Run reported stalled (${reason})` } });
+        await tx.operationRunLog.create({
+          data: { runId: run.id, level: "warn", message: `Run reported stalled (${reason})` },
+        });
         return recordRunEvent(tx, "onboarding.stalled", fresh.session, fresh);
       });
       if (deliveries === null) continue;
       stalled.push(run.id);
-      for (const id of deliveries) await enqueueWebhookDelivery(id).catch((e) => log.error({ deliveryId: id, ...errorFields(e) }, "webhook enqueue failed"));
+      for (const id of deliveries)
+        await enqueueWebhookDelivery(id).catch((e) =>
+          log.error({ deliveryId: id, ...errorFields(e) }, "webhook enqueue failed"),
+        );
     } catch (err) {
       log.error({ runId: run.id, ...errorFields(err) }, "stall report failed");
     }

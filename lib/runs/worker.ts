@@ -9,9 +9,14 @@ import { traceRunJob } from "@/lib/observability/run-tracing";
 import { startSweep } from "./sweep";
 import { SWEEP_MS } from "./definitions";
 
-export async function startWorker(opts: { concurrency?: number } = {}): Promise<{ stop: () => Promise<void>; id: string }> {
+export async function startWorker(
+  opts: { concurrency?: number } = {},
+): Promise<{ stop: () => Promise<void>; id: string }> {
   const concurrency = opts.concurrency ?? env("WORKER_CONCURRENCY");
-  await startConsumers({ run: (runId) => traceRunJob(runId, () => processRun(runId)), webhook: deliverWebhook }, concurrency);
+  await startConsumers(
+    { run: (runId) => traceRunJob(runId, () => processRun(runId)), webhook: deliverWebhook },
+    concurrency,
+  );
   // Takes over runs whose worker stopped renewing its lease, and reports stalls.
   const stopSweep = startSweep(SWEEP_MS);
   return {

@@ -59,5 +59,7 @@ export async function refuseInternalConfigUrls(config: Record<string, unknown>):
 }
 
 export function withoutUndefined(config: Record<string, unknown>): Prisma.InputJsonObject {
-  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined && v !== null)) as Prisma.InputJsonObject;
+  return Object.fromEntries(
+    Object.entries(config).filter(([, v]) => v !== undefined && v !== null),
+  ) as Prisma.InputJsonObject;
 }

@@ -8,6 +8,8 @@ import { errorFields, log } from "@/lib/log/logger";
  */
 export async function enqueueDeliveries(ids: string[]): Promise<void> {
   for (const id of ids) {
-    await enqueueWebhookDelivery(id).catch((err) => log.error({ deliveryId: id, ...errorFields(err) }, "webhook enqueue failed"));
+    await enqueueWebhookDelivery(id).catch((err) =>
+      log.error({ deliveryId: id, ...errorFields(err) }, "webhook enqueue failed"),
+    );
   }
 }

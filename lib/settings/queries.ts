@@ -3,7 +3,14 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { encodeCursor, keysetWhere } from "@/lib/api/cursor";
 import type { ListPlatformsQuery } from "./schemas";
-import { serializeConnection, serializeDelivery, serializeMember, serializePlatform, serializeToken, serializeWebhook } from "./serialize";
+import {
+  serializeConnection,
+  serializeDelivery,
+  serializeMember,
+  serializePlatform,
+  serializeToken,
+  serializeWebhook,
+} from "./serialize";
 
 const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];
 const DELIVERY_PAGE = 50;
@@ -37,7 +44,10 @@ export async function listWebhookDeliveries(endpointId: string, cursor?: string)
 }
 
 export async function listConnections(workspaceId: string) {
-  const rows = await db().providerConnection.findMany({ where: { workspaceId }, orderBy: [{ name: "asc" }, { id: "asc" }] });
+  const rows = await db().providerConnection.findMany({
+    where: { workspaceId },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+  });
   return { items: rows.map(serializeConnection) };
 }
 

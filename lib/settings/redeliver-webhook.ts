@@ -13,7 +13,11 @@ export async function redeliverWebhook(actor: Actor, deliveryId: string) {
   const original = await loadDeliveryFor(actor, deliveryId, "webhooks");
   const delivery = await db().$transaction(async (tx) => {
     const created = await tx.webhookDelivery.create({
-      data: { endpointId: original.endpointId, event: original.event, payload: original.payload as Prisma.InputJsonValue },
+      data: {
+        endpointId: original.endpointId,
+        event: original.event,
+        payload: original.payload as Prisma.InputJsonValue,
+      },
     });
     await recordAudit(tx, auditActor(actor), {
       workspaceId: original.endpoint.workspaceId,

@@ -20,7 +20,10 @@ export async function removeMember(actor: Actor, workspaceId: string, userId: st
     await assertNotLastOwner(tx, workspaceId, member.id);
     const { count } = await tx.membership.deleteMany({ where: { id: member.id } });
     if (count === 0) return;
-    const revoked = await tx.apiToken.updateMany({ where: { workspaceId, userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const revoked = await tx.apiToken.updateMany({
+      where: { workspaceId, userId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     await bumpSessionVersion(userId, tx);
     await recordAudit(tx, auditActor(actor), {
       workspaceId,

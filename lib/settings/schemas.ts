@@ -136,7 +136,9 @@ export const githubConfigSchema = z
     org: githubLogin.meta({ description: "Organisation the platform repositories are created in" }),
     templateOwner: githubLogin.meta({ description: "Owner of the stack template repository" }),
     templateRepo: githubRepo.meta({ description: "The stack template repository (is_template)" }),
-    baseUrl: httpUrl.optional().meta({ description: "GitHub API base URL (GitHub Enterprise); default api.github.com" }),
+    baseUrl: httpUrl
+      .optional()
+      .meta({ description: "GitHub API base URL (GitHub Enterprise); default api.github.com" }),
   })
   .meta({ id: "GitHubConnectionConfig" });
 export type GitHubConfigInput = z.infer<typeof githubConfigSchema>;
@@ -148,7 +150,10 @@ export const cloudflareConfigSchema = z
       .trim()
       .regex(/^[0-9a-f]{32}$/, "The 32-character account ID from the Cloudflare dashboard")
       .meta({ description: "Cloudflare account the platform's infrastructure is created in" }),
-    apiBaseUrl: httpUrl.optional().meta({ description: "Cloudflare API base URL (a proxy, or a local fake in tests); default https://api.cloudflare.com/client/v4" }),
+    apiBaseUrl: httpUrl.optional().meta({
+      description:
+        "Cloudflare API base URL (a proxy, or a local fake in tests); default https://api.cloudflare.com/client/v4",
+    }),
   })
   .meta({ id: "CloudflareConnectionConfig" });
 
@@ -188,7 +193,11 @@ export const updateConnectionSchema = z
         templateOwner: githubLogin.optional(),
         templateRepo: githubRepo.optional(),
         baseUrl: httpUrl.nullable().optional().meta({ description: "null goes back to api.github.com" }),
-        accountId: z.string().trim().regex(/^[0-9a-f]{32}$/, "A 32-character Cloudflare account ID").optional(),
+        accountId: z
+          .string()
+          .trim()
+          .regex(/^[0-9a-f]{32}$/, "A 32-character Cloudflare account ID")
+          .optional(),
         apiBaseUrl: httpUrl.nullable().optional().meta({ description: "null goes back to api.cloudflare.com" }),
       })
       .optional()
@@ -213,7 +222,9 @@ export const connectionResponse = z
         accountId: z.string().optional(),
         apiBaseUrl: z.string().optional(),
       })
-      .meta({ description: "The kind's settings (GitHubConnectionConfig, CloudflareConnectionConfig; none for simulated)" }),
+      .meta({
+        description: "The kind's settings (GitHubConnectionConfig, CloudflareConnectionConfig; none for simulated)",
+      }),
     hasSecret: z.boolean(),
     createdAt: iso,
     updatedAt: iso,
@@ -225,7 +236,13 @@ export const connectionResponse = z
 export const updateMemberSchema = z.strictObject({ role: z.enum(ROLES) }).meta({ id: "UpdateMember" });
 export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
 
-export const userIdParams = z.object({ userId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "Not a valid id") });
+export const userIdParams = z.object({
+  userId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, "Not a valid id"),
+});
 
 export const memberResponse = z
   .object({

@@ -11,7 +11,14 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
 } from "@/lib/generated/prisma/client";
-import type { connectionResponse, deliveryResponse, memberResponse, platformResponse, tokenResponse, webhookResponse } from "./schemas";
+import type {
+  connectionResponse,
+  deliveryResponse,
+  memberResponse,
+  platformResponse,
+  tokenResponse,
+  webhookResponse,
+} from "./schemas";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -69,8 +76,16 @@ export function serializeConnection(c: ProviderConnection): z.infer<typeof conne
   };
 }
 
-export function serializeMember(m: Membership & { user: Pick<User, "email" | "name"> }): z.infer<typeof memberResponse> {
-  return { userId: m.userId, email: m.user.email, name: m.user.name, role: m.role, joinedAt: m.createdAt.toISOString() };
+export function serializeMember(
+  m: Membership & { user: Pick<User, "email" | "name"> },
+): z.infer<typeof memberResponse> {
+  return {
+    userId: m.userId,
+    email: m.user.email,
+    name: m.user.name,
+    role: m.role,
+    joinedAt: m.createdAt.toISOString(),
+  };
 }
 
 export function serializePlatform(

@@ -16,11 +16,17 @@ const MEMBERS = "http://localhost/api/v1/members";
 
 const fields = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
 const actions = async (workspaceId: string, targetId?: string) =>
-  (await db().auditEvent.findMany({ where: { workspaceId, ...(targetId ? { targetId } : {}) }, orderBy: { createdAt: "asc" } })).map((e) => e.action);
+  (
+    await db().auditEvent.findMany({
+      where: { workspaceId, ...(targetId ? { targetId } : {}) },
+      orderBy: { createdAt: "asc" },
+    })
+  ).map((e) => e.action);
 
 const createToken = (token: string, body: unknown, headers: Record<string, string> = {}) =>
   callRoute(tokens.POST, { method: "POST", url: TOKENS, token, body, headers });
-const revoke = (token: string, id: string) => callRoute(tokenItem.DELETE, { method: "DELETE", url: `${TOKENS}/${id}`, token, params: { id } });
+const revoke = (token: string, id: string) =>
+  callRoute(tokenItem.DELETE, { method: "DELETE", url: `${TOKENS}/${id}`, token, params: { id } });
 const whoAmI = (token: string) => callRoute(me.GET, { url: "http://localhost/api/v1/me", token });
 
 let owner: Member;
@@ -35,7 +41,13 @@ describe("API tokens", () => {
   it("shows a new token once, stores only its hash, and the token works", async () => {
     const res = await createToken(owner.token, { name: "CI deploys", role: "operator" });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: "CI deploys", role: "operator", ownerEmail: owner.user.email, revokedAt: null, expiresAt: null });
+    expect(res.body).toMatchObject({
+      name: "CI deploys",
+      role: "operator",
+      ownerEmail: owner.user.email,
+      revokedAt: null,
+      expiresAt: null,
+    });
     expect(res.body.token).toMatch(/^onr_[A-Za-z0-9_-]{40,}$/);
     expect(res.body.token.startsWith(res.body.prefix)).toBe(true);
     expect(res.headers.get("location")).toBe(`/api/v1/tokens/${res.body.id}`);
@@ -48,9 +60,25 @@ describe("API tokens", () => {
     const list = await callRoute(tokens.GET, { url: TOKENS, token: owner.token });
     expect(list.status).toBe(200);
     const listed = list.body.items.find((t: { id: string }) => t.id === res.body.id);
-    expect(listed).toMatchObject({ name: "CI deploys", prefix: res.body.prefix, role: "operator", ownerEmail: owner.user.email });
+    expect(listed).toMatchObject({
+      name: "CI deploys",
+      prefix: res.body.prefix,
+      role: "operator",
+      ownerEmail: owner.user.email,
+    });
     expect(Object.keys(listed).sort()).toEqual(
-      ["createdAt", "expiresAt", "id", "lastUsedAt", "name", "ownerEmail", "prefix", "revokedAt", "role", "userId"].sort(),
+      [
+        "createdAt",
+        "expiresAt",
+        "id",
+        "lastUsedAt",
+        "name",
+        "ownerEmail",
+        "prefix",
+        "revokedAt",
+        "role",
+        "userId",
+      ].sort(),
     );
     expect(JSON.stringify(list.body)).not.toContain(res.body.token);
     expect(JSON.stringify(list.body)).not.toContain(row.tokenHash);
@@ -63,7 +91,11 @@ describe("API tokens", () => {
 
     expect(await actions(owner.workspace.id, res.body.id)).toEqual(["api_token.created"]);
     const event = await db().auditEvent.findFirstOrThrow({ where: { targetId: res.body.id } });
-    expect(event).toMatchObject({ actorUserId: owner.user.id, actorTokenId: owner.tokenRecord.id, targetType: "api_token" });
+    expect(event).toMatchObject({
+      actorUserId: owner.user.id,
+      actorTokenId: owner.tokenRecord.id,
+      targetType: "api_token",
+    });
     expect(JSON.stringify(event.data)).not.toContain(res.body.token);
   });
 
@@ -73,7 +105,9 @@ describe("API tokens", () => {
     const days = (Date.parse(res.body.expiresAt) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(6.99);
     expect(days).toBeLessThanOrEqual(7);
-    const expired = await createApiToken(owner.user.id, owner.workspace.id, "owner", { expiresAt: new Date(Date.now() - 1000) });
+    const expired = await createApiToken(owner.user.id, owner.workspace.id, "owner", {
+      expiresAt: new Date(Date.now() - 1000),
+    });
     expect((await whoAmI(expired.token)).status).toBe(401);
   });
 
@@ -132,7 +166,11 @@ describe("API tokens", () => {
     const list = await callRoute(tokens.GET, { url: TOKENS, token: outsider.token });
     expect(list.body.items.map((t: { id: string }) => t.id)).not.toContain(owner.tokenRecord.id);
     // Naming a workspace one is not a member of is also a 404.
-    const foreign = await createToken(outsider.token, { name: "x", role: "viewer" }, { "x-onramp-workspace": owner.workspace.slug });
+    const foreign = await createToken(
+      outsider.token,
+      { name: "x", role: "viewer" },
+      { "x-onramp-workspace": owner.workspace.slug },
+    );
     expect(foreign.status).toBe(404);
   });
 
@@ -160,7 +198,12 @@ describe("API tokens", () => {
   });
 
   it("works from a browser session on the same origin (CSRF-checked)", async () => {
-    const res = await callRoute(tokens.POST, { method: "POST", url: TOKENS, session: owner.user, body: { name: "From the UI", role: "viewer" } });
+    const res = await callRoute(tokens.POST, {
+      method: "POST",
+      url: TOKENS,
+      session: owner.user,
+      body: { name: "From the UI", role: "viewer" },
+    });
     expect(res.status).toBe(201);
     const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: res.body.id } });
     expect(audit).toMatchObject({ actorUserId: owner.user.id, actorTokenId: null, actorLabel: owner.user.email });
@@ -178,12 +221,21 @@ describe("API tokens", () => {
 
 describe("members", () => {
   const patchMember = (token: string, userId: string, body: unknown, headers: Record<string, string> = {}) =>
-    callRoute(memberItem.PATCH, { method: "PATCH", url: `${MEMBERS}/${userId}`, token, params: { userId }, body, headers });
+    callRoute(memberItem.PATCH, {
+      method: "PATCH",
+      url: `${MEMBERS}/${userId}`,
+      token,
+      params: { userId },
+      body,
+      headers,
+    });
   const removeMember = (token: string, userId: string, headers: Record<string, string> = {}) =>
     callRoute(memberItem.DELETE, { method: "DELETE", url: `${MEMBERS}/${userId}`, token, params: { userId }, headers });
-  const newUser = (email = `${uniqueId("user")}@example.test`) => db().user.create({ data: { email, name: "New Person" } });
+  const newUser = (email = `${uniqueId("user")}@example.test`) =>
+    db().user.create({ data: { email, name: "New Person" } });
   // People join by invitation (lib/invitations); here a membership is made directly.
-  const join = (workspaceId: string, userId: string, role: "admin" | "operator") => db().membership.create({ data: { workspaceId, userId, role } });
+  const join = (workspaceId: string, userId: string, role: "admin" | "operator") =>
+    db().membership.create({ data: { workspaceId, userId, role } });
 
   it("lists members to any member, with email, name, role and joinedAt", async () => {
     const ws = await createWorkspaceWithMember("owner");
@@ -191,8 +243,20 @@ describe("members", () => {
     const res = await callRoute(members.GET, { url: MEMBERS, token: viewer.token });
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      { userId: ws.user.id, email: ws.user.email, name: ws.user.name, role: "owner", joinedAt: ws.membership.createdAt.toISOString() },
-      { userId: viewer.user.id, email: viewer.user.email, name: viewer.user.name, role: "viewer", joinedAt: viewer.membership.createdAt.toISOString() },
+      {
+        userId: ws.user.id,
+        email: ws.user.email,
+        name: ws.user.name,
+        role: "owner",
+        joinedAt: ws.membership.createdAt.toISOString(),
+      },
+      {
+        userId: viewer.user.id,
+        email: viewer.user.email,
+        name: viewer.user.name,
+        role: "viewer",
+        joinedAt: viewer.membership.createdAt.toISOString(),
+      },
     ]);
   });
 
@@ -266,7 +330,9 @@ describe("members", () => {
     const demoted = await createToken(admin.token, { name: "after demotion", role: "viewer" });
     expect(demoted.status).toBe(403);
     expect((await patchMember(ws.token, admin.user.id, { role: "viewer" })).status).toBe(200);
-    const events = await db().auditEvent.findMany({ where: { workspaceId: ws.workspace.id, action: "member.role_changed" } });
+    const events = await db().auditEvent.findMany({
+      where: { workspaceId: ws.workspace.id, action: "member.role_changed" },
+    });
     expect(events).toHaveLength(1);
     expect(events[0].data).toMatchObject({ userId: admin.user.id, from: "admin", to: "viewer" });
   });
@@ -277,13 +343,17 @@ describe("members", () => {
     const res = await removeMember(ws.token, operator.user.id);
     expect(res.status).toBe(204);
     expect(await db().membership.findUnique({ where: { id: operator.membership.id } })).toBeNull();
-    expect((await db().apiToken.findUniqueOrThrow({ where: { id: operator.tokenRecord.id } })).revokedAt).not.toBeNull();
+    expect(
+      (await db().apiToken.findUniqueOrThrow({ where: { id: operator.tokenRecord.id } })).revokedAt,
+    ).not.toBeNull();
     expect((await whoAmI(operator.token)).status).toBe(401);
     expect((await removeMember(ws.token, operator.user.id)).status).toBe(404);
     // Added back: the old token stays dead.
     await join(ws.workspace.id, operator.user.id, "operator");
     expect((await whoAmI(operator.token)).status).toBe(401);
-    const removed = await db().auditEvent.findFirstOrThrow({ where: { workspaceId: ws.workspace.id, action: "member.removed" } });
+    const removed = await db().auditEvent.findFirstOrThrow({
+      where: { workspaceId: ws.workspace.id, action: "member.removed" },
+    });
     expect(removed.data).toMatchObject({ userId: operator.user.id, tokensRevoked: 1 });
   });
 
@@ -302,7 +372,10 @@ describe("members", () => {
     const header = { "x-onramp-workspace": ws.workspace.id };
     expect((await patchMember(outsider.token, ws.user.id, { role: "viewer" }, header)).status).toBe(404);
     expect((await removeMember(outsider.token, ws.user.id, header)).status).toBe(404);
-    expect((await callRoute(members.GET, { url: `${MEMBERS}?workspace=${ws.workspace.slug}`, token: outsider.token })).status).toBe(404);
+    expect(
+      (await callRoute(members.GET, { url: `${MEMBERS}?workspace=${ws.workspace.slug}`, token: outsider.token }))
+        .status,
+    ).toBe(404);
     // In their own workspace, ws's owner is simply not a member.
     expect((await patchMember(outsider.token, ws.user.id, { role: "viewer" })).status).toBe(404);
     expect((await db().membership.findUniqueOrThrow({ where: { id: ws.membership.id } })).role).toBe("owner");
@@ -310,14 +383,32 @@ describe("members", () => {
 });
 
 describe("platforms", () => {
-  async function platform(workspaceId: string, slug: string, opts: { status?: "provisioning" | "active"; withSession?: Member } = {}) {
+  async function platform(
+    workspaceId: string,
+    slug: string,
+    opts: { status?: "provisioning" | "active"; withSession?: Member } = {},
+  ) {
     const row = await db().platform.create({
-      data: { workspaceId, slug, tier: "growth", status: opts.status ?? "provisioning", repoUrl: `https://github.example/${slug}` },
+      data: {
+        workspaceId,
+        slug,
+        tier: "growth",
+        status: opts.status ?? "provisioning",
+        repoUrl: `https://github.example/${slug}`,
+      },
     });
     let sessionId: string | null = null;
     if (opts.withSession) {
       const s = await db().onboardingSession.create({
-        data: { workspaceId, platformName: `Platform ${slug}`, slug, tier: "growth", userId: opts.withSession.user.id, steps: [], platformId: row.id },
+        data: {
+          workspaceId,
+          platformName: `Platform ${slug}`,
+          slug,
+          tier: "growth",
+          userId: opts.withSession.user.id,
+          steps: [],
+          platformId: row.id,
+        },
       });
       sessionId = s.id;
     }
@@ -328,7 +419,13 @@ describe("platforms", () => {
     const ws = await createWorkspaceWithMember("owner");
     const viewer = await createWorkspaceWithMember("viewer", ws.workspace.id);
     const made = [];
-    for (let i = 0; i < 5; i++) made.push(await platform(ws.workspace.id, `plat-${i}-${uniqueId("p")}`, { status: i % 2 ? "active" : "provisioning", withSession: ws }));
+    for (let i = 0; i < 5; i++)
+      made.push(
+        await platform(ws.workspace.id, `plat-${i}-${uniqueId("p")}`, {
+          status: i % 2 ? "active" : "provisioning",
+          withSession: ws,
+        }),
+      );
     await platform(outsider.workspace.id, `other-${uniqueId("p")}`);
     const url = "http://localhost/api/v1/platforms";
     const page1 = await callRoute(platforms.GET, { url: `${url}?limit=2`, token: viewer.token });
@@ -346,9 +443,15 @@ describe("platforms", () => {
       onboardingId: made[4].sessionId,
       platformName: `Platform ${made[4].row.slug}`,
     });
-    const page2 = await callRoute(platforms.GET, { url: `${url}?limit=2&cursor=${page1.body.nextCursor}`, token: viewer.token });
+    const page2 = await callRoute(platforms.GET, {
+      url: `${url}?limit=2&cursor=${page1.body.nextCursor}`,
+      token: viewer.token,
+    });
     expect(page2.body.items.map((p: { id: string }) => p.id)).toEqual([made[2].row.id, made[1].row.id]);
-    const page3 = await callRoute(platforms.GET, { url: `${url}?limit=2&cursor=${page2.body.nextCursor}`, token: viewer.token });
+    const page3 = await callRoute(platforms.GET, {
+      url: `${url}?limit=2&cursor=${page2.body.nextCursor}`,
+      token: viewer.token,
+    });
     expect(page3.body.items.map((p: { id: string }) => p.id)).toEqual([made[0].row.id]);
     expect(page3.body.nextCursor).toBeNull();
     const active = await callRoute(platforms.GET, { url: `${url}?status=active`, token: viewer.token });
@@ -358,6 +461,8 @@ describe("platforms", () => {
     expect(bad.status).toBe(422);
     expect(fields(bad.body).sort()).toEqual(["limit", "status"]);
     expect((await callRoute(platforms.GET, { url: `${url}?cursor=garbage`, token: viewer.token })).status).toBe(422);
-    expect((await callRoute(platforms.GET, { url: `${url}?workspace=${ws.workspace.slug}`, token: outsider.token })).status).toBe(404);
+    expect(
+      (await callRoute(platforms.GET, { url: `${url}?workspace=${ws.workspace.slug}`, token: outsider.token })).status,
+    ).toBe(404);
   });
 });

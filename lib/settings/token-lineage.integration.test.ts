@@ -11,13 +11,16 @@ import { cappedExpiry } from "./create-token";
 const TOKENS = "http://localhost/api/v1/tokens";
 const DAY = 86_400_000;
 const create = (token: string, body: unknown) => callRoute(tokens.POST, { method: "POST", url: TOKENS, token, body });
-const revoke = (token: string, id: string) => callRoute(tokenItem.DELETE, { method: "DELETE", url: `${TOKENS}/${id}`, token, params: { id } });
+const revoke = (token: string, id: string) =>
+  callRoute(tokenItem.DELETE, { method: "DELETE", url: `${TOKENS}/${id}`, token, params: { id } });
 const whoAmI = (token: string) => callRoute(me.GET, { url: "http://localhost/api/v1/me", token });
 
 describe("tokens created by tokens", () => {
   it("caps the child's expiry at the parent's: an expiring token cannot create a token that never expires", async () => {
     const owner = await createWorkspaceWithMember("owner");
-    const parent = await createApiToken(owner.user.id, owner.workspace.id, "owner", { expiresAt: new Date(Date.now() + 2 * DAY) });
+    const parent = await createApiToken(owner.user.id, owner.workspace.id, "owner", {
+      expiresAt: new Date(Date.now() + 2 * DAY),
+    });
     const never = await create(parent.token, { name: "forever", role: "operator" });
     expect(never.status).toBe(201);
     expect(never.body.expiresAt).toBe(parent.tokenRecord.expiresAt!.toISOString());
@@ -27,13 +30,24 @@ describe("tokens created by tokens", () => {
     expect(Date.parse(shorter.body.expiresAt)).toBeLessThan(parent.tokenRecord.expiresAt!.getTime());
     const row = await db().apiToken.findUniqueOrThrow({ where: { id: never.body.id } });
     expect(row.parentTokenId).toBe(parent.tokenRecord.id);
-    const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: never.body.id, action: "api_token.created" } });
-    expect(audit.data).toMatchObject({ requestedExpiresAt: null, expiresAt: parent.tokenRecord.expiresAt!.toISOString(), parentTokenId: parent.tokenRecord.id });
+    const audit = await db().auditEvent.findFirstOrThrow({
+      where: { targetId: never.body.id, action: "api_token.created" },
+    });
+    expect(audit.data).toMatchObject({
+      requestedExpiresAt: null,
+      expiresAt: parent.tokenRecord.expiresAt!.toISOString(),
+      parentTokenId: parent.tokenRecord.id,
+    });
   });
 
   it("leaves browser-session tokens and never-expiring parents as they were", async () => {
     const owner = await createWorkspaceWithMember("owner");
-    const fromSession = await callRoute(tokens.POST, { method: "POST", url: TOKENS, session: owner.user, body: { name: "ui", role: "viewer" } });
+    const fromSession = await callRoute(tokens.POST, {
+      method: "POST",
+      url: TOKENS,
+      session: owner.user,
+      body: { name: "ui", role: "viewer" },
+    });
     expect(fromSession.status).toBe(201);
     expect(fromSession.body.expiresAt).toBeNull();
     expect((await db().apiToken.findUniqueOrThrow({ where: { id: fromSession.body.id } })).parentTokenId).toBeNull();
@@ -55,15 +69,21 @@ describe("tokens created by tokens", () => {
     expect((await whoAmI(sibling.body.token)).status).toBe(200);
     expect((await whoAmI(owner.token)).status).toBe(200);
 
-    const events = await db().auditEvent.findMany({ where: { workspaceId: owner.workspace.id, action: "api_token.revoked" } });
+    const events = await db().auditEvent.findMany({
+      where: { workspaceId: owner.workspace.id, action: "api_token.revoked" },
+    });
     expect(events.map((e) => e.targetId).sort()).toEqual([parent.body.id, child.body.id, grandchild.body.id].sort());
     expect(events.find((e) => e.targetId === grandchild.body.id)!.data).toMatchObject({ revokedWith: parent.body.id });
     // All at once: one transaction, one timestamp.
-    const rows = await db().apiToken.findMany({ where: { id: { in: [parent.body.id, child.body.id, grandchild.body.id] } } });
+    const rows = await db().apiToken.findMany({
+      where: { id: { in: [parent.body.id, child.body.id, grandchild.body.id] } },
+    });
     expect(new Set(rows.map((r) => r.revokedAt!.getTime())).size).toBe(1);
     // Again: nothing left to revoke, nothing audited.
     expect((await revoke(owner.token, parent.body.id)).status).toBe(204);
-    expect(await db().auditEvent.count({ where: { workspaceId: owner.workspace.id, action: "api_token.revoked" } })).toBe(3);
+    expect(
+      await db().auditEvent.count({ where: { workspaceId: owner.workspace.id, action: "api_token.revoked" } }),
+    ).toBe(3);
   });
 
   it("revokes descendants from the admin CLI too", async () => {

@@ -23,7 +23,8 @@ export async function updateConnection(actor: Actor, id: string, input: UpdateCo
     await refuseInternalConfigUrls(config);
     data.config = config;
   }
-  if (input.token !== undefined) data.secretCiphertext = input.token === null ? null : encryptSecret(input.token, before.id);
+  if (input.token !== undefined)
+    data.secretCiphertext = input.token === null ? null : encryptSecret(input.token, before.id);
   try {
     const after = await db().$transaction(async (tx) => {
       const updated = await tx.providerConnection.update({ where: { id }, data });
@@ -34,8 +35,16 @@ export async function updateConnection(actor: Actor, id: string, input: UpdateCo
         targetId: id,
         data: {
           changed: Object.keys(input).filter((k) => input[k as keyof UpdateConnectionInput] !== undefined),
-          before: { name: before.name, config: before.config as Prisma.InputJsonValue, hasSecret: before.secretCiphertext !== null },
-          after: { name: updated.name, config: updated.config as Prisma.InputJsonValue, hasSecret: updated.secretCiphertext !== null },
+          before: {
+            name: before.name,
+            config: before.config as Prisma.InputJsonValue,
+            hasSecret: before.secretCiphertext !== null,
+          },
+          after: {
+            name: updated.name,
+            config: updated.config as Prisma.InputJsonValue,
+            hasSecret: updated.secretCiphertext !== null,
+          },
           ...(input.token !== undefined ? { credential: input.token === null ? "removed" : "replaced" } : {}),
         },
       });
@@ -48,7 +57,11 @@ export async function updateConnection(actor: Actor, id: string, input: UpdateCo
   }
 }
 
-function mergedConfig(kind: string, current: unknown, patch: NonNullable<UpdateConnectionInput["config"]>): Prisma.InputJsonObject {
+function mergedConfig(
+  kind: string,
+  current: unknown,
+  patch: NonNullable<UpdateConnectionInput["config"]>,
+): Prisma.InputJsonObject {
   const schema = kind === "github" || kind === "cloudflare" ? CONNECTION_CONFIG_SCHEMAS[kind] : null;
   if (!schema) {
     const given = Object.keys(withoutUndefined(patch));

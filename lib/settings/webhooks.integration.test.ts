@@ -57,15 +57,23 @@ afterAll(async () => {
   await new Promise((r) => receiver.close(r));
 });
 
-const create = (token: string, body: unknown) => callRoute(webhooks.POST, { method: "POST", url: URL_BASE, token, body });
+const create = (token: string, body: unknown) =>
+  callRoute(webhooks.POST, { method: "POST", url: URL_BASE, token, body });
 const patch = (token: string, id: string, body: unknown) =>
   callRoute(webhookItem.PATCH, { method: "PATCH", url: `${URL_BASE}/${id}`, token, params: { id }, body });
-const remove = (token: string, id: string) => callRoute(webhookItem.DELETE, { method: "DELETE", url: `${URL_BASE}/${id}`, token, params: { id } });
-const ping = (token: string, id: string) => callRoute(test.POST, { method: "POST", url: `${URL_BASE}/${id}/test`, token, params: { id } });
+const remove = (token: string, id: string) =>
+  callRoute(webhookItem.DELETE, { method: "DELETE", url: `${URL_BASE}/${id}`, token, params: { id } });
+const ping = (token: string, id: string) =>
+  callRoute(test.POST, { method: "POST", url: `${URL_BASE}/${id}/test`, token, params: { id } });
 const log = (token: string, id: string, query = "") =>
   callRoute(deliveries.GET, { url: `${URL_BASE}/${id}/deliveries${query}`, token, params: { id } });
 const resend = (token: string, id: string) =>
-  callRoute(redeliver.POST, { method: "POST", url: `http://localhost/api/v1/webhook-deliveries/${id}/redeliver`, token, params: { id } });
+  callRoute(redeliver.POST, {
+    method: "POST",
+    url: `http://localhost/api/v1/webhook-deliveries/${id}/redeliver`,
+    token,
+    params: { id },
+  });
 
 async function settled(deliveryId: string, timeoutMs = 20_000) {
   const until = Date.now() + timeoutMs;
@@ -78,9 +86,18 @@ async function settled(deliveryId: string, timeoutMs = 20_000) {
 
 describe("webhook endpoints", () => {
   it("returns the signing secret once, stores it encrypted, and never returns it again", async () => {
-    const res = await create(owner.token, { url: receiverUrl, description: "Ops alerts", events: ["onboarding.completed", "onboarding.failed"] });
+    const res = await create(owner.token, {
+      url: receiverUrl,
+      description: "Ops alerts",
+      events: ["onboarding.completed", "onboarding.failed"],
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ url: receiverUrl, description: "Ops alerts", events: ["onboarding.completed", "onboarding.failed"], active: true });
+    expect(res.body).toMatchObject({
+      url: receiverUrl,
+      description: "Ops alerts",
+      events: ["onboarding.completed", "onboarding.failed"],
+      active: true,
+    });
     expect(res.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     expect(res.headers.get("location")).toBe(`/api/v1/webhooks/${res.body.id}`);
     const { secret, id } = res.body;
@@ -98,7 +115,11 @@ describe("webhook endpoints", () => {
       expect(text).not.toContain(row.secretCiphertext);
       expect(text).not.toMatch(/"secret/);
     }
-    expect(list.body.items.find((w: { id: string }) => w.id === id)).toMatchObject({ id, url: receiverUrl, active: true });
+    expect(list.body.items.find((w: { id: string }) => w.id === id)).toMatchObject({
+      id,
+      url: receiverUrl,
+      active: true,
+    });
     const audit = await db().auditEvent.findMany({ where: { targetId: id }, orderBy: { createdAt: "asc" } });
     expect(audit.map((e) => e.action)).toEqual(["webhook.created", "webhook.updated"]);
     expect(JSON.stringify(audit)).not.toContain(secret);
@@ -125,7 +146,10 @@ describe("webhook endpoints", () => {
       expect(fields(res.body), JSON.stringify(body).slice(0, 80)).toContain(field);
     }
     expect(await db().webhookEndpoint.count()).toBe(before);
-    const { body } = await create(owner.token, { url: "https://example.com/hook", events: ["onboarding.completed", "onboarding.completed"] });
+    const { body } = await create(owner.token, {
+      url: "https://example.com/hook",
+      events: ["onboarding.completed", "onboarding.completed"],
+    });
     expect(body.events).toEqual(["onboarding.completed"]);
     expect(fields((await patch(owner.token, body.id, {})).body)).toContain("(body)");
     expect(fields((await patch(owner.token, body.id, { url: "file:///etc/passwd" })).body)).toContain("url");
@@ -141,13 +165,23 @@ describe("webhook endpoints", () => {
       description: "Moved",
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ active: false, events: ["onboarding.cancelled", "onboarding.activated"], url: "https://example.com/b", description: "Moved" });
+    expect(res.body).toMatchObject({
+      active: false,
+      events: ["onboarding.cancelled", "onboarding.activated"],
+      url: "https://example.com/b",
+      description: "Moved",
+    });
     expect((await patch(owner.token, body.id, { description: null })).body.description).toBeNull();
     expect((await remove(owner.token, body.id)).status).toBe(204);
     expect(await db().webhookEndpoint.findUnique({ where: { id: body.id } })).toBeNull();
     expect((await remove(owner.token, body.id)).status).toBe(404);
     const audit = await db().auditEvent.findMany({ where: { targetId: body.id }, orderBy: { createdAt: "asc" } });
-    expect(audit.map((e) => e.action)).toEqual(["webhook.created", "webhook.updated", "webhook.updated", "webhook.deleted"]);
+    expect(audit.map((e) => e.action)).toEqual([
+      "webhook.created",
+      "webhook.updated",
+      "webhook.updated",
+      "webhook.deleted",
+    ]);
     expect(audit[1].data).toMatchObject({ before: { active: true }, after: { active: false } });
   });
 
@@ -170,15 +204,36 @@ describe("webhook endpoints", () => {
     expect(again.body).toMatchObject({ endpointId: endpoint.id, event: "ping", status: "pending" });
     expect((await settled(again.body.id)).status).toBe("succeeded");
     const resent = received.find((r) => r.delivery === again.body.id)!;
-    expect(JSON.parse(resent.body)).toMatchObject({ id: again.body.id, event: "ping", occurredAt: JSON.parse(got!.body).occurredAt });
+    expect(JSON.parse(resent.body)).toMatchObject({
+      id: again.body.id,
+      event: "ping",
+      occurredAt: JSON.parse(got!.body).occurredAt,
+    });
 
     const history = await log(owner.token, endpoint.id);
     expect(history.status).toBe(200);
     expect(history.body.items.map((d: { id: string }) => d.id)).toEqual([again.body.id, sent.body.id]);
-    expect(history.body.items[1]).toMatchObject({ status: "succeeded", attempts: 1, lastStatusCode: 204, lastError: null, nextAttemptAt: null });
+    expect(history.body.items[1]).toMatchObject({
+      status: "succeeded",
+      attempts: 1,
+      lastStatusCode: 204,
+      lastError: null,
+      nextAttemptAt: null,
+    });
     expect(history.body.items[1].deliveredAt).not.toBeNull();
     expect(Object.keys(history.body.items[0]).sort()).toEqual(
-      ["attempts", "createdAt", "deliveredAt", "endpointId", "event", "id", "lastError", "lastStatusCode", "nextAttemptAt", "status"].sort(),
+      [
+        "attempts",
+        "createdAt",
+        "deliveredAt",
+        "endpointId",
+        "event",
+        "id",
+        "lastError",
+        "lastStatusCode",
+        "nextAttemptAt",
+        "status",
+      ].sort(),
     );
     expect(history.body.nextCursor).toBeNull();
     const audit = await db().auditEvent.findMany({ where: { targetId: endpoint.id }, orderBy: { createdAt: "asc" } });
@@ -198,16 +253,31 @@ describe("webhook endpoints", () => {
       row = await db().webhookDelivery.findUniqueOrThrow({ where: { id: sent.body.id } });
     }
     const history = await log(owner.token, endpoint.id);
-    expect(history.body.items[0]).toMatchObject({ id: sent.body.id, attempts: 1, lastStatusCode: 503, lastError: "HTTP 503", status: "pending" });
+    expect(history.body.items[0]).toMatchObject({
+      id: sent.body.id,
+      attempts: 1,
+      lastStatusCode: 503,
+      lastError: "HTTP 503",
+      status: "pending",
+    });
     expect(history.body.items[0].nextAttemptAt).not.toBeNull();
   });
 
   it("pages the delivery log 50 at a time, newest first", async () => {
-    const { body: endpoint } = await create(owner.token, { url: "https://example.invalid/hook", events: ["onboarding.completed"], description: "paging" });
+    const { body: endpoint } = await create(owner.token, {
+      url: "https://example.invalid/hook",
+      events: ["onboarding.completed"],
+      description: "paging",
+    });
     await db().webhookEndpoint.update({ where: { id: endpoint.id }, data: { active: false } });
     const base = Date.now() - 100_000;
     await db().webhookDelivery.createMany({
-      data: Array.from({ length: 53 }, (_, i) => ({ endpointId: endpoint.id, event: "onboarding.completed", payload: { i }, createdAt: new Date(base + i * 1000) })),
+      data: Array.from({ length: 53 }, (_, i) => ({
+        endpointId: endpoint.id,
+        event: "onboarding.completed",
+        payload: { i },
+        createdAt: new Date(base + i * 1000),
+      })),
     });
     const first = await log(owner.token, endpoint.id);
     expect(first.body.items).toHaveLength(50);
@@ -221,7 +291,9 @@ describe("webhook endpoints", () => {
 
   it("answers 403 without the webhooks capability and 404 across workspaces, changing nothing", async () => {
     const { body: endpoint } = await create(owner.token, { url: receiverUrl, events: ["onboarding.completed"] });
-    const delivery = await db().webhookDelivery.create({ data: { endpointId: endpoint.id, event: "ping", payload: {}, status: "failed" } });
+    const delivery = await db().webhookDelivery.create({
+      data: { endpointId: endpoint.id, event: "ping", payload: {}, status: "failed" },
+    });
     const operator = await createWorkspaceWithMember("operator", owner.workspace.id);
     const viewer = await createWorkspaceWithMember("viewer", owner.workspace.id);
     for (const member of [operator, viewer]) {
@@ -241,8 +313,12 @@ describe("webhook endpoints", () => {
     expect((await resend(owner.token, "no-such-delivery")).status).toBe(404);
     const list = await callRoute(webhooks.GET, { url: URL_BASE, token: outsider.token });
     expect(list.body.items.map((w: { id: string }) => w.id)).not.toContain(endpoint.id);
-    expect(await db().webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ active: true });
+    expect(await db().webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({
+      active: true,
+    });
     expect(await db().webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(1);
-    expect((await db().auditEvent.findMany({ where: { targetId: endpoint.id } })).map((e) => e.action)).toEqual(["webhook.created"]);
+    expect((await db().auditEvent.findMany({ where: { targetId: endpoint.id } })).map((e) => e.action)).toEqual([
+      "webhook.created",
+    ]);
   });
 });

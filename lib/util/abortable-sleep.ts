@@ -19,5 +19,7 @@ export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 export function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new ProviderError("aborted", String(signal.reason ?? "aborted"), { transient: true });
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new ProviderError("aborted", String(signal.reason ?? "aborted"), { transient: true });
 }

@@ -37,14 +37,15 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const call = (handler: Parameters<typeof callRoute>[0], opts: Omit<Parameters<typeof callRoute>[1], "token">) => callRoute(handler, { ...opts, token: owner.token });
+const call = (handler: Parameters<typeof callRoute>[0], opts: Omit<Parameters<typeof callRoute>[1], "token">) =>
+  callRoute(handler, { ...opts, token: owner.token });
 
 async function version(id: string): Promise<number> {
   return (await call(item.GET, { url: `http://x/api/v1/onboarding/${id}`, params: { id } })).body.version;
 }
 
 async function finished(runId: string) {
-  for (const deadline = Date.now() + 45_000; ; ) {
+  for (const deadline = Date.now() + 45_000; ;) {
     const run = await db().operationRun.findUniqueOrThrow({ where: { id: runId } });
     if (run.status === "completed") return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} did not finish`);
@@ -59,16 +60,31 @@ describe("verification assist with GitHub", () => {
     const conn = await call(connections.POST, {
       method: "POST",
       url: "http://x/api/v1/connections",
-      body: { name: `GitHub ${uniqueId()}`, kind: "github", config: { org: ORG, templateOwner: "acme", templateRepo: "stack-template", baseUrl: fake.url }, token },
+      body: {
+        name: `GitHub ${uniqueId()}`,
+        kind: "github",
+        config: { org: ORG, templateOwner: "acme", templateRepo: "stack-template", baseUrl: fake.url },
+        token,
+      },
     });
     expect(conn.status).toBe(201);
     const created = await call(collection.POST, {
       method: "POST",
       url: "http://x/api/v1/onboarding",
-      body: { platformName: "GitHub Assist", slug: `ga-${Date.now().toString(36)}`, tier: "starter", connectionId: conn.body.id },
+      body: {
+        platformName: "GitHub Assist",
+        slug: `ga-${Date.now().toString(36)}`,
+        tier: "starter",
+        connectionId: conn.body.id,
+      },
     });
     const id = created.body.onboardingId as string;
-    const started = await call(verify.POST, { method: "POST", url: "http://x", params: { id }, body: { version: await version(id) } });
+    const started = await call(verify.POST, {
+      method: "POST",
+      url: "http://x",
+      params: { id },
+      body: { version: await version(id) },
+    });
     const run = await finished(started.body.run.id);
     expect(run.outcome).toBe("blocked");
     const checks = (run.report as unknown as { checks: AccessCheck[] }).checks;
@@ -78,7 +94,12 @@ describe("verification assist with GitHub", () => {
     expect(byKey("token_scopes")).toMatchObject({
       status: "fail",
       reasonCode: "github_token_missing_scope",
-      assist: { owner: "operator", permission: "Token scopes repo and workflow", href: `${host}/settings/tokens`, linkLabel: "GitHub token settings" },
+      assist: {
+        owner: "operator",
+        permission: "Token scopes repo and workflow",
+        href: `${host}/settings/tokens`,
+        linkLabel: "GitHub token settings",
+      },
     });
     expect(byKey("repo_create_permission")).toMatchObject({
       status: "fail",
@@ -91,18 +112,33 @@ describe("verification assist with GitHub", () => {
 
     // The org owner allows members to create private repositories; the operator re-checks that one check.
     fake.addOrg(ORG, { membersCanCreateRepositories: true, membersCanCreatePrivateRepositories: true });
-    const again = await call(recheck.POST, { method: "POST", url: "http://x", params: { id }, body: { version: await version(id), checkKey: "repo_create_permission" } });
+    const again = await call(recheck.POST, {
+      method: "POST",
+      url: "http://x",
+      params: { id },
+      body: { version: await version(id), checkKey: "repo_create_permission" },
+    });
     expect(again.status, JSON.stringify(again.body)).toBe(202);
     expect((await finished(again.body.run.id)).outcome).toBe("succeeded");
-    const after = (await db().operationRun.findUniqueOrThrow({ where: { id: run.id } })).report as unknown as { checks: AccessCheck[] };
+    const after = (await db().operationRun.findUniqueOrThrow({ where: { id: run.id } })).report as unknown as {
+      checks: AccessCheck[];
+    };
     expect(after.checks.find((c) => c.key === "repo_create_permission")).toMatchObject({ status: "pass" });
     expect(after.checks.find((c) => c.key === "repo_create_permission")!.assist).toBeUndefined();
     // The scopes are still missing: that check is untouched and the onboarding still needs action.
     expect(after.checks.find((c) => c.key === "token_scopes")).toEqual(byKey("token_scopes"));
-    expect((await call(item.GET, { url: "http://x", params: { id } })).body).toMatchObject({ lifecycleState: "action_required", blockingReasonCode: "github_token_missing_scope" });
+    expect((await call(item.GET, { url: "http://x", params: { id } })).body).toMatchObject({
+      lifecycleState: "action_required",
+      blockingReasonCode: "github_token_missing_scope",
+    });
 
     // Failure injection belongs to the simulated provider only.
-    const refused = await call(simulation.PUT, { method: "PUT", url: "http://x", params: { id }, body: { version: await version(id), simulation: null } });
+    const refused = await call(simulation.PUT, {
+      method: "PUT",
+      url: "http://x",
+      params: { id },
+      body: { version: await version(id), simulation: null },
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.errors[0].field).toBe("simulation");
   });

@@ -25,20 +25,24 @@ export function targetOf(run: Pick<OperationRun, "report">): RecheckTarget | nul
   return target?.verifyRunId && target.checkKey ? { verifyRunId: target.verifyRunId, checkKey: target.checkKey } : null;
 }
 
-const checksOfStep = (result: unknown): AccessCheck[] => ((result as { checks?: AccessCheck[] } | null)?.checks ?? []);
+const checksOfStep = (result: unknown): AccessCheck[] => (result as { checks?: AccessCheck[] } | null)?.checks ?? [];
 
 /** The step: asks the provider side that owns the check, keeps that one check. */
 export async function recheckStep({ run, providers, ctx }: StepContext): Promise<Record<string, unknown>> {
   const target = targetOf(run);
   if (!target) throw new ProviderError("recheck_target_missing", "This re-check does not name a check.");
-  const steps = await db().operationRunStep.findMany({ where: { runId: target.verifyRunId }, select: { key: true, result: true } });
+  const steps = await db().operationRunStep.findMany({
+    where: { runId: target.verifyRunId },
+    select: { key: true, result: true },
+  });
   const owner = steps.find((s) => checksOfStep(s.result).some((c) => c.key === target.checkKey));
   const side = owner ? SIDE_OF_STEP[owner.key as keyof typeof SIDE_OF_STEP] : undefined;
   if (!side) throw new ProviderError("recheck_check_unknown", `The verification has no check "${target.checkKey}".`);
   ctx.log(`Re-checking ${target.checkKey}`);
   // Providers check a side as a whole (later checks depend on earlier answers); only the one line is kept.
   const check = (await providers[side].verifyAccess(ctx)).find((c) => c.key === target.checkKey);
-  if (!check) throw new ProviderError("recheck_check_unknown", `The provider no longer reports a check "${target.checkKey}".`);
+  if (!check)
+    throw new ProviderError("recheck_check_unknown", `The provider no longer reports a check "${target.checkKey}".`);
   ctx.log(`${check.label}: ${check.status}`);
   return { check, step: owner!.key };
 }
@@ -47,9 +51,15 @@ export async function recheckStep({ run, providers, ctx }: StepContext): Promise
  * Writes the re-check's result into its verification, inside the transaction that finishes the
  * re-check. A verification that is no longer the session's latest is left alone.
  */
-export async function applyRecheckInTx(tx: Tx, recheck: OperationRun & { steps: { key: string; result: unknown }[] }): Promise<void> {
+export async function applyRecheckInTx(
+  tx: Tx,
+  recheck: OperationRun & { steps: { key: string; result: unknown }[] },
+): Promise<void> {
   const target = targetOf(recheck);
-  const produced = recheck.steps.find((s) => s.key === "recheck")?.result as { check?: AccessCheck; step?: string } | null;
+  const produced = recheck.steps.find((s) => s.key === "recheck")?.result as {
+    check?: AccessCheck;
+    step?: string;
+  } | null;
   if (!target || !produced?.check || !produced.step) return;
   const latest = await tx.operationRun.findFirst({
     where: { sessionId: recheck.sessionId, kind: "verify_access" },
@@ -63,7 +73,12 @@ export async function applyRecheckInTx(tx: Tx, recheck: OperationRun & { steps: 
   if (step) {
     await tx.operationRunStep.update({
       where: { id: step.id },
-      data: { result: { ...((step.result as object | null) ?? {}), checks: replace(checksOfStep(step.result)) } as unknown as Prisma.InputJsonValue },
+      data: {
+        result: {
+          ...((step.result as object | null) ?? {}),
+          checks: replace(checksOfStep(step.result)),
+        } as unknown as Prisma.InputJsonValue,
+      },
     });
   }
   const report = (latest.report ?? {}) as { checks?: AccessCheck[] } & Record<string, unknown>;
@@ -80,6 +95,10 @@ export async function applyRecheckInTx(tx: Tx, recheck: OperationRun & { steps: 
     },
   });
   await tx.operationRunLog.create({
-    data: { runId: latest.id, level: "info", message: `Re-check of ${fresh.label}: ${before ?? "?"} → ${fresh.status} (run ${recheck.id})` },
+    data: {
+      runId: latest.id,
+      level: "info",
+      message: `Re-check of ${fresh.label}: ${before ?? "?"} → ${fresh.status} (run ${recheck.id})`,
+    },
   });
 }

@@ -60,8 +60,10 @@ export async function deliverWebhook(deliveryId: string, send: GuardedFetch = gu
       lastError: error,
       status: succeeded ? "succeeded" : attempts >= MAX_DELIVERY_ATTEMPTS ? "failed" : "pending",
       deliveredAt: succeeded ? new Date() : null,
-      nextAttemptAt: succeeded || attempts >= MAX_DELIVERY_ATTEMPTS ? null : new Date(Date.now() + 2000 * 2 ** attempts),
+      nextAttemptAt:
+        succeeded || attempts >= MAX_DELIVERY_ATTEMPTS ? null : new Date(Date.now() + 2000 * 2 ** attempts),
     },
   });
-  if (!succeeded && attempts < MAX_DELIVERY_ATTEMPTS) throw new Error(`Webhook delivery ${delivery.id} failed: ${error}`);
+  if (!succeeded && attempts < MAX_DELIVERY_ATTEMPTS)
+    throw new Error(`Webhook delivery ${delivery.id} failed: ${error}`);
 }

@@ -4,7 +4,13 @@ import "server-only";
 import type { Tx } from "@/lib/db/client";
 import type { OnboardingSession, OperationRun, Prisma } from "@/lib/generated/prisma/client";
 
-export const WEBHOOK_EVENTS = ["onboarding.completed", "onboarding.failed", "onboarding.cancelled", "onboarding.activated", "onboarding.stalled"] as const;
+export const WEBHOOK_EVENTS = [
+  "onboarding.completed",
+  "onboarding.failed",
+  "onboarding.cancelled",
+  "onboarding.activated",
+  "onboarding.stalled",
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export function eventFor(before: OnboardingSession, after: OnboardingSession): WebhookEvent | null {
@@ -37,13 +43,21 @@ export function eventPayload(event: WebhookEvent, s: OnboardingSession): Prisma.
 }
 
 /** Returns the ids of the deliveries created, to be enqueued once the transaction commits. */
-export async function recordWebhookEvent(tx: Tx, before: OnboardingSession, after: OnboardingSession): Promise<string[]> {
+export async function recordWebhookEvent(
+  tx: Tx,
+  before: OnboardingSession,
+  after: OnboardingSession,
+): Promise<string[]> {
   const event = eventFor(before, after);
   if (!event) return [];
-  const endpoints = await tx.webhookEndpoint.findMany({ where: { workspaceId: after.workspaceId, active: true, events: { has: event } } });
+  const endpoints = await tx.webhookEndpoint.findMany({
+    where: { workspaceId: after.workspaceId, active: true, events: { has: event } },
+  });
   const ids: string[] = [];
   for (const endpoint of endpoints) {
-    const delivery = await tx.webhookDelivery.create({ data: { endpointId: endpoint.id, event, payload: eventPayload(event, after) } });
+    const delivery = await tx.webhookDelivery.create({
+      data: { endpointId: endpoint.id, event, payload: eventPayload(event, after) },
+    });
     ids.push(delivery.id);
   }
   return ids;
@@ -53,8 +67,15 @@ export async function recordWebhookEvent(tx: Tx, before: OnboardingSession, afte
  * An event about a run rather than a change of the session (onboarding.stalled): the payload is
  * the session as it is, plus the run and its health.
  */
-export async function recordRunEvent(tx: Tx, event: WebhookEvent, session: OnboardingSession, run: OperationRun): Promise<string[]> {
-  const endpoints = await tx.webhookEndpoint.findMany({ where: { workspaceId: session.workspaceId, active: true, events: { has: event } } });
+export async function recordRunEvent(
+  tx: Tx,
+  event: WebhookEvent,
+  session: OnboardingSession,
+  run: OperationRun,
+): Promise<string[]> {
+  const endpoints = await tx.webhookEndpoint.findMany({
+    where: { workspaceId: session.workspaceId, active: true, events: { has: event } },
+  });
   const payload = {
     ...(eventPayload(event, session) as Record<string, unknown>),
     run: {

@@ -23,7 +23,13 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { encode } from "next-auth/jwt";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
-import { createScratchDatabase, dropDatabase, ensureDatabase, withDatabase, type DatabaseHandle } from "@/lib/db/embedded";
+import {
+  createScratchDatabase,
+  dropDatabase,
+  ensureDatabase,
+  withDatabase,
+  type DatabaseHandle,
+} from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { isProcessAlive } from "@/lib/db/lock-file";
 import { disconnectDb } from "@/lib/db/client";
@@ -50,7 +56,8 @@ import { measureTakeover } from "./phases/takeover";
 
 const root = process.cwd();
 const started = Date.now();
-const log = (message: string) => console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}`);
+const log = (message: string) =>
+  console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}`);
 
 function git(args: string[]): string {
   const res = spawnSync("git", args, { cwd: root, encoding: "utf8" });
@@ -62,7 +69,9 @@ async function dropStaleBenchDatabases(serverUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like 'onramp_bench_%'");
+    const { rows } = await client.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'onramp_bench_%'",
+    );
     for (const { datname } of rows) {
       const pid = Number(/^onramp_bench_(\d+)_/.exec(datname)?.[1]);
       if (pid && pid !== process.pid && !isProcessAlive(pid)) {
@@ -87,7 +96,12 @@ async function openDb(serverUrl: string, name: string): Promise<BenchDb> {
 /** A token for the bench's owner, created with the admin operations (they use db()). */
 async function ownerToken(url: string): Promise<string> {
   process.env.DATABASE_URL = url;
-  const { token } = await createToken({ email: "bench-owner@bench.local", workspace: "bench", role: "owner", name: "bench" });
+  const { token } = await createToken({
+    email: "bench-owner@bench.local",
+    workspace: "bench",
+    role: "owner",
+    name: "bench",
+  });
   await disconnectDb();
   return token;
 }
@@ -99,10 +113,23 @@ async function seedOperators(ctx: Ctx, n: number): Promise<void> {
   const emails = Array.from({ length: n }, (_, i) => `operator-${String(i).padStart(5, "0")}@bench.local`);
   await prisma.user.createMany({ data: emails.map((email, i) => ({ email, name: `Operator ${i}` })) });
   const users = await prisma.user.findMany({ where: { email: { in: emails } }, orderBy: { email: "asc" } });
-  await prisma.membership.createMany({ data: users.map((u) => ({ workspaceId: workspace.id, userId: u.id, role: "operator" as const })) });
+  await prisma.membership.createMany({
+    data: users.map((u) => ({ workspaceId: workspace.id, userId: u.id, role: "operator" as const })),
+  });
   const draft = { connectConfirmed: true };
   const derived = deriveLifecycle(
-    { slug: "x", connectionId: null, stackTemplateId: null, draft, status: "pending", steps: initialSteps(), provisionJobId: null, currentCheckpoint: "identify", cancelledAt: null, activatedAt: null },
+    {
+      slug: "x",
+      connectionId: null,
+      stackTemplateId: null,
+      draft,
+      status: "pending",
+      steps: initialSteps(),
+      provisionJobId: null,
+      currentCheckpoint: "identify",
+      cancelledAt: null,
+      activatedAt: null,
+    },
     { verify: { kind: "verify_access", status: "running", outcome: null, reasonCode: null, report: null, steps: [] } },
   );
   await prisma.onboardingSession.createMany({
@@ -119,17 +146,31 @@ async function seedOperators(ctx: Ctx, n: number): Promise<void> {
       updatedById: u.id,
     })),
   });
-  const sessions = await prisma.onboardingSession.findMany({ where: { workspaceId: workspace.id, slug: { startsWith: "op-platform-" } }, select: { id: true, userId: true, version: true } });
+  const sessions = await prisma.onboardingSession.findMany({
+    where: { workspaceId: workspace.id, slug: { startsWith: "op-platform-" } },
+    select: { id: true, userId: true, version: true },
+  });
   const byUser = new Map(sessions.map((s) => [s.userId, s]));
   for (const u of users) {
     const s = byUser.get(u.id)!;
     const jwt = await encode({ token: { sub: u.id, email: u.email }, secret: ctx.secrets.NEXTAUTH_SECRET });
-    ctx.operators.push({ userId: u.id, email: u.email, cookie: `next-auth.session-token=${jwt}`, sessionId: s.id, etag: `"${s.version}-operator"` }); // the ETag carries the role (lib/onboarding/serialize.ts etagFor)
+    ctx.operators.push({
+      userId: u.id,
+      email: u.email,
+      cookie: `next-auth.session-token=${jwt}`,
+      sessionId: s.id,
+      etag: `"${s.version}-operator"`,
+    }); // the ETag carries the role (lib/onboarding/serialize.ts etagFor)
   }
 }
 
 /** BENCH_ONLY=census,api,polling,watch,contention,pickup,pipeline,insights,takeover runs a subset (for a quick before/after). */
-const only = new Set((process.env.BENCH_ONLY ?? "").split(",").map((x) => x.trim()).filter(Boolean));
+const only = new Set(
+  (process.env.BENCH_ONLY ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 const wanted = (key: string) => only.size === 0 || only.has(key);
 
 async function phase(ctx: Ctx, key: string, name: string, fn: () => Promise<void>): Promise<void> {
@@ -167,7 +208,9 @@ async function phase(ctx: Ctx, key: string, name: string, fn: () => Promise<void
     loadAvg1: median(loads.length ? loads : [os.loadavg()[0]]),
   };
   ctx.results.phases.push(load);
-  log(`── ${name} took ${load.seconds.toFixed(0)} s; machine ${busyPct.toFixed(0)}% busy, of which other processes ${load.otherPct.toFixed(0)}% (load average ${load.loadAvg1.toFixed(1)})`);
+  log(
+    `── ${name} took ${load.seconds.toFixed(0)} s; machine ${busyPct.toFixed(0)}% busy, of which other processes ${load.otherPct.toFixed(0)}% (load average ${load.loadAvg1.toFixed(1)})`,
+  );
 }
 
 /**
@@ -193,10 +236,15 @@ async function waitForQuiet(label: string, seconds: number, results: Results): P
   const waited = Date.now() - started;
   quietBudgetMs -= waited;
   if (quiet >= seconds) {
-    if (waited > seconds * 1000 + 1_500) log(`waited ${(waited / 1000).toFixed(0)} s for a quiet machine before ${label}`);
+    if (waited > seconds * 1000 + 1_500)
+      log(`waited ${(waited / 1000).toFixed(0)} s for a quiet machine before ${label}`);
   } else {
-    log(`the machine is still busy (${last.toFixed(0)}%) before ${label}; the waiting budget is spent, measuring anyway`);
-    results.notes.push(`BENCH_WAIT_FOR_QUIET: the machine was still ${last.toFixed(0)}% busy before ${label} when the waiting budget ran out.`);
+    log(
+      `the machine is still busy (${last.toFixed(0)}%) before ${label}; the waiting budget is spent, measuring anyway`,
+    );
+    results.notes.push(
+      `BENCH_WAIT_FOR_QUIET: the machine was still ${last.toFixed(0)}% busy before ${label} when the waiting budget ran out.`,
+    );
   }
 }
 
@@ -214,7 +262,10 @@ async function main(): Promise<number> {
     build: { distDir: "", built: false, seconds: 0, configHonoursDistDir: false },
     settings,
     commit: git(["rev-parse", "--short", "HEAD"]) || "unknown",
-    dirty: git(["status", "--porcelain"]).split("\n").filter(Boolean).map((l) => l.slice(3)),
+    dirty: git(["status", "--porcelain"])
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.slice(3)),
     replayIdentical: false,
     targetBytes: 0,
     census: [],
@@ -237,7 +288,9 @@ async function main(): Promise<number> {
     phases: [],
     totalSeconds: 0,
   };
-  log(`machine: ${results.machine.nproc} × ${results.machine.cpuModel}, ${results.machine.memTotal}, Node ${results.machine.node}`);
+  log(
+    `machine: ${results.machine.nproc} × ${results.machine.cpuModel}, ${results.machine.memTotal}, Node ${results.machine.node}`,
+  );
 
   results.build = buildIfNeeded(root, log);
   const logDir = mkdtempSync(path.join(os.tmpdir(), "onramp-bench-"));
@@ -245,7 +298,10 @@ async function main(): Promise<number> {
   if (results.build.built) log(`built in ${results.build.seconds.toFixed(0)} s`);
   await waitForQuiet("the first measurement", 5, results);
 
-  const secrets = { NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), ONRAMP_ENCRYPTION_KEY: randomBytes(32).toString("hex") };
+  const secrets = {
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    ONRAMP_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+  };
   Object.assign(process.env, secrets, { RATE_LIMIT_WRITES_PER_MINUTE: "100000" });
 
   let server: DatabaseHandle | null = null;
@@ -265,7 +321,8 @@ async function main(): Promise<number> {
     }
     await disconnectDb().catch(() => undefined);
     if (server) {
-      for (const name of created) await dropDatabase(server.url, name).catch((e) => log(`could not drop ${name}: ${e}`));
+      for (const name of created)
+        await dropDatabase(server.url, name).catch((e) => log(`could not drop ${name}: ${e}`));
       await server.release();
     }
   };
@@ -278,13 +335,19 @@ async function main(): Promise<number> {
 
   try {
     server = await ensureDatabase({ dataDir: path.join(root, ".data", "pg"), stopOnExit: false, log: (m) => log(m) });
-    if (!server.embedded) results.notes.push("DATABASE_URL was set: the bench used that PostgreSQL server (scratch databases on it), not the embedded one.");
+    if (!server.embedded)
+      results.notes.push(
+        "DATABASE_URL was set: the bench used that PostgreSQL server (scratch databases on it), not the embedded one.",
+      );
     await dropStaleBenchDatabases(server.url);
     const tag = `onramp_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
     created.push(`${tag}_a`, `${tag}_b`);
     const a = await openDb(server.url, `${tag}_a`);
     const b = await openDb(server.url, `${tag}_b`);
-    const admin = new pg.Client({ connectionString: withDatabase(server.url, "postgres"), application_name: "onramp-bench-admin" });
+    const admin = new pg.Client({
+      connectionString: withDatabase(server.url, "postgres"),
+      application_name: "onramp-bench-admin",
+    });
     await admin.connect();
     log(`scratch databases ${a.name} and ${b.name} migrated`);
     const tokenB = await ownerToken(b.url);
@@ -353,7 +416,10 @@ async function main(): Promise<number> {
       headers: { authorization: `Bearer ${tokenA}` },
       json: { platformName: "Bench Target", slug: "bench-target", tier: "starter" },
     });
-    if (createdTarget.status !== 202) throw new Error(`POST /api/v1/onboarding answered ${createdTarget.status}: ${JSON.stringify(createdTarget.body)}`);
+    if (createdTarget.status !== 202)
+      throw new Error(
+        `POST /api/v1/onboarding answered ${createdTarget.status}: ${JSON.stringify(createdTarget.body)}`,
+      );
     c.target.id = createdTarget.body.onboardingId;
     c.target.etag = `"${createdTarget.body.version}-owner"`; // version and role, as GET answers it
 
@@ -380,8 +446,23 @@ async function main(): Promise<number> {
     await phase(c, "contention", "4. contention", () => measureContention(c));
 
     if (wanted("pickup") || wanted("pipeline") || wanted("takeover")) {
-      c.webB = await startWeb({ name: "web-no-inline", logDir, databaseUrl: b.url, distDir: results.build.distDir, inlineWorker: false, secrets });
-      c.workers.push(await startWorkerProcess({ name: "worker-1", logDir, databaseUrl: b.url, concurrency: settings.workerConcurrency, secrets }));
+      c.webB = await startWeb({
+        name: "web-no-inline",
+        logDir,
+        databaseUrl: b.url,
+        distDir: results.build.distDir,
+        inlineWorker: false,
+        secrets,
+      });
+      c.workers.push(
+        await startWorkerProcess({
+          name: "worker-1",
+          logDir,
+          databaseUrl: b.url,
+          concurrency: settings.workerConcurrency,
+          secrets,
+        }),
+      );
       note(APP_B, "at rest, just started", memoryOf(c.webB.pid).rss);
       note(WORKER(1), "at rest, just started", memoryOf(c.workers[0].pid).rss);
       if (wanted("pickup")) {

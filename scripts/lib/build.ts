@@ -30,7 +30,11 @@ export function sourceFingerprint(root: string): string {
     if (!existsSync(p) || p.includes(`${path.sep}generated`)) return;
     const st = statSync(p);
     if (st.isDirectory()) for (const entry of readdirSync(p).sort()) walk(path.join(p, entry));
-    else hash.update(`${path.relative(root, p)}\0`).update(readFileSync(p)).update("\0");
+    else
+      hash
+        .update(`${path.relative(root, p)}\0`)
+        .update(readFileSync(p))
+        .update("\0");
   };
   for (const s of SOURCES) walk(path.join(root, s));
   return hash.digest("hex");
@@ -45,7 +49,12 @@ export function isBuildCurrent(root: string, distDir: string, fingerprint = sour
 }
 
 /** Runs `next build` unless the build in distDir is current. Returns whether it built. */
-export function buildIfNeeded(opts: { root: string; distDir: string; log: (m: string) => void; spawn?: SpawnSyncOptions }): boolean {
+export function buildIfNeeded(opts: {
+  root: string;
+  distDir: string;
+  log: (m: string) => void;
+  spawn?: SpawnSyncOptions;
+}): boolean {
   const fingerprint = sourceFingerprint(opts.root);
   if (isBuildCurrent(opts.root, opts.distDir, fingerprint)) return false;
   opts.log(`building the production bundle into ${opts.distDir} (first run or sources changed)…`);

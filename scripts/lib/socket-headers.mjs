@@ -5,7 +5,14 @@
 // sees the request; Next.js then sets host and proto itself. Plain JavaScript: it runs in the
 // server process of scripts/lib/serve.mjs, which must not load TypeScript tooling.
 
-const FORWARDED = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip"];
+const FORWARDED = [
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "forwarded",
+  "x-real-ip",
+];
 
 /** @param {import("node:http").IncomingMessage} req @param {boolean} trustProxy */
 export function rewriteForwardedHeaders(req, trustProxy) {

@@ -30,7 +30,8 @@ describe("rewriteForwardedHeaders", () => {
   it("replaces what the client says about its address, host and scheme with the socket's address", async () => {
     const { headers, raw } = await seenHeaders(false, lies);
     expect(headers["x-forwarded-for"]).toBe("127.0.0.1");
-    for (const name of ["x-forwarded-host", "x-forwarded-proto", "forwarded", "x-real-ip"]) expect(headers[name], name).toBeUndefined();
+    for (const name of ["x-forwarded-host", "x-forwarded-proto", "forwarded", "x-real-ip"])
+      expect(headers[name], name).toBeUndefined();
     expect(raw.join("\n")).not.toContain("203.0.113.9");
     expect(raw.join("\n")).not.toContain("evil.example");
   });

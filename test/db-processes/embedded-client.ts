@@ -8,7 +8,9 @@ async function query(url: string): Promise<{ port: number; postmaster: string }>
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query("select inet_server_port() as port, pg_postmaster_start_time()::text as postmaster");
+    const { rows } = await client.query(
+      "select inet_server_port() as port, pg_postmaster_start_time()::text as postmaster",
+    );
     return rows[0] as { port: number; postmaster: string };
   } finally {
     await client.end();

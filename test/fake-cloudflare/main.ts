@@ -36,10 +36,16 @@ if (values["deploy-outcome"] !== "success" && values["deploy-outcome"] !== "fail
 // A function, not top-level await: tsx runs this package's .ts files as CommonJS.
 async function main() {
   const fake = await startFakeCloudflare({ port: Number(values.port), host: values.host });
-  fake.setDeploymentBehaviour({ pollsInProgress: Number(values["deploy-polls"]), outcome: values["deploy-outcome"] as "success" | "failure" });
+  fake.setDeploymentBehaviour({
+    pollsInProgress: Number(values["deploy-polls"]),
+    outcome: values["deploy-outcome"] as "success" | "failure",
+  });
   if (values.seed === "demo") seedDemo(fake);
   console.log(`fake Cloudflare listening on ${fake.url}`);
-  if (values.seed === "demo") console.log(JSON.stringify({ apiBaseUrl: fake.url, accountId: DEMO_SEED.accountId, tokens: DEMO_SEED.tokens }, null, 2));
+  if (values.seed === "demo")
+    console.log(
+      JSON.stringify({ apiBaseUrl: fake.url, accountId: DEMO_SEED.accountId, tokens: DEMO_SEED.tokens }, null, 2),
+    );
   const stop = async () => {
     await fake.close();
     process.exit(0);

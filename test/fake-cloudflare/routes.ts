@@ -27,7 +27,8 @@ interface HandlerInput {
   grant?: { accountId: string; project: string };
 }
 /** `text` answers outside the envelope (a Worker's content is served raw). */
-export type HandlerResult = { result: unknown; resultInfo?: unknown; text?: undefined } | { text: string; contentType: string };
+export type HandlerResult =
+  { result: unknown; resultInfo?: unknown; text?: undefined } | { text: string; contentType: string };
 export interface Route {
   method: string;
   path: RegExp;
@@ -38,7 +39,14 @@ export interface Route {
 
 interface Shared {
   accounts: Map<string, Account>;
-  counts: { databasesCreated: number; scriptsUploaded: number; secretsPut: number; projectsCreated: number; deploymentsCreated: number; deletes: number };
+  counts: {
+    databasesCreated: number;
+    scriptsUploaded: number;
+    secretsPut: number;
+    projectsCreated: number;
+    deploymentsCreated: number;
+    deletes: number;
+  };
   deploymentBehaviour: { pollsInProgress: number; outcome: "success" | "failure" };
   uploadTokens: Map<string, { accountId: string; project: string }>;
 }
@@ -53,7 +61,11 @@ function json(raw: Buffer): Record<string, unknown> {
   }
 }
 
-async function form(req: IncomingMessage, raw: Buffer, refuse: (message: string) => CfError = errors.badRequest): Promise<FormData> {
+async function form(
+  req: IncomingMessage,
+  raw: Buffer,
+  refuse: (message: string) => CfError = errors.badRequest,
+): Promise<FormData> {
   const type = req.headers["content-type"] ?? "";
   if (!type.startsWith("multipart/form-data")) throw refuse("Expected a multipart/form-data body");
   return new Response(new Uint8Array(raw), { headers: { "content-type": type } }).formData();
@@ -63,7 +75,16 @@ function page<T>(items: T[], url: URL) {
   const perPage = Math.max(1, Math.min(1000, Number(url.searchParams.get("per_page")) || 20));
   const pageNo = Math.max(1, Number(url.searchParams.get("page")) || 1);
   const slice = items.slice((pageNo - 1) * perPage, pageNo * perPage);
-  return { result: slice, resultInfo: { page: pageNo, per_page: perPage, count: slice.length, total_count: items.length, total_pages: Math.ceil(items.length / perPage) } };
+  return {
+    result: slice,
+    resultInfo: {
+      page: pageNo,
+      per_page: perPage,
+      count: slice.length,
+      total_count: items.length,
+      total_pages: Math.ceil(items.length / perPage),
+    },
+  };
 }
 
 const A = "/accounts/([^/]+)";
@@ -71,8 +92,13 @@ const A = "/accounts/([^/]+)";
 export function buildRoutes(shared: Shared): Route[] {
   const { counts, deploymentBehaviour, uploadTokens } = shared;
   const routes: Route[] = [];
-  const add = (method: string, path: string, permission: FakePermission | undefined, handler: Route["handler"], auth?: Route["auth"]) =>
-    routes.push({ method, path: new RegExp(`^${path}$`), permission, handler, auth });
+  const add = (
+    method: string,
+    path: string,
+    permission: FakePermission | undefined,
+    handler: Route["handler"],
+    auth?: Route["auth"],
+  ) => routes.push({ method, path: new RegExp(`^${path}$`), permission, handler, auth });
 
   const database = (account: Account, id: string) => {
     const db = account.databases.get(id);
@@ -93,7 +119,13 @@ export function buildRoutes(shared: Shared): Route[] {
   add("GET", "/user/tokens/verify", undefined, () => ({ result: null }), "verify-user");
   add("GET", `${A}/tokens/verify`, undefined, () => ({ result: null }), "verify-account");
   add("GET", A, "account_settings", ({ account }) => ({
-    result: { id: account!.id, name: account!.name, type: "standard", settings: { enforce_twofactor: false }, created_on: "2024-01-01T00:00:00Z" },
+    result: {
+      id: account!.id,
+      name: account!.name,
+      type: "standard",
+      settings: { enforce_twofactor: false },
+      created_on: "2024-01-01T00:00:00Z",
+    },
   }));
 
   // D1
@@ -106,7 +138,8 @@ export function buildRoutes(shared: Shared): Route[] {
   add("POST", `${A}/d1/database`, "d1", ({ account, raw }) => {
     const body = json(raw);
     const name = typeof body.name === "string" ? body.name : "";
-    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/i.test(name)) throw new CfError(400, 7400, "The request is malformed: name is invalid");
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/i.test(name))
+      throw new CfError(400, 7400, "The request is malformed: name is invalid");
     const a = account!;
     if ([...a.databases.values()].some((d) => d.name === name)) throw errors.d1NameTaken();
     if (a.databases.size >= a.d1Limit) throw errors.d1Limit(a.d1Limit);
@@ -116,7 +149,9 @@ export function buildRoutes(shared: Shared): Route[] {
     counts.databasesCreated++;
     return { result: databaseJson(db) };
   });
-  add("GET", `${A}/d1/database/([^/]+)`, "d1", ({ account, params }) => ({ result: databaseJson(database(account!, params[1])) }));
+  add("GET", `${A}/d1/database/([^/]+)`, "d1", ({ account, params }) => ({
+    result: databaseJson(database(account!, params[1])),
+  }));
   add("DELETE", `${A}/d1/database/([^/]+)`, "d1", ({ account, params }) => {
     database(account!, params[1]);
     account!.databases.delete(params[1]);
@@ -129,18 +164,42 @@ export function buildRoutes(shared: Shared): Route[] {
     const started = Date.now();
     const results = runSql(db, String(body.sql ?? ""), Array.isArray(body.params) ? body.params : []);
     return {
-      result: [{ results, success: true, meta: { changed_db: false, changes: 0, duration: Date.now() - started, last_row_id: 0, rows_read: results.length, rows_written: 0, size_after: 12288 } }],
+      result: [
+        {
+          results,
+          success: true,
+          meta: {
+            changed_db: false,
+            changes: 0,
+            duration: Date.now() - started,
+            last_row_id: 0,
+            rows_read: results.length,
+            rows_written: 0,
+            size_after: 12288,
+          },
+        },
+      ],
     };
   });
 
   // Workers scripts
-  add("GET", `${A}/workers/scripts`, "workers_scripts", ({ account }) => ({ result: [...account!.scripts.values()].map(scriptJson) }));
+  add("GET", `${A}/workers/scripts`, "workers_scripts", ({ account }) => ({
+    result: [...account!.scripts.values()].map(scriptJson),
+  }));
   add("PUT", `${A}/workers/scripts/([^/]+)`, "workers_scripts", async ({ account, params, req, raw }) => {
     // A non-multipart body is read by Cloudflare as a classic script and fails to parse.
-    const data = await form(req, raw, () => errors.badScript("Uncaught SyntaxError: Invalid or unexpected token at worker.js:1"));
+    const data = await form(req, raw, () =>
+      errors.badScript("Uncaught SyntaxError: Invalid or unexpected token at worker.js:1"),
+    );
     const metadataPart = data.get("metadata");
-    const metadataText = typeof metadataPart === "string" ? metadataPart : metadataPart ? await metadataPart.text() : "";
-    let metadata: { main_module?: string; bindings?: Record<string, unknown>[]; tags?: string[]; compatibility_date?: string };
+    const metadataText =
+      typeof metadataPart === "string" ? metadataPart : metadataPart ? await metadataPart.text() : "";
+    let metadata: {
+      main_module?: string;
+      bindings?: Record<string, unknown>[];
+      tags?: string[];
+      compatibility_date?: string;
+    };
     try {
       metadata = JSON.parse(metadataText);
     } catch {
@@ -148,7 +207,8 @@ export function buildRoutes(shared: Shared): Route[] {
     }
     const main = metadata.main_module;
     const file = main ? data.get(main) : null;
-    if (!main || !file || typeof file === "string") throw errors.badScript(`No such module "${main ?? ""}": main_module must name an uploaded part`);
+    if (!main || !file || typeof file === "string")
+      throw errors.badScript(`No such module "${main ?? ""}": main_module must name an uploaded part`);
     for (const binding of metadata.bindings ?? []) {
       const id = binding.id ?? binding.database_id;
       if (binding.type === "d1" && (typeof id !== "string" || !account!.databases.has(id))) {
@@ -173,7 +233,10 @@ export function buildRoutes(shared: Shared): Route[] {
     counts.scriptsUploaded++;
     return { result: scriptJson(s) };
   });
-  add("GET", `${A}/workers/scripts/([^/]+)`, "workers_scripts", ({ account, params }) => ({ text: script(account!, params[1]).content, contentType: "application/javascript" }));
+  add("GET", `${A}/workers/scripts/([^/]+)`, "workers_scripts", ({ account, params }) => ({
+    text: script(account!, params[1]).content,
+    contentType: "application/javascript",
+  }));
   add("DELETE", `${A}/workers/scripts/([^/]+)`, "workers_scripts", ({ account, params }) => {
     script(account!, params[1]);
     account!.scripts.delete(params[1]);
@@ -182,7 +245,15 @@ export function buildRoutes(shared: Shared): Route[] {
   });
   add("GET", `${A}/workers/scripts/([^/]+)/settings`, "workers_scripts", ({ account, params }) => {
     const s = script(account!, params[1]);
-    return { result: { bindings: s.bindings, compatibility_date: s.compatibilityDate, tags: s.tags, placement: {}, usage_model: "standard" } };
+    return {
+      result: {
+        bindings: s.bindings,
+        compatibility_date: s.compatibilityDate,
+        tags: s.tags,
+        placement: {},
+        usage_model: "standard",
+      },
+    };
   });
   add("GET", `${A}/workers/scripts/([^/]+)/secrets`, "workers_scripts", ({ account, params }) => ({
     result: [...script(account!, params[1]).secrets.entries()].map(([name, s]) => ({ name, type: s.type })),
@@ -190,7 +261,8 @@ export function buildRoutes(shared: Shared): Route[] {
   add("PUT", `${A}/workers/scripts/([^/]+)/secrets`, "workers_scripts", ({ account, params, raw }) => {
     const s = script(account!, params[1]);
     const body = json(raw);
-    if (typeof body.name !== "string" || !body.name || typeof body.text !== "string") throw errors.badScript("secret name and text are required");
+    if (typeof body.name !== "string" || !body.name || typeof body.text !== "string")
+      throw errors.badScript("secret name and text are required");
     s.secrets.set(body.name, { type: String(body.type ?? "secret_text"), text: body.text });
     counts.secretsPut++;
     return { result: { name: body.name, type: "secret_text" } };
@@ -202,11 +274,18 @@ export function buildRoutes(shared: Shared): Route[] {
   });
 
   // Pages
-  add("GET", `${A}/pages/projects`, "pages", ({ account, url }) => page([...account!.projects.values()].map(projectJson), url));
+  add("GET", `${A}/pages/projects`, "pages", ({ account, url }) =>
+    page([...account!.projects.values()].map(projectJson), url),
+  );
   add("POST", `${A}/pages/projects`, "pages", ({ account, raw }) => {
     const body = json(raw);
     const name = typeof body.name === "string" ? body.name : "";
-    if (!/^[a-z0-9][a-z0-9-]{0,57}$/.test(name)) throw new CfError(400, 8000011, "The project name is invalid. Project names must be 1-58 lowercase characters: a-z, 0-9 and -.");
+    if (!/^[a-z0-9][a-z0-9-]{0,57}$/.test(name))
+      throw new CfError(
+        400,
+        8000011,
+        "The project name is invalid. Project names must be 1-58 lowercase characters: a-z, 0-9 and -.",
+      );
     if (account!.projects.has(name)) throw errors.projectNameTaken();
     const p: Project = {
       id: newUuid(),
@@ -214,7 +293,10 @@ export function buildRoutes(shared: Shared): Route[] {
       subdomain: `${name}.pages.dev`,
       productionBranch: String(body.production_branch ?? "main"),
       source: (body.source as Record<string, unknown>) ?? null,
-      deploymentConfigs: (body.deployment_configs as Record<string, unknown>) ?? { production: { env_vars: {} }, preview: { env_vars: {} } },
+      deploymentConfigs: (body.deployment_configs as Record<string, unknown>) ?? {
+        production: { env_vars: {} },
+        preview: { env_vars: {} },
+      },
       buildConfig: (body.build_config as Record<string, unknown>) ?? {},
       createdOn: now(),
       deployments: [],
@@ -232,7 +314,10 @@ export function buildRoutes(shared: Shared): Route[] {
   add("PATCH", `${A}/pages/projects/([^/]+)`, "pages", ({ account, params, raw }) => {
     const p = project(account!, params[1]);
     const body = json(raw);
-    const patch = (body.deployment_configs ?? {}) as Record<string, { env_vars?: Record<string, unknown> | null } | undefined>;
+    const patch = (body.deployment_configs ?? {}) as Record<
+      string,
+      { env_vars?: Record<string, unknown> | null } | undefined
+    >;
     const configs = p.deploymentConfigs as Record<string, { env_vars?: Record<string, unknown> }>;
     for (const [env, cfg] of Object.entries(patch)) {
       if (!cfg?.env_vars) continue;
@@ -266,7 +351,10 @@ export function buildRoutes(shared: Shared): Route[] {
       if (typeof manifestText !== "string") throw errors.badRequest("A direct upload deployment needs a manifest");
       manifest = JSON.parse(manifestText) as Record<string, string>;
       const missing = Object.values(manifest).filter((h) => !p.uploadedHashes.has(h));
-      if (missing.length) throw errors.badRequest(`Failed to publish your Function. Got error: missing file hashes ${missing.slice(0, 3).join(", ")}`);
+      if (missing.length)
+        throw errors.badRequest(
+          `Failed to publish your Function. Got error: missing file hashes ${missing.slice(0, 3).join(", ")}`,
+        );
     }
     const branch = typeof data.get("branch") === "string" ? String(data.get("branch")) : p.productionBranch;
     const d = {
@@ -285,7 +373,10 @@ export function buildRoutes(shared: Shared): Route[] {
   });
   add("GET", `${A}/pages/projects/([^/]+)/deployments`, "pages", ({ account, params, url }) => {
     const p = project(account!, params[1]);
-    return page([...p.deployments].reverse().map((d) => deploymentJson(p, d)), url);
+    return page(
+      [...p.deployments].reverse().map((d) => deploymentJson(p, d)),
+      url,
+    );
   });
   add("GET", `${A}/pages/projects/([^/]+)/deployments/([^/]+)`, "pages", ({ account, params }) => {
     const p = project(account!, params[1]);
@@ -298,14 +389,20 @@ export function buildRoutes(shared: Shared): Route[] {
   });
 
   // Pages asset upload (authenticated by the project's upload JWT).
-  add("POST", "/pages/assets/upload", undefined, ({ raw, grant }) => {
-    const body = JSON.parse(raw.toString("utf8") || "[]") as { key?: string; value?: string }[];
-    if (!Array.isArray(body)) throw errors.badRequest("Expected an array of files");
-    const p = shared.accounts.get(grant!.accountId)?.projects.get(grant!.project);
-    if (!p) throw errors.projectNotFound();
-    for (const file of body) if (file.key && typeof file.value === "string") p.uploadedHashes.add(file.key);
-    return { result: { successful_key_count: body.length, unsuccessful_keys: [] } };
-  }, "upload-jwt");
+  add(
+    "POST",
+    "/pages/assets/upload",
+    undefined,
+    ({ raw, grant }) => {
+      const body = JSON.parse(raw.toString("utf8") || "[]") as { key?: string; value?: string }[];
+      if (!Array.isArray(body)) throw errors.badRequest("Expected an array of files");
+      const p = shared.accounts.get(grant!.accountId)?.projects.get(grant!.project);
+      if (!p) throw errors.projectNotFound();
+      for (const file of body) if (file.key && typeof file.value === "string") p.uploadedHashes.add(file.key);
+      return { result: { successful_key_count: body.length, unsuccessful_keys: [] } };
+    },
+    "upload-jwt",
+  );
   add("POST", "/pages/assets/upsert-hashes", undefined, () => ({ result: null }), "upload-jwt");
   return routes;
 }

@@ -13,7 +13,8 @@ async function demo() {
   const fake = await startFakeCloudflare();
   fakes.push(fake);
   seedDemo(fake);
-  const get = (p: string, token: string = DEMO_SEED.tokens.full) => fetch(`${fake.url}${p}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = (p: string, token: string = DEMO_SEED.tokens.full) =>
+    fetch(`${fake.url}${p}`, { headers: { authorization: `Bearer ${token}` } });
   return { fake, get };
 }
 
@@ -21,11 +22,22 @@ describe("fake Cloudflare", () => {
   it("answers in Cloudflare's envelope, with its codes for a bad token, a missing permission and an unknown account", async () => {
     const { get } = await demo();
     const ok = await get(`/accounts/${DEMO_SEED.accountId}/d1/database`);
-    expect(await ok.json()).toMatchObject({ success: true, errors: [], messages: [], result: [expect.objectContaining({ name: "onramp-taken-auth" })], result_info: { total_count: 1 } });
+    expect(await ok.json()).toMatchObject({
+      success: true,
+      errors: [],
+      messages: [],
+      result: [expect.objectContaining({ name: "onramp-taken-auth" })],
+      result_info: { total_count: 1 },
+    });
 
     const bad = await get("/user/tokens/verify", "nope");
     expect(bad.status).toBe(401);
-    expect(await bad.json()).toEqual({ success: false, errors: [{ code: 1000, message: "Invalid API Token" }], messages: [], result: null });
+    expect(await bad.json()).toEqual({
+      success: false,
+      errors: [{ code: 1000, message: "Invalid API Token" }],
+      messages: [],
+      result: null,
+    });
 
     const noPages = await get(`/accounts/${DEMO_SEED.accountId}/pages/projects`, DEMO_SEED.tokens.noPages);
     expect(noPages.status).toBe(403);
@@ -42,7 +54,9 @@ describe("fake Cloudflare", () => {
     const res = await fetch(`${fake.url}/accounts/${DEMO_SEED.accountId}/pages/projects/merge-me`, {
       method: "PATCH",
       headers: { authorization: `Bearer ${DEMO_SEED.tokens.full}`, "content-type": "application/json" },
-      body: JSON.stringify({ deployment_configs: { production: { env_vars: { DROP: null, ADDED: { type: "plain_text", value: "3" } } } } }),
+      body: JSON.stringify({
+        deployment_configs: { production: { env_vars: { DROP: null, ADDED: { type: "plain_text", value: "3" } } } },
+      }),
     });
     expect(res.status).toBe(200);
     const vars = (await res.json()).result.deployment_configs.production.env_vars;
@@ -52,8 +66,11 @@ describe("fake Cloudflare", () => {
 
   it("takes faults and deployment behaviour over HTTP and reports its state", async () => {
     const { fake, get } = await demo();
-    const control = (p: string, body: unknown) => fetch(`${fake.origin}/_fake/${p}`, { method: "POST", body: JSON.stringify(body) });
-    expect((await control("fail-next", { pattern: "GET /user/tokens/verify", status: 429, retryAfter: 9 })).status).toBe(204);
+    const control = (p: string, body: unknown) =>
+      fetch(`${fake.origin}/_fake/${p}`, { method: "POST", body: JSON.stringify(body) });
+    expect(
+      (await control("fail-next", { pattern: "GET /user/tokens/verify", status: 429, retryAfter: 9 })).status,
+    ).toBe(204);
     const limited = await get("/user/tokens/verify");
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("9");
@@ -72,7 +89,9 @@ describe("fake Cloudflare", () => {
     const file = await toFile(Buffer.from("export default {}"), "index.js", { type: "application/javascript+module" });
     const content = await sdk.workers.scripts.get("onramp-taken-auth", { account_id: DEMO_SEED.accountId });
     expect(String(content)).toContain("export default");
-    const err = await sdk.workers.scripts.update("probe", { account_id: DEMO_SEED.accountId, metadata: { main_module: "index.js" }, files: [file] }).catch((e: unknown) => e);
+    const err = await sdk.workers.scripts
+      .update("probe", { account_id: DEMO_SEED.accountId, metadata: { main_module: "index.js" }, files: [file] })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, errors: [expect.objectContaining({ code: 10021 })] });
   });
 });

@@ -56,7 +56,14 @@ export interface FakeCloudflare {
   setDeploymentBehaviour(b: { pollsInProgress?: number; outcome?: "success" | "failure" }): void;
   account(id: string): Account | undefined;
   readonly requests: RequestRecord[];
-  readonly counts: { databasesCreated: number; scriptsUploaded: number; secretsPut: number; projectsCreated: number; deploymentsCreated: number; deletes: number };
+  readonly counts: {
+    databasesCreated: number;
+    scriptsUploaded: number;
+    secretsPut: number;
+    projectsCreated: number;
+    deploymentsCreated: number;
+    deletes: number;
+  };
 }
 
 interface ActiveFault extends Fault {
@@ -71,7 +78,10 @@ function patternMatcher(pattern: string | RegExp): (line: string) => boolean {
   const [, method, path] = /^(?:([A-Za-z]+)\s+)?(\S+)$/.exec(pattern.trim()) ?? [];
   if (!path) throw new Error(`Unusable fault pattern "${pattern}"`);
   const escape = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
-  const regex = new RegExp(`^${method ? escape(method.toUpperCase()) : "[A-Z]+"} ${path.split("*").map(escape).join("[^/]+")}$`, "i");
+  const regex = new RegExp(
+    `^${method ? escape(method.toUpperCase()) : "[A-Z]+"} ${path.split("*").map(escape).join("[^/]+")}$`,
+    "i",
+  );
   return (line) => regex.test(line);
 }
 
@@ -80,11 +90,18 @@ function envelope(result: unknown, resultInfo?: unknown) {
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { "content-type": "application/json", "cf-ray": `${newHex(8)}-FAKE`, ...headers }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { "content-type": "application/json", "cf-ray": `${newHex(8)}-FAKE`, ...headers })
+    .end(JSON.stringify(body));
 }
 
 function sendError(res: ServerResponse, err: CfError) {
-  send(res, err.status, { success: false, errors: [{ code: err.code, message: err.message }], messages: [], result: null }, err.headers);
+  send(
+    res,
+    err.status,
+    { success: false, errors: [{ code: err.code, message: err.message }], messages: [], result: null },
+    err.headers,
+  );
 }
 
 async function readRaw(req: IncomingMessage): Promise<Buffer> {
@@ -98,7 +115,14 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
   const tokens = new Map<string, FakeToken & { id: string }>();
   const faults: ActiveFault[] = [];
   const requests: RequestRecord[] = [];
-  const counts: FakeCloudflare["counts"] = { databasesCreated: 0, scriptsUploaded: 0, secretsPut: 0, projectsCreated: 0, deploymentsCreated: 0, deletes: 0 };
+  const counts: FakeCloudflare["counts"] = {
+    databasesCreated: 0,
+    scriptsUploaded: 0,
+    secretsPut: 0,
+    projectsCreated: 0,
+    deploymentsCreated: 0,
+    deletes: 0,
+  };
   const deploymentBehaviour = { pollsInProgress: 0, outcome: "success" as "success" | "failure" };
   /** Pages upload JWTs → the project they may upload to. */
   const uploadTokens = new Map<string, { accountId: string; project: string }>();
@@ -118,7 +142,11 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
   }
 
   /** Out-of-band controls for tests in another process (Playwright, curl). */
-  async function control(method: string, path: string, req: IncomingMessage): Promise<{ status: number; body?: unknown } | undefined> {
+  async function control(
+    method: string,
+    path: string,
+    req: IncomingMessage,
+  ): Promise<{ status: number; body?: unknown } | undefined> {
     if (method === "GET" && path === "/_fake/state") {
       const state = [...accounts.values()].map((a) => ({
         id: a.id,
@@ -128,7 +156,8 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
       }));
       return { status: 200, body: { accounts: state, counts, requests: requests.slice(-200) } };
     }
-    const body = method === "POST" ? (JSON.parse((await readRaw(req)).toString("utf8") || "{}") as Record<string, unknown>) : {};
+    const body =
+      method === "POST" ? (JSON.parse((await readRaw(req)).toString("utf8") || "{}") as Record<string, unknown>) : {};
     if (method === "POST" && path === "/_fake/fail-next") {
       api.failNext(typeof body.pattern === "string" ? body.pattern : /.*/, {
         status: Number(body.status) || undefined,
@@ -140,7 +169,10 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
       return { status: 204 };
     }
     if (method === "POST" && path === "/_fake/deployment-behaviour") {
-      api.setDeploymentBehaviour({ pollsInProgress: Number(body.pollsInProgress) || 0, outcome: body.outcome === "failure" ? "failure" : "success" });
+      api.setDeploymentBehaviour({
+        pollsInProgress: Number(body.pollsInProgress) || 0,
+        outcome: body.outcome === "failure" ? "failure" : "success",
+      });
       return { status: 204 };
     }
     if (method === "POST" && path === "/_fake/token") {
@@ -169,8 +201,18 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
       const fault = applyFault(`${method} ${path}`);
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.status) {
-        if (fault.status === 429) throw new CfError(429, fault.code ?? 971, fault.message ?? "Please wait and consider throttling your request speed", { "retry-after": String(fault.retryAfter ?? 1) });
-        throw new CfError(fault.status, fault.code ?? (fault.status >= 500 ? 10001 : 10000), fault.message ?? (fault.status >= 500 ? "Internal server error" : "Authentication error"));
+        if (fault.status === 429)
+          throw new CfError(
+            429,
+            fault.code ?? 971,
+            fault.message ?? "Please wait and consider throttling your request speed",
+            { "retry-after": String(fault.retryAfter ?? 1) },
+          );
+        throw new CfError(
+          fault.status,
+          fault.code ?? (fault.status >= 500 ? 10001 : 10000),
+          fault.message ?? (fault.status >= 500 ? "Internal server error" : "Authentication error"),
+        );
       }
       const route = routes.find((r) => r.method === method && r.path.test(path));
       if (!route) throw errors.routeNotFound();
@@ -197,7 +239,9 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
       if (!token || (token.status ?? "active") !== "active") throw errors.authentication();
       const accountId = params[0];
       if (!token.accounts.includes(accountId) || !accounts.has(accountId)) {
-        throw route.permission === "account_settings" || route.auth === "verify-account" ? errors.accountUnauthorized() : errors.authentication();
+        throw route.permission === "account_settings" || route.auth === "verify-account"
+          ? errors.accountUnauthorized()
+          : errors.authentication();
       }
       if (route.auth === "verify-account") {
         if (token.owner !== "account") throw errors.invalidToken();
@@ -205,7 +249,8 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
         send(res, 200, envelope({ id: token.id, status: "active" }));
         return;
       }
-      if (route.permission && !(token.permissions ?? ALL_PERMISSIONS).includes(route.permission)) throw errors.authentication();
+      if (route.permission && !(token.permissions ?? ALL_PERMISSIONS).includes(route.permission))
+        throw errors.authentication();
       const raw = method === "GET" || method === "DELETE" ? Buffer.alloc(0) : await readRaw(req);
       const result = await route.handler({ params, url, req, raw, account: accounts.get(accountId)! });
       record.status = 200;
@@ -237,7 +282,14 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
     },
     addAccount(id, o = {}) {
       if (accounts.has(id)) return;
-      accounts.set(id, { id, name: o.name ?? `Account ${id.slice(0, 6)}`, d1Limit: o.d1Limit ?? 10, databases: new Map(), scripts: new Map(), projects: new Map() });
+      accounts.set(id, {
+        id,
+        name: o.name ?? `Account ${id.slice(0, 6)}`,
+        d1Limit: o.d1Limit ?? 10,
+        databases: new Map(),
+        scripts: new Map(),
+        projects: new Map(),
+      });
     },
     addToken(token, t) {
       tokens.set(token, { ...t, id: newHex(16) });
@@ -262,7 +314,9 @@ export async function startFakeCloudflare(opts: { port?: number; host?: string }
       });
     },
     addProject(accountId, name, o = {}) {
-      const envVars = Object.fromEntries(Object.entries(o.envVars ?? {}).map(([k, v]) => [k, { type: "plain_text", value: v }]));
+      const envVars = Object.fromEntries(
+        Object.entries(o.envVars ?? {}).map(([k, v]) => [k, { type: "plain_text", value: v }]),
+      );
       accounts.get(accountId)!.projects.set(name, {
         id: newUuid(),
         name,

@@ -23,7 +23,10 @@ export const errors = {
   invalidToken: () => new CfError(401, 1000, "Invalid API Token"),
   authentication: () => new CfError(403, 10000, "Authentication error"),
   accountUnauthorized: () => new CfError(403, 9109, "Unauthorized to access requested resource"),
-  rateLimited: (retryAfter: number) => new CfError(429, 971, "Please wait and consider throttling your request speed", { "retry-after": String(retryAfter) }),
+  rateLimited: (retryAfter: number) =>
+    new CfError(429, 971, "Please wait and consider throttling your request speed", {
+      "retry-after": String(retryAfter),
+    }),
   serverError: (status = 500) => new CfError(status, 10001, "Internal server error"),
   d1NotFound: (id: string) => new CfError(404, 7404, `The database ${id} could not be found`),
   d1NameTaken: () => new CfError(400, 7502, "A database with that name already exists"),
@@ -32,11 +35,23 @@ export const errors = {
   scriptNotFound: () => new CfError(404, 10007, "This Worker does not exist on your account."),
   badScript: (message: string) => new CfError(400, 10021, message),
   secretNotFound: () => new CfError(404, 10056, "This secret does not exist on the Worker."),
-  projectNotFound: () => new CfError(404, 8000007, "Project not found. The specified project name does not match any of your existing projects."),
-  projectNameTaken: () => new CfError(409, 8000002, "A project with this name already exists. Choose a different project name."),
-  deploymentNotFound: () => new CfError(404, 8000009, "The deployment ID you have specified does not exist. Update the deployment ID and try again."),
+  projectNotFound: () =>
+    new CfError(
+      404,
+      8000007,
+      "Project not found. The specified project name does not match any of your existing projects.",
+    ),
+  projectNameTaken: () =>
+    new CfError(409, 8000002, "A project with this name already exists. Choose a different project name."),
+  deploymentNotFound: () =>
+    new CfError(
+      404,
+      8000009,
+      "The deployment ID you have specified does not exist. Update the deployment ID and try again.",
+    ),
   badRequest: (message: string) => new CfError(400, 8000000, message),
-  routeNotFound: () => new CfError(404, 7003, "Could not route to the requested path, perhaps your object identifier is invalid?"),
+  routeNotFound: () =>
+    new CfError(404, 7003, "Could not route to the requested path, perhaps your object identifier is invalid?"),
 };
 
 export interface Table {
@@ -114,7 +129,10 @@ export function runSql(db: Database, sql: string, params: unknown[]): Record<str
       if (!ifNotExists) throw errors.d1Query(`table ${name} already exists`);
       return [];
     }
-    const columns = create[3].split(",").map((c) => c.trim().split(/\s+/)[0]).filter((c) => c && !/^(primary|unique|check|foreign)$/i.test(c));
+    const columns = create[3]
+      .split(",")
+      .map((c) => c.trim().split(/\s+/)[0])
+      .filter((c) => c && !/^(primary|unique|check|foreign)$/i.test(c));
     db.tables.set(name, { columns, rows: [] });
     return [];
   }
@@ -178,7 +196,10 @@ export function scriptJson(s: Script) {
 }
 
 function stageList(d: Deployment) {
-  const names: StageName[] = d.source === "github" ? ["queued", "initialize", "clone_repo", "build", "deploy"] : ["queued", "initialize", "deploy"];
+  const names: StageName[] =
+    d.source === "github"
+      ? ["queued", "initialize", "clone_repo", "build", "deploy"]
+      : ["queued", "initialize", "deploy"];
   const done = d.pollsLeft <= 0;
   return names.map((name, i) => {
     const last = i === names.length - 1;
@@ -203,7 +224,10 @@ export function deploymentJson(p: Project, d: Deployment) {
     is_skipped: false,
     latest_stage: latest,
     stages,
-    deployment_trigger: { type: d.source === "github" ? "github:push" : "ad_hoc", metadata: { branch: d.branch, commit_hash: "", commit_message: "", commit_dirty: false } },
+    deployment_trigger: {
+      type: d.source === "github" ? "github:push" : "ad_hoc",
+      metadata: { branch: d.branch, commit_hash: "", commit_message: "", commit_dirty: false },
+    },
     build_config: p.buildConfig,
     source: p.source,
     env_vars: null,
@@ -236,7 +260,12 @@ export function redactEnvVars(configs: Record<string, unknown>): Record<string, 
     const vars = Object.fromEntries(
       Object.entries(c.env_vars ?? {})
         .filter(([, v]) => v)
-        .map(([k, v]) => [k, v!.type === "secret_text" ? { type: "secret_text", value: "" } : { type: "plain_text", value: v!.value ?? "" }]),
+        .map(([k, v]) => [
+          k,
+          v!.type === "secret_text"
+            ? { type: "secret_text", value: "" }
+            : { type: "plain_text", value: v!.value ?? "" },
+        ]),
     );
     out[env] = { ...c, env_vars: vars };
   }

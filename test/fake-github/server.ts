@@ -41,7 +41,10 @@ export interface FakeGitHub {
   url: string;
   close(): Promise<void>;
   addToken(token: string, user: { login: string; scopes?: string[] | null }): void;
-  addOrg(org: string, opts?: { membersCanCreateRepositories?: boolean; membersCanCreatePrivateRepositories?: boolean }): void;
+  addOrg(
+    org: string,
+    opts?: { membersCanCreateRepositories?: boolean; membersCanCreatePrivateRepositories?: boolean },
+  ): void;
   addMembership(org: string, login: string, opts: { role: "admin" | "member"; state: "active" | "pending" }): void;
   addRepo(owner: string, name: string, opts?: FakeRepoOptions): void;
   /**
@@ -78,7 +81,8 @@ export function secondaryRateLimit(opts: { retryAfter?: number; status?: 403 | 4
     body: {
       message:
         "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333:4444.",
-      documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+      documentation_url:
+        "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
     },
   };
 }
@@ -199,7 +203,10 @@ function loadSodium(): Promise<typeof Sodium> {
 export async function startFakeGitHub(opts: { port?: number; host?: string } = {}): Promise<FakeGitHub> {
   const sodium = await loadSodium();
   const keyPair = sodium.crypto_box_keypair();
-  const publicKey = { key_id: String(randomInt(1e14, 2.8e14)), key: sodium.to_base64(keyPair.publicKey, sodium.base64_variants.ORIGINAL) };
+  const publicKey = {
+    key_id: String(randomInt(1e14, 2.8e14)),
+    key: sodium.to_base64(keyPair.publicKey, sodium.base64_variants.ORIGINAL),
+  };
 
   const tokens = new Map<string, User>();
   const users = new Map<string, User>();
@@ -335,7 +342,12 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
     };
   }
 
-  function addStatus(repo: Repo, d: Deployment, state: string, extra: { description?: string; environment_url?: string; log_url?: string } = {}) {
+  function addStatus(
+    repo: Repo,
+    d: Deployment,
+    state: string,
+    extra: { description?: string; environment_url?: string; log_url?: string } = {},
+  ) {
     d.statuses.push({
       id: nextId++,
       state,
@@ -355,11 +367,18 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
     if (newest && newest.state !== "pending" && newest.state !== "in_progress" && newest.state !== "queued") return;
     const logs = `${webUrl(repo.owner, repo.name)}/actions/runs/${d.id}`;
     if (outcome.state === "success") {
-      addStatus(repo, d, "success", { description: "Deployed", environment_url: `${webUrl(repo.owner, repo.name)}/deployed`, log_url: logs });
+      addStatus(repo, d, "success", {
+        description: "Deployed",
+        environment_url: `${webUrl(repo.owner, repo.name)}/deployed`,
+        log_url: logs,
+      });
     } else if (outcome.state === "pending") {
       addStatus(repo, d, "pending", { description: "Waiting for a runner", log_url: logs });
     } else {
-      addStatus(repo, d, outcome.state, { description: outcome.state === "failure" ? "Deploy job failed" : "Deployment errored", log_url: logs });
+      addStatus(repo, d, outcome.state, {
+        description: outcome.state === "failure" ? "Deploy job failed" : "Deployment errored",
+        log_url: logs,
+      });
     }
   }
 
@@ -380,7 +399,13 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
     return items.slice((page - 1) * perPage, page * perPage);
   }
 
-  type Handler = (args: { user: User; params: string[]; body: Record<string, unknown>; url: URL; res: ServerResponse }) => { status: number; body?: unknown };
+  type Handler = (args: {
+    user: User;
+    params: string[];
+    body: Record<string, unknown>;
+    url: URL;
+    res: ServerResponse;
+  }) => { status: number; body?: unknown };
 
   const routes: { method: string; path: RegExp; handler: Handler }[] = [];
   const route = (method: string, path: string, handler: Handler) =>
@@ -388,13 +413,24 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
 
   route("GET", "/user", ({ user }) => ({
     status: 200,
-    body: { ...userJson(user), name: user.login, company: null, created_at: "2020-01-01T00:00:00Z", updated_at: "2020-01-01T00:00:00Z" },
+    body: {
+      ...userJson(user),
+      name: user.login,
+      company: null,
+      created_at: "2020-01-01T00:00:00Z",
+      updated_at: "2020-01-01T00:00:00Z",
+    },
   }));
 
   route("GET", "/orgs/:org", ({ user, params: [name] }) => {
     const org = orgs.get(key(name));
     if (!org) throw notFound();
-    const body: Record<string, unknown> = { ...userJson(org, "Organization"), description: null, name: org.login, created_at: "2020-01-01T00:00:00Z" };
+    const body: Record<string, unknown> = {
+      ...userJson(org, "Organization"),
+      description: null,
+      name: org.login,
+      created_at: "2020-01-01T00:00:00Z",
+    };
     // Member privileges are only shown to members, as on GitHub.
     if (membershipOf(user, org.login)?.state === "active") {
       Object.assign(body, {
@@ -425,7 +461,10 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
     };
   });
 
-  route("GET", "/repos/:owner/:repo", ({ user, params: [owner, name] }) => ({ status: 200, body: repoJson(findRepo(user, owner, name), user) }));
+  route("GET", "/repos/:owner/:repo", ({ user, params: [owner, name] }) => ({
+    status: 200,
+    body: repoJson(findRepo(user, owner, name), user),
+  }));
 
   route("DELETE", "/repos/:owner/:repo", ({ user, params: [owner, name] }) => {
     const repo = findRepo(user, owner, name);
@@ -441,7 +480,10 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
   route("POST", "/repos/:owner/:repo/generate", ({ user, params: [owner, name], body }) => {
     const template = findRepo(user, owner, name);
     if (typeof body.name !== "string" || !body.name) throw error(422, 'Invalid request.\n\n"name" wasn\'t supplied.');
-    if (!/^[A-Za-z0-9._-]{1,100}$/.test(body.name)) throw error(422, "Repository creation failed.", { errors: [{ resource: "Repository", code: "custom", field: "name", message: "name is invalid" }] });
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(body.name))
+      throw error(422, "Repository creation failed.", {
+        errors: [{ resource: "Repository", code: "custom", field: "name", message: "name is invalid" }],
+      });
     if (!template.isTemplate) throw error(422, `${template.owner}/${template.name} is not a template repository`);
     const ownerLogin = typeof body.owner === "string" && body.owner ? body.owner : user.login;
     const isPrivate = body.private === true;
@@ -451,12 +493,15 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
       const membership = org && membershipOf(user, org.login);
       if (!org || membership?.state !== "active") throw notFound();
       const allowed = isPrivate ? org.membersCanCreatePrivateRepositories : org.membersCanCreateRepositories;
-      if (membership.role !== "admin" && !allowed) throw error(403, "You do not have permission to create repositories in this organization.");
+      if (membership.role !== "admin" && !allowed)
+        throw error(403, "You do not have permission to create repositories in this organization.");
       ownerType = "Organization";
     }
     if (repos.has(key(ownerLogin, body.name))) {
       throw error(422, "Repository creation failed.", {
-        errors: [{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }],
+        errors: [
+          { resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" },
+        ],
       });
     }
     const repo = insertRepo(ownerLogin, body.name, {
@@ -471,17 +516,26 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
     return { status: 201, body: repoJson(repo, user) };
   });
 
-  route("GET", "/repos/:owner/:repo/topics", ({ user, params: [owner, name] }) => ({ status: 200, body: { names: [...findRepo(user, owner, name).topics] } }));
+  route("GET", "/repos/:owner/:repo/topics", ({ user, params: [owner, name] }) => ({
+    status: 200,
+    body: { names: [...findRepo(user, owner, name).topics] },
+  }));
 
   route("PUT", "/repos/:owner/:repo/topics", ({ user, params: [owner, name], body }) => {
     const repo = findRepo(user, owner, name);
     if (!canAdmin(user, repo)) throw notFound();
     const names = body.names;
-    if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) throw error(422, 'Invalid request.\n\n"names" wasn\'t supplied.');
+    if (!Array.isArray(names) || names.some((n) => typeof n !== "string"))
+      throw error(422, 'Invalid request.\n\n"names" wasn\'t supplied.');
     const invalid = (names as string[]).filter((n) => !/^[a-z0-9][a-z0-9-]{0,49}$/.test(n));
     if (invalid.length) {
       throw error(422, "Validation Failed", {
-        errors: invalid.map((n) => ({ resource: "Repository", code: "invalid", field: "topics", message: `${n} is not a valid topic` })),
+        errors: invalid.map((n) => ({
+          resource: "Repository",
+          code: "invalid",
+          field: "topics",
+          message: `${n} is not a valid topic`,
+        })),
       });
     }
     repo.topics = [...new Set(names as string[])];
@@ -497,12 +551,22 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
   route("PUT", "/repos/:owner/:repo/actions/secrets/:name", ({ user, params: [owner, name, secretName], body }) => {
     const repo = findRepo(user, owner, name);
     if (!canAdmin(user, repo)) throw error(403, "Resource not accessible by personal access token");
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(secretName) || /^GITHUB_/i.test(secretName)) throw error(422, "Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_).");
-    if (typeof body.encrypted_value !== "string" || typeof body.key_id !== "string") throw error(422, 'Invalid request.\n\n"encrypted_value" and "key_id" are required.');
-    if (body.key_id !== publicKey.key_id) throw error(422, "Invalid request.\n\nkey_id does not match the repository's public key.");
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(secretName) || /^GITHUB_/i.test(secretName))
+      throw error(
+        422,
+        "Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_).",
+      );
+    if (typeof body.encrypted_value !== "string" || typeof body.key_id !== "string")
+      throw error(422, 'Invalid request.\n\n"encrypted_value" and "key_id" are required.');
+    if (body.key_id !== publicKey.key_id)
+      throw error(422, "Invalid request.\n\nkey_id does not match the repository's public key.");
     let value: string;
     try {
-      const opened = sodium.crypto_box_seal_open(sodium.from_base64(body.encrypted_value, sodium.base64_variants.ORIGINAL), keyPair.publicKey, keyPair.privateKey);
+      const opened = sodium.crypto_box_seal_open(
+        sodium.from_base64(body.encrypted_value, sodium.base64_variants.ORIGINAL),
+        keyPair.publicKey,
+        keyPair.privateKey,
+      );
       value = sodium.to_string(opened);
     } catch {
       throw error(422, "Invalid request.\n\nencrypted_value could not be decrypted with the repository's key.");
@@ -519,7 +583,12 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
     const repo = findRepo(user, owner, name);
     const q = url.searchParams;
     const matching = repo.deployments
-      .filter((d) => (!q.get("environment") || d.environment === q.get("environment")) && (!q.get("ref") || d.ref === q.get("ref")) && (!q.get("sha") || d.sha === q.get("sha")))
+      .filter(
+        (d) =>
+          (!q.get("environment") || d.environment === q.get("environment")) &&
+          (!q.get("ref") || d.ref === q.get("ref")) &&
+          (!q.get("sha") || d.sha === q.get("sha")),
+      )
       .sort((a, b) => b.id - a.id);
     return { status: 200, body: paginate(matching, url, res).map((d) => deploymentJson(repo, d)) };
   });
@@ -538,7 +607,8 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
       environment,
       description: typeof body.description === "string" ? body.description : null,
       payload: body.payload ?? {},
-      productionEnvironment: typeof body.production_environment === "boolean" ? body.production_environment : environment === "production",
+      productionEnvironment:
+        typeof body.production_environment === "boolean" ? body.production_environment : environment === "production",
       creator: user.login,
       createdAt: Date.now(),
       statuses: [],
@@ -572,7 +642,10 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
   route("POST", "/repos/:owner/:repo/deployments/:id/statuses", ({ user, params: [owner, name, id], body }) => {
     const [repo, d] = findDeployment(user, owner, name, id);
     const states = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
-    if (typeof body.state !== "string" || !states.includes(body.state)) throw error(422, "Validation Failed", { errors: [{ resource: "DeploymentStatus", code: "invalid", field: "state" }] });
+    if (typeof body.state !== "string" || !states.includes(body.state))
+      throw error(422, "Validation Failed", {
+        errors: [{ resource: "DeploymentStatus", code: "invalid", field: "state" }],
+      });
     addStatus(repo, d, body.state, {
       description: typeof body.description === "string" ? body.description : "",
       environment_url: typeof body.environment_url === "string" ? body.environment_url : "",
@@ -655,11 +728,20 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
   }
 
   /** Out-of-band controls for tests running in another process (Playwright, curl). */
-  async function control(method: string, path: string, req: IncomingMessage): Promise<{ status: number; body?: unknown } | undefined> {
+  async function control(
+    method: string,
+    path: string,
+    req: IncomingMessage,
+  ): Promise<{ status: number; body?: unknown } | undefined> {
     if (method === "GET" && path === "/_fake/state") {
       return {
         status: 200,
-        body: { counts, repositories: [...repos.values()].map((r) => repoJson(r)), secrets: Object.fromEntries(secrets), requests: requests.slice(-200) },
+        body: {
+          counts,
+          repositories: [...repos.values()].map((r) => repoJson(r)),
+          secrets: Object.fromEntries(secrets),
+          requests: requests.slice(-200),
+        },
       };
     }
     if (method === "POST" && path === "/_fake/fail-next") {
@@ -683,7 +765,8 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
     if (method === "POST" && path === "/_fake/deployment-outcome") {
       const body = await readBody(req);
       const state = String(body.outcome) as DeploymentOutcome;
-      if (!["success", "failure", "error", "pending"].includes(state)) return { status: 422, body: { message: "outcome must be success, failure, error or pending" } };
+      if (!["success", "failure", "error", "pending"].includes(state))
+        return { status: 422, body: { message: "outcome must be success, failure, error or pending" } };
       api.setDeploymentOutcome(state, { delayMs: Number(body.delayMs) || 0 });
       return { status: 204 };
     }
@@ -706,7 +789,11 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.status) {
         const extra = typeof fault.headers === "function" ? fault.headers() : (fault.headers ?? {});
-        const body = fault.body ?? { message: STATUS_CODES[fault.status] ?? "Error", documentation_url: DOCS, status: String(fault.status) };
+        const body = fault.body ?? {
+          message: STATUS_CODES[fault.status] ?? "Error",
+          documentation_url: DOCS,
+          status: String(fault.status),
+        };
         record.status = fault.status;
         send(res, fault.status, { ...standardHeaders(), ...extra }, body);
         return;
@@ -715,7 +802,8 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
         const answer = await control(method, path, req);
         if (answer) {
           record.status = answer.status;
-          if (typeof answer.body === "string") res.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8" }).end(answer.body);
+          if (typeof answer.body === "string")
+            res.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8" }).end(answer.body);
           else send(res, answer.status, {}, answer.body);
           return;
         }
@@ -771,7 +859,8 @@ export async function startFakeGitHub(opts: { port?: number; host?: string } = {
         login: org,
         id: nextId++,
         membersCanCreateRepositories: o.membersCanCreateRepositories ?? true,
-        membersCanCreatePrivateRepositories: o.membersCanCreatePrivateRepositories ?? o.membersCanCreateRepositories ?? true,
+        membersCanCreatePrivateRepositories:
+          o.membersCanCreatePrivateRepositories ?? o.membersCanCreateRepositories ?? true,
       });
     },
     addMembership(org, login, m) {
@@ -827,7 +916,11 @@ export function seedDemo(fake: FakeGitHub): void {
   fake.addMembership(org, "demo-fine-grained", { role: "admin", state: "active" });
   fake.addToken(tokens.pending, { login: "demo-invited", scopes: ["repo", "workflow"] });
   fake.addMembership(org, "demo-invited", { role: "member", state: "pending" });
-  fake.addRepo(template.owner, template.repo, { isTemplate: true, description: "Onramp stack template: web, API and worker", private: false });
+  fake.addRepo(template.owner, template.repo, {
+    isTemplate: true,
+    description: "Onramp stack template: web, API and worker",
+    private: false,
+  });
   fake.addRepo(notATemplate.owner, notATemplate.repo, { isTemplate: false, description: "An ordinary repository" });
   fake.addRepo(org, takenSlug, { description: "Somebody else's project" });
 }

@@ -35,13 +35,20 @@ describe("fault: kill -9 of a worker process mid-run", () => {
 
     const created = await Promise.all(
       Array.from({ length: RUNS }, (_, i) =>
-        createOnboarding(rec, owner.token, { platformName: `Crash ${i}`, slug: uniqueSlug("crash"), tier: "growth", simulation: { stepDelayMs: STEP_DELAY_MS } }),
+        createOnboarding(rec, owner.token, {
+          platformName: `Crash ${i}`,
+          slug: uniqueSlug("crash"),
+          tier: "growth",
+          simulation: { stepDelayMs: STEP_DELAY_MS },
+        }),
       ),
     );
     expect(created.map((c) => c.status)).toEqual(Array(RUNS).fill(202));
     const ids = created.map((c) => c.body.onboardingId as string);
 
-    const verifies = await Promise.all(ids.map((id, i) => sessionAction(rec, owner.token, id, "verify-access", created[i].body.version)));
+    const verifies = await Promise.all(
+      ids.map((id, i) => sessionAction(rec, owner.token, id, "verify-access", created[i].body.version)),
+    );
     expect(verifies.map((v) => v.status)).toEqual(Array(RUNS).fill(202));
     await waitForRunsToFinish(owner.workspace.id, 60_000, RUNS);
 
@@ -53,8 +60,13 @@ describe("fault: kill -9 of a worker process mid-run", () => {
     const held = await waitFor(
       "at least 3 bootstraps leased and past create_platform",
       async () => {
-        const runs = await db().operationRun.findMany({ where: { id: { in: runIds } }, include: { steps: { orderBy: { position: "asc" } } } });
-        const leased = runs.filter((r) => r.leaseOwner && r.steps.some((s) => s.status === "running" && s.key !== "create_platform"));
+        const runs = await db().operationRun.findMany({
+          where: { id: { in: runIds } },
+          include: { steps: { orderBy: { position: "asc" } } },
+        });
+        const leased = runs.filter(
+          (r) => r.leaseOwner && r.steps.some((s) => s.status === "running" && s.key !== "create_platform"),
+        );
         return leased.length >= 3 ? leased : null;
       },
       { timeoutMs: 30_000, intervalMs: 100 },
@@ -73,7 +85,11 @@ describe("fault: kill -9 of a worker process mid-run", () => {
       where: { id: { in: runIds }, leaseOwner: { startsWith: `${victim.pid}-` } },
       include: { steps: true },
     });
-    const killedRuns = frozen.map((r) => ({ id: r.id, lease: r.leaseOwner!, step: r.steps.find((s) => s.status === "running")?.key ?? null }));
+    const killedRuns = frozen.map((r) => ({
+      id: r.id,
+      lease: r.leaseOwner!,
+      step: r.steps.find((s) => s.status === "running")?.key ?? null,
+    }));
     expect(killedRuns.length).toBeGreaterThan(0);
 
     // Each of the victim's runs is taken over by the survivor (a new lease owner).
@@ -83,7 +99,9 @@ describe("fault: kill -9 of a worker process mid-run", () => {
           `run ${k.id} to be taken over`,
           async () => {
             const r = await db().operationRun.findUniqueOrThrow({ where: { id: k.id } });
-            return (r.leaseOwner && r.leaseOwner !== k.lease) || r.status === "completed" ? Date.now() - killedAt : null;
+            return (r.leaseOwner && r.leaseOwner !== k.lease) || r.status === "completed"
+              ? Date.now() - killedAt
+              : null;
           },
           { timeoutMs: 90_000, intervalMs: 250 },
         ),

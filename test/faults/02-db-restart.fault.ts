@@ -59,12 +59,19 @@ describe("fault: database restart mid-run", () => {
 
     const created = await Promise.all(
       Array.from({ length: RUNS }, (_, i) =>
-        createOnboarding(rec, owner.token, { platformName: `Restart ${i}`, slug: uniqueSlug("restart"), tier: "starter", simulation: { stepDelayMs: STEP_DELAY_MS } }),
+        createOnboarding(rec, owner.token, {
+          platformName: `Restart ${i}`,
+          slug: uniqueSlug("restart"),
+          tier: "starter",
+          simulation: { stepDelayMs: STEP_DELAY_MS },
+        }),
       ),
     );
     expect(created.map((c) => c.status)).toEqual(Array(RUNS).fill(202));
     const ids = created.map((c) => c.body.onboardingId as string);
-    const verifies = await Promise.all(ids.map((id, i) => sessionAction(rec, owner.token, id, "verify-access", created[i].body.version)));
+    const verifies = await Promise.all(
+      ids.map((id, i) => sessionAction(rec, owner.token, id, "verify-access", created[i].body.version)),
+    );
     expect(verifies.map((v) => v.status)).toEqual(Array(RUNS).fill(202));
     await waitForRunsToFinish(owner.workspace.id, 60_000, RUNS);
 
@@ -74,7 +81,9 @@ describe("fault: database restart mid-run", () => {
     await waitFor(
       "every bootstrap to be running a provider step",
       async () => {
-        const running = await db().operationRunStep.count({ where: { runId: { in: runIds }, status: "running", key: { not: "create_platform" } } });
+        const running = await db().operationRunStep.count({
+          where: { runId: { in: runIds }, status: "running", key: { not: "create_platform" } },
+        });
         return running === RUNS;
       },
       { timeoutMs: 30_000, intervalMs: 100 },
@@ -86,7 +95,9 @@ describe("fault: database restart mid-run", () => {
     const runs = await waitForRunsToFinish(owner.workspace.id, 120_000, RUNS * 2);
     const finishedAfter = Date.now() - restartedAt;
     const bootstraps = runs.filter((r) => runIds.includes(r.id));
-    const retried = bootstraps.flatMap((r) => r.steps.filter((s) => s.attempts > 1).map((s) => `${s.key}×${s.attempts}`));
+    const retried = bootstraps.flatMap((r) =>
+      r.steps.filter((s) => s.attempts > 1).map((s) => `${s.key}×${s.attempts}`),
+    );
     console.log(
       `[fault:db-restart] stop ${seconds(timing.stoppedInMs)}, down ${seconds(DOWN_MS)}, start ${seconds(timing.startedInMs)}; ` +
         `all ${RUNS} bootstraps finished ${seconds(finishedAfter)} after the restart began; outcomes ${bootstraps.map((r) => r.outcome).join(",")}; ` +
@@ -95,14 +106,23 @@ describe("fault: database restart mid-run", () => {
 
     supervisor.stop();
     // A worker that died on the lost connection is a finding: report each crash with its stack.
-    expect.soft(supervisor.crashes.map(formatCrash), "worker processes that crashed on the database restart").toEqual([]);
+    expect
+      .soft(supervisor.crashes.map(formatCrash), "worker processes that crashed on the database restart")
+      .toEqual([]);
     const failed = bootstraps.filter((r) => r.outcome !== "succeeded");
     expect(
-      failed.map((r) => ({ run: r.id, outcome: r.outcome, reasonCode: r.reasonCode, steps: r.steps.filter((s) => s.errorCode).map((s) => `${s.key}: ${s.errorCode}: ${s.errorMessage}`) })),
+      failed.map((r) => ({
+        run: r.id,
+        outcome: r.outcome,
+        reasonCode: r.reasonCode,
+        steps: r.steps.filter((s) => s.errorCode).map((s) => `${s.key}: ${s.errorCode}: ${s.errorMessage}`),
+      })),
       "bootstraps that did not survive the database restart",
     ).toEqual([]);
     for (const id of ids) {
-      expect((await db().onboardingSession.findUniqueOrThrow({ where: { id } })).lifecycleState).toBe("ready_for_activation");
+      expect((await db().onboardingSession.findUniqueOrThrow({ where: { id } })).lifecycleState).toBe(
+        "ready_for_activation",
+      );
     }
     const report = await assertWorkspaceConsistent(owner.workspace.id);
     expect(report).toMatchObject({ sessions: RUNS, platforms: RUNS, resources: RUNS * 4 });

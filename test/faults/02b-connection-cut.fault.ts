@@ -42,22 +42,33 @@ describe("fault: database connections cut mid-run", () => {
 
     const created = await Promise.all(
       Array.from({ length: RUNS }, (_, i) =>
-        createOnboarding(rec, owner.token, { platformName: `Cut ${i}`, slug: uniqueSlug("cut"), tier: "starter", simulation: { stepDelayMs: 100 } }),
+        createOnboarding(rec, owner.token, {
+          platformName: `Cut ${i}`,
+          slug: uniqueSlug("cut"),
+          tier: "starter",
+          simulation: { stepDelayMs: 100 },
+        }),
       ),
     );
     expect(created.map((c) => c.status)).toEqual(Array(RUNS).fill(202));
     const ids = created.map((c) => c.body.onboardingId as string);
-    const verifies = await Promise.all(ids.map((id, i) => sessionAction(rec, owner.token, id, "verify-access", created[i].body.version)));
+    const verifies = await Promise.all(
+      ids.map((id, i) => sessionAction(rec, owner.token, id, "verify-access", created[i].body.version)),
+    );
     expect(verifies.map((v) => v.status)).toEqual(Array(RUNS).fill(202));
     await waitForRunsToFinish(owner.workspace.id, 60_000, RUNS);
 
     const boots = await Promise.all(ids.map((id) => sessionAction(rec, owner.token, id, "bootstrap")));
     expect(boots.map((b) => b.status)).toEqual(Array(RUNS).fill(202));
     const runIds = boots.map((b) => b.body.run.id as string);
-    await waitFor("bootstraps to be running", async () => (await db().operationRun.count({ where: { id: { in: runIds }, status: "running" } })) >= 3, {
-      timeoutMs: 30_000,
-      intervalMs: 50,
-    });
+    await waitFor(
+      "bootstraps to be running",
+      async () => (await db().operationRun.count({ where: { id: { in: runIds }, status: "running" } })) >= 3,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      },
+    );
 
     // The cutter has its own connection and spares only itself.
     const cutter = new pg.Client({ connectionString: database.url });
@@ -88,7 +99,14 @@ describe("fault: database connections cut mid-run", () => {
     expect.soft(supervisor.crashes.map(formatCrash), "worker processes that crashed on a cut connection").toEqual([]);
     const failed = bootstraps.filter((r) => r.outcome !== "succeeded");
     expect(
-      failed.map((r) => ({ run: r.id, outcome: r.outcome, reasonCode: r.reasonCode, steps: r.steps.filter((s) => s.errorCode).map((s) => `${s.key}: ${s.errorCode}: ${s.errorMessage?.replace(/\s+/g, " ").slice(0, 300)}`) })),
+      failed.map((r) => ({
+        run: r.id,
+        outcome: r.outcome,
+        reasonCode: r.reasonCode,
+        steps: r.steps
+          .filter((s) => s.errorCode)
+          .map((s) => `${s.key}: ${s.errorCode}: ${s.errorMessage?.replace(/\s+/g, " ").slice(0, 300)}`),
+      })),
       "bootstraps failed by a lost database connection (a transient error)",
     ).toEqual([]);
     const report = await assertWorkspaceConsistent(owner.workspace.id);

@@ -34,7 +34,10 @@ const finished = (runId: string, timeoutMs: number) =>
     `run ${runId} to complete`,
     async () => {
       assertNoWorkerCrashed();
-      const run = await db().operationRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: { position: "asc" } } } });
+      const run = await db().operationRun.findUnique({
+        where: { id: runId },
+        include: { steps: { orderBy: { position: "asc" } } },
+      });
       return run?.status === "completed" ? run : null;
     },
     { timeoutMs, intervalMs: 100 },
@@ -51,7 +54,12 @@ describe("fault: a provider call that times out", () => {
     await worker.ready;
 
     const slug = uniqueSlug("slow");
-    const created = await createOnboarding(rec, owner.token, { platformName: "Slow Provider", slug, tier: "scale", simulation: { stepDelayMs: 20 } });
+    const created = await createOnboarding(rec, owner.token, {
+      platformName: "Slow Provider",
+      slug,
+      tier: "scale",
+      simulation: { stepDelayMs: 20 },
+    });
     expect(created.status).toBe(202);
     const id = created.body.onboardingId as string;
     const v = await sessionAction(rec, owner.token, id, "verify-access", created.body.version);
@@ -78,12 +86,17 @@ describe("fault: a provider call that times out", () => {
     ]);
 
     // The log tells the story: one line per attempt, "retrying" after each but the last.
-    const logs = await db().operationRunLog.findMany({ where: { runId, stepKey: "provision_infra" }, orderBy: { id: "asc" } });
+    const logs = await db().operationRunLog.findMany({
+      where: { runId, stepKey: "provision_infra" },
+      orderBy: { id: "asc" },
+    });
     const attemptLines = logs.filter((l) => /: attempt \d+$/.test(l.message));
     // "— retrying in 0.5 s": the wait is said, so an operator can tell slow from stuck.
     const retryLines = logs.filter((l) => /step_timeout: .* — retrying in [\d.]+ s$/.test(l.message));
     const finalLine = logs.filter((l) => /step_timeout: /.test(l.message) && !/ — retrying in /.test(l.message));
-    expect(attemptLines.map((l) => l.message.replace(/.*: /, ""))).toEqual(Array.from({ length: MAX_ATTEMPTS }, (_, i) => `attempt ${i + 1}`));
+    expect(attemptLines.map((l) => l.message.replace(/.*: /, ""))).toEqual(
+      Array.from({ length: MAX_ATTEMPTS }, (_, i) => `attempt ${i + 1}`),
+    );
     expect(retryLines).toHaveLength(MAX_ATTEMPTS - 1);
     expect(retryLines.every((l) => l.level === "warn")).toBe(true);
     expect(finalLine.map((l) => l.level)).toEqual(["error"]);
@@ -99,8 +112,16 @@ describe("fault: a provider call that times out", () => {
     expect(failedAfter).toBeLessThan(MAX_ATTEMPTS * SLOW_DELAY_MS);
 
     const s = await getOnboarding(rec, owner.token, id);
-    expect(s.body).toMatchObject({ status: "failed", lifecycleState: "bootstrap_failed", reasonCode: "step_failed:provision_infra" });
-    expect(s.body.steps[1]).toMatchObject({ key: "provision_infra", status: "failed", result: { error: { code: "step_timeout" } } });
+    expect(s.body).toMatchObject({
+      status: "failed",
+      lifecycleState: "bootstrap_failed",
+      reasonCode: "step_failed:provision_infra",
+    });
+    expect(s.body.steps[1]).toMatchObject({
+      key: "provision_infra",
+      status: "failed",
+      result: { error: { code: "step_timeout" } },
+    });
     // Nothing was provisioned by the aborted calls.
     expect(await db().simulatedResource.count({ where: { workspaceId: owner.workspace.id } })).toBe(0);
 

@@ -35,8 +35,12 @@ async function allFinished(kind: "verify_access" | "bootstrap", count: number, t
     `${count} ${kind} runs to complete`,
     async () => {
       assertNoWorkerCrashed();
-      const open = await db().operationRun.count({ where: { workspaceId: owner.workspace.id, kind, status: { not: "completed" } } });
-      const done = await db().operationRun.count({ where: { workspaceId: owner.workspace.id, kind, status: "completed" } });
+      const open = await db().operationRun.count({
+        where: { workspaceId: owner.workspace.id, kind, status: { not: "completed" } },
+      });
+      const done = await db().operationRun.count({
+        where: { workspaceId: owner.workspace.id, kind, status: "completed" },
+      });
       return open === 0 && done === count;
     },
     { timeoutMs, intervalMs: 500 },
@@ -70,23 +74,35 @@ describe(`load: ${N} concurrent onboardings`, () => {
     ];
     const t0 = Date.now();
     const created = await Promise.all(
-      requests.map((r) => retrying("create", () => createOnboarding(rec, owner.token, { ...r, tier: "starter", simulation: { stepDelayMs: 0 } }))),
+      requests.map((r) =>
+        retrying("create", () =>
+          createOnboarding(rec, owner.token, { ...r, tier: "starter", simulation: { stepDelayMs: 0 } }),
+        ),
+      ),
     );
     const createMs = Date.now() - t0;
 
     // Per slug: exactly one 202; every racing duplicate a 409 slug_taken.
     for (const slug of slugs) {
       const answers = created.filter((_, i) => requests[i].slug === slug);
-      expect(answers.filter((a) => a.status === 202), slug).toHaveLength(1);
-      for (const a of answers.filter((x) => x.status !== 202)) expect([a.status, a.body.code]).toEqual([409, "slug_taken"]);
+      expect(
+        answers.filter((a) => a.status === 202),
+        slug,
+      ).toHaveLength(1);
+      for (const a of answers.filter((x) => x.status !== 202))
+        expect([a.status, a.body.code]).toEqual([409, "slug_taken"]);
     }
     expect(created.filter((c) => c.status === 409)).toHaveLength(DUPLICATES);
     expect(await db().onboardingSession.count({ where: { workspaceId: owner.workspace.id } })).toBe(N);
-    expect(await db().auditEvent.count({ where: { workspaceId: owner.workspace.id, action: "onboarding.created" } })).toBe(N);
+    expect(
+      await db().auditEvent.count({ where: { workspaceId: owner.workspace.id, action: "onboarding.created" } }),
+    ).toBe(N);
     const ids = created.filter((c) => c.status === 202).map((c) => ({ id: c.body.onboardingId as string }));
 
     const t1 = Date.now();
-    const verifies = await Promise.all(ids.map(({ id }) => retrying("verify-access", () => sessionAction(rec, owner.token, id, "verify-access"))));
+    const verifies = await Promise.all(
+      ids.map(({ id }) => retrying("verify-access", () => sessionAction(rec, owner.token, id, "verify-access"))),
+    );
     expect(verifies.filter((v) => v.status !== 202).map((v) => [v.status, v.body])).toEqual([]);
     await allFinished("verify_access", N, 90_000);
     const verifyMs = Date.now() - t1;
@@ -97,23 +113,40 @@ describe(`load: ${N} concurrent onboardings`, () => {
       include: { steps: true },
     });
     expect(
-      failedVerifications.map((r) => `${r.id} ${r.outcome} ${r.reasonCode}: ${r.steps.filter((x) => x.errorCode).map((x) => `${x.key} ${x.errorCode}: ${x.errorMessage?.replace(/\s+/g, " ").slice(0, 160)}`).join("; ")}`),
+      failedVerifications.map(
+        (r) =>
+          `${r.id} ${r.outcome} ${r.reasonCode}: ${r.steps
+            .filter((x) => x.errorCode)
+            .map((x) => `${x.key} ${x.errorCode}: ${x.errorMessage?.replace(/\s+/g, " ").slice(0, 160)}`)
+            .join("; ")}`,
+      ),
       "verifications that failed under the burst",
     ).toEqual([]);
 
     const t2 = Date.now();
-    const boots = await Promise.all(ids.map(({ id }) => retrying("bootstrap", () => sessionAction(rec, owner.token, id, "bootstrap"))));
+    const boots = await Promise.all(
+      ids.map(({ id }) => retrying("bootstrap", () => sessionAction(rec, owner.token, id, "bootstrap"))),
+    );
     expect(boots.filter((b) => b.status !== 202).map((b) => [b.status, b.body])).toEqual([]);
     await allFinished("bootstrap", N, 150_000);
     const bootstrapMs = Date.now() - t2;
 
-    const runs = await db().operationRun.findMany({ where: { workspaceId: owner.workspace.id }, include: { steps: true } });
-    expect(runs.filter((r) => r.outcome !== "succeeded").map((r) => [r.id, r.kind, r.outcome, r.reasonCode])).toEqual([]);
+    const runs = await db().operationRun.findMany({
+      where: { workspaceId: owner.workspace.id },
+      include: { steps: true },
+    });
+    expect(runs.filter((r) => r.outcome !== "succeeded").map((r) => [r.id, r.kind, r.outcome, r.reasonCode])).toEqual(
+      [],
+    );
     // With no faults, no step ran twice.
-    expect(runs.flatMap((r) => r.steps.filter((s) => s.attempts !== 1).map((s) => `${r.kind}/${s.key}×${s.attempts}`))).toEqual([]);
+    expect(
+      runs.flatMap((r) => r.steps.filter((s) => s.attempts !== 1).map((s) => `${r.kind}/${s.key}×${s.attempts}`)),
+    ).toEqual([]);
 
     const sessions = await db().onboardingSession.findMany({ where: { workspaceId: owner.workspace.id } });
-    expect(sessions.filter((s) => s.lifecycleState !== "ready_for_activation").map((s) => [s.slug, s.lifecycleState])).toEqual([]);
+    expect(
+      sessions.filter((s) => s.lifecycleState !== "ready_for_activation").map((s) => [s.slug, s.lifecycleState]),
+    ).toEqual([]);
     expect(await db().platform.count({ where: { workspaceId: owner.workspace.id } })).toBe(N);
     expect(await db().simulatedResource.count({ where: { workspaceId: owner.workspace.id } })).toBe(N * 4);
     for (const i of Array.from({ length: DUPLICATES }, (_, k) => k)) {
@@ -134,16 +167,21 @@ describe(`load: ${N} concurrent onboardings`, () => {
       ...Array(5).fill("run.bootstrap.step_succeeded"),
       "run.bootstrap.succeeded",
     ].sort();
-    const audit = await db().auditEvent.findMany({ where: { workspaceId: owner.workspace.id }, orderBy: { toVersion: "asc" } });
+    const audit = await db().auditEvent.findMany({
+      where: { workspaceId: owner.workspace.id },
+      orderBy: { toVersion: "asc" },
+    });
     for (const s of sessions) {
       const mine = audit.filter((e) => e.targetType === "onboarding_session" && e.targetId === s.id);
       expect(mine.map((e) => e.action).sort(), s.slug).toEqual(expectedActions);
       expect(s.version).toBe(expectedActions.length);
       const runIds = runs.filter((r) => r.sessionId === s.id).map((r) => r.id);
-      expect(audit.filter((e) => e.targetType === "operation_run" && runIds.includes(e.targetId)).map((e) => e.action).sort()).toEqual([
-        "run.bootstrap.queued",
-        "run.verify_access.queued",
-      ]);
+      expect(
+        audit
+          .filter((e) => e.targetType === "operation_run" && runIds.includes(e.targetId))
+          .map((e) => e.action)
+          .sort(),
+      ).toEqual(["run.bootstrap.queued", "run.verify_access.queued"]);
     }
     expect(audit).toHaveLength(N * (expectedActions.length + 2));
 
@@ -152,7 +190,8 @@ describe(`load: ${N} concurrent onboardings`, () => {
     await assertNoRunStuckAnywhere();
     assertNoWorkerCrashed();
     const counts = new Map<string, number>();
-    for (const e of serverErrors) counts.set(`${e.phase} ${e.status} ${e.code}`, (counts.get(`${e.phase} ${e.status} ${e.code}`) ?? 0) + 1);
+    for (const e of serverErrors)
+      counts.set(`${e.phase} ${e.status} ${e.code}`, (counts.get(`${e.phase} ${e.status} ${e.code}`) ?? 0) + 1);
     const byPhase = [...counts].map(([k, n]) => `${k} ×${n}`);
     console.log(
       `[fault:load] 5xx answers during the burst (retried): ${byPhase.join(", ") || "none"}; ` +
@@ -161,7 +200,9 @@ describe(`load: ${N} concurrent onboardings`, () => {
     );
     // A burst must be queued or refused with a retryable 503 (Retry-After), never answered 500…
     expect(
-      serverErrors.filter((e) => e.status !== 503 || e.code !== "service_unavailable" || !e.retryAfter).map((e) => `${e.phase}: ${e.status} ${e.code} — ${e.detail}`),
+      serverErrors
+        .filter((e) => e.status !== 503 || e.code !== "service_unavailable" || !e.retryAfter)
+        .map((e) => `${e.phase}: ${e.status} ${e.code} — ${e.detail}`),
       "5xx answers to the burst other than 503 + Retry-After",
     ).toEqual([]);
     // …and shedding stays the exception: most of the burst is simply queued and served.

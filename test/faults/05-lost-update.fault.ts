@@ -38,18 +38,29 @@ afterAll(async () => {
 });
 
 async function newSession(stepDelayMs: number) {
-  const res = await createOnboarding(rec, owner.token, { platformName: "Contended", slug: uniqueSlug("lost"), tier: "growth", simulation: { stepDelayMs } });
+  const res = await createOnboarding(rec, owner.token, {
+    platformName: "Contended",
+    slug: uniqueSlug("lost"),
+    tier: "growth",
+    simulation: { stepDelayMs },
+  });
   expect(res.status).toBe(202);
   return { id: res.body.onboardingId as string, version: res.body.version as number };
 }
 
-const sessionEvents = (id: string) => db().auditEvent.findMany({ where: { targetType: "onboarding_session", targetId: id }, orderBy: { toVersion: "asc" } });
+const sessionEvents = (id: string) =>
+  db().auditEvent.findMany({
+    where: { targetType: "onboarding_session", targetId: id },
+    orderBy: { toVersion: "asc" },
+  });
 
 describe("contention: no lost update", () => {
   it(`lets exactly one of ${RACERS} PATCHes on the same version through (body version → 409)`, async () => {
     const { id, version } = await newSession(20);
     const results = await Promise.all(
-      Array.from({ length: RACERS }, (_, i) => patchOnboarding(rec, owner.token, id, { version, platformName: `Writer ${i}`, draft: { writer: `w${i}` } })),
+      Array.from({ length: RACERS }, (_, i) =>
+        patchOnboarding(rec, owner.token, id, { version, platformName: `Writer ${i}`, draft: { writer: `w${i}` } }),
+      ),
     );
     const winners = results.map((r, i) => ({ r, i })).filter(({ r }) => r.status === 200);
     expect(winners).toHaveLength(1);
@@ -63,7 +74,9 @@ describe("contention: no lost update", () => {
     expect(row).toMatchObject({ version: version + 1, platformName: `Writer ${w}`, draft: { writer: `w${w}` } });
     expect(winners[0].r.body).toMatchObject({ version: version + 1, platformName: `Writer ${w}` });
     const events = await sessionEvents(id);
-    expect(events.filter((e) => e.action === "onboarding.updated").map((e) => [e.fromVersion, e.toVersion])).toEqual([[version, version + 1]]);
+    expect(events.filter((e) => e.action === "onboarding.updated").map((e) => [e.fromVersion, e.toVersion])).toEqual([
+      [version, version + 1],
+    ]);
     const got = await getOnboarding(rec, owner.token, id);
     expect(got.headers.get("etag")).toBe(`"${version + 1}-owner"`); // version and the reader's role
   });
@@ -71,10 +84,20 @@ describe("contention: no lost update", () => {
   it(`lets exactly one of ${RACERS} PATCHes with the same If-Match through (the others 412)`, async () => {
     const { id, version } = await newSession(20);
     const results = await Promise.all(
-      Array.from({ length: RACERS }, (_, i) => patchOnboarding(rec, owner.token, id, { tier: i % 2 ? "scale" : "starter", draft: { writer: `m${i}` } }, { "if-match": `"${version}"` })),
+      Array.from({ length: RACERS }, (_, i) =>
+        patchOnboarding(
+          rec,
+          owner.token,
+          id,
+          { tier: i % 2 ? "scale" : "starter", draft: { writer: `m${i}` } },
+          { "if-match": `"${version}"` },
+        ),
+      ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
-    expect(results.filter((r) => r.status !== 200).map((r) => [r.status, r.body.code])).toEqual(Array(RACERS - 1).fill([412, "precondition_failed"]));
+    expect(results.filter((r) => r.status !== 200).map((r) => [r.status, r.body.code])).toEqual(
+      Array(RACERS - 1).fill([412, "precondition_failed"]),
+    );
     const i = results.findIndex((r) => r.status === 200);
     expect(await db().onboardingSession.findUniqueOrThrow({ where: { id } })).toMatchObject({
       version: version + 1,
@@ -87,7 +110,11 @@ describe("contention: no lost update", () => {
     const { id } = await newSession(20);
     const v = await sessionAction(rec, owner.token, id, "verify-access");
     expect(v.status).toBe(202);
-    await waitFor("verification", async () => (await db().operationRun.findFirst({ where: { id: v.body.run.id, status: "completed" } })) ?? null, { timeoutMs: 30_000 });
+    await waitFor(
+      "verification",
+      async () => (await db().operationRun.findFirst({ where: { id: v.body.run.id, status: "completed" } })) ?? null,
+      { timeoutMs: 30_000 },
+    );
     await db().onboardingSession.update({ where: { id }, data: { simulation: { stepDelayMs: 400 } } });
     const b = await sessionAction(rec, owner.token, id, "bootstrap");
     expect(b.status).toBe(202);
@@ -104,7 +131,9 @@ describe("contention: no lost update", () => {
         const key = `op${k}_${n}`;
         if (n % 5 === 4) {
           // Identity edits are refused while the run is active (or once bootstrap started).
-          identity.push(await patchOnboarding(rec, owner.token, id, { version: current.version, platformName: `Renamed ${key}` }));
+          identity.push(
+            await patchOnboarding(rec, owner.token, id, { version: current.version, platformName: `Renamed ${key}` }),
+          );
           continue;
         }
         const res = await patchOnboarding(rec, owner.token, id, { version: current.version, draft: { [key]: n } });
@@ -116,7 +145,10 @@ describe("contention: no lost update", () => {
     const run = await waitFor(
       "the bootstrap to finish under contention",
       async () => {
-        const r = await db().operationRun.findUnique({ where: { id: runId }, include: { steps: { orderBy: { position: "asc" } } } });
+        const r = await db().operationRun.findUnique({
+          where: { id: runId },
+          include: { steps: { orderBy: { position: "asc" } } },
+        });
         return r?.status === "completed" ? r : null;
       },
       { timeoutMs: 60_000, intervalMs: 100 },
@@ -126,7 +158,11 @@ describe("contention: no lost update", () => {
     const tookMs = Date.now() - started;
 
     // The run's own writes survived the operators (and it was not failed by the contention).
-    expect([run.outcome, run.reasonCode, run.steps.map((s) => s.errorMessage).filter(Boolean)]).toEqual(["succeeded", null, []]);
+    expect([run.outcome, run.reasonCode, run.steps.map((s) => s.errorMessage).filter(Boolean)]).toEqual([
+      "succeeded",
+      null,
+      [],
+    ]);
     const final = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
     expect(final.lifecycleState).toBe("ready_for_activation");
     expect(final.platformId).toBeTruthy();
@@ -134,13 +170,31 @@ describe("contention: no lost update", () => {
     // Every accepted operator write is still there; no refused one is.
     const draft = final.draft as Record<string, unknown>;
     expect(accepted.length).toBeGreaterThan(0);
-    expect(accepted.filter((a) => !(a.key in draft)).map((a) => a.key), "accepted writes missing from the final row").toEqual([]);
-    expect(refused.filter((r) => r.key in draft).map((r) => r.key), "refused writes present in the final row").toEqual([]);
-    expect(refused.filter((r) => !(r.status === 409 && (r.code === "version_conflict" || r.code === "run_active")))).toEqual([]);
+    expect(
+      accepted.filter((a) => !(a.key in draft)).map((a) => a.key),
+      "accepted writes missing from the final row",
+    ).toEqual([]);
+    expect(
+      refused.filter((r) => r.key in draft).map((r) => r.key),
+      "refused writes present in the final row",
+    ).toEqual([]);
+    expect(
+      refused.filter((r) => !(r.status === 409 && (r.code === "version_conflict" || r.code === "run_active"))),
+    ).toEqual([]);
     // Each accepted write made its own version.
     expect(new Set(accepted.map((a) => a.version)).size).toBe(accepted.length);
     expect(identity.length).toBeGreaterThan(0);
-    expect(identity.filter((r) => !(r.status === 409 && ["run_active", "version_conflict", "identity_locked"].includes(r.body.reasonCode ?? r.body.code))).map((r) => [r.status, r.body.code, r.body.reasonCode])).toEqual([]);
+    expect(
+      identity
+        .filter(
+          (r) =>
+            !(
+              r.status === 409 &&
+              ["run_active", "version_conflict", "identity_locked"].includes(r.body.reasonCode ?? r.body.code)
+            ),
+        )
+        .map((r) => [r.status, r.body.code, r.body.reasonCode]),
+    ).toEqual([]);
     const identityCodes = [...new Set(identity.map((r) => r.body.reasonCode ?? r.body.code))];
     expect(final.platformName).toBe("Contended");
     const events = await sessionEvents(id);

@@ -50,7 +50,10 @@ const seenAuth: string[] = [];
 let fakeGitHub: Server;
 let fakeGitHubUrl = "";
 
-const ghToken = () => `ghp_${Buffer.from(crypto.getRandomValues(new Uint8Array(27))).toString("base64url").replace(/[-_]/g, "x")}`;
+const ghToken = () =>
+  `ghp_${Buffer.from(crypto.getRandomValues(new Uint8Array(27)))
+    .toString("base64url")
+    .replace(/[-_]/g, "x")}`;
 
 beforeAll(async () => {
   database = await openScratchDatabase("abuse");
@@ -64,7 +67,9 @@ beforeAll(async () => {
     const mode = req.url?.split("/")[1];
     const status = mode === "down" ? 500 : 401;
     const message = mode === "echo" ? `Bad credentials: ${auth}` : mode === "down" ? "Server Error" : "Bad credentials";
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ message, documentation_url: "https://docs.github.com/rest" }));
+    res
+      .writeHead(status, { "content-type": "application/json" })
+      .end(JSON.stringify({ message, documentation_url: "https://docs.github.com/rest" }));
   });
   await new Promise<void>((r) => fakeGitHub.listen(0, "127.0.0.1", r));
   const address = fakeGitHub.address();
@@ -96,7 +101,12 @@ describe("abuse", () => {
       const statuses: number[] = [];
       let refused = null as Awaited<ReturnType<typeof createOnboarding>> | null;
       for (let i = 0; i < LIMIT + 2; i++) {
-        const res = await createOnboarding(rec, limited.token, { platformName: `Flood ${i}`, slug: uniqueSlug("flood"), tier: "starter", simulation: { stepDelayMs: 0 } });
+        const res = await createOnboarding(rec, limited.token, {
+          platformName: `Flood ${i}`,
+          slug: uniqueSlug("flood"),
+          tier: "starter",
+          simulation: { stepDelayMs: 0 },
+        });
         statuses.push(res.status);
         if (res.status === 429) refused ??= res;
       }
@@ -108,7 +118,12 @@ describe("abuse", () => {
       expect(await db().onboardingSession.count({ where: { userId: limited.user.id } })).toBe(LIMIT);
       // Reads are not limited; another caller's writes are not either.
       expect((await me_(limited.token)).status).toBe(200);
-      const fine = await createOnboarding(rec, other.token, { platformName: "Unaffected", slug: uniqueSlug("fine"), tier: "starter", simulation: { stepDelayMs: 0 } });
+      const fine = await createOnboarding(rec, other.token, {
+        platformName: "Unaffected",
+        slug: uniqueSlug("fine"),
+        tier: "starter",
+        simulation: { stepDelayMs: 0 },
+      });
       expect(fine.status).toBe(202);
     } finally {
       delete process.env.RATE_LIMIT_WRITES_PER_MINUTE;
@@ -116,23 +131,43 @@ describe("abuse", () => {
   });
 
   it("refuses expired and revoked tokens with 401", async () => {
-    const expired = await createApiToken(owner.user.id, owner.workspace.id, "owner", { expiresAt: new Date(Date.now() - 1_000) });
+    const expired = await createApiToken(owner.user.id, owner.workspace.id, "owner", {
+      expiresAt: new Date(Date.now() - 1_000),
+    });
     const revoked = await createApiToken(owner.user.id, owner.workspace.id, "owner", { revokedAt: new Date() });
     apiTokens.set("expired", expired.token);
     apiTokens.set("revoked", revoked.token);
 
     // A token made through the API, used, then revoked through the API.
-    const made = await rec.call(tokens.POST, { method: "POST", url: "http://localhost/api/v1/tokens", token: owner.token, body: { name: "short-lived", role: "operator" } });
+    const made = await rec.call(tokens.POST, {
+      method: "POST",
+      url: "http://localhost/api/v1/tokens",
+      token: owner.token,
+      body: { name: "short-lived", role: "operator" },
+    });
     expect(made.status).toBe(201);
     const madeToken = made.body.token as string;
     apiTokens.set("made", madeToken);
     expect((await me_(madeToken)).status).toBe(200);
-    const del = await rec.call(tokenItem.DELETE, { method: "DELETE", url: `http://localhost/api/v1/tokens/${made.body.id}`, token: owner.token, params: { id: made.body.id } });
+    const del = await rec.call(tokenItem.DELETE, {
+      method: "DELETE",
+      url: `http://localhost/api/v1/tokens/${made.body.id}`,
+      token: owner.token,
+      params: { id: made.body.id },
+    });
     expect(del.status).toBe(204);
 
-    for (const [what, token] of [["expired", expired.token], ["revoked", revoked.token], ["revoked via API", madeToken]] as const) {
+    for (const [what, token] of [
+      ["expired", expired.token],
+      ["revoked", revoked.token],
+      ["revoked via API", madeToken],
+    ] as const) {
       const read = await me_(token);
-      const write = await createOnboarding(rec, token, { platformName: "Nope", slug: uniqueSlug("nope"), tier: "starter" });
+      const write = await createOnboarding(rec, token, {
+        platformName: "Nope",
+        slug: uniqueSlug("nope"),
+        tier: "starter",
+      });
       expect([read.status, read.body.code], what).toEqual([401, "unauthenticated"]);
       expect([write.status, write.body.code], what).toEqual([401, "unauthenticated"]);
       expect(read.headers.get("www-authenticate")).toMatch(/^Bearer/);
@@ -146,11 +181,22 @@ describe("abuse", () => {
 
   it("runs onboardings (simulated and GitHub) through the worker process", async () => {
     // A simulated onboarding all the way, so audit rows, run logs and queue jobs exist.
-    const sim = await createOnboarding(rec, owner.token, { platformName: "Leak Check", slug: uniqueSlug("leak"), tier: "growth", simulation: { stepDelayMs: 10 } });
+    const sim = await createOnboarding(rec, owner.token, {
+      platformName: "Leak Check",
+      slug: uniqueSlug("leak"),
+      tier: "growth",
+      simulation: { stepDelayMs: 10 },
+    });
     expect(sim.status).toBe(202);
     const simId = sim.body.onboardingId as string;
     expect((await sessionAction(rec, owner.token, simId, "verify-access")).status).toBe(202);
-    await waitFor("verification", async () => (await db().onboardingSession.findUniqueOrThrow({ where: { id: simId } })).lifecycleState === "ready_for_bootstrap", { timeoutMs: 30_000 });
+    await waitFor(
+      "verification",
+      async () =>
+        (await db().onboardingSession.findUniqueOrThrow({ where: { id: simId } })).lifecycleState ===
+        "ready_for_bootstrap",
+      { timeoutMs: 30_000 },
+    );
     expect((await sessionAction(rec, owner.token, simId, "bootstrap")).status).toBe(202);
 
     // GitHub connections whose token the worker sends to the fake GitHub.
@@ -162,11 +208,21 @@ describe("abuse", () => {
         method: "POST",
         url: "http://localhost/api/v1/connections",
         token: owner.token,
-        body: { name: `GitHub ${mode}`, kind: "github", config: { org: "acme", templateOwner: "acme", templateRepo: "stack", baseUrl: `${fakeGitHubUrl}/${mode}` }, token },
+        body: {
+          name: `GitHub ${mode}`,
+          kind: "github",
+          config: { org: "acme", templateOwner: "acme", templateRepo: "stack", baseUrl: `${fakeGitHubUrl}/${mode}` },
+          token,
+        },
       });
       expect(conn.status).toBe(201);
       expect(conn.body).toMatchObject({ hasSecret: true });
-      const s = await createOnboarding(rec, owner.token, { platformName: `GitHub ${mode}`, slug: uniqueSlug(mode), tier: "starter", connectionId: conn.body.id });
+      const s = await createOnboarding(rec, owner.token, {
+        platformName: `GitHub ${mode}`,
+        slug: uniqueSlug(mode),
+        tier: "starter",
+        connectionId: conn.body.id,
+      });
       expect(s.status).toBe(202);
       const v = await sessionAction(rec, owner.token, s.body.onboardingId, "verify-access");
       expect(v.status).toBe(202);
@@ -175,25 +231,57 @@ describe("abuse", () => {
 
     const runs = await waitForRunsToFinish(owner.workspace.id, 90_000, 5);
     assertNoWorkerCrashed();
-    const github = await db().onboardingSession.findMany({ where: { workspaceId: owner.workspace.id, connectionId: { not: null } } });
-    console.log(`[fault:abuse] GitHub verifications: ${github.map((g) => `${g.platformName} → ${g.lifecycleState} (${g.blockingReasonCode ?? g.reasonCode ?? "-"})`).join("; ")}`);
+    const github = await db().onboardingSession.findMany({
+      where: { workspaceId: owner.workspace.id, connectionId: { not: null } },
+    });
+    console.log(
+      `[fault:abuse] GitHub verifications: ${github.map((g) => `${g.platformName} → ${g.lifecycleState} (${g.blockingReasonCode ?? g.reasonCode ?? "-"})`).join("; ")}`,
+    );
     // The worker really used the GitHub tokens (so the checks below are not vacuous).
-    for (const mode of ["bad", "down", "echo"]) expect(seenAuth.some((a) => a.includes(githubTokens.get(mode)!)), mode).toBe(true);
+    for (const mode of ["bad", "down", "echo"])
+      expect(
+        seenAuth.some((a) => a.includes(githubTokens.get(mode)!)),
+        mode,
+      ).toBe(true);
 
     // Rotate one credential: neither the old nor the new one may show up anywhere.
     const rotated = ghToken();
     githubTokens.set("rotated", rotated);
-    const first = (await rec.call(connections.GET, { method: "GET", url: "http://localhost/api/v1/connections", token: owner.token })).body.items[0];
-    const patched = await rec.call(connectionItem.PATCH, { method: "PATCH", url: `http://localhost/api/v1/connections/${first.id}`, token: owner.token, params: { id: first.id }, body: { token: rotated } });
+    const first = (
+      await rec.call(connections.GET, { method: "GET", url: "http://localhost/api/v1/connections", token: owner.token })
+    ).body.items[0];
+    const patched = await rec.call(connectionItem.PATCH, {
+      method: "PATCH",
+      url: `http://localhost/api/v1/connections/${first.id}`,
+      token: owner.token,
+      params: { id: first.id },
+      body: { token: rotated },
+    });
     expect(patched.status).toBe(200);
 
     // Read back everything a client can see about these sessions and runs.
     for (let i = 0; i < ids.length; i += 2) {
       await getOnboarding(rec, owner.token, ids[i]);
-      await rec.call(runsOfSession.GET, { method: "GET", url: `http://localhost/api/v1/onboarding/${ids[i]}/runs`, token: owner.token, params: { id: ids[i] } });
-      await rec.call(auditRoute.GET, { method: "GET", url: `http://localhost/api/v1/onboarding/${ids[i]}/audit`, token: owner.token, params: { id: ids[i] } });
+      await rec.call(runsOfSession.GET, {
+        method: "GET",
+        url: `http://localhost/api/v1/onboarding/${ids[i]}/runs`,
+        token: owner.token,
+        params: { id: ids[i] },
+      });
+      await rec.call(auditRoute.GET, {
+        method: "GET",
+        url: `http://localhost/api/v1/onboarding/${ids[i]}/audit`,
+        token: owner.token,
+        params: { id: ids[i] },
+      });
     }
-    for (const run of runs) await rec.call(runItem.GET, { method: "GET", url: `http://localhost/api/v1/operation-runs/${run.id}`, token: owner.token, params: { id: run.id } });
+    for (const run of runs)
+      await rec.call(runItem.GET, {
+        method: "GET",
+        url: `http://localhost/api/v1/operation-runs/${run.id}`,
+        token: owner.token,
+        params: { id: run.id },
+      });
     await rec.call(connections.GET, { method: "GET", url: "http://localhost/api/v1/connections", token: owner.token });
     await rec.call(tokens.GET, { method: "GET", url: "http://localhost/api/v1/tokens", token: owner.token });
 
@@ -202,7 +290,10 @@ describe("abuse", () => {
   });
 
   it("never shows a token in a response, a worker log line, an audit row or any database column", async () => {
-    const secrets = [...[...apiTokens].map(([k, v]) => [`API token ${k}`, v]), ...[...githubTokens].map(([k, v]) => [`GitHub token ${k}`, v])] as [string, string][];
+    const secrets = [
+      ...[...apiTokens].map(([k, v]) => [`API token ${k}`, v]),
+      ...[...githubTokens].map(([k, v]) => [`GitHub token ${k}`, v]),
+    ] as [string, string][];
     expect(secrets.length).toBe(10);
 
     // 1. Responses: only the one that created a token may contain it.
@@ -223,7 +314,8 @@ describe("abuse", () => {
     // 2. What the worker processes printed.
     for (const { name, output } of workerOutputs()) {
       expect(output).toContain("consuming runs");
-      for (const [what, secret] of secrets) if (output.includes(secret)) leaks.push(`${what} in the output of worker ${name}`);
+      for (const [what, secret] of secrets)
+        if (output.includes(secret)) leaks.push(`${what} in the output of worker ${name}`);
     }
 
     // 3. Every column of every table (audit rows, run logs and step results, queue jobs, …).
@@ -243,7 +335,10 @@ describe("abuse", () => {
           `select s.hit from unnest($1::text[]) as s(hit) where exists (select 1 from ${ident} where position(s.hit in ${client.escapeIdentifier(col.column_name)}::text) > 0)`,
           [secrets.map(([, v]) => v)],
         );
-        for (const { hit } of rows) leaks.push(`${secrets.find(([, v]) => v === hit)![0]} in ${col.table_schema}.${col.table_name}.${col.column_name}`);
+        for (const { hit } of rows)
+          leaks.push(
+            `${secrets.find(([, v]) => v === hit)![0]} in ${col.table_schema}.${col.table_name}.${col.column_name}`,
+          );
         columnsScanned++;
       }
     } finally {
@@ -251,9 +346,13 @@ describe("abuse", () => {
     }
     expect(columnsScanned).toBeGreaterThan(100);
     // The audit trail does record these callers, by token id, not by token.
-    expect(await db().auditEvent.count({ where: { workspaceId: owner.workspace.id, actorTokenId: { not: null } } })).toBeGreaterThan(5);
+    expect(
+      await db().auditEvent.count({ where: { workspaceId: owner.workspace.id, actorTokenId: { not: null } } }),
+    ).toBeGreaterThan(5);
 
-    console.log(`[fault:abuse] ${secrets.length} secrets checked against ${rec.responses.length} responses, ${workerOutputs().length} worker log(s), ${columnsScanned} columns: ${leaks.length} leak(s)`);
+    console.log(
+      `[fault:abuse] ${secrets.length} secrets checked against ${rec.responses.length} responses, ${workerOutputs().length} worker log(s), ${columnsScanned} columns: ${leaks.length} leak(s)`,
+    );
     expect(leaks).toEqual([]);
   });
 });

@@ -54,7 +54,9 @@ describe("fault: queue consumers start at once on a fresh database", () => {
       await database.drop();
       database = undefined;
     }
-    console.log(`[fault:startup-race] ${ROUNDS}×${INSTANCES} simultaneous queue starts: ${failures.length} failed${failures.length ? ` (${failures[0]})` : ""}`);
+    console.log(
+      `[fault:startup-race] ${ROUNDS}×${INSTANCES} simultaneous queue starts: ${failures.length} failed${failures.length ? ` (${failures[0]})` : ""}`,
+    );
     expect(failures).toEqual([]);
   });
 });

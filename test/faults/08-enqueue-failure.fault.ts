@@ -41,7 +41,12 @@ afterAll(async () => {
 
 describe("fault: the queue insert fails after the run was committed", () => {
   it("does not leave a run that no worker will ever execute", async () => {
-    const created = await createOnboarding(rec, owner.token, { platformName: "Lost Job", slug: uniqueSlug("lostjob"), tier: "starter", simulation: { stepDelayMs: 20 } });
+    const created = await createOnboarding(rec, owner.token, {
+      platformName: "Lost Job",
+      slug: uniqueSlug("lostjob"),
+      tier: "starter",
+      simulation: { stepDelayMs: 20 },
+    });
     expect(created.status).toBe(202);
     const id = created.body.onboardingId as string;
 
@@ -77,7 +82,9 @@ describe("fault: the queue insert fails after the run was committed", () => {
       async () => {
         const r = await db().operationRun.findUniqueOrThrow({ where: { id: runId } });
         const s = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
-        const jobs = await db().$queryRaw<{ n: bigint }[]>`select count(*) as n from pgboss.job where name = ${RUN_QUEUE} and data->>'runId' = ${runId}`;
+        const jobs = await db().$queryRaw<
+          { n: bigint }[]
+        >`select count(*) as n from pgboss.job where name = ${RUN_QUEUE} and data->>'runId' = ${runId}`;
         return `still ${r.status} after ${HEALTHY_START_MS / 1000} s (queue jobs for it: ${jobs[0].n}; session ${s.lifecycleState})`;
       },
     );

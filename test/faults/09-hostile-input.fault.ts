@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
-import { callRoute, createWorkspaceWithMember, sessionCookie, uniqueId, type CallOptions, type Member, type RouteHandler } from "@/test/fixtures";
+import {
+  callRoute,
+  createWorkspaceWithMember,
+  sessionCookie,
+  uniqueId,
+  type CallOptions,
+  type Member,
+  type RouteHandler,
+} from "@/test/fixtures";
 import * as onboarding from "@/app/api/v1/onboarding/route";
 import * as onboardingItem from "@/app/api/v1/onboarding/[id]/route";
 import * as activate from "@/app/api/v1/onboarding/[id]/activate/route";
@@ -49,7 +57,17 @@ let database: Awaited<ReturnType<typeof openScratchDatabase>>;
 let owner: Member;
 let viewer: Member;
 let cookie = "";
-const ids = { session: "", webhook: "", connection: "", token: "", member: "", invitation: "", inviteToken: "", run: "run_does_not_exist", delivery: "dlv_does_not_exist" };
+const ids = {
+  session: "",
+  webhook: "",
+  connection: "",
+  token: "",
+  member: "",
+  invitation: "",
+  inviteToken: "",
+  run: "run_does_not_exist",
+  delivery: "dlv_does_not_exist",
+};
 const savedLevel = log.level;
 
 beforeAll(async () => {
@@ -57,15 +75,35 @@ beforeAll(async () => {
   owner = await createWorkspaceWithMember("owner");
   viewer = await createWorkspaceWithMember("viewer", owner.workspace.id);
   cookie = await sessionCookie(owner.user);
-  const s = await callRoute(onboarding.POST, { method: "POST", url: `${BASE}/api/v1/onboarding`, token: owner.token, body: { platformName: "Target", slug: uniqueId("target"), tier: "starter" } });
+  const s = await callRoute(onboarding.POST, {
+    method: "POST",
+    url: `${BASE}/api/v1/onboarding`,
+    token: owner.token,
+    body: { platformName: "Target", slug: uniqueId("target"), tier: "starter" },
+  });
   ids.session = s.body.onboardingId;
-  const w = await callRoute(webhooks.POST, { method: "POST", url: `${BASE}/api/v1/webhooks`, token: owner.token, body: { url: "https://hooks.example.com/x", events: ["onboarding.completed"] } });
+  const w = await callRoute(webhooks.POST, {
+    method: "POST",
+    url: `${BASE}/api/v1/webhooks`,
+    token: owner.token,
+    body: { url: "https://hooks.example.com/x", events: ["onboarding.completed"] },
+  });
   ids.webhook = w.body.id;
-  const c = await callRoute(connections.POST, { method: "POST", url: `${BASE}/api/v1/connections`, token: owner.token, body: { name: "Sim", kind: "simulated", config: {} } });
+  const c = await callRoute(connections.POST, {
+    method: "POST",
+    url: `${BASE}/api/v1/connections`,
+    token: owner.token,
+    body: { name: "Sim", kind: "simulated", config: {} },
+  });
   ids.connection = c.body.id ?? "conn_missing";
   ids.token = viewer.tokenRecord.id;
   ids.member = viewer.user.id;
-  const i = await callRoute(invitations.POST, { method: "POST", url: `${BASE}/api/v1/invitations`, token: owner.token, body: { email: `${uniqueId("inv")}@example.test`, role: "viewer" } });
+  const i = await callRoute(invitations.POST, {
+    method: "POST",
+    url: `${BASE}/api/v1/invitations`,
+    token: owner.token,
+    body: { email: `${uniqueId("inv")}@example.test`, role: "viewer" },
+  });
   ids.invitation = i.body.invitation?.id ?? "inv_missing";
   // The public invitation routes get a well-formed token that matches no invitation: every
   // variant of a write must be refused, and a real link would let an anonymous accept succeed.
@@ -97,7 +135,14 @@ interface Route {
   body?: () => Record<string, unknown>;
   cursor?: boolean;
 }
-const r = (name: string, method: Method, mod: Record<string, unknown>, path: () => string, params: () => Record<string, string>, extra: Partial<Route> = {}): Route => ({
+const r = (
+  name: string,
+  method: Method,
+  mod: Record<string, unknown>,
+  path: () => string,
+  params: () => Record<string, string>,
+  extra: Partial<Route> = {},
+): Route => ({
   name,
   method,
   handler: mod[method] as RouteHandler,
@@ -111,45 +156,158 @@ const v1 = (p: string) => `/api/v1${p}`;
 
 const ROUTES: Route[] = [
   r("GET /onboarding", "GET", onboarding, () => v1("/onboarding"), none, { cursor: true }),
-  r("POST /onboarding", "POST", onboarding, () => v1("/onboarding"), none, { body: () => ({ platformName: "Hostile", slug: uniqueId("h"), tier: "starter" }) }),
+  r("POST /onboarding", "POST", onboarding, () => v1("/onboarding"), none, {
+    body: () => ({ platformName: "Hostile", slug: uniqueId("h"), tier: "starter" }),
+  }),
   r("GET /onboarding/:id", "GET", onboardingItem, () => v1(`/onboarding/${ids.session}`), sid),
-  r("PATCH /onboarding/:id", "PATCH", onboardingItem, () => v1(`/onboarding/${ids.session}`), sid, { body: () => ({ version: 1, platformName: "Renamed" }) }),
-  r("POST /onboarding/:id/verify-access", "POST", verify, () => v1(`/onboarding/${ids.session}/verify-access`), sid, { body: () => ({ version: 1 }) }),
-  r("POST /onboarding/:id/bootstrap", "POST", bootstrap, () => v1(`/onboarding/${ids.session}/bootstrap`), sid, { body: () => ({ version: 1 }) }),
-  r("POST /onboarding/:id/resume", "POST", resume, () => v1(`/onboarding/${ids.session}/resume`), sid, { body: () => ({ version: 1 }) }),
-  r("POST /onboarding/:id/cancel", "POST", cancel, () => v1(`/onboarding/${ids.session}/cancel`), sid, { body: () => ({ version: 1, reason: "no" }) }),
-  r("POST /onboarding/:id/activate", "POST", activate, () => v1(`/onboarding/${ids.session}/activate`), sid, { body: () => ({ version: 1 }) }),
-  r("POST /onboarding/:id/deprovision", "POST", deprovision, () => v1(`/onboarding/${ids.session}/deprovision`), sid, { body: () => ({ version: 1 }) }),
+  r("PATCH /onboarding/:id", "PATCH", onboardingItem, () => v1(`/onboarding/${ids.session}`), sid, {
+    body: () => ({ version: 1, platformName: "Renamed" }),
+  }),
+  r("POST /onboarding/:id/verify-access", "POST", verify, () => v1(`/onboarding/${ids.session}/verify-access`), sid, {
+    body: () => ({ version: 1 }),
+  }),
+  r("POST /onboarding/:id/bootstrap", "POST", bootstrap, () => v1(`/onboarding/${ids.session}/bootstrap`), sid, {
+    body: () => ({ version: 1 }),
+  }),
+  r("POST /onboarding/:id/resume", "POST", resume, () => v1(`/onboarding/${ids.session}/resume`), sid, {
+    body: () => ({ version: 1 }),
+  }),
+  r("POST /onboarding/:id/cancel", "POST", cancel, () => v1(`/onboarding/${ids.session}/cancel`), sid, {
+    body: () => ({ version: 1, reason: "no" }),
+  }),
+  r("POST /onboarding/:id/activate", "POST", activate, () => v1(`/onboarding/${ids.session}/activate`), sid, {
+    body: () => ({ version: 1 }),
+  }),
+  r("POST /onboarding/:id/deprovision", "POST", deprovision, () => v1(`/onboarding/${ids.session}/deprovision`), sid, {
+    body: () => ({ version: 1 }),
+  }),
   r("GET /onboarding/:id/runs", "GET", runs, () => v1(`/onboarding/${ids.session}/runs`), sid),
   r("GET /onboarding/:id/resources", "GET", resources, () => v1(`/onboarding/${ids.session}/resources`), sid),
   r("GET /onboarding/:id/audit", "GET", audit, () => v1(`/onboarding/${ids.session}/audit`), sid, { cursor: true }),
-  r("GET /onboarding/slug-availability", "GET", slugAvailability, () => v1("/onboarding/slug-availability?slug=abc-def"), none),
-  r("GET /operation-runs/:id", "GET", runItem, () => v1(`/operation-runs/${ids.run}`), () => ({ id: ids.run })),
-  r("POST /operation-runs/:id/cancel", "POST", runCancel, () => v1(`/operation-runs/${ids.run}/cancel`), () => ({ id: ids.run }), { body: () => ({}) }),
+  r(
+    "GET /onboarding/slug-availability",
+    "GET",
+    slugAvailability,
+    () => v1("/onboarding/slug-availability?slug=abc-def"),
+    none,
+  ),
+  r(
+    "GET /operation-runs/:id",
+    "GET",
+    runItem,
+    () => v1(`/operation-runs/${ids.run}`),
+    () => ({ id: ids.run }),
+  ),
+  r(
+    "POST /operation-runs/:id/cancel",
+    "POST",
+    runCancel,
+    () => v1(`/operation-runs/${ids.run}/cancel`),
+    () => ({ id: ids.run }),
+    { body: () => ({}) },
+  ),
   r("GET /connections", "GET", connections, () => v1("/connections"), none),
-  r("POST /connections", "POST", connections, () => v1("/connections"), none, { body: () => ({ name: "Another", kind: "simulated", config: {} }) }),
-  r("PATCH /connections/:id", "PATCH", connectionItem, () => v1(`/connections/${ids.connection}`), () => ({ id: ids.connection }), { body: () => ({ name: "Renamed" }) }),
-  r("DELETE /connections/:id", "DELETE", connectionItem, () => v1(`/connections/${ids.connection}`), () => ({ id: ids.connection })),
+  r("POST /connections", "POST", connections, () => v1("/connections"), none, {
+    body: () => ({ name: "Another", kind: "simulated", config: {} }),
+  }),
+  r(
+    "PATCH /connections/:id",
+    "PATCH",
+    connectionItem,
+    () => v1(`/connections/${ids.connection}`),
+    () => ({ id: ids.connection }),
+    { body: () => ({ name: "Renamed" }) },
+  ),
+  r(
+    "DELETE /connections/:id",
+    "DELETE",
+    connectionItem,
+    () => v1(`/connections/${ids.connection}`),
+    () => ({ id: ids.connection }),
+  ),
   r("GET /me", "GET", me, () => v1("/me"), none),
   r("GET /members", "GET", members, () => v1("/members"), none),
   r("GET /invitations", "GET", invitations, () => v1("/invitations"), none),
-  r("POST /invitations", "POST", invitations, () => v1("/invitations"), none, { body: () => ({ email: `${uniqueId("m")}@example.test`, role: "viewer" }) }),
-  r("DELETE /invitations/:id", "DELETE", invitationItem, () => v1(`/invitations/${ids.invitation}`), () => ({ id: ids.invitation })),
+  r("POST /invitations", "POST", invitations, () => v1("/invitations"), none, {
+    body: () => ({ email: `${uniqueId("m")}@example.test`, role: "viewer" }),
+  }),
+  r(
+    "DELETE /invitations/:id",
+    "DELETE",
+    invitationItem,
+    () => v1(`/invitations/${ids.invitation}`),
+    () => ({ id: ids.invitation }),
+  ),
   r("GET /invitations/lookup", "GET", invitationLookup, () => v1(`/invitations/lookup?token=${ids.inviteToken}`), none),
-  r("POST /invitations/accept", "POST", invitationAccept, () => v1("/invitations/accept"), none, { body: () => ({ token: ids.inviteToken, password: "a-long-enough-password", name: "Hostile" }) }),
-  r("PATCH /members/:userId", "PATCH", memberItem, () => v1(`/members/${ids.member}`), () => ({ userId: ids.member }), { body: () => ({ role: "operator" }) }),
-  r("DELETE /members/:userId", "DELETE", memberItem, () => v1(`/members/${ids.member}`), () => ({ userId: ids.member })),
+  r("POST /invitations/accept", "POST", invitationAccept, () => v1("/invitations/accept"), none, {
+    body: () => ({ token: ids.inviteToken, password: "a-long-enough-password", name: "Hostile" }),
+  }),
+  r(
+    "PATCH /members/:userId",
+    "PATCH",
+    memberItem,
+    () => v1(`/members/${ids.member}`),
+    () => ({ userId: ids.member }),
+    { body: () => ({ role: "operator" }) },
+  ),
+  r(
+    "DELETE /members/:userId",
+    "DELETE",
+    memberItem,
+    () => v1(`/members/${ids.member}`),
+    () => ({ userId: ids.member }),
+  ),
   r("GET /platforms", "GET", platforms, () => v1("/platforms"), none),
   r("GET /tokens", "GET", tokens, () => v1("/tokens"), none),
   r("POST /tokens", "POST", tokens, () => v1("/tokens"), none, { body: () => ({ name: "Hostile", role: "viewer" }) }),
-  r("DELETE /tokens/:id", "DELETE", tokenItem, () => v1(`/tokens/${ids.token}`), () => ({ id: ids.token })),
+  r(
+    "DELETE /tokens/:id",
+    "DELETE",
+    tokenItem,
+    () => v1(`/tokens/${ids.token}`),
+    () => ({ id: ids.token }),
+  ),
   r("GET /webhooks", "GET", webhooks, () => v1("/webhooks"), none),
-  r("POST /webhooks", "POST", webhooks, () => v1("/webhooks"), none, { body: () => ({ url: "https://hooks.example.com/y", events: ["onboarding.failed"] }) }),
-  r("PATCH /webhooks/:id", "PATCH", webhookItem, () => v1(`/webhooks/${ids.webhook}`), () => ({ id: ids.webhook }), { body: () => ({ description: "changed" }) }),
-  r("DELETE /webhooks/:id", "DELETE", webhookItem, () => v1(`/webhooks/${ids.webhook}`), () => ({ id: ids.webhook })),
-  r("GET /webhooks/:id/deliveries", "GET", webhookDeliveries, () => v1(`/webhooks/${ids.webhook}/deliveries`), () => ({ id: ids.webhook }), { cursor: true }),
-  r("POST /webhooks/:id/test", "POST", webhookTest, () => v1(`/webhooks/${ids.webhook}/test`), () => ({ id: ids.webhook })),
-  r("POST /webhook-deliveries/:id/redeliver", "POST", redeliver, () => v1(`/webhook-deliveries/${ids.delivery}/redeliver`), () => ({ id: ids.delivery })),
+  r("POST /webhooks", "POST", webhooks, () => v1("/webhooks"), none, {
+    body: () => ({ url: "https://hooks.example.com/y", events: ["onboarding.failed"] }),
+  }),
+  r(
+    "PATCH /webhooks/:id",
+    "PATCH",
+    webhookItem,
+    () => v1(`/webhooks/${ids.webhook}`),
+    () => ({ id: ids.webhook }),
+    { body: () => ({ description: "changed" }) },
+  ),
+  r(
+    "DELETE /webhooks/:id",
+    "DELETE",
+    webhookItem,
+    () => v1(`/webhooks/${ids.webhook}`),
+    () => ({ id: ids.webhook }),
+  ),
+  r(
+    "GET /webhooks/:id/deliveries",
+    "GET",
+    webhookDeliveries,
+    () => v1(`/webhooks/${ids.webhook}/deliveries`),
+    () => ({ id: ids.webhook }),
+    { cursor: true },
+  ),
+  r(
+    "POST /webhooks/:id/test",
+    "POST",
+    webhookTest,
+    () => v1(`/webhooks/${ids.webhook}/test`),
+    () => ({ id: ids.webhook }),
+  ),
+  r(
+    "POST /webhook-deliveries/:id/redeliver",
+    "POST",
+    redeliver,
+    () => v1(`/webhook-deliveries/${ids.delivery}/redeliver`),
+    () => ({ id: ids.delivery }),
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -157,8 +315,8 @@ const ROUTES: Route[] = [
 // has to be refused (a bad body, a bad type, a cross-site cookie write, a bad id).
 
 let seed = 0x9e3779b9;
-const rand = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
-const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+const rand = () => (seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
 const SURROGATES = ["\ud800", "\udfff", "a\udbffb", "\udc00\ud800", "ok\ud83d", "\ude00x"];
 const nested = (depth: number, open = "[", close = "]") => `${open.repeat(depth)}${close.repeat(depth)}`;
@@ -181,8 +339,27 @@ const BAD_CURSORS = [
   "e30",
   "W10",
 ];
-const BAD_REQUEST_IDS = ["has space", "x".repeat(65), "<script>alert(1)</script>", "a;b", "../../etc/passwd", "\t", "ä".repeat(3), "id\\n"];
-const ODD_TYPES = ["text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "application/jsonx", "text/json", "application/json-patch", "image/svg+xml", "", "application/xml"];
+const BAD_REQUEST_IDS = [
+  "has space",
+  "x".repeat(65),
+  "<script>alert(1)</script>",
+  "a;b",
+  "../../etc/passwd",
+  "\t",
+  "ä".repeat(3),
+  "id\\n",
+];
+const ODD_TYPES = [
+  "text/plain",
+  "multipart/form-data; boundary=x",
+  "application/x-www-form-urlencoded",
+  "application/jsonx",
+  "text/json",
+  "application/json-patch",
+  "image/svg+xml",
+  "",
+  "application/xml",
+];
 
 interface Variant {
   kind: string;
@@ -217,7 +394,8 @@ function withDepth(body: Record<string, unknown>): string {
   const inner = rand() < 0.5 ? nested(depth) : deepObject(Math.min(depth, 9_000));
   const keys = Object.keys(body);
   if (rand() < 0.3) return inner;
-  if (rand() < 0.5) return `{"version":1,"status":"in_progress","provisionJobId":"j","steps":[{"key":"create_platform","status":"completed","result":${inner}}]}`;
+  if (rand() < 0.5)
+    return `{"version":1,"status":"in_progress","provisionJobId":"j","steps":[{"key":"create_platform","status":"completed","result":${inner}}]}`;
   const key = keys.length ? pick(keys) : "x";
   return JSON.stringify({ ...body, [key]: "__DEEP__" }).replace('"__DEEP__"', inner);
 }
@@ -249,16 +427,26 @@ function baseVariant(route: Route, i: number): Variant {
   const json = { "content-type": "application/json" };
   switch (kind) {
     case "surrogate-body":
-      if (!write) return { kind, opts: { ...base, params: { ...base.params, ...surrogateParams(base.params) } }, readOnly: true };
+      if (!write)
+        return { kind, opts: { ...base, params: { ...base.params, ...surrogateParams(base.params) } }, readOnly: true };
       return { kind, opts: { ...base, body: withSurrogate(body), headers: json }, readOnly: false };
     case "surrogate-param": {
       // A route without path parameters does not validate them: its body must be refused instead.
       const hasParams = Object.keys(base.params ?? {}).length > 0;
       const payload = hasParams ? JSON.stringify(body) : withSurrogate(body);
-      return { kind, opts: { ...base, params: surrogateParams(base.params), ...(write ? { body: payload, headers: json } : {}) }, readOnly: !hasParams && !write };
+      return {
+        kind,
+        opts: { ...base, params: surrogateParams(base.params), ...(write ? { body: payload, headers: json } : {}) },
+        readOnly: !hasParams && !write,
+      };
     }
     case "deep-json":
-      if (!write) return { kind, opts: { ...base, url: `${url}${url.includes("?") ? "&" : "?"}q=${"[".repeat(50)}` }, readOnly: true };
+      if (!write)
+        return {
+          kind,
+          opts: { ...base, url: `${url}${url.includes("?") ? "&" : "?"}q=${"[".repeat(50)}` },
+          readOnly: true,
+        };
       return { kind, opts: { ...base, body: withDepth(body), headers: json }, readOnly: false };
     case "bad-cursor": {
       const cursor = pick(BAD_CURSORS);
@@ -279,11 +467,26 @@ function baseVariant(route: Route, i: number): Variant {
         { origin: "null", referer: "http://localhost/" },
       ]);
       const headers = { cookie, host: "localhost", ...forged, ...(write ? json : {}) };
-      return { kind, opts: { method: route.method, url, params: route.params(), headers, ...(write ? { body: JSON.stringify(body) } : {}) }, readOnly: !write };
+      return {
+        kind,
+        opts: {
+          method: route.method,
+          url,
+          params: route.params(),
+          headers,
+          ...(write ? { body: JSON.stringify(body) } : {}),
+        },
+        readOnly: !write,
+      };
     }
     case "bad-request-id":
-      if (!write) return { kind, opts: { ...base, headers: { "x-request-id": pick(BAD_REQUEST_IDS) } }, readOnly: true };
-      return { kind, opts: { ...base, body: withSurrogate(body), headers: { ...json, "x-request-id": pick(BAD_REQUEST_IDS) } }, readOnly: false };
+      if (!write)
+        return { kind, opts: { ...base, headers: { "x-request-id": pick(BAD_REQUEST_IDS) } }, readOnly: true };
+      return {
+        kind,
+        opts: { ...base, body: withSurrogate(body), headers: { ...json, "x-request-id": pick(BAD_REQUEST_IDS) } },
+        readOnly: false,
+      };
     case "oversized-header": {
       const big = "x".repeat(pick([8_192, 17_000, 65_536]));
       const header = pick<Record<string, string>>([
@@ -296,14 +499,30 @@ function baseVariant(route: Route, i: number): Variant {
         { "idempotency-key": big },
       ]);
       const viaCookie = "cookie" in header;
-      const headers = { ...(viaCookie ? { host: "localhost", origin: "http://evil.example" } : {}), ...header, ...(write ? json : {}) };
-      const opts: CallOptions = { method: route.method, url, params: route.params(), headers, ...(viaCookie || "authorization" in header ? {} : { token: owner.token }) };
+      const headers = {
+        ...(viaCookie ? { host: "localhost", origin: "http://evil.example" } : {}),
+        ...header,
+        ...(write ? json : {}),
+      };
+      const opts: CallOptions = {
+        method: route.method,
+        url,
+        params: route.params(),
+        headers,
+        ...(viaCookie || "authorization" in header ? {} : { token: owner.token }),
+      };
       if (write) opts.body = viaCookie || "authorization" in header ? JSON.stringify(body) : withSurrogate(body);
       return { kind, opts, readOnly: !write };
     }
     case "odd-content-type": {
       const type = pick(ODD_TYPES);
-      const raw = pick([JSON.stringify(body), "a=1&b=2", "--x\r\ncontent-disposition: form-data\r\n\r\n1\r\n--x--", "<x/>", "\u0000\u0001"]);
+      const raw = pick([
+        JSON.stringify(body),
+        "a=1&b=2",
+        "--x\r\ncontent-disposition: form-data\r\n\r\n1\r\n--x--",
+        "<x/>",
+        "\u0000\u0001",
+      ]);
       if (!write) return { kind, opts: { ...base, headers: { "content-type": type } }, readOnly: true };
       // Only a body that is not JSON may carry a JSON content type here.
       const payload = type.includes("json") && !type.endsWith("x") ? "{not json" : raw;
@@ -312,8 +531,13 @@ function baseVariant(route: Route, i: number): Variant {
     case "lying-length": {
       const length = pick(["999999999", "-1", "abc", "1e9", "65537"]);
       if (!write) return { kind, opts: { ...base, headers: { "content-length": length } }, readOnly: true };
-      const payload = length === "999999999" || length === "1e9" || length === "65537" ? JSON.stringify(body) : withSurrogate(body);
-      return { kind, opts: { ...base, body: payload, headers: { ...json, "content-length": length } }, readOnly: false };
+      const payload =
+        length === "999999999" || length === "1e9" || length === "65537" ? JSON.stringify(body) : withSurrogate(body);
+      return {
+        kind,
+        opts: { ...base, body: payload, headers: { ...json, "content-length": length } },
+        readOnly: false,
+      };
     }
   }
 }
@@ -377,9 +601,11 @@ describe("hostile input", () => {
       }
       sent++;
       byKind.set(v.kind, (byKind.get(v.kind) ?? 0) + 1);
-      if (res.status >= 500) fiveHundreds.push(`${route.name} [${v.kind}] → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      if (res.status >= 500)
+        fiveHundreds.push(`${route.name} [${v.kind}] → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
       else if (res.status < 300 && !v.readOnly) acceptedWrites.push(`${route.name} [${v.kind}] → ${res.status}`);
-      else if (res.status >= 400 && !(res.headers.get("content-type") ?? "").includes("application/problem+json")) notProblem++;
+      else if (res.status >= 400 && !(res.headers.get("content-type") ?? "").includes("application/problem+json"))
+        notProblem++;
     };
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {

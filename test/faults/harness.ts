@@ -17,7 +17,14 @@ import * as itemRoute from "@/app/api/v1/onboarding/[id]/route";
 import * as verifyRoute from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrapRoute from "@/app/api/v1/onboarding/[id]/bootstrap/route";
 import * as resumeRoute from "@/app/api/v1/onboarding/[id]/resume/route";
-import { callRoute, createWorkspaceWithMember, type CallOptions, type CallResult, type Member, type RouteHandler } from "@/test/fixtures";
+import {
+  callRoute,
+  createWorkspaceWithMember,
+  type CallOptions,
+  type CallResult,
+  type Member,
+  type RouteHandler,
+} from "@/test/fixtures";
 
 export const DEBUG = !!process.env.FAULTS_DEBUG;
 
@@ -33,7 +40,10 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * same time on a database without them can deadlock in pg-boss' createQueue (07-startup-race
  * covers that separately).
  */
-export async function openScratchDatabase(label: string, opts: { createQueues?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function openScratchDatabase(
+  label: string,
+  opts: { createQueues?: boolean } = {},
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const server = inject("databaseServerUrl");
   const name = `onramp_fault_${label}_${process.pid}_${randomBytes(3).toString("hex")}`;
   const url = await createScratchDatabase(server, name);
@@ -56,7 +66,10 @@ export type ScratchDatabase = Awaited<ReturnType<typeof openScratchDatabase>>;
  * The usual scenario setup: a scratch database and an owner in a new workspace before the
  * file's tests, every worker process killed and the database dropped after them.
  */
-export function scratchWorkspace(label: string, ready: (ctx: { database: ScratchDatabase; owner: Member }) => void): void {
+export function scratchWorkspace(
+  label: string,
+  ready: (ctx: { database: ScratchDatabase; owner: Member }) => void,
+): void {
   let database: ScratchDatabase | undefined;
   beforeAll(async () => {
     database = await openScratchDatabase(label);
@@ -91,11 +104,15 @@ process.once("exit", () => {
 
 export function spawnWorker(name: string, env: Record<string, string | undefined> = {}): WorkerProcess {
   const preload = process.env.FAULTS_WORKER_PRELOAD ? ["--import", process.env.FAULTS_WORKER_PRELOAD] : [];
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", ...preload, "scripts/worker.ts"], {
-    cwd: process.cwd(),
-    env: { ...process.env, WORKER_CONCURRENCY: "4", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", ...preload, "scripts/worker.ts"],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env, WORKER_CONCURRENCY: "4", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const chunks: string[] = [];
   const onData = (stream: string) => (d: Buffer) => {
     const text = d.toString();
@@ -108,7 +125,10 @@ export function spawnWorker(name: string, env: Record<string, string | undefined
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker ${name} not ready within 60 s:\n${chunks.join("")}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`worker ${name} not ready within 60 s:\n${chunks.join("")}`)),
+      60_000,
+    );
     child.stdout!.on("data", () => {
       if (chunks.join("").includes("consuming runs")) {
         clearTimeout(timer);
@@ -121,7 +141,15 @@ export function spawnWorker(name: string, env: Record<string, string | undefined
     });
   });
   ready.catch(() => undefined);
-  const proc: WorkerProcess = { name, child, pid: child.pid!, output: () => chunks.join(""), ready, exited, killedByTest: false };
+  const proc: WorkerProcess = {
+    name,
+    child,
+    pid: child.pid!,
+    output: () => chunks.join(""),
+    ready,
+    exited,
+    killedByTest: false,
+  };
   children.push(proc);
   return proc;
 }
@@ -151,7 +179,12 @@ export interface Crash {
 function crashOf(w: WorkerProcess): Crash | null {
   const dead = w.child.exitCode !== null || w.child.signalCode !== null;
   if (!dead || w.killedByTest) return null;
-  return { name: w.name, pid: w.pid, exit: String(w.child.exitCode ?? w.child.signalCode), tail: w.output().split("\n").slice(-40).join("\n") };
+  return {
+    name: w.name,
+    pid: w.pid,
+    exit: String(w.child.exitCode ?? w.child.signalCode),
+    tail: w.output().split("\n").slice(-40).join("\n"),
+  };
 }
 
 export function formatCrash(c: Crash): string {
@@ -235,7 +268,10 @@ export async function waitForRunsToFinish(workspaceId: string, timeoutMs: number
     `every run of workspace ${workspaceId} to complete`,
     async () => {
       assertNoWorkerCrashed(); // fail at once, with the stack, rather than time out
-      const runs = await db().operationRun.findMany({ where: { workspaceId }, include: { steps: { orderBy: { position: "asc" } } } });
+      const runs = await db().operationRun.findMany({
+        where: { workspaceId },
+        include: { steps: { orderBy: { position: "asc" } } },
+      });
       if (expected !== undefined && runs.length < expected) return null;
       return runs.every((r) => r.status === "completed") ? runs : null;
     },
@@ -270,7 +306,9 @@ export class Recorder {
       this.responses.push({ url: opts.url, status: res.status, text: JSON.stringify({ headers, body: res.body }) });
       if (res.status < 500 || !this.retry || attempt === 5) return res;
       this.serverErrors.push({ url: opts.url, status: res.status, code: res.body?.code });
-      console.warn(`[faults] ${opts.method ?? "GET"} ${opts.url} answered ${res.status} ${res.body?.code}; retrying (attempt ${attempt + 1})`);
+      console.warn(
+        `[faults] ${opts.method ?? "GET"} ${opts.url} answered ${res.status} ${res.body?.code}; retrying (attempt ${attempt + 1})`,
+      );
       await sleep(300 * attempt);
     }
   }
@@ -279,7 +317,15 @@ export class Recorder {
 // ---------------------------------------------------------------------------------------------
 // Invariants
 
-const DERIVED_FIELDS = ["status", "lifecycleState", "currentCheckpoint", "lastCompletedCheckpoint", "reasonCode", "blockingReasonCode", "steps"] as const;
+const DERIVED_FIELDS = [
+  "status",
+  "lifecycleState",
+  "currentCheckpoint",
+  "lastCompletedCheckpoint",
+  "reasonCode",
+  "blockingReasonCode",
+  "steps",
+] as const;
 
 export interface InvariantReport {
   sessions: number;
@@ -302,29 +348,44 @@ export interface InvariantReport {
 export async function assertWorkspaceConsistent(workspaceId: string): Promise<InvariantReport> {
   const runs = await db().operationRun.findMany({ where: { workspaceId }, include: { steps: true } });
   const stuck = runs.filter((r) => r.status !== "completed" || r.activeKey !== null || r.leaseOwner !== null);
-  expect(stuck.map((r) => ({ id: r.id, kind: r.kind, status: r.status, activeKey: r.activeKey, leaseOwner: r.leaseOwner }))).toEqual([]);
+  expect(
+    stuck.map((r) => ({ id: r.id, kind: r.kind, status: r.status, activeKey: r.activeKey, leaseOwner: r.leaseOwner })),
+  ).toEqual([]);
   for (const run of runs) {
     const open = run.steps.filter((s) => s.status === "running" || s.status === "pending");
     expect(open.map((s) => `${run.id}/${s.key}:${s.status}`)).toEqual([]);
   }
 
   const sessions = await db().onboardingSession.findMany({ where: { workspaceId } });
-  const audit = await db().auditEvent.findMany({ where: { workspaceId, targetType: "onboarding_session" }, orderBy: [{ toVersion: "asc" }] });
+  const audit = await db().auditEvent.findMany({
+    where: { workspaceId, targetType: "onboarding_session" },
+    orderBy: [{ toVersion: "asc" }],
+  });
   const auditBySession = new Map<string, typeof audit>();
   for (const e of audit) auditBySession.set(e.targetId, [...(auditBySession.get(e.targetId) ?? []), e]);
 
   for (const s of sessions) {
-    const derived = deriveLifecycle(s as Parameters<typeof deriveLifecycle>[0], await latestRuns(db() as unknown as Tx, s.id));
+    const derived = deriveLifecycle(
+      s as Parameters<typeof deriveLifecycle>[0],
+      await latestRuns(db() as unknown as Tx, s.id),
+    );
     const stored = Object.fromEntries(DERIVED_FIELDS.map((f) => [f, s[f]]));
     const expected = Object.fromEntries(DERIVED_FIELDS.map((f) => [f, derived[f]]));
-    expect(JSON.parse(JSON.stringify(stored)), `session ${s.id} stored state vs derived from its runs`).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(JSON.parse(JSON.stringify(stored)), `session ${s.id} stored state vs derived from its runs`).toEqual(
+      JSON.parse(JSON.stringify(expected)),
+    );
 
     const events = auditBySession.get(s.id) ?? [];
-    expect(events.map((e) => e.toVersion), `audit versions of session ${s.id}`).toEqual(Array.from({ length: s.version }, (_, i) => i + 1));
+    expect(
+      events.map((e) => e.toVersion),
+      `audit versions of session ${s.id}`,
+    ).toEqual(Array.from({ length: s.version }, (_, i) => i + 1));
     expect(events[0]?.action).toBe("onboarding.created");
     for (const e of events.slice(1)) expect(e.fromVersion, `audit ${e.action} of ${s.id}`).toBe((e.toVersion ?? 0) - 1);
 
-    const lastBootstrap = runs.filter((r) => r.sessionId === s.id && r.kind === "bootstrap").sort((a, b) => +b.createdAt - +a.createdAt)[0];
+    const lastBootstrap = runs
+      .filter((r) => r.sessionId === s.id && r.kind === "bootstrap")
+      .sort((a, b) => +b.createdAt - +a.createdAt)[0];
     if (lastBootstrap?.outcome === "succeeded") {
       expect(s.platformId, `platform of ${s.id}`).toBeTruthy();
       const platform = await db().platform.findUniqueOrThrow({ where: { id: s.platformId! } });
@@ -334,14 +395,23 @@ export async function assertWorkspaceConsistent(workspaceId: string): Promise<In
         where: { workspaceId, OR: [{ name: s.slug }, { name: `${s.slug}/ONRAMP_PLATFORM_SLUG` }] },
       });
       expect(resources.map((r) => `${r.kind}:${r.name}`).sort(), `resources of ${s.slug}`).toEqual(
-        [`deployment:${s.slug}`, `infra:${s.slug}`, `repository:${s.slug}`, `secret:${s.slug}/ONRAMP_PLATFORM_SLUG`].sort(),
+        [
+          `deployment:${s.slug}`,
+          `infra:${s.slug}`,
+          `repository:${s.slug}`,
+          `secret:${s.slug}/ONRAMP_PLATFORM_SLUG`,
+        ].sort(),
       );
     }
   }
 
   const dupPlatforms = await db().platform.groupBy({ by: ["slug"], where: { workspaceId }, _count: { _all: true } });
   expect(dupPlatforms.filter((p) => p._count._all > 1)).toEqual([]);
-  const dupResources = await db().simulatedResource.groupBy({ by: ["kind", "name"], where: { workspaceId }, _count: { _all: true } });
+  const dupResources = await db().simulatedResource.groupBy({
+    by: ["kind", "name"],
+    where: { workspaceId },
+    _count: { _all: true },
+  });
   expect(dupResources.filter((r) => r._count._all > 1)).toEqual([]);
 
   return {
@@ -355,35 +425,77 @@ export async function assertWorkspaceConsistent(workspaceId: string): Promise<In
 
 /** Every run of the database (not only one workspace) has finished: nothing is left stuck. */
 export async function assertNoRunStuckAnywhere(): Promise<void> {
-  const open = await db().operationRun.findMany({ where: { status: { in: ["queued", "running"] } }, select: { id: true, status: true, leaseOwner: true } });
+  const open = await db().operationRun.findMany({
+    where: { status: { in: ["queued", "running"] } },
+    select: { id: true, status: true, leaseOwner: true },
+  });
   expect(open).toEqual([]);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The onboarding flow through the route handlers
 
-
-export const routes = { collection: collectionRoute, item: itemRoute, verify: verifyRoute, bootstrap: bootstrapRoute, resume: resumeRoute };
+export const routes = {
+  collection: collectionRoute,
+  item: itemRoute,
+  verify: verifyRoute,
+  bootstrap: bootstrapRoute,
+  resume: resumeRoute,
+};
 
 export function createOnboarding(rec: Recorder, token: string, body: Record<string, unknown>): Promise<CallResult> {
   return rec.call(collectionRoute.POST, { method: "POST", url: "http://localhost/api/v1/onboarding", token, body });
 }
 
 export function getOnboarding(rec: Recorder, token: string, id: string): Promise<CallResult> {
-  return rec.call(itemRoute.GET, { method: "GET", url: `http://localhost/api/v1/onboarding/${id}`, token, params: { id } });
+  return rec.call(itemRoute.GET, {
+    method: "GET",
+    url: `http://localhost/api/v1/onboarding/${id}`,
+    token,
+    params: { id },
+  });
 }
 
-export function patchOnboarding(rec: Recorder, token: string, id: string, body: Record<string, unknown>, headers?: Record<string, string>): Promise<CallResult> {
-  return rec.call(itemRoute.PATCH, { method: "PATCH", url: `http://localhost/api/v1/onboarding/${id}`, token, params: { id }, body, headers });
+export function patchOnboarding(
+  rec: Recorder,
+  token: string,
+  id: string,
+  body: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<CallResult> {
+  return rec.call(itemRoute.PATCH, {
+    method: "PATCH",
+    url: `http://localhost/api/v1/onboarding/${id}`,
+    token,
+    params: { id },
+    body,
+    headers,
+  });
 }
 
 type ActionName = "verify-access" | "bootstrap" | "resume";
-const ACTIONS: Record<ActionName, { POST: RouteHandler }> = { "verify-access": verifyRoute, bootstrap: bootstrapRoute, resume: resumeRoute };
+const ACTIONS: Record<ActionName, { POST: RouteHandler }> = {
+  "verify-access": verifyRoute,
+  bootstrap: bootstrapRoute,
+  resume: resumeRoute,
+};
 
 /** POST /onboarding/:id/<action> based on `version` (the current one when omitted). */
-export async function sessionAction(rec: Recorder, token: string, id: string, action: ActionName, version?: number): Promise<CallResult> {
+export async function sessionAction(
+  rec: Recorder,
+  token: string,
+  id: string,
+  action: ActionName,
+  version?: number,
+): Promise<CallResult> {
   const v = version ?? (await db().onboardingSession.findUniqueOrThrow({ where: { id } })).version;
-  return rec.call(ACTIONS[action].POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/${action}`, token, params: { id }, body: { version: v } });
+  return rec.call(ACTIONS[action].POST, {
+    method: "POST",
+    url: `http://localhost/api/v1/onboarding/${id}/${action}`,
+    token,
+    params: { id },
+    body: { version: v },
+  });
 }
 
 export const uniqueSlug = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;

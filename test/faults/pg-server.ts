@@ -35,7 +35,8 @@ function runAs(): { uid: number; gid: number } | null {
   if (typeof process.getuid !== "function" || process.getuid() !== 0) return null;
   const uid = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
   const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
-  if (uid.status !== 0 || gid.status !== 0) throw new Error("running as root but there is no postgres user (ensureDatabase creates it)");
+  if (uid.status !== 0 || gid.status !== 0)
+    throw new Error("running as root but there is no postgres user (ensureDatabase creates it)");
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
@@ -62,7 +63,10 @@ async function accepting(url: string): Promise<boolean> {
   }
 }
 
-function pgCtl(args: string[], user: { uid: number; gid: number } | null): Promise<{ code: number | null; output: string }> {
+function pgCtl(
+  args: string[],
+  user: { uid: number; gid: number } | null,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(path.join(binDir(), "pg_ctl"), args, {
       ...(user ?? {}),
@@ -121,7 +125,10 @@ export async function startOwnServer(): Promise<OwnServer> {
       // The same options embedded.ts starts it with, on the same port.
       const opts = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`;
       const start = await pgCtl(["start", "-D", cluster, "-w", "-t", "60", "-l", logFile, "-o", opts], user);
-      if (start.code !== 0) throw new Error(`pg_ctl start failed (${start.code}): ${start.output}\n${await fs.readFile(logFile, "utf8").catch(() => "")}`);
+      if (start.code !== 0)
+        throw new Error(
+          `pg_ctl start failed (${start.code}): ${start.output}\n${await fs.readFile(logFile, "utf8").catch(() => "")}`,
+        );
       const deadline = Date.now() + 30_000;
       while (!(await accepting(handle.url))) {
         if (Date.now() > deadline) throw new Error("restarted server does not accept connections");

@@ -29,7 +29,10 @@ export default defineConfig({
     // A scenario that fails must not be retried into a pass: every run counts.
     retry: 0,
     projects: [
-      { extends: true, test: { name: "faults", include: ["test/faults/**/*.fault.ts"], exclude: [LOAD], sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: { name: "faults", include: ["test/faults/**/*.fault.ts"], exclude: [LOAD], sequence: { groupOrder: 1 } },
+      },
       { extends: true, test: { name: "faults-load", include: [LOAD], sequence: { groupOrder: 2 } } },
     ],
   },

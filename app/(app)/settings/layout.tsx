@@ -7,7 +7,10 @@ export const metadata = { title: { default: "Settings", template: "%s · Setting
 export default function SettingsLayout({ children }: { children: ReactNode }) {
   return (
     <>
-      <PageHeader title="Settings" description="Members and roles, API tokens, webhooks and provider connections of this workspace." />
+      <PageHeader
+        title="Settings"
+        description="Members and roles, API tokens, webhooks and provider connections of this workspace."
+      />
       <SettingsTabs />
       <div className="mt-6">{children}</div>
     </>

@@ -12,7 +12,12 @@ export const GET = handle(routes.getHealth, async () => {
     await db().$queryRaw`SELECT 1`;
     const migrations = await migrationStatus(process.env.DATABASE_URL!);
     const ok = migrations.pending.length === 0;
-    const body = { status: ok ? "ok" : "degraded", database: "reachable", migrations, latencyMs: Date.now() - started } as const;
+    const body = {
+      status: ok ? "ok" : "degraded",
+      database: "reachable",
+      migrations,
+      latencyMs: Date.now() - started,
+    } as const;
     return ok ? json(routes.getHealth, body, { status: 200 }) : json(routes.getHealth, body, { status: 503 });
   } catch {
     return json(routes.getHealth, { status: "error", database: "unreachable" }, { status: 503 });

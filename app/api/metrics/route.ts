@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 
 export async function GET(req: Request) {
   const access = metricsAccess(req.headers.get("authorization"));
-  if (access === "not_configured") return new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain" } });
+  if (access === "not_configured")
+    return new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain" } });
   if (access === "unauthorized") {
     return new Response("Send Authorization: Bearer <METRICS_TOKEN>\n", {
       status: 401,

@@ -5,7 +5,11 @@ import { Logo } from "@/components/logo";
 import { InviteClient } from "@/components/invite/invite-client";
 
 // The token is in the path: never send it on as a Referer, never index the page.
-export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer", robots: { index: false, follow: false } };
+export const metadata: Metadata = {
+  title: "Invitation",
+  referrer: "no-referrer",
+  robots: { index: false, follow: false },
+};
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;

@@ -30,7 +30,12 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 function ExternalLink({ href }: { href: string | null | undefined }) {
   if (!href) return <span className="text-slate-500">Not available yet</span>;
   return (
-    <a href={href} target="_blank" rel="noreferrer" className="inline-flex items-center gap-1 font-mono text-xs text-indigo-700 hover:underline">
+    <a
+      href={href}
+      target="_blank"
+      rel="noreferrer"
+      className="inline-flex items-center gap-1 font-mono text-xs text-indigo-700 hover:underline"
+    >
       {href} <ExternalIcon className="size-3.5" />
     </a>
   );
@@ -40,17 +45,24 @@ const MIN_REASON = 10;
 
 export function ActivateStep() {
   const { session, runs } = useWizard();
-  const connections = useQuery({ queryKey: queryKeys.settings.connections(), queryFn: ({ signal }) => api.connections(signal) });
+  const connections = useQuery({
+    queryKey: queryKeys.settings.connections(),
+    queryFn: ({ signal }) => api.connections(signal),
+  });
   const [overriding, setOverriding] = useState(false);
   const [reason, setReason] = useState("");
   const [reasonTouched, setReasonTouched] = useState(false);
 
-  const activate = useSessionAction(session, (id, version, opts: { override?: boolean; reason?: string }) => api.activate(id, version, opts), {
-    onSuccess: () => {
-      setOverriding(false);
-      setReason("");
+  const activate = useSessionAction(
+    session,
+    (id, version, opts: { override?: boolean; reason?: string }) => api.activate(id, version, opts),
+    {
+      onSuccess: () => {
+        setOverriding(false);
+        setReason("");
+      },
     },
-  });
+  );
 
   const verify = latestRun(runs, "verify_access");
   const bootstrap = latestRun(runs, "bootstrap");
@@ -59,10 +71,12 @@ export function ActivateStep() {
   const stepResult = (key: string) => bootstrap?.steps?.find((s) => s.key === key)?.result ?? null;
   const repoUrl = stepResult("setup_repo")?.url as string | undefined;
   // GitHub reports the environment URL only once the deployment succeeded, i.e. at verify.
-  const deploymentUrl = (stepResult("verify")?.environmentUrl ?? stepResult("deploy_services")?.environmentUrl) as string | undefined;
+  const deploymentUrl = (stepResult("verify")?.environmentUrl ?? stepResult("deploy_services")?.environmentUrl) as
+    string | undefined;
   const succeeded = bootstrap?.steps?.filter((s) => s.status === "succeeded").length ?? 0;
   const failedStep = bootstrap?.steps?.find((s) => s.status === "failed");
-  const connectionName = (id: string | null | undefined) => (id ? (connections.data?.items.find((c) => c.id === id)?.name ?? id) : "Simulated (built-in)");
+  const connectionName = (id: string | null | undefined) =>
+    id ? (connections.data?.items.find((c) => c.id === id)?.name ?? id) : "Simulated (built-in)";
 
   const { activate: activateAction, overrideActivate: overrideAction } = session.actions;
   // An override is offered only where a plain activation is refused (the server allows both when ready).
@@ -82,19 +96,23 @@ export function ActivateStep() {
           ) : null}
         </Alert>
       ) : (
-        <p className="text-sm text-slate-600">Review what was built, then activate the platform. Activation is recorded in the audit trail.</p>
+        <p className="text-sm text-slate-600">
+          Review what was built, then activate the platform. Activation is recorded in the audit trail.
+        </p>
       )}
 
       <dl className="divide-y divide-slate-100 rounded-lg border border-slate-200" data-testid="activate-review">
         <Row label="Platform">
-          <span className="font-medium">{session.platformName}</span> <span className="font-mono text-xs text-slate-500">{session.slug}</span>{" "}
+          <span className="font-medium">{session.platformName}</span>{" "}
+          <span className="font-mono text-xs text-slate-500">{session.slug}</span>{" "}
           <span className="text-slate-500 capitalize">· {session.tier}</span>
         </Row>
         <Row label="Stack template">
           <span className="font-mono text-xs">{session.stackTemplateId ?? "onramp/stack-starter (default)"}</span>
         </Row>
         <Row label="Connections">
-          Repository: {connectionName(session.connectionId)} · Infrastructure: {connectionName(session.infraConnectionId)}
+          Repository: {connectionName(session.connectionId)} · Infrastructure:{" "}
+          {connectionName(session.infraConnectionId)}
         </Row>
         <Row label="Repository">
           <ExternalLink href={repoUrl} />
@@ -116,7 +134,10 @@ export function ActivateStep() {
         <Row label="Bootstrap">
           {bootstrap ? (
             <span className="flex flex-wrap items-center gap-2">
-              <StatusBadge kind="run" value={bootstrap.status === "completed" ? (bootstrap.outcome ?? "succeeded") : bootstrap.status} />
+              <StatusBadge
+                kind="run"
+                value={bootstrap.status === "completed" ? (bootstrap.outcome ?? "succeeded") : bootstrap.status}
+              />
               {succeeded} of {bootstrap.steps?.length ?? 5} steps succeeded
               {failedStep ? ` · failed at ${failedStep.label}` : ""}
             </span>
@@ -134,17 +155,31 @@ export function ActivateStep() {
           <h3 id="resources-heading" className="text-sm font-semibold text-slate-900">
             Resources
           </h3>
-          <p className="text-xs text-slate-500">What the pipeline created or adopted in each provider. Deprovision deletes only what it created.</p>
+          <p className="text-xs text-slate-500">
+            What the pipeline created or adopted in each provider. Deprovision deletes only what it created.
+          </p>
         </div>
-        <ResourceList onboardingId={session.id} refreshOn={`${session.version}:${runs.map((r) => `${r.id}=${r.status}`).join(",")}`} />
+        <ResourceList
+          onboardingId={session.id}
+          refreshOn={`${session.version}:${runs.map((r) => `${r.id}=${r.status}`).join(",")}`}
+        />
       </section>
 
-      <ActionError error={activate.error && !overriding ? activate.error : null} sessionId={session.id} onDismiss={activate.reset} />
+      <ActionError
+        error={activate.error && !overriding ? activate.error : null}
+        sessionId={session.id}
+        onDismiss={activate.reset}
+      />
 
       {!session.activatedAt ? (
         <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
           {isRoleRefusal(activateAction) ? null : (
-            <Button onClick={() => activate.mutate({})} loading={activate.isPending && !overriding} icon={<RocketIcon />} {...actionButtonProps(activateAction, "activate-why")}>
+            <Button
+              onClick={() => activate.mutate({})}
+              loading={activate.isPending && !overriding}
+              icon={<RocketIcon />}
+              {...actionButtonProps(activateAction, "activate-why")}
+            >
               Activate
             </Button>
           )}
@@ -160,7 +195,9 @@ export function ActivateStep() {
           ) : (
             <ActionReason decision={activateAction} id="activate-why" />
           )}
-          {!activateAction.allowed && !overrideAction.allowed && overrideAction.reasonCode !== activateAction.reasonCode ? (
+          {!activateAction.allowed &&
+          !overrideAction.allowed &&
+          overrideAction.reasonCode !== activateAction.reasonCode ? (
             <ActionReason decision={overrideAction} id="override-why" />
           ) : null}
         </div>
@@ -208,7 +245,9 @@ export function ActivateStep() {
           <Field
             label="Reason"
             hint={`At least ${MIN_REASON} characters; ${Math.max(0, MIN_REASON - reason.trim().length)} more needed.`}
-            error={reasonTouched && !reasonOk ? `Explain the override in at least ${MIN_REASON} characters.` : undefined}
+            error={
+              reasonTouched && !reasonOk ? `Explain the override in at least ${MIN_REASON} characters.` : undefined
+            }
           >
             {({ id, describedBy, invalid }) => (
               <Textarea

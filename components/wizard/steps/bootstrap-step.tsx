@@ -28,8 +28,10 @@ function resultSummary(step: RunStep): string | null {
   if (typeof r.url === "string") return r.url;
   if (typeof r.environmentUrl === "string") return r.environmentUrl;
   if (typeof r.deployment === "string") return r.deployment;
-  if (typeof r.platformId === "string") return `Platform ${r.platformId}${r.alreadyExisted ? " (already existed)" : ""}`;
-  if (r.resources && typeof r.resources === "object") return Object.values(r.resources as Record<string, string>).join(", ");
+  if (typeof r.platformId === "string")
+    return `Platform ${r.platformId}${r.alreadyExisted ? " (already existed)" : ""}`;
+  if (r.resources && typeof r.resources === "object")
+    return Object.values(r.resources as Record<string, string>).join(", ");
   return null;
 }
 
@@ -41,7 +43,9 @@ export function StepTimeline({ steps }: { steps: RunStep[] }) {
         return (
           <li key={s.key} className="px-4 py-3" data-step={s.key} data-status={s.status}>
             <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
-              <span className="flex size-6 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold text-slate-600">{i + 1}</span>
+              <span className="flex size-6 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold text-slate-600">
+                {i + 1}
+              </span>
               <span className="min-w-0 flex-1 text-sm font-medium text-slate-900">
                 {s.label} <span className="font-mono text-xs font-normal text-slate-500">{s.key}</span>
               </span>
@@ -49,7 +53,9 @@ export function StepTimeline({ steps }: { steps: RunStep[] }) {
                 <span className="w-20 text-right">
                   {s.attempts > 0 ? `${s.attempts} attempt${s.attempts === 1 ? "" : "s"}` : "\u00a0"}
                 </span>
-                <span className="w-16 text-right">{s.status === "running" ? "running" : formatDuration(s.durationMs)}</span>
+                <span className="w-16 text-right">
+                  {s.status === "running" ? "running" : formatDuration(s.durationMs)}
+                </span>
                 <span className="w-28 text-right">
                   <StatusBadge kind="step" value={s.status} testId={`step-status-${s.key}`} />
                 </span>
@@ -64,7 +70,15 @@ export function StepTimeline({ steps }: { steps: RunStep[] }) {
   );
 }
 
-export function RunLog({ log, loading, height = "h-64" }: { log: LogLine[] | undefined; loading?: boolean; height?: string }) {
+export function RunLog({
+  log,
+  loading,
+  height = "h-64",
+}: {
+  log: LogLine[] | undefined;
+  loading?: boolean;
+  height?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const count = log?.length ?? 0;
@@ -92,7 +106,9 @@ export function RunLog({ log, loading, height = "h-64" }: { log: LogLine[] | und
         log!.map((l) => (
           <div key={l.id} className="flex gap-3 whitespace-pre-wrap">
             <span className="shrink-0 text-slate-500">{formatTime(l.at)}</span>
-            <span className={`shrink-0 ${l.level === "error" ? "text-red-400" : l.level === "warn" ? "text-amber-300" : "text-sky-300"}`}>
+            <span
+              className={`shrink-0 ${l.level === "error" ? "text-red-400" : l.level === "warn" ? "text-amber-300" : "text-sky-300"}`}
+            >
               {l.level.padEnd(5)}
             </span>
             <span className="min-w-0 break-words">{l.message}</span>
@@ -119,18 +135,41 @@ export function BootstrapStep() {
   const detail = useRunDetail(listed?.id);
   // The run's own query (which also brings the log) and the runs list poll separately: show
   // whichever saw the run last, so the steps never lag behind the log beside them.
-  const run = detail.data && listed && detail.data.id === listed.id && detail.data.updatedAt >= listed.updatedAt ? detail.data : listed;
+  const run =
+    detail.data && listed && detail.data.id === listed.id && detail.data.updatedAt >= listed.updatedAt
+      ? detail.data
+      : listed;
   const active = isRunActive(run);
   const start = useSessionAction(session, (id, version) => api.startBootstrap(id, version));
   const resume = useSessionAction(session, (id, version) => api.resumeBootstrap(id, version));
   const cancelRun = useSessionAction(session, (_id, version) => api.cancelRun(run!.id, version), {
-    onSuccess: () => toast({ message: "Cancellation requested — the bootstrap stops at its next safe point", href: run ? `/runs/${run.id}` : undefined, linkLabel: "View run" }),
+    onSuccess: () =>
+      toast({
+        message: "Cancellation requested — the bootstrap stops at its next safe point",
+        href: run ? `/runs/${run.id}` : undefined,
+        linkLabel: "View run",
+      }),
   });
-  const { bootstrap: bootstrapAction, resume: resumeAction, cancelRun: cancelRunAction, overrideActivate } = session.actions;
+  const {
+    bootstrap: bootstrapAction,
+    resume: resumeAction,
+    cancelRun: cancelRunAction,
+    overrideActivate,
+  } = session.actions;
 
   const steps: RunStep[] =
     run?.steps ??
-    PIPELINE_STEPS.map((s) => ({ key: s.key, label: s.label, status: "pending", attempts: 0, startedAt: null, finishedAt: null, durationMs: null, result: null, error: null }));
+    PIPELINE_STEPS.map((s) => ({
+      key: s.key,
+      label: s.label,
+      status: "pending",
+      attempts: 0,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      result: null,
+      error: null,
+    }));
   const failedStep = steps.find((s) => s.status === "failed");
   const failed = session.lifecycleState === "bootstrap_failed";
   const error = start.error ?? resume.error ?? cancelRun.error;
@@ -138,13 +177,18 @@ export function BootstrapStep() {
   return (
     <div className="space-y-5">
       <p className="text-sm text-slate-600">
-        Five idempotent steps create the platform: its record, infrastructure, repository, first deployment, and a final check. A failed run resumes
-        at the first step that has not succeeded.
+        Five idempotent steps create the platform: its record, infrastructure, repository, first deployment, and a final
+        check. A failed run resumes at the first step that has not succeeded.
       </p>
 
       <div className="flex min-h-10 flex-wrap items-center gap-3">
         {!run && !isRoleRefusal(bootstrapAction) ? (
-          <Button onClick={() => start.mutate()} loading={start.isPending} icon={<PlayIcon />} {...actionButtonProps(bootstrapAction, "bootstrap-blocked")}>
+          <Button
+            onClick={() => start.mutate()}
+            loading={start.isPending}
+            icon={<PlayIcon />}
+            {...actionButtonProps(bootstrapAction, "bootstrap-blocked")}
+          >
             Start bootstrap
           </Button>
         ) : null}
@@ -182,7 +226,11 @@ export function BootstrapStep() {
           </>
         ) : null}
       </div>
-      <ActionError error={error} sessionId={session.id} onDismiss={() => (start.reset(), resume.reset(), cancelRun.reset())} />
+      <ActionError
+        error={error}
+        sessionId={session.id}
+        onDismiss={() => (start.reset(), resume.reset(), cancelRun.reset())}
+      />
 
       <p className="sr-only" aria-live="polite">
         {announcement(run)}
@@ -192,7 +240,18 @@ export function BootstrapStep() {
       {runsLoading ? <LoadingBlock lines={5} label="Loading bootstrap…" /> : <StepTimeline steps={steps} />}
 
       {failed && run && !active ? (
-        <Alert tone="danger" role="alert" testId="bootstrap-failed" title={failedStep ? `Bootstrap failed at “${failedStep.label}”` : run.outcome === "cancelled" ? "Bootstrap was cancelled" : "Bootstrap failed"}>
+        <Alert
+          tone="danger"
+          role="alert"
+          testId="bootstrap-failed"
+          title={
+            failedStep
+              ? `Bootstrap failed at “${failedStep.label}”`
+              : run.outcome === "cancelled"
+                ? "Bootstrap was cancelled"
+                : "Bootstrap failed"
+          }
+        >
           <p>
             {failedStep?.error?.message || humanize(run.reasonCode) || "The run stopped."}{" "}
             {resumeAction.allowed ? "Fix the cause if needed, then resume: steps that succeeded are not repeated." : ""}
@@ -222,7 +281,6 @@ export function BootstrapStep() {
           The platform exists and its first deployment is live. Review and activate it next.
         </Alert>
       ) : null}
-
 
       <section aria-labelledby="log-heading" className="space-y-2">
         <h3 id="log-heading" className="text-sm font-semibold text-slate-900">

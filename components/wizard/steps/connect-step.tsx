@@ -27,18 +27,27 @@ const pick = (s: Session) => ({
   infra: s.infraConnectionId ?? SIMULATED,
 });
 
-const toId = (value: string | number | boolean | null | undefined) => (value === SIMULATED || !value ? null : String(value));
+const toId = (value: string | number | boolean | null | undefined) =>
+  value === SIMULATED || !value ? null : String(value);
 
 function describe(c: Connection): string {
   if (c.kind === "github") {
-    const template = c.config.templateOwner && c.config.templateRepo ? ` · template ${c.config.templateOwner}/${c.config.templateRepo}` : "";
+    const template =
+      c.config.templateOwner && c.config.templateRepo
+        ? ` · template ${c.config.templateOwner}/${c.config.templateRepo}`
+        : "";
     return `GitHub org ${c.config.org ?? "?"}${template}${c.config.baseUrl ? ` · ${c.config.baseUrl}` : ""}`;
   }
-  if (c.kind === "cloudflare") return `Cloudflare account ${c.config.accountId ?? "?"}${c.config.apiBaseUrl ? ` · ${c.config.apiBaseUrl}` : ""}`;
+  if (c.kind === "cloudflare")
+    return `Cloudflare account ${c.config.accountId ?? "?"}${c.config.apiBaseUrl ? ` · ${c.config.apiBaseUrl}` : ""}`;
   return "Simulated provider";
 }
 
-const KIND_BADGE: Record<Connection["kind"], string> = { simulated: "Simulated", github: "GitHub", cloudflare: "Cloudflare" };
+const KIND_BADGE: Record<Connection["kind"], string> = {
+  simulated: "Simulated",
+  github: "GitHub",
+  cloudflare: "Cloudflare",
+};
 
 interface Option {
   value: string;
@@ -51,7 +60,10 @@ interface Option {
 export function ConnectStep() {
   const { session, can } = useWizard();
   const router = useRouter();
-  const connections = useQuery({ queryKey: queryKeys.settings.connections(), queryFn: ({ signal }) => api.connections(signal) });
+  const connections = useQuery({
+    queryKey: queryKeys.settings.connections(),
+    queryFn: ({ signal }) => api.connections(signal),
+  });
   const form = useVersionedForm(session, pick);
   const isConfirmed = confirmed(session);
   // Not yet confirmed: saving the pre-selected defaults completes the step.
@@ -86,11 +98,22 @@ export function ConnectStep() {
         title: c.name,
         detail: describe(c),
         badge: KIND_BADGE[c.kind],
-        warn: c.kind !== "simulated" && !c.hasSecret ? "No token stored yet" : hasSimulation && c.kind !== "simulated" ? "Not allowed with failure injection" : undefined,
+        warn:
+          c.kind !== "simulated" && !c.hasSecret
+            ? "No token stored yet"
+            : hasSimulation && c.kind !== "simulated"
+              ? "Not allowed with failure injection"
+              : undefined,
       })),
   ];
-  const repoOptions = optionsFor(["simulated", "github"], "No credentials needed: repositories recorded by Onramp, realistic timings.");
-  const infraOptions = optionsFor(["simulated", "cloudflare"], "No credentials needed: infrastructure recorded by Onramp, realistic timings.");
+  const repoOptions = optionsFor(
+    ["simulated", "github"],
+    "No credentials needed: repositories recorded by Onramp, realistic timings.",
+  );
+  const infraOptions = optionsFor(
+    ["simulated", "cloudflare"],
+    "No credentials needed: infrastructure recorded by Onramp, realistic timings.",
+  );
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -98,7 +121,8 @@ export function ConnectStep() {
     saver.save();
   };
 
-  const labelOf = (options: Option[]) => (v: string | number | boolean | null) => options.find((o) => o.value === v)?.title ?? "(none)";
+  const labelOf = (options: Option[]) => (v: string | number | boolean | null) =>
+    options.find((o) => o.value === v)?.title ?? "(none)";
 
   const group = (field: "repo" | "infra", legend: string, options: Option[]) => (
     <fieldset disabled={!!disabledReason} className="space-y-2">
@@ -107,7 +131,9 @@ export function ConnectStep() {
         <label
           key={o.value}
           className={`flex cursor-pointer items-start gap-3 rounded-lg border px-4 py-3 shadow-xs has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-indigo-600 has-[:disabled]:cursor-not-allowed ${
-            form.values[field] === o.value ? "border-indigo-500 bg-indigo-50/60 ring-1 ring-indigo-500" : "border-slate-300 bg-white hover:border-slate-400"
+            form.values[field] === o.value
+              ? "border-indigo-500 bg-indigo-50/60 ring-1 ring-indigo-500"
+              : "border-slate-300 bg-white hover:border-slate-400"
           }`}
         >
           <input
@@ -147,13 +173,25 @@ export function ConnectStep() {
         ) : null}
       </p>
       {saver.banners([
-        { label: "Repository", mine: labelOf(repoOptions)(form.values.repo), current: labelOf(repoOptions)(form.base.repo) },
-        { label: "Infrastructure", mine: labelOf(infraOptions)(form.values.infra), current: labelOf(infraOptions)(form.base.infra) },
+        {
+          label: "Repository",
+          mine: labelOf(repoOptions)(form.values.repo),
+          current: labelOf(repoOptions)(form.base.repo),
+        },
+        {
+          label: "Infrastructure",
+          mine: labelOf(infraOptions)(form.values.infra),
+          current: labelOf(infraOptions)(form.base.infra),
+        },
       ])}
       {problem ? <ActionError error={problem} sessionId={session.id} onDismiss={saver.mutation.reset} /> : null}
-      {!isConfirmed && !disabledReason ? <Alert tone="info">Check the connections and save to continue to Verify Access.</Alert> : null}
+      {!isConfirmed && !disabledReason ? (
+        <Alert tone="info">Check the connections and save to continue to Verify Access.</Alert>
+      ) : null}
 
-      {connections.isError ? <QueryError error={connections.error} onRetry={() => void connections.refetch()} what="the connections" /> : null}
+      {connections.isError ? (
+        <QueryError error={connections.error} onRetry={() => void connections.refetch()} what="the connections" />
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         {group("repo", "Repository", repoOptions)}
         {group("infra", "Infrastructure", infraOptions)}

@@ -52,21 +52,34 @@ export function IdentifyStep() {
     saver.save();
   };
 
-  const reviewRows = form.dirtyFields.map((f) => ({ label: fieldLabel(String(f)), mine: String(form.values[f] || "(empty)"), current: String(form.base[f] || "(empty)") }));
+  const reviewRows = form.dirtyFields.map((f) => ({
+    label: fieldLabel(String(f)),
+    mine: String(form.values[f] || "(empty)"),
+    current: String(form.base[f] || "(empty)"),
+  }));
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-6" aria-describedby="identify-intro">
       <p id="identify-intro" className="text-sm text-slate-600">
-        What is being onboarded. The slug names the repository and URLs; changing it after Verify Access means verifying again.
+        What is being onboarded. The slug names the repository and URLs; changing it after Verify Access means verifying
+        again.
       </p>
       {saver.banners(reviewRows)}
-      {verified && save.allowed && form.dirty && (form.values.slug !== form.base.slug || form.values.stackTemplateId !== form.base.stackTemplateId) ? (
+      {verified &&
+      save.allowed &&
+      form.dirty &&
+      (form.values.slug !== form.base.slug || form.values.stackTemplateId !== form.base.stackTemplateId) ? (
         <Alert tone="info">Changing the slug or template means running Verify Access again.</Alert>
       ) : null}
-      {problem && !fieldErrorShown ? <ActionError error={problem} sessionId={session.id} onDismiss={saver.mutation.reset} /> : null}
+      {problem && !fieldErrorShown ? (
+        <ActionError error={problem} sessionId={session.id} onDismiss={saver.mutation.reset} />
+      ) : null}
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Field label="Platform name" error={problem?.fieldError("platformName") ?? (nameInvalid ? "Give the platform a name." : undefined)}>
+        <Field
+          label="Platform name"
+          error={problem?.fieldError("platformName") ?? (nameInvalid ? "Give the platform a name." : undefined)}
+        >
           {({ id, describedBy, invalid }) => (
             <Input
               id={id}
@@ -95,7 +108,15 @@ export function IdentifyStep() {
         disabled={readOnly}
         onChange={(value) => form.set("stackTemplateId", value)}
       />
-      {editable ? <SaveBar dirty={form.dirty} pending={saver.mutation.isPending || saver.busy} disabledReason={disabledReason} version={form.version} label="Save details" /> : (
+      {editable ? (
+        <SaveBar
+          dirty={form.dirty}
+          pending={saver.mutation.isPending || saver.busy}
+          disabledReason={disabledReason}
+          version={form.version}
+          label="Save details"
+        />
+      ) : (
         <p className="border-t border-slate-100 pt-4 text-xs text-slate-500">{disabledReason}</p>
       )}
     </form>

@@ -21,14 +21,19 @@ import { CheckAssist, type RecheckControl } from "../check-assist";
 export function checksOf(run: Run | undefined): AccessCheck[] {
   if (!run) return [];
   if (run.report?.checks?.length) return run.report.checks;
-  return (run.steps ?? []).flatMap((s) => ((s.result as { checks?: AccessCheck[] } | null)?.checks ?? []));
+  return (run.steps ?? []).flatMap((s) => (s.result as { checks?: AccessCheck[] } | null)?.checks ?? []);
 }
 
 export function CheckList({ checks, recheck }: { checks: AccessCheck[]; recheck?: RecheckControl }) {
   return (
     <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200" data-testid="check-list">
       {checks.map((c) => (
-        <li key={c.key} className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-start sm:gap-4" data-check={c.key} data-status={c.status}>
+        <li
+          key={c.key}
+          className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-start sm:gap-4"
+          data-check={c.key}
+          data-status={c.status}
+        >
           <div className="w-24 shrink-0">
             <StatusBadge kind="check" value={c.status} />
           </div>
@@ -62,7 +67,9 @@ export function VerifyAccessStep() {
   const checks = checksOf(run);
   const recheckRun = latestRun(runs, "recheck_access");
   const rechecking = isRunActive(recheckRun) ? (recheckRun?.report?.target?.checkKey ?? null) : null;
-  const recheckStart = useSessionAction(session, (id, version, checkKey: string) => api.recheckAccess(id, version, checkKey));
+  const recheckStart = useSessionAction(session, (id, version, checkKey: string) =>
+    api.recheckAccess(id, version, checkKey),
+  );
   const recheckAction = session.actions.recheckAccess;
   const recheck: RecheckControl | undefined =
     run && !active && !isRoleRefusal(recheckAction)
@@ -83,13 +90,18 @@ export function VerifyAccessStep() {
   return (
     <div className="space-y-5">
       <p className="text-sm text-slate-600">
-        Checks every permission the pipeline will need — infrastructure account and quota, repository credentials, the right to create repositories,
-        the stack template and the repository name — before anything is created.
+        Checks every permission the pipeline will need — infrastructure account and quota, repository credentials, the
+        right to create repositories, the stack template and the repository name — before anything is created.
       </p>
 
       <div className="flex flex-wrap items-center gap-3">
         {isRoleRefusal(verify) ? null : (
-          <Button loading={start.isPending} onClick={() => start.mutate()} icon={run ? <RefreshIcon /> : <PlayIcon />} {...actionButtonProps(verify, "verify-blocked")}>
+          <Button
+            loading={start.isPending}
+            onClick={() => start.mutate()}
+            icon={run ? <RefreshIcon /> : <PlayIcon />}
+            {...actionButtonProps(verify, "verify-blocked")}
+          >
             {run ? "Re-run verification" : "Run verification"}
           </Button>
         )}
@@ -100,7 +112,11 @@ export function VerifyAccessStep() {
           </Link>
         ) : null}
       </div>
-      <ActionError error={start.error ?? recheckStart.error} sessionId={session.id} onDismiss={() => (start.reset(), recheckStart.reset())} />
+      <ActionError
+        error={start.error ?? recheckStart.error}
+        sessionId={session.id}
+        onDismiss={() => (start.reset(), recheckStart.reset())}
+      />
 
       <div aria-live="polite" className="space-y-4">
         <RunHealthNotice health={session.health?.runKind === "verify_access" ? session.health : null} />
@@ -143,7 +159,8 @@ export function VerifyAccessStep() {
             }
           >
             <p>
-              Verification found {counts.fail === 1 ? "a problem" : `${counts.fail} problems`} that would make the pipeline fail
+              Verification found {counts.fail === 1 ? "a problem" : `${counts.fail} problems`} that would make the
+              pipeline fail
               {session.blockingReasonCode ? (
                 <>
                   : <span className="font-medium">{humanize(session.blockingReasonCode)}</span>{" "}
@@ -157,7 +174,8 @@ export function VerifyAccessStep() {
         {run && !active && run.outcome === "failed" && session.lifecycleState !== "action_required" ? (
           <Alert tone="danger" title="Verification could not finish">
             <p>
-              {run.reasonCode ? humanize(run.reasonCode) : "The run failed."} See the run details for the log, then run it again.
+              {run.reasonCode ? humanize(run.reasonCode) : "The run failed."} See the run details for the log, then run
+              it again.
             </p>
           </Alert>
         ) : null}
@@ -170,7 +188,11 @@ export function VerifyAccessStep() {
           <Alert
             tone="success"
             testId="verify-passed"
-            title={counts.warn ? `Access verified with ${counts.warn} warning${counts.warn === 1 ? "" : "s"}` : "Access verified"}
+            title={
+              counts.warn
+                ? `Access verified with ${counts.warn} warning${counts.warn === 1 ? "" : "s"}`
+                : "Access verified"
+            }
             actions={
               <ButtonLink href={stepHref(session.id, "bootstrap")} size="sm" variant="secondary">
                 Continue to Bootstrap <ChevronRightIcon />

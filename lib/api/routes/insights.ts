@@ -6,7 +6,8 @@ export const getInsights = defineRoute({
   method: "GET",
   path: "/api/v1/insights",
   tag: "Insights",
-  summary: "Funnel by furthest checkpoint, median/p90 per step and checkpoint, top failure reasons, runs per day (?days=7|30|90)",
+  summary:
+    "Funnel by furthest checkpoint, median/p90 per step and checkpoint, top failure reasons, runs per day (?days=7|30|90)",
   access: { capability: "view", scope: "workspace" },
   query: insightsQuery,
   responses: { 200: insightsResponse },

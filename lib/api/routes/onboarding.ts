@@ -24,7 +24,8 @@ import { runListResponse, runStartedResponseSchema } from "@/lib/runs/run-schema
 import { watchQuery, watchResponse } from "@/lib/onboarding/watch-schemas";
 
 const tag = "Onboarding";
-const onSession = (capability: "view" | "audit" = "view") => ({ capability, scope: "record", record: "onboarding" }) as const;
+const onSession = (capability: "view" | "audit" = "view") =>
+  ({ capability, scope: "record", record: "onboarding" }) as const;
 const VERSION_ERRORS = [409, 412, 422, 428];
 
 export const listOnboardings = defineRoute({
@@ -43,10 +44,17 @@ export const createOnboarding = defineRoute({
   path: "/api/v1/onboarding",
   tag,
   summary: "Create an onboarding",
-  description: "202 with the seed response and version; a repeated Idempotency-Key with the same body answers the first response again (`Idempotent-Replayed: true`).",
+  description:
+    "202 with the seed response and version; a repeated Idempotency-Key with the same body answers the first response again (`Idempotent-Replayed: true`).",
   access: { capability: "manage_drafts", scope: "workspace" },
   body: createOnboardingSchema,
-  headers: [{ name: "Idempotency-Key", description: "1–255 visible ASCII characters; the same key and body answer the same onboarding", maxLength: 255 }],
+  headers: [
+    {
+      name: "Idempotency-Key",
+      description: "1–255 visible ASCII characters; the same key and body answer the same onboarding",
+      maxLength: 255,
+    },
+  ],
   responses: { 200: createdResponse, 202: createdResponse },
   errors: [400, 409, 413, 415, 422, 429],
 });
@@ -58,7 +66,9 @@ export const getOnboarding = defineRoute({
   summary: "Fetch an onboarding with the caller's `actions` (ETag per version and role; If-None-Match → 304)",
   access: onSession(),
   params: idParams,
-  headers: [{ name: "If-None-Match", description: "The ETag of a previous GET: 304 while nothing (version, role) changed" }],
+  headers: [
+    { name: "If-None-Match", description: "The ETag of a previous GET: 304 while nothing (version, role) changed" },
+  ],
   responses: { 200: sessionResponse, 304: null },
 });
 
@@ -66,13 +76,16 @@ export const watchOnboarding = defineRoute({
   method: "GET",
   path: "/api/v1/onboarding/{id}/watch",
   tag,
-  summary: "What a wizard tab shows while a checkpoint is active: the session, its runs with steps, new log lines (If-None-Match → 304)",
+  summary:
+    "What a wizard tab shows while a checkpoint is active: the session, its runs with steps, new log lines (If-None-Match → 304)",
   description:
     "One conditional request per poll tick. The ETag changes when the session's version, a run's state or health, an active run's steps or the log run's newest line changes (and differs by role); send it as If-None-Match for a 304 while nothing did. Pass `log.cursor` of the previous answer as ?logAfter= for new log lines only.",
   access: { capability: "view", scope: "record", record: "onboardingWatch" },
   params: idParams,
   query: watchQuery,
-  headers: [{ name: "If-None-Match", description: "The ETag of the previous watch answer: 304 while nothing it shows changed" }],
+  headers: [
+    { name: "If-None-Match", description: "The ETag of the previous watch answer: 304 while nothing it shows changed" },
+  ],
   responses: { 200: watchResponse, 304: null },
   errors: [422],
 });
@@ -82,7 +95,8 @@ export const updateOnboarding = defineRoute({
   path: "/api/v1/onboarding/{id}",
   tag,
   summary: "Update draft fields, or report executor progress",
-  description: "Allowed when `actions.saveDraft` (name, slug, tier, template) or `actions.connect` (connections) is; executors report `steps`/`status` with their provisionJobId.",
+  description:
+    "Allowed when `actions.saveDraft` (name, slug, tier, template) or `actions.connect` (connections) is; executors report `steps`/`status` with their provisionJobId.",
   access: onSession(),
   sessionAction: "saveDraft",
   params: idParams,
@@ -92,7 +106,11 @@ export const updateOnboarding = defineRoute({
   errors: [400, ...VERSION_ERRORS],
 });
 
-function runAction(name: "verify-access" | "bootstrap" | "resume", sessionAction: "verifyAccess" | "bootstrap" | "resume", summary: string) {
+function runAction(
+  name: "verify-access" | "bootstrap" | "resume",
+  sessionAction: "verifyAccess" | "bootstrap" | "resume",
+  summary: string,
+) {
   return defineRoute({
     method: "POST",
     path: `/api/v1/onboarding/{id}/${name}`,
@@ -135,7 +153,8 @@ export const updateSimulation = defineRoute({
   path: "/api/v1/onboarding/{id}/simulation",
   tag,
   summary: "Change or remove (null) the simulated provider's failure injection",
-  description: "Only while both sides of the onboarding use the simulated provider and its draft may be edited; versioned and audited.",
+  description:
+    "Only while both sides of the onboarding use the simulated provider and its draft may be edited; versioned and audited.",
   access: onSession(),
   sessionAction: "saveDraft",
   params: idParams,

@@ -25,7 +25,12 @@ export const getRun = defineRoute({
   summary: "An operation run with its steps and log (?logAfter=<line id> for new lines only)",
   access: { capability: "view", scope: "record", record: "operationRun" },
   params: idParams,
-  query: z.strictObject({ logAfter: z.string().regex(/^\d{1,18}$/).optional() }),
+  query: z.strictObject({
+    logAfter: z
+      .string()
+      .regex(/^\d{1,18}$/)
+      .optional(),
+  }),
   responses: { 200: runResponse },
   errors: [422],
 });

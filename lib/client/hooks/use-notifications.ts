@@ -17,7 +17,11 @@ export const NOTIFICATION_POLL_MS = 20_000;
 function useWatching(): boolean {
   const qc = useQueryClient();
   const subscribe = useCallback((onChange: () => void) => qc.getQueryCache().subscribe(onChange), [qc]);
-  return useSyncExternalStore(subscribe, () => anyWatchActive(qc), () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => anyWatchActive(qc),
+    () => false,
+  );
 }
 
 export function useNotifications() {
@@ -63,7 +67,11 @@ export function useMarkNotificationsRead() {
         const hit = (id: string) => "all" in target || target.ids.includes(id);
         const items = before.items.map((n) => (!n.read && hit(n.id) ? { ...n, read: true, readAt: now } : n));
         const marked = before.items.filter((n) => !n.read && hit(n.id)).length;
-        qc.setQueryData<NotificationPage>(key, { ...before, items, unreadCount: "all" in target ? 0 : Math.max(0, before.unreadCount - marked) });
+        qc.setQueryData<NotificationPage>(key, {
+          ...before,
+          items,
+          unreadCount: "all" in target ? 0 : Math.max(0, before.unreadCount - marked),
+        });
       }
       return { before };
     },

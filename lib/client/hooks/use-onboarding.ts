@@ -38,7 +38,8 @@ export function useSession(id: string) {
       const before = qc.getQueryData<Session>(queryKeys.onboardings.session(id));
       const session = await api.session(id, signal);
       // A new version usually means a run moved on: refresh the runs now rather than up to 5 s later.
-      if (before && before.version !== session.version) void qc.invalidateQueries({ queryKey: queryKeys.onboardings.runs(id) });
+      if (before && before.version !== session.version)
+        void qc.invalidateQueries({ queryKey: queryKeys.onboardings.runs(id) });
       return session;
     },
     refetchInterval: pollWhile<Session>((s) => !isWatched(qc, id) && (isSessionActive(s) || anyRunActive(qc, id))),
@@ -55,19 +56,24 @@ export function useRuns(id: string) {
     queryFn: async ({ signal }) => {
       const before = qc.getQueryData<{ items: Run[] }>(queryKeys.onboardings.runs(id));
       const result = await api.runs(id, signal);
-      const finished = before?.items.some((r) => isRunActive(r) && !isRunActive(result.items.find((n) => n.id === r.id)));
+      const finished = before?.items.some(
+        (r) => isRunActive(r) && !isRunActive(result.items.find((n) => n.id === r.id)),
+      );
       if (finished) void qc.invalidateQueries({ queryKey: queryKeys.onboardings.session(id) });
       return result;
     },
     refetchInterval: pollWhile<{ items: Run[] }>(
-      (d) => !isWatched(qc, id) && (!!d?.items.some(isRunActive) || isSessionActive(qc.getQueryData<Session>(queryKeys.onboardings.session(id)))),
+      (d) =>
+        !isWatched(qc, id) &&
+        (!!d?.items.some(isRunActive) || isSessionActive(qc.getQueryData<Session>(queryKeys.onboardings.session(id)))),
     ),
     placeholderData: keepPreviousData,
     retry: noRetryOn4xx,
   });
 }
 
-export const latestRun = (runs: Run[] | undefined, kind: Run["kind"]): Run | undefined => runs?.find((r) => r.kind === kind);
+export const latestRun = (runs: Run[] | undefined, kind: Run["kind"]): Run | undefined =>
+  runs?.find((r) => r.kind === kind);
 
 const LOG_PAGE = 500;
 
@@ -181,7 +187,11 @@ export function useSessionAction<V = void, R extends ActionResult = ActionResult
       const started = result as Partial<RunStarted>;
       if (started.run) toast(runQueuedToast(started.run, !!started.deduplicated));
       else if (sessionOf(result).cancelledAt && !session?.cancelledAt) {
-        toast({ message: "Onboarding cancelled — a running step stops at its next safe point", href: "/operations", linkLabel: "Operations" });
+        toast({
+          message: "Onboarding cancelled — a running step stops at its next safe point",
+          href: "/operations",
+          linkLabel: "Operations",
+        });
       }
       // A resumed bootstrap continues the same run: wake its (finished, no longer polling) detail.
       void qc.invalidateQueries({ queryKey: queryKeys.runs.all() });
@@ -189,7 +199,8 @@ export function useSessionAction<V = void, R extends ActionResult = ActionResult
     },
     onError: (err) => {
       // Whatever refused the action, what is on screen is out of date.
-      if (err instanceof ApiProblem && err.status === 409) void qc.invalidateQueries({ queryKey: queryKeys.onboardings.detail(id) });
+      if (err instanceof ApiProblem && err.status === 409)
+        void qc.invalidateQueries({ queryKey: queryKeys.onboardings.detail(id) });
     },
   });
 }

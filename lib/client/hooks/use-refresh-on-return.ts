@@ -8,7 +8,8 @@ export function useRefreshOnReturn(sessionId: string) {
   const qc = useQueryClient();
   useEffect(() => {
     const refresh = () => {
-      if (document.visibilityState === "visible") void qc.invalidateQueries({ queryKey: queryKeys.onboardings.detail(sessionId) });
+      if (document.visibilityState === "visible")
+        void qc.invalidateQueries({ queryKey: queryKeys.onboardings.detail(sessionId) });
     };
     document.addEventListener("visibilitychange", refresh);
     window.addEventListener("focus", refresh);

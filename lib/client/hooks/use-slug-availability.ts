@@ -14,7 +14,10 @@ export type SlugCheck =
   | { state: "error"; message: string };
 
 /** Format checked at once, availability asked of the server 350 ms after typing stops. */
-export function useSlugAvailability(slug: string, opts: { excludeId?: string; unchangedFrom?: string; enabled?: boolean } = {}): SlugCheck {
+export function useSlugAvailability(
+  slug: string,
+  opts: { excludeId?: string; unchangedFrom?: string; enabled?: boolean } = {},
+): SlugCheck {
   const debounced = useDebouncedValue(slug, 350);
   const valid = SLUG_PATTERN.test(slug);
   const unchanged = opts.unchangedFrom !== undefined && slug === opts.unchangedFrom;
@@ -30,8 +33,11 @@ export function useSlugAvailability(slug: string, opts: { excludeId?: string; un
   if (!valid) return { state: "invalid", message: SLUG_HINT };
   if (unchanged) return { state: "unchanged" };
   if (debounced !== slug || query.isFetching || !query.data || query.data.slug !== slug) {
-    if (query.isError && debounced === slug) return { state: "error", message: "Could not check availability right now." };
+    if (query.isError && debounced === slug)
+      return { state: "error", message: "Could not check availability right now." };
     return { state: "checking" };
   }
-  return query.data.available ? { state: "available", message: query.data.message } : { state: "taken", message: query.data.message };
+  return query.data.available
+    ? { state: "available", message: query.data.message }
+    : { state: "taken", message: query.data.message };
 }

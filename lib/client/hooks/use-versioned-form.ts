@@ -4,7 +4,16 @@
 // The rules are in ../versioned-form.ts (unit-tested); this hook holds the state.
 import { useState } from "react";
 import type { Session } from "../types";
-import { changedKeys, changes, followServer, formFrom, rebase, withField, type FormState, type FormValues } from "../versioned-form";
+import {
+  changedKeys,
+  changes,
+  followServer,
+  formFrom,
+  rebase,
+  withField,
+  type FormState,
+  type FormValues,
+} from "../versioned-form";
 
 export interface VersionedForm<V extends FormValues> {
   values: V;

@@ -24,11 +24,17 @@ export interface CloudflareClient {
   readonly sdk: Cloudflare;
   readonly accountId: string;
   /** Runs one SDK call; every failure leaves as a ProviderError (see errors.ts). */
-  call<T>(ctx: CallContext, op: Omit<Operation, "accountId">, fn: (sdk: Cloudflare, options: { signal: AbortSignal }) => Promise<T>): Promise<T>;
+  call<T>(
+    ctx: CallContext,
+    op: Omit<Operation, "accountId">,
+    fn: (sdk: Cloudflare, options: { signal: AbortSignal }) => Promise<T>,
+  ): Promise<T>;
 }
 
 export function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new ProviderError("aborted", String(signal.reason ?? "aborted"), { transient: true });
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new ProviderError("aborted", String(signal.reason ?? "aborted"), { transient: true });
 }
 
 export function createCloudflareClient(opts: CloudflareClientOptions): CloudflareClient {

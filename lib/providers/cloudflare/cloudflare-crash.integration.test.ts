@@ -18,9 +18,12 @@ const ACCOUNT = "fedcba9876543210fedcba9876543210";
 let cf: FakeCloudflare;
 let owner: Member;
 
-const workerPool = workerProcesses({ WORKER_CONCURRENCY: "2", CLOUDFLARE_DEPLOYMENT_POLL_MS: "200", SIMULATED_STEP_DELAY_MS: "20" });
+const workerPool = workerProcesses({
+  WORKER_CONCURRENCY: "2",
+  CLOUDFLARE_DEPLOYMENT_POLL_MS: "200",
+  SIMULATED_STEP_DELAY_MS: "20",
+});
 const startWorkerProcess = (name?: string) => workerPool.start(name);
-
 
 beforeAll(async () => {
   cf = await startFakeCloudflare({ host: "127.0.0.1", port: 0 });
@@ -57,15 +60,31 @@ describe("crash safety on Cloudflare", () => {
     const workerA = startWorkerProcess("A");
 
     let session = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
-    const v = await callRoute(verify.POST, { method: "POST", url: "http://x/verify-access", token: owner.token, params: { id }, body: { version: session.version } });
+    const v = await callRoute(verify.POST, {
+      method: "POST",
+      url: "http://x/verify-access",
+      token: owner.token,
+      params: { id },
+      body: { version: session.version },
+    });
     expect(v.status).toBe(202);
-    const verified = await waitFor("verification", async () => db().operationRun.findFirst({ where: { id: v.body.run.id, status: "completed" } }), 90_000);
+    const verified = await waitFor(
+      "verification",
+      async () => db().operationRun.findFirst({ where: { id: v.body.run.id, status: "completed" } }),
+      90_000,
+    );
     expect(verified.outcome).toBe("succeeded");
 
     // The first deployment stays in progress until the test lets it finish.
     cf.setDeploymentBehaviour({ pollsInProgress: 1_000_000, outcome: "success" });
     session = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
-    const b = await callRoute(bootstrap.POST, { method: "POST", url: "http://x/bootstrap", token: owner.token, params: { id }, body: { version: session.version } });
+    const b = await callRoute(bootstrap.POST, {
+      method: "POST",
+      url: "http://x/bootstrap",
+      token: owner.token,
+      params: { id },
+      body: { version: session.version },
+    });
     expect(b.status).toBe(202);
     const runId = b.body.run.id as string;
 
@@ -85,7 +104,11 @@ describe("crash safety on Cloudflare", () => {
 
     const run = await waitFor(
       "the run to finish in worker B",
-      async () => db().operationRun.findFirst({ where: { id: runId, status: "completed" }, include: { steps: { orderBy: { position: "asc" } }, logs: true } }),
+      async () =>
+        db().operationRun.findFirst({
+          where: { id: runId, status: "completed" },
+          include: { steps: { orderBy: { position: "asc" } }, logs: true },
+        }),
       120_000,
     );
     expect(run.outcome, JSON.stringify(run.steps)).toBe("succeeded");
@@ -99,7 +122,14 @@ describe("crash safety on Cloudflare", () => {
     expect(cf.counts.databasesCreated).toBe(1);
     expect(project.deployments).toHaveLength(1);
     const rows = await db().resource.findMany({ where: { sessionId: id } });
-    expect(rows.map((r) => r.type).sort()).toEqual(["d1_database", "pages_deployment", "pages_project", "repository", "worker_script", "worker_secret"]);
+    expect(rows.map((r) => r.type).sort()).toEqual([
+      "d1_database",
+      "pages_deployment",
+      "pages_project",
+      "repository",
+      "worker_script",
+      "worker_secret",
+    ]);
     expect(rows.find((r) => r.type === "pages_deployment")!.externalId).toBe(recorded.externalId);
     const platform = await db().platform.findFirstOrThrow({ where: { slug, workspaceId: owner.workspace.id } });
     expect(platform.deploymentUrl).toBe(`https://onramp-${slug}.pages.dev`);

@@ -13,9 +13,21 @@ vi.hoisted(() => {
 });
 
 import { db } from "@/lib/db/client";
-import { callRoute, createWorkspaceWithMember, uniqueId, type CallOptions, type Member, type RouteHandler } from "@/test/fixtures";
+import {
+  callRoute,
+  createWorkspaceWithMember,
+  uniqueId,
+  type CallOptions,
+  type Member,
+  type RouteHandler,
+} from "@/test/fixtures";
 import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github/server";
-import { ALL_PERMISSIONS, startFakeCloudflare, type FakeCloudflare, type FakePermission } from "@/test/fake-cloudflare/server";
+import {
+  ALL_PERMISSIONS,
+  startFakeCloudflare,
+  type FakeCloudflare,
+  type FakePermission,
+} from "@/test/fake-cloudflare/server";
 import * as connections from "@/app/api/v1/connections/route";
 import * as connectionItem from "@/app/api/v1/connections/[id]/route";
 import * as collection from "@/app/api/v1/onboarding/route";
@@ -43,7 +55,13 @@ let outsider: Member;
 let githubConnectionId: string;
 const responses: string[] = [];
 
-type Step = { key: string; status: string; attempts: number; error: { code: string } | null; result: Record<string, unknown> | null };
+type Step = {
+  key: string;
+  status: string;
+  attempts: number;
+  error: { code: string } | null;
+  result: Record<string, unknown> | null;
+};
 
 async function call(handler: RouteHandler, opts: Omit<CallOptions, "token">, as: Member = owner) {
   const res = await callRoute(handler, { ...opts, token: as.token });
@@ -66,7 +84,12 @@ beforeAll(async () => {
   const res = await call(connections.POST, {
     method: "POST",
     url: "http://localhost/api/v1/connections",
-    body: { name: `GitHub ${uniqueId()}`, kind: "github", config: { org: ORG, templateOwner: TEMPLATE.owner, templateRepo: TEMPLATE.repo, baseUrl: gh.url }, token: ghToken },
+    body: {
+      name: `GitHub ${uniqueId()}`,
+      kind: "github",
+      config: { org: ORG, templateOwner: TEMPLATE.owner, templateRepo: TEMPLATE.repo, baseUrl: gh.url },
+      token: ghToken,
+    },
   });
   expect(res.status).toBe(201);
   githubConnectionId = res.body.id;
@@ -85,7 +108,12 @@ async function cloudflareConnection(permissions: FakePermission[] = ALL_PERMISSI
   const res = await call(connections.POST, {
     method: "POST",
     url: "http://localhost/api/v1/connections",
-    body: { name: `Cloudflare ${uniqueId()}`, kind: "cloudflare", config: { accountId: ACCOUNT, apiBaseUrl: cf.url }, token },
+    body: {
+      name: `Cloudflare ${uniqueId()}`,
+      kind: "cloudflare",
+      config: { accountId: ACCOUNT, apiBaseUrl: cf.url },
+      token,
+    },
   });
   expect(res.status).toBe(201);
   return { id: res.body.id as string, token };
@@ -114,13 +142,21 @@ async function session(id: string) {
 
 async function action(route: { POST: RouteHandler }, id: string, name: string, extra: Record<string, unknown> = {}) {
   const current = await session(id);
-  return call(route.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/${name}`, params: { id }, body: { version: current.version, ...extra } });
+  return call(route.POST, {
+    method: "POST",
+    url: `http://localhost/api/v1/onboarding/${id}/${name}`,
+    params: { id },
+    body: { version: current.version, ...extra },
+  });
 }
 
 async function runFinished(runId: string, timeoutMs = 50_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await call(runRoute.GET, { url: `http://localhost/api/v1/operation-runs/${runId}`, params: { id: runId } });
+    const res = await call(runRoute.GET, {
+      url: `http://localhost/api/v1/operation-runs/${runId}`,
+      params: { id: runId },
+    });
     expect(res.status).toBe(200);
     if (res.body.status === "completed") return res.body;
     if (Date.now() > deadline) throw new Error(`run ${runId} did not finish: ${JSON.stringify(res.body.steps)}`);
@@ -150,7 +186,11 @@ async function listResources(id: string, as: Member = owner) {
 }
 
 const account = () => cf.account(ACCOUNT)!;
-const names = (slug: string) => ({ database: `onramp-${slug}-auth`, worker: `onramp-${slug}-auth`, project: `onramp-${slug}` });
+const names = (slug: string) => ({
+  database: `onramp-${slug}-auth`,
+  worker: `onramp-${slug}-auth`,
+  project: `onramp-${slug}`,
+});
 const databaseNamed = (name: string) => [...account().databases.values()].find((d) => d.name === name);
 
 describe("Cloudflare infrastructure through the pipeline", () => {
@@ -189,7 +229,16 @@ describe("Cloudflare infrastructure through the pipeline", () => {
     // The ledger, in creation order, with console links.
     const listed = await listResources(id);
     expect(listed.status).toBe(200);
-    const items = listed.body.items as { provider: string; type: string; name: string; externalId: string; preExisted: boolean; stepKey: string; runId: string; consoleUrl: string | null }[];
+    const items = listed.body.items as {
+      provider: string;
+      type: string;
+      name: string;
+      externalId: string;
+      preExisted: boolean;
+      stepKey: string;
+      runId: string;
+      consoleUrl: string | null;
+    }[];
     expect(items.map((r) => [r.provider, r.type, r.stepKey])).toEqual([
       ["cloudflare", "d1_database", "provision_infra"],
       ["cloudflare", "worker_script", "provision_infra"],
@@ -199,8 +248,13 @@ describe("Cloudflare infrastructure through the pipeline", () => {
       ["cloudflare", "pages_deployment", "deploy_services"],
     ]);
     expect(items.every((r) => !r.preExisted && r.runId === run.id)).toBe(true);
-    expect(items[0]).toMatchObject({ externalId: database.uuid, consoleUrl: `https://dash.cloudflare.com/${ACCOUNT}/workers/d1/databases/${database.uuid}` });
-    expect(items[1].consoleUrl).toBe(`https://dash.cloudflare.com/${ACCOUNT}/workers/services/view/${n.worker}/production`);
+    expect(items[0]).toMatchObject({
+      externalId: database.uuid,
+      consoleUrl: `https://dash.cloudflare.com/${ACCOUNT}/workers/d1/databases/${database.uuid}`,
+    });
+    expect(items[1].consoleUrl).toBe(
+      `https://dash.cloudflare.com/${ACCOUNT}/workers/services/view/${n.worker}/production`,
+    );
     expect(items[3]).toMatchObject({ name: `${ORG}/${slug}`, consoleUrl: `${gh.url}/_web/${ORG}/${slug}` });
     expect(items[4].consoleUrl).toBe(`https://dash.cloudflare.com/${ACCOUNT}/pages/view/${n.project}`);
     expect(items[5].externalId).toBe(project.deployments[0].id);
@@ -259,14 +313,24 @@ describe("Cloudflare infrastructure through the pipeline", () => {
     const cancelled = await action(cancel, id, "cancel");
     expect(cancelled.status).toBe(200);
     // The connection is needed to remove what was created through it.
-    const deleteConnection = () => call(connectionItem.DELETE, { method: "DELETE", url: `http://localhost/api/v1/connections/${conn.id}`, params: { id: conn.id } });
+    const deleteConnection = () =>
+      call(connectionItem.DELETE, {
+        method: "DELETE",
+        url: `http://localhost/api/v1/connections/${conn.id}`,
+        params: { id: conn.id },
+      });
     const refused = await deleteConnection();
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ reasonCode: "connection_has_resources", onboardingIds: [id] });
     const deletesBefore = cf.counts.deletes;
     const ghRequestsBefore = gh.requests.length;
 
-    const dry = await call(deprovision.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/deprovision`, params: { id }, body: { dryRun: true } });
+    const dry = await call(deprovision.POST, {
+      method: "POST",
+      url: `http://localhost/api/v1/onboarding/${id}/deprovision`,
+      params: { id },
+      body: { dryRun: true },
+    });
     expect(dry.status, JSON.stringify(dry.body)).toBe(200);
     expect(dry.body.delete.map((i: { order: number; type: string }) => [i.order, i.type])).toEqual([
       [1, "pages_deployment"],
@@ -275,7 +339,9 @@ describe("Cloudflare infrastructure through the pipeline", () => {
       [4, "worker_secret"],
       [5, "worker_script"],
     ]);
-    expect(dry.body.keep).toEqual([expect.objectContaining({ type: "d1_database", externalId: adopted, reason: "pre_existed" })]);
+    expect(dry.body.keep).toEqual([
+      expect.objectContaining({ type: "d1_database", externalId: adopted, reason: "pre_existed" }),
+    ]);
     // Nothing changed anywhere.
     expect(cf.counts.deletes).toBe(deletesBefore);
     expect(gh.requests.slice(ghRequestsBefore).filter((r) => r.method === "DELETE")).toEqual([]);
@@ -284,7 +350,16 @@ describe("Cloudflare infrastructure through the pipeline", () => {
     expect(await db().operationRun.count({ where: { sessionId: id, kind: "deprovision" } })).toBe(0);
 
     // Another workspace gets "not found" for the plan too.
-    const foreign = await call(deprovision.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/deprovision`, params: { id }, body: { dryRun: true } }, outsider);
+    const foreign = await call(
+      deprovision.POST,
+      {
+        method: "POST",
+        url: `http://localhost/api/v1/onboarding/${id}/deprovision`,
+        params: { id },
+        body: { dryRun: true },
+      },
+      outsider,
+    );
     expect(foreign.status).toBe(404);
 
     const d = await action(deprovision, id, "deprovision");
@@ -319,7 +394,12 @@ describe("Cloudflare infrastructure through the pipeline", () => {
     expect((await bootstrapped(id)).outcome).toBe("succeeded");
     const uuid = databaseNamed(names(slug).database)!.uuid;
     await action(cancel, id, "cancel");
-    const dry = await call(deprovision.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/deprovision`, params: { id }, body: { dryRun: true } });
+    const dry = await call(deprovision.POST, {
+      method: "POST",
+      url: `http://localhost/api/v1/onboarding/${id}/deprovision`,
+      params: { id },
+      body: { dryRun: true },
+    });
     expect(dry.body.delete.at(-1)).toMatchObject({ type: "d1_database", externalId: uuid, order: 6 });
     expect(dry.body.keep).toEqual([]);
     const d = await action(deprovision, id, "deprovision");
@@ -338,7 +418,10 @@ describe("Cloudflare infrastructure through the pipeline", () => {
     expect(run.outcome, JSON.stringify(run.steps)).toBe("succeeded");
     const step = stepOf(run, "provision_infra");
     expect(step.attempts).toBe(3);
-    const logs = await db().operationRunLog.findMany({ where: { runId: run.id, stepKey: "provision_infra" }, orderBy: { id: "asc" } });
+    const logs = await db().operationRunLog.findMany({
+      where: { runId: run.id, stepKey: "provision_infra" },
+      orderBy: { id: "asc" },
+    });
     const at = (text: string) => logs.find((l) => l.message.includes(text))!.at.getTime();
     expect(logs.some((l) => l.message.includes("cloudflare_rate_limited"))).toBe(true);
     expect(logs.some((l) => l.message.includes("cloudflare_unavailable"))).toBe(true);
@@ -355,9 +438,16 @@ describe("Cloudflare infrastructure through the pipeline", () => {
     const checks = run.report.checks as { key: string; status: string; reasonCode?: string; remediation?: string }[];
     const failed = checks.filter((c) => c.status === "fail");
     expect(failed).toEqual([
-      expect.objectContaining({ key: "cloudflare_permission_pages", reasonCode: "cloudflare_missing_permission", remediation: expect.stringContaining("Account · Cloudflare Pages · Edit") }),
+      expect.objectContaining({
+        key: "cloudflare_permission_pages",
+        reasonCode: "cloudflare_missing_permission",
+        remediation: expect.stringContaining("Account · Cloudflare Pages · Edit"),
+      }),
     ]);
-    expect(await session(id)).toMatchObject({ lifecycleState: "action_required", blockingReasonCode: "cloudflare_missing_permission" });
+    expect(await session(id)).toMatchObject({
+      lifecycleState: "action_required",
+      blockingReasonCode: "cloudflare_missing_permission",
+    });
     const b = await action(bootstrap, id, "bootstrap");
     expect(b.status).toBe(409);
     expect(b.body).toMatchObject({ reasonCode: "not_ready_for_bootstrap" });
@@ -396,7 +486,9 @@ describe("Cloudflare infrastructure through the pipeline", () => {
       expect(run.outcome, JSON.stringify(run.steps)).toBe("succeeded");
       const step = stepOf(run, "deploy_services");
       expect(step.attempts).toBeGreaterThanOrEqual(2);
-      expect(run.log.some((l: { message: string }) => l.message.includes("cloudflare_deployment_in_progress"))).toBe(true);
+      expect(run.log.some((l: { message: string }) => l.message.includes("cloudflare_deployment_in_progress"))).toBe(
+        true,
+      );
       expect(run.log.some((l: { message: string }) => l.message.includes("Resuming Pages deployment"))).toBe(true);
     } finally {
       cf.setDeploymentBehaviour({ pollsInProgress: 0, outcome: "success" });
@@ -411,7 +503,11 @@ describe("Cloudflare infrastructure through the pipeline", () => {
   it("refuses to delete a Cloudflare connection an open onboarding uses as its infrastructure connection", async () => {
     const conn = await cloudflareConnection();
     const { id } = await onboarding(conn.id);
-    const res = await call(connectionItem.DELETE, { method: "DELETE", url: `http://localhost/api/v1/connections/${conn.id}`, params: { id: conn.id } });
+    const res = await call(connectionItem.DELETE, {
+      method: "DELETE",
+      url: `http://localhost/api/v1/connections/${conn.id}`,
+      params: { id: conn.id },
+    });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ reasonCode: "connection_in_use", onboardingIds: [id] });
     expect(await db().providerConnection.count({ where: { id: conn.id } })).toBe(1);
@@ -421,11 +517,18 @@ describe("Cloudflare infrastructure through the pipeline", () => {
     const wrong = await onboarding(githubConnectionId);
     const v = await action(verify, wrong.id, "verify-access");
     const run = await runFinished(v.body.run.id);
-    expect(run.steps[0]).toMatchObject({ key: "check_infrastructure", status: "failed", error: { code: "connection_wrong_role" } });
+    expect(run.steps[0]).toMatchObject({
+      key: "check_infrastructure",
+      status: "failed",
+      error: { code: "connection_wrong_role" },
+    });
 
     // The foreign key nulls a deleted connection; a session read just before the delete still names it.
     const row = await db().onboardingSession.findUniqueOrThrow({ where: { id: wrong.id } });
-    const err = await providersFor({ ...row, infraConnectionId: "deleted-connection" }).then(() => null, (e: unknown) => e);
+    const err = await providersFor({ ...row, infraConnectionId: "deleted-connection" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: "connection_missing", transient: false });
   });
 });

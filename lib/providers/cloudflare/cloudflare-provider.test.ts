@@ -1,7 +1,13 @@
 // The Cloudflare provider against the fake Cloudflare API over loopback: real HTTP, the real
 // SDK, no mocks. Each test has its own fake, account and token.
 import { afterAll, describe, expect, it } from "vitest";
-import { ALL_PERMISSIONS, startFakeCloudflare, type FakeCloudflare, type FakePermission, type FakeToken } from "../../../test/fake-cloudflare/server";
+import {
+  ALL_PERMISSIONS,
+  startFakeCloudflare,
+  type FakeCloudflare,
+  type FakePermission,
+  type FakeToken,
+} from "../../../test/fake-cloudflare/server";
 import { ProviderError, type AccessCheck, type ProviderContext } from "../types";
 import { createCloudflareProvider, type CloudflareProviderConfig } from "./cloudflare-provider";
 import { CHECK_KEYS } from "./verify-access";
@@ -45,7 +51,14 @@ async function setup(world: World = {}) {
   });
   const logs: string[] = [];
   const controller = new AbortController();
-  const ctx: ProviderContext = { workspaceId: "ws_1", platformSlug: SLUG, platformName: "Acme Pay", tier: "growth", signal: controller.signal, log: (m) => logs.push(m) };
+  const ctx: ProviderContext = {
+    workspaceId: "ws_1",
+    platformSlug: SLUG,
+    platformName: "Acme Pay",
+    tier: "growth",
+    signal: controller.signal,
+    log: (m) => logs.push(m),
+  };
   return { fake, provider, ctx, logs, controller, requested, account: () => fake.account(ACCOUNT)! };
 }
 
@@ -81,21 +94,29 @@ describe("verifyAccess", () => {
     expect(requested.every((u) => u.startsWith(fake.url))).toBe(true);
   });
 
-  it.each(["d1", "workers_scripts", "pages"] as const)("a token without %s fails exactly that permission check, with its remediation", async (missing) => {
-    const { provider, ctx } = await setup({ token: { permissions: ALL_PERMISSIONS.filter((p: FakePermission) => p !== missing) } });
-    const checks = await provider.verifyAccess(ctx);
-    const failed = checks.filter((c) => c.status === "fail");
-    for (const c of checks) if (c.reasonCode) expect(CLOUDFLARE_REASON_CODES).toContain(c.reasonCode);
-    expect(failed.map((c) => c.key)).toEqual([CHECK_KEYS.permission(missing)]);
-    expect(failed[0].reasonCode).toBe("cloudflare_missing_permission");
-    expect(failed[0].remediation).toMatch(/dash\.cloudflare\.com → My Profile → API Tokens/);
-    const label = { d1: "D1", workers_scripts: "Workers Scripts", pages: "Cloudflare Pages" }[missing];
-    expect(failed[0].remediation).toContain(`Account · ${label} · Edit`);
-  });
+  it.each(["d1", "workers_scripts", "pages"] as const)(
+    "a token without %s fails exactly that permission check, with its remediation",
+    async (missing) => {
+      const { provider, ctx } = await setup({
+        token: { permissions: ALL_PERMISSIONS.filter((p: FakePermission) => p !== missing) },
+      });
+      const checks = await provider.verifyAccess(ctx);
+      const failed = checks.filter((c) => c.status === "fail");
+      for (const c of checks) if (c.reasonCode) expect(CLOUDFLARE_REASON_CODES).toContain(c.reasonCode);
+      expect(failed.map((c) => c.key)).toEqual([CHECK_KEYS.permission(missing)]);
+      expect(failed[0].reasonCode).toBe("cloudflare_missing_permission");
+      expect(failed[0].remediation).toMatch(/dash\.cloudflare\.com → My Profile → API Tokens/);
+      const label = { d1: "D1", workers_scripts: "Workers Scripts", pages: "Cloudflare Pages" }[missing];
+      expect(failed[0].remediation).toContain(`Account · ${label} · Edit`);
+    },
+  );
 
   it("reports an unknown token, a disabled token and an account the token does not cover", async () => {
     const unknown = await setup({ config: { apiToken: "not-a-token" } });
-    expect(byKey(await unknown.provider.verifyAccess(unknown.ctx))[CHECK_KEYS.token]).toMatchObject({ status: "fail", reasonCode: "cloudflare_token_invalid" });
+    expect(byKey(await unknown.provider.verifyAccess(unknown.ctx))[CHECK_KEYS.token]).toMatchObject({
+      status: "fail",
+      reasonCode: "cloudflare_token_invalid",
+    });
 
     const disabled = await setup({ token: { status: "disabled" } });
     const checks = byKey(await disabled.provider.verifyAccess(disabled.ctx));
@@ -103,7 +124,10 @@ describe("verifyAccess", () => {
     expect(checks[CHECK_KEYS.token].remediation).toContain("My Profile → API Tokens");
 
     const elsewhere = await setup({ config: { accountId: "ffffffffffffffffffffffffffffffff" } });
-    expect(byKey(await elsewhere.provider.verifyAccess(elsewhere.ctx))[CHECK_KEYS.account]).toMatchObject({ status: "fail", reasonCode: "cloudflare_account_unreachable" });
+    expect(byKey(await elsewhere.provider.verifyAccess(elsewhere.ctx))[CHECK_KEYS.account]).toMatchObject({
+      status: "fail",
+      reasonCode: "cloudflare_account_unreachable",
+    });
   });
 
   it("accepts an account-owned token (verified at /accounts/:id/tokens/verify)", async () => {
@@ -115,7 +139,10 @@ describe("verifyAccess", () => {
     const { provider, ctx, fake } = await setup({ d1Limit: 2, config: { d1DatabaseLimit: 2 } });
     fake.addDatabase(ACCOUNT, "other-1");
     fake.addDatabase(ACCOUNT, "other-2");
-    expect(byKey(await provider.verifyAccess(ctx))[CHECK_KEYS.quota]).toMatchObject({ status: "fail", reasonCode: "cloudflare_d1_quota_exhausted" });
+    expect(byKey(await provider.verifyAccess(ctx))[CHECK_KEYS.quota]).toMatchObject({
+      status: "fail",
+      reasonCode: "cloudflare_d1_quota_exhausted",
+    });
     expect((await failure(provider.createAuthDatabase(ctx))).code).toBe("cloudflare_d1_quota_exhausted");
   });
 
@@ -138,7 +165,11 @@ describe("verifyAccess", () => {
   it("throws transient failures for the executor to retry instead of reporting them", async () => {
     const { provider, ctx, fake } = await setup();
     fake.failNext("GET /accounts/*/pages/projects", { status: 429, retryAfter: 3 });
-    expect(await failure(provider.verifyAccess(ctx))).toMatchObject({ code: "cloudflare_rate_limited", transient: true, retryAfterMs: 3000 });
+    expect(await failure(provider.verifyAccess(ctx))).toMatchObject({
+      code: "cloudflare_rate_limited",
+      transient: true,
+      retryAfterMs: 3000,
+    });
   });
 });
 
@@ -156,7 +187,9 @@ describe("auth database, Worker and secrets", () => {
 
     const script = account().scripts.get(`onramp-${SLUG}-auth`)!;
     expect(script.tags).toContain(`onramp-platform-${SLUG}`);
-    expect(script.bindings).toEqual([expect.objectContaining({ type: "d1", name: "DB", id: first.resources.databaseId })]);
+    expect(script.bindings).toEqual([
+      expect.objectContaining({ type: "d1", name: "DB", id: first.resources.databaseId }),
+    ]);
     expect(script.content).toContain("export default");
     expect(script.secrets.get("SESSION_SECRET")?.text).toBe("session-secret-value-123");
     expect(await provider.listWorkerSecrets(ctx)).toEqual(["SESSION_SECRET"]);
@@ -189,7 +222,10 @@ describe("auth database, Worker and secrets", () => {
     const { provider, ctx, fake, account } = await setup();
     fake.addScript(ACCOUNT, `onramp-${SLUG}-auth`, { tags: ["someone-else"] });
     const db = await provider.createAuthDatabase(ctx);
-    expect(await failure(provider.deployAuthWorker(ctx, { databaseId: db.id }))).toMatchObject({ code: "cloudflare_name_taken", transient: false });
+    expect(await failure(provider.deployAuthWorker(ctx, { databaseId: db.id }))).toMatchObject({
+      code: "cloudflare_name_taken",
+      transient: false,
+    });
     expect(account().scripts.get(`onramp-${SLUG}-auth`)!.tags).toEqual(["someone-else"]);
     expect(fake.counts.scriptsUploaded).toBe(0);
   });
@@ -197,11 +233,22 @@ describe("auth database, Worker and secrets", () => {
   it("maps 429 to transient cloudflare_rate_limited with retryAfterMs, and 5xx/slow answers to transient cloudflare_unavailable", async () => {
     const { provider, ctx, fake } = await setup({ config: { timeoutMs: 200 } });
     fake.failNext("POST /accounts/*/d1/database", { status: 429, retryAfter: 5 });
-    expect(await failure(provider.createAuthDatabase(ctx))).toMatchObject({ code: "cloudflare_rate_limited", transient: true, retryAfterMs: 5000 });
+    expect(await failure(provider.createAuthDatabase(ctx))).toMatchObject({
+      code: "cloudflare_rate_limited",
+      transient: true,
+      retryAfterMs: 5000,
+    });
     fake.failNext("GET /accounts/*/d1/database", { status: 503 });
-    expect(await failure(provider.createAuthDatabase(ctx))).toMatchObject({ code: "cloudflare_unavailable", transient: true, status: 503 });
+    expect(await failure(provider.createAuthDatabase(ctx))).toMatchObject({
+      code: "cloudflare_unavailable",
+      transient: true,
+      status: 503,
+    });
     fake.failNext("GET /accounts/*/d1/database", { delayMs: 500 });
-    expect(await failure(provider.createAuthDatabase(ctx))).toMatchObject({ code: "cloudflare_unavailable", transient: true });
+    expect(await failure(provider.createAuthDatabase(ctx))).toMatchObject({
+      code: "cloudflare_unavailable",
+      transient: true,
+    });
     // No SDK retries: each fault cost exactly one request, and nothing was created.
     expect(fake.counts.databasesCreated).toBe(0);
     // After the faults the same call succeeds.
@@ -212,7 +259,11 @@ describe("auth database, Worker and secrets", () => {
     const { provider, ctx } = await setup({ token: { permissions: ["account_settings", "d1", "pages"] } });
     const db = await provider.createAuthDatabase(ctx);
     const err = await failure(provider.deployAuthWorker(ctx, { databaseId: db.id }));
-    expect(err).toMatchObject({ code: "cloudflare_missing_permission", permission: "workers_scripts", transient: false });
+    expect(err).toMatchObject({
+      code: "cloudflare_missing_permission",
+      permission: "workers_scripts",
+      transient: false,
+    });
     expect(err.remediation).toContain("Account · Workers Scripts · Edit");
   });
 
@@ -225,7 +276,9 @@ describe("auth database, Worker and secrets", () => {
     expect(await provider.deleteAuthWorker(ctx)).toEqual({ deleted: false });
     expect(await provider.deleteAuthDatabase(ctx)).toEqual({ deleted: true });
     expect(await provider.deleteAuthDatabase(ctx)).toEqual({ deleted: false });
-    expect(await provider.deleteAuthDatabase(ctx, { recordedId: "7f0d1c3e-0000-4000-8000-000000000000" })).toEqual({ deleted: false });
+    expect(await provider.deleteAuthDatabase(ctx, { recordedId: "7f0d1c3e-0000-4000-8000-000000000000" })).toEqual({
+      deleted: false,
+    });
     expect(account().databases.size + account().scripts.size).toBe(0);
     expect(await provider.infra.verify(ctx)).toMatchObject({ ok: false });
 
@@ -243,22 +296,39 @@ describe("Pages", () => {
   it("direct upload: creates the project once, uploads the bundle, polls the deployment until it succeeds", async () => {
     const { provider, ctx, fake, account } = await setup();
     fake.setDeploymentBehaviour({ pollsInProgress: 3 });
-    const project = await provider.createPagesProject(ctx, { vars: { API_URL: "https://api.example" }, secrets: { AUTH_KEY: "k" } });
-    expect(project).toMatchObject({ name: `onramp-${SLUG}`, url: `https://onramp-${SLUG}.pages.dev`, source: "direct_upload", alreadyExisted: false });
+    const project = await provider.createPagesProject(ctx, {
+      vars: { API_URL: "https://api.example" },
+      secrets: { AUTH_KEY: "k" },
+    });
+    expect(project).toMatchObject({
+      name: `onramp-${SLUG}`,
+      url: `https://onramp-${SLUG}.pages.dev`,
+      source: "direct_upload",
+      alreadyExisted: false,
+    });
     expect(await provider.createPagesProject(ctx)).toMatchObject({ alreadyExisted: true });
     expect(fake.counts.projectsCreated).toBe(1);
 
     const deployment = await provider.createPagesDeployment(ctx, { files: bundle });
     expect(deployment).toMatchObject({ state: "in_progress", alreadyExisted: false });
-    expect(account().projects.get(`onramp-${SLUG}`)!.deployments[0].manifest).toEqual({ "/index.html": expect.any(String), "/assets/app.css": expect.any(String) });
+    expect(account().projects.get(`onramp-${SLUG}`)!.deployments[0].manifest).toEqual({
+      "/index.html": expect.any(String),
+      "/assets/app.css": expect.any(String),
+    });
     // A second call (a retried step) reuses the deployment instead of starting another.
-    expect(await provider.createPagesDeployment(ctx, { files: bundle })).toMatchObject({ id: deployment.id, alreadyExisted: true });
+    expect(await provider.createPagesDeployment(ctx, { files: bundle })).toMatchObject({
+      id: deployment.id,
+      alreadyExisted: true,
+    });
     expect(fake.counts.deploymentsCreated).toBe(1);
 
     expect((await provider.getDeploymentStatus(ctx, deployment.id)).state).toBe("in_progress");
     const done = await provider.waitForDeployment(ctx, deployment.id);
     expect(done.state).toBe("success");
-    expect(await provider.verifyPages(ctx, deployment.id)).toMatchObject({ ok: true, url: `https://onramp-${SLUG}.pages.dev` });
+    expect(await provider.verifyPages(ctx, deployment.id)).toMatchObject({
+      ok: true,
+      url: `https://onramp-${SLUG}.pages.dev`,
+    });
   });
 
   it("a deployment still in progress when the budget ends is transient, and the next call resumes the recorded id", async () => {
@@ -266,7 +336,10 @@ describe("Pages", () => {
     fake.setDeploymentBehaviour({ pollsInProgress: 1000 });
     await provider.createPagesProject(ctx);
     const started = await provider.createPagesDeployment(ctx, { files: bundle });
-    expect(await failure(provider.waitForDeployment(ctx, started.id, { waitMs: 50 }))).toMatchObject({ code: "cloudflare_deployment_in_progress", transient: true });
+    expect(await failure(provider.waitForDeployment(ctx, started.id, { waitMs: 50 }))).toMatchObject({
+      code: "cloudflare_deployment_in_progress",
+      transient: true,
+    });
     const resumed = await provider.createPagesDeployment(ctx, { recordedDeploymentId: started.id, files: bundle });
     expect(resumed).toMatchObject({ id: started.id, alreadyExisted: true });
     expect(fake.counts.deploymentsCreated).toBe(1);
@@ -277,14 +350,22 @@ describe("Pages", () => {
     fake.setDeploymentBehaviour({ pollsInProgress: 1, outcome: "failure" });
     await provider.createPagesProject(ctx);
     const d = await provider.createPagesDeployment(ctx, { files: bundle });
-    expect(await failure(provider.waitForDeployment(ctx, d.id))).toMatchObject({ code: "cloudflare_deployment_failed", transient: false });
+    expect(await failure(provider.waitForDeployment(ctx, d.id))).toMatchObject({
+      code: "cloudflare_deployment_failed",
+      transient: false,
+    });
   });
 
   it("GitHub source: the project builds from the repository, no upload", async () => {
     const { provider, ctx, fake, account } = await setup();
-    const project = await provider.createPagesProject(ctx, { github: { owner: "acme", repo: SLUG, productionBranch: "main" } });
+    const project = await provider.createPagesProject(ctx, {
+      github: { owner: "acme", repo: SLUG, productionBranch: "main" },
+    });
     expect(project.source).toBe("github");
-    expect(account().projects.get(`onramp-${SLUG}`)!.source).toMatchObject({ type: "github", config: { owner: "acme", repo_name: SLUG } });
+    expect(account().projects.get(`onramp-${SLUG}`)!.source).toMatchObject({
+      type: "github",
+      config: { owner: "acme", repo_name: SLUG },
+    });
     const d = await provider.createPagesDeployment(ctx);
     expect((await provider.waitForDeployment(ctx, d.id)).state).toBe("success");
     expect(fake.requests.some((r) => r.path.includes("/pages/assets/"))).toBe(false);
@@ -293,7 +374,10 @@ describe("Pages", () => {
   it("a project of that name without the marker is someone else's: name taken on create, not ours on delete", async () => {
     const { provider, ctx, fake, account } = await setup();
     fake.addProject(ACCOUNT, `onramp-${SLUG}`, { envVars: { ONRAMP_PLATFORM: "another-slug" } });
-    expect(await failure(provider.createPagesProject(ctx))).toMatchObject({ code: "cloudflare_name_taken", transient: false });
+    expect(await failure(provider.createPagesProject(ctx))).toMatchObject({
+      code: "cloudflare_name_taken",
+      transient: false,
+    });
     expect((await failure(provider.deletePagesProject(ctx))).code).toBe("cloudflare_not_ours");
     expect(account().projects.size).toBe(1);
   });
@@ -311,7 +395,10 @@ describe("Pages", () => {
     await provider.createPagesProject(ctx);
     const d = await provider.createPagesDeployment(ctx, { files: bundle });
     fake.failNext("GET /accounts/*/pages/projects/*/deployments/*", { status: 502 });
-    expect(await failure(provider.getDeploymentStatus(ctx, d.id))).toMatchObject({ code: "cloudflare_unavailable", transient: true });
+    expect(await failure(provider.getDeploymentStatus(ctx, d.id))).toMatchObject({
+      code: "cloudflare_unavailable",
+      transient: true,
+    });
   });
 });
 

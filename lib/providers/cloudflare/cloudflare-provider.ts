@@ -2,7 +2,13 @@
 // connection's client, plus the InfraProvider face the current steps call. Import it lazily
 // (like the GitHub provider): workspaces on the simulated provider never load the SDK.
 import "server-only";
-import { ProviderError, type InfraProvider, type LedgerEntry, type ProviderContext, type RecordResource } from "../types";
+import {
+  ProviderError,
+  type InfraProvider,
+  type LedgerEntry,
+  type ProviderContext,
+  type RecordResource,
+} from "../types";
 import { createCloudflareClient, type CloudflareClient, type CloudflareClientOptions } from "./client";
 import {
   createAuthDatabase,
@@ -78,17 +84,28 @@ export function createCloudflareProvider(config: CloudflareProviderConfig) {
     deleteWorkerSecrets: (ctx: OpContext, names: string[]) => deleteWorkerSecrets(client, ctx, names),
     verifyWorker: (ctx: OpContext) => verifyWorker(client, ctx),
     deleteAuthWorker: (ctx: OpContext) => deleteAuthWorker(client, ctx),
-    createPagesProject: (ctx: OpContext, opts?: { github?: GitHubSource; vars?: Record<string, string>; secrets?: Record<string, string> }) => createPagesProject(client, ctx, opts),
-    createPagesDeployment: (ctx: OpContext, opts?: { recordedDeploymentId?: string; files?: Record<string, string | Buffer>; branch?: string }) =>
-      createPagesDeployment(client, ctx, opts),
+    createPagesProject: (
+      ctx: OpContext,
+      opts?: { github?: GitHubSource; vars?: Record<string, string>; secrets?: Record<string, string> },
+    ) => createPagesProject(client, ctx, opts),
+    createPagesDeployment: (
+      ctx: OpContext,
+      opts?: { recordedDeploymentId?: string; files?: Record<string, string | Buffer>; branch?: string },
+    ) => createPagesDeployment(client, ctx, opts),
     getDeploymentStatus: (ctx: OpContext, deploymentId: string) => getPagesDeployment(client, ctx, deploymentId),
     waitForDeployment: (ctx: OpContext, deploymentId: string, opts: { waitMs?: number } = {}) =>
-      waitForPagesDeployment(client, ctx, { deploymentId, waitMs: opts.waitMs ?? config.deploymentWaitMs ?? 60_000, pollIntervalMs: config.deploymentPollIntervalMs, sleep }),
+      waitForPagesDeployment(client, ctx, {
+        deploymentId,
+        waitMs: opts.waitMs ?? config.deploymentWaitMs ?? 60_000,
+        pollIntervalMs: config.deploymentPollIntervalMs,
+        sleep,
+      }),
     verifyPages: (ctx: OpContext, deploymentId: string) => verifyPages(client, ctx, deploymentId),
     deletePagesProject: (ctx: OpContext) => deletePagesProject(client, ctx),
   };
 
-  const recordedOf = (recorded: LedgerEntry[] | undefined, type: string) => recorded?.find((e) => e.provider === "cloudflare" && e.type === type && !e.deletedAt);
+  const recordedOf = (recorded: LedgerEntry[] | undefined, type: string) =>
+    recorded?.find((e) => e.provider === "cloudflare" && e.type === type && !e.deletedAt);
   const noRecord: RecordResource = async () => undefined;
   const accountData = { accountId: config.accountId };
 
@@ -98,20 +115,45 @@ export function createCloudflareProvider(config: CloudflareProviderConfig) {
     verifyAccess: (ctx) => ops.verifyAccess(ctx),
     async provision(ctx, opts = {}) {
       const record = opts.record ?? noRecord;
-      const database = await ops.createAuthDatabase(ctx, { recordedId: recordedOf(opts.recorded, "d1_database")?.externalId });
-      await record({ type: "d1_database", externalId: database.id, name: database.name, alreadyExisted: database.alreadyExisted, data: accountData });
+      const database = await ops.createAuthDatabase(ctx, {
+        recordedId: recordedOf(opts.recorded, "d1_database")?.externalId,
+      });
+      await record({
+        type: "d1_database",
+        externalId: database.id,
+        name: database.name,
+        alreadyExisted: database.alreadyExisted,
+        data: accountData,
+      });
       const worker = await ops.deployAuthWorker(ctx, { databaseId: database.id });
-      await record({ type: "worker_script", externalId: worker.name, name: worker.name, alreadyExisted: worker.alreadyExisted, data: { ...accountData, databaseId: database.id } });
+      await record({
+        type: "worker_script",
+        externalId: worker.name,
+        name: worker.name,
+        alreadyExisted: worker.alreadyExisted,
+        data: { ...accountData, databaseId: database.id },
+      });
       const values = opts.secrets ? await opts.secrets(AUTH_WORKER_SECRETS, worker.name) : await secretsFor(ctx);
       const missing = AUTH_WORKER_SECRETS.filter((name) => !values[name]);
       if (missing.length) throw new Error(`No values for the auth Worker's secrets ${missing.join(", ")}`);
       // Recorded before the put: a secret that was put must be in the ledger, one that was not is deleted as "already gone".
       for (const name of Object.keys(values).sort()) {
-        await record({ type: "worker_secret", externalId: `${worker.name}/${name}`, name, alreadyExisted: false, data: { ...accountData, worker: worker.name } });
+        await record({
+          type: "worker_secret",
+          externalId: `${worker.name}/${name}`,
+          name,
+          alreadyExisted: false,
+          data: { ...accountData, worker: worker.name },
+        });
       }
       const secrets = await ops.putWorkerSecrets(ctx, values);
       return {
-        resources: { database: database.name, databaseId: database.id, authWorker: worker.name, workerSecrets: secrets.names.join(",") },
+        resources: {
+          database: database.name,
+          databaseId: database.id,
+          authWorker: worker.name,
+          workerSecrets: secrets.names.join(","),
+        },
         alreadyExisted: database.alreadyExisted && worker.alreadyExisted,
       };
     },
@@ -120,11 +162,22 @@ export function createCloudflareProvider(config: CloudflareProviderConfig) {
       const waitUntil = Date.now() + (config.deploymentWaitMs ?? 60_000);
       const record = opts.record ?? noRecord;
       const project = await ops.createPagesProject(ctx, { github: opts.github, vars: opts.vars });
-      await record({ type: "pages_project", externalId: project.name, name: project.name, alreadyExisted: project.alreadyExisted, data: { ...accountData, url: project.url, source: project.source } });
+      await record({
+        type: "pages_project",
+        externalId: project.name,
+        name: project.name,
+        alreadyExisted: project.alreadyExisted,
+        data: { ...accountData, url: project.url, source: project.source },
+      });
       // A failed deployment is not resumed: a new one is started (after the operator's fix).
       let recordedDeploymentId = recordedOf(opts.recorded, "pages_deployment")?.externalId;
-      if (recordedDeploymentId && (await ops.getDeploymentStatus(ctx, recordedDeploymentId)).state === "failure") recordedDeploymentId = undefined;
-      const started = await ops.createPagesDeployment(ctx, { recordedDeploymentId, files: opts.files, branch: opts.github?.productionBranch });
+      if (recordedDeploymentId && (await ops.getDeploymentStatus(ctx, recordedDeploymentId)).state === "failure")
+        recordedDeploymentId = undefined;
+      const started = await ops.createPagesDeployment(ctx, {
+        recordedDeploymentId,
+        files: opts.files,
+        branch: opts.github?.productionBranch,
+      });
       // Recorded before the wait, so a wait cut short by a worker restart resumes this deployment.
       await record({
         type: "pages_deployment",
@@ -139,7 +192,8 @@ export function createCloudflareProvider(config: CloudflareProviderConfig) {
     },
     async verify(ctx, recorded) {
       const names = resourceNames(ctx.platformSlug);
-      const databaseId = recordedOf(recorded, "d1_database")?.externalId ?? (await findDatabase(client, ctx, names.database))?.uuid;
+      const databaseId =
+        recordedOf(recorded, "d1_database")?.externalId ?? (await findDatabase(client, ctx, names.database))?.uuid;
       if (!databaseId) return { ok: false, detail: `D1 database ${names.database} does not exist` };
       const db = await ops.verifyDatabase(ctx, databaseId);
       if (!db.ok) return db;
@@ -170,7 +224,10 @@ export function createCloudflareProvider(config: CloudflareProviderConfig) {
         case "d1_database":
           return ops.deleteAuthDatabase(ctx, { recordedId: entry.externalId });
         default:
-          throw new ProviderError("resource_type_unknown", `Onramp does not know how to delete a Cloudflare ${entry.type}.`);
+          throw new ProviderError(
+            "resource_type_unknown",
+            `Onramp does not know how to delete a Cloudflare ${entry.type}.`,
+          );
       }
     },
     async deprovision(ctx) {

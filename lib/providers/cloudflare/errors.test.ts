@@ -7,7 +7,12 @@ const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const SECRET_BODY = "upstream said: token=cf_live_SECRET and your request body";
 
 function apiError(status: number, codes: number[], headers: Record<string, string> = {}) {
-  const body = { success: false, errors: codes.map((code) => ({ code, message: SECRET_BODY })), messages: [], result: null };
+  const body = {
+    success: false,
+    errors: codes.map((code) => ({ code, message: SECRET_BODY })),
+    messages: [],
+    result: null,
+  };
   return APIError.generate(status, body, undefined, new Headers(headers));
 }
 
@@ -27,9 +32,13 @@ describe("mapCloudflareError", () => {
   });
 
   it("5xx, timeouts and connection failures are transient cloudflare_unavailable", () => {
-    for (const status of [500, 502, 503]) expect(map(apiError(status, [10001]))).toMatchObject({ code: "cloudflare_unavailable", transient: true, status });
+    for (const status of [500, 502, 503])
+      expect(map(apiError(status, [10001]))).toMatchObject({ code: "cloudflare_unavailable", transient: true, status });
     expect(map(new APIConnectionTimeoutError())).toMatchObject({ code: "cloudflare_unavailable", transient: true });
-    expect(map(new APIConnectionError({ message: "fetch failed" }))).toMatchObject({ code: "cloudflare_unavailable", transient: true });
+    expect(map(new APIConnectionError({ message: "fetch failed" }))).toMatchObject({
+      code: "cloudflare_unavailable",
+      transient: true,
+    });
   });
 
   it("a 403 with code 10000 on a resource names the missing permission and where to add it", () => {
@@ -41,10 +50,15 @@ describe("mapCloudflareError", () => {
   });
 
   it("the account refused (9109) or unknown (7003) is cloudflare_account_unreachable", () => {
-    expect(map(apiError(403, [9109]), { accountCall: true, permission: "account_settings" }).code).toBe("cloudflare_account_unreachable");
+    expect(map(apiError(403, [9109]), { accountCall: true, permission: "account_settings" }).code).toBe(
+      "cloudflare_account_unreachable",
+    );
     expect(map(apiError(404, [7003])).code).toBe("cloudflare_account_unreachable");
     // …but a 10000 on the account call is the missing Account Settings permission.
-    expect(map(apiError(403, [10000]), { accountCall: true, permission: "account_settings" })).toMatchObject({ code: "cloudflare_missing_permission", permission: "account_settings" });
+    expect(map(apiError(403, [10000]), { accountCall: true, permission: "account_settings" })).toMatchObject({
+      code: "cloudflare_missing_permission",
+      permission: "account_settings",
+    });
   });
 
   it("401 and malformed credentials are cloudflare_token_invalid", () => {
@@ -60,7 +74,12 @@ describe("mapCloudflareError", () => {
 
   it("anything else is a permanent cloudflare_request_rejected carrying only the numeric codes", () => {
     const err = map(apiError(400, [10021]));
-    expect(err).toMatchObject({ code: "cloudflare_request_rejected", transient: false, status: 400, cloudflareCodes: [10021] });
+    expect(err).toMatchObject({
+      code: "cloudflare_request_rejected",
+      transient: false,
+      status: 400,
+      cloudflareCodes: [10021],
+    });
     expect(err.message).toContain("10021");
   });
 

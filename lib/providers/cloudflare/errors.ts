@@ -50,12 +50,15 @@ export const REMEDIATIONS = {
     `Check the account id ${accountId} in Settings → Connections (dash.cloudflare.com → the account → Account home → Account ID), and at ${TOKEN_PAGE} make sure the token's Account Resources include that account and it has ${permissionName("account_settings")}.`,
   missingPermission: (p: CloudflarePermission, accountId: string) =>
     `At ${TOKEN_PAGE}, edit the token and add the permission "${permissionName(p)}" (${PERMISSIONS[p].why}) with Account Resources including account ${accountId}, then run Verify Access again.`,
-  d1Quota: "Delete unused D1 databases (dash.cloudflare.com → Storage & Databases → D1) or move the account to the Workers Paid plan, then resume.",
+  d1Quota:
+    "Delete unused D1 databases (dash.cloudflare.com → Storage & Databases → D1) or move the account to the Workers Paid plan, then resume.",
   nameTaken: (what: string) =>
     `${what} exists in the Cloudflare account but was not created by Onramp for this platform. Rename or delete it in the Cloudflare dashboard if it is unused, or choose another slug.`,
-  rateLimited: "Cloudflare's API rate limit was reached (it allows about 1,200 requests per 5 minutes per user); Onramp retries after the wait Cloudflare asked for. If it keeps happening, give Onramp a token that other automation does not share.",
+  rateLimited:
+    "Cloudflare's API rate limit was reached (it allows about 1,200 requests per 5 minutes per user); Onramp retries after the wait Cloudflare asked for. If it keeps happening, give Onramp a token that other automation does not share.",
   unavailable: "Cloudflare's API did not answer or failed (see www.cloudflarestatus.com); the step is retried.",
-  rejected: "Cloudflare refused the request; the codes in the message identify the reason in Cloudflare's API documentation. Fix it, then resume.",
+  rejected:
+    "Cloudflare refused the request; the codes in the message identify the reason in Cloudflare's API documentation. Fix it, then resume.",
 } as const;
 
 /** A ProviderError that may name the missing permission, for the Verify Access report. */
@@ -65,7 +68,14 @@ export class CloudflareProviderError extends ProviderError {
   constructor(
     code: CloudflareReasonCode,
     message: string,
-    opts: { transient?: boolean; status?: number; remediation: string; retryAfterMs?: number; permission?: CloudflarePermission; cloudflareCodes?: number[] },
+    opts: {
+      transient?: boolean;
+      status?: number;
+      remediation: string;
+      retryAfterMs?: number;
+      permission?: CloudflarePermission;
+      cloudflareCodes?: number[];
+    },
   ) {
     super(code, message, opts);
     this.name = "CloudflareProviderError";
@@ -110,9 +120,13 @@ function codeText(codes: number[]): string {
 
 export function mapCloudflareError(err: unknown, op: Operation): ProviderError {
   if (err instanceof ProviderError) return err;
-  if (err instanceof APIUserAbortError) return new ProviderError("aborted", `${op.what} was cancelled.`, { transient: true });
+  if (err instanceof APIUserAbortError)
+    return new ProviderError("aborted", `${op.what} was cancelled.`, { transient: true });
   if (err instanceof APIConnectionTimeoutError) {
-    return new CloudflareProviderError("cloudflare_unavailable", `Cloudflare did not answer ${op.what} in time.`, { transient: true, remediation: REMEDIATIONS.unavailable });
+    return new CloudflareProviderError("cloudflare_unavailable", `Cloudflare did not answer ${op.what} in time.`, {
+      transient: true,
+      remediation: REMEDIATIONS.unavailable,
+    });
   }
   if (err instanceof APIConnectionError) {
     return new CloudflareProviderError("cloudflare_unavailable", `Could not reach Cloudflare's API for ${op.what}.`, {
@@ -122,9 +136,14 @@ export function mapCloudflareError(err: unknown, op: Operation): ProviderError {
   }
   if (!(err instanceof APIError) || err.status === undefined) {
     if (err instanceof Error && err.name === "TimeoutError") {
-      return new CloudflareProviderError("cloudflare_unavailable", `Cloudflare did not answer ${op.what} in time.`, { transient: true, remediation: REMEDIATIONS.unavailable });
+      return new CloudflareProviderError("cloudflare_unavailable", `Cloudflare did not answer ${op.what} in time.`, {
+        transient: true,
+        remediation: REMEDIATIONS.unavailable,
+      });
     }
-    return new CloudflareProviderError("cloudflare_request_rejected", `Unexpected failure during ${op.what}.`, { remediation: REMEDIATIONS.rejected });
+    return new CloudflareProviderError("cloudflare_request_rejected", `Unexpected failure during ${op.what}.`, {
+      remediation: REMEDIATIONS.rejected,
+    });
   }
   const status = err.status;
   const codes = codesOf(err);
@@ -134,49 +153,83 @@ export function mapCloudflareError(err: unknown, op: Operation): ProviderError {
   if (status === 429) {
     const wait = retryAfterMs(err.headers);
     const after = wait !== undefined ? `; Cloudflare asked to retry after ${Math.ceil(wait / 1000)} s` : "";
-    return new CloudflareProviderError("cloudflare_rate_limited", `Cloudflare rate limit reached on ${where}${after}.`, {
-      transient: true,
-      status,
-      retryAfterMs: wait,
-      remediation: REMEDIATIONS.rateLimited,
-      cloudflareCodes: codes,
-    });
+    return new CloudflareProviderError(
+      "cloudflare_rate_limited",
+      `Cloudflare rate limit reached on ${where}${after}.`,
+      {
+        transient: true,
+        status,
+        retryAfterMs: wait,
+        remediation: REMEDIATIONS.rateLimited,
+        cloudflareCodes: codes,
+      },
+    );
   }
   if (status >= 500) {
-    return new CloudflareProviderError("cloudflare_unavailable", `Cloudflare answered ${status} to ${where}.`, { transient: true, status, remediation: REMEDIATIONS.unavailable, cloudflareCodes: codes });
+    return new CloudflareProviderError("cloudflare_unavailable", `Cloudflare answered ${status} to ${where}.`, {
+      transient: true,
+      status,
+      remediation: REMEDIATIONS.unavailable,
+      cloudflareCodes: codes,
+    });
   }
   if (has(QUOTA_CODES)) {
-    return new CloudflareProviderError("cloudflare_d1_quota_exhausted", `The account has reached its D1 database limit (${where}).`, { status, remediation: REMEDIATIONS.d1Quota, cloudflareCodes: codes });
+    return new CloudflareProviderError(
+      "cloudflare_d1_quota_exhausted",
+      `The account has reached its D1 database limit (${where}).`,
+      { status, remediation: REMEDIATIONS.d1Quota, cloudflareCodes: codes },
+    );
   }
   if (has(NAME_TAKEN_CODES)) {
-    return new CloudflareProviderError("cloudflare_name_taken", `The name is already used in the Cloudflare account (${where}).`, {
-      status,
-      remediation: REMEDIATIONS.nameTaken("A resource with that name"),
-      cloudflareCodes: codes,
-    });
+    return new CloudflareProviderError(
+      "cloudflare_name_taken",
+      `The name is already used in the Cloudflare account (${where}).`,
+      {
+        status,
+        remediation: REMEDIATIONS.nameTaken("A resource with that name"),
+        cloudflareCodes: codes,
+      },
+    );
   }
   if (status === 401 || (status === 400 && has(INVALID_TOKEN_CODES))) {
-    return new CloudflareProviderError("cloudflare_token_invalid", `Cloudflare rejected the API token (${status} on ${where}).`, { status, remediation: REMEDIATIONS.tokenInvalid, cloudflareCodes: codes });
+    return new CloudflareProviderError(
+      "cloudflare_token_invalid",
+      `Cloudflare rejected the API token (${status} on ${where}).`,
+      { status, remediation: REMEDIATIONS.tokenInvalid, cloudflareCodes: codes },
+    );
   }
   const unreachable = () =>
-    new CloudflareProviderError("cloudflare_account_unreachable", `Account ${op.accountId} is not reachable with this token (${status} on ${where}).`, {
-      status,
-      remediation: REMEDIATIONS.accountUnreachable(op.accountId),
-      cloudflareCodes: codes,
-    });
+    new CloudflareProviderError(
+      "cloudflare_account_unreachable",
+      `Account ${op.accountId} is not reachable with this token (${status} on ${where}).`,
+      {
+        status,
+        remediation: REMEDIATIONS.accountUnreachable(op.accountId),
+        cloudflareCodes: codes,
+      },
+    );
   // 9109 / 7003: the account itself is refused or unknown. 10000 on an account the token
   // covers: the permission group of the resource is missing.
-  if ((op.accountCall && (status === 404 || has(ACCOUNT_CODES))) || (status === 404 && has(new Set([7003])))) return unreachable();
+  if ((op.accountCall && (status === 404 || has(ACCOUNT_CODES))) || (status === 404 && has(new Set([7003]))))
+    return unreachable();
   if (status === 403 && op.permission && (codes.length === 0 || has(PERMISSION_CODES))) {
-    return new CloudflareProviderError("cloudflare_missing_permission", `The token lacks ${permissionName(op.permission)} (403 on ${where}).`, {
-      status,
-      permission: op.permission,
-      remediation: REMEDIATIONS.missingPermission(op.permission, op.accountId),
-      cloudflareCodes: codes,
-    });
+    return new CloudflareProviderError(
+      "cloudflare_missing_permission",
+      `The token lacks ${permissionName(op.permission)} (403 on ${where}).`,
+      {
+        status,
+        permission: op.permission,
+        remediation: REMEDIATIONS.missingPermission(op.permission, op.accountId),
+        cloudflareCodes: codes,
+      },
+    );
   }
   if (op.accountCall && status === 403) return unreachable();
-  return new CloudflareProviderError("cloudflare_request_rejected", `Cloudflare refused ${where} (${status}).`, { status, remediation: REMEDIATIONS.rejected, cloudflareCodes: codes });
+  return new CloudflareProviderError("cloudflare_request_rejected", `Cloudflare refused ${where} (${status}).`, {
+    status,
+    remediation: REMEDIATIONS.rejected,
+    cloudflareCodes: codes,
+  });
 }
 
 /** Not found, from Cloudflare's 404s (D1 7404, Workers 10007, Pages 8000007/8000009). */

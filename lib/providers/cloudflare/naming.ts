@@ -40,7 +40,10 @@ export function isOurWorker(tags: readonly string[] | null | undefined, slug: st
 
 type EnvVars = Record<string, { type?: string; value?: string } | null | undefined>;
 
-export function isOurPagesProject(project: { deployment_configs?: { production?: { env_vars?: EnvVars | null } | null } | null }, slug: string): boolean {
+export function isOurPagesProject(
+  project: { deployment_configs?: { production?: { env_vars?: EnvVars | null } | null } | null },
+  slug: string,
+): boolean {
   const marker = project.deployment_configs?.production?.env_vars?.[PAGES_MARKER_VAR];
   return marker?.type !== "secret_text" && marker?.value === slug;
 }

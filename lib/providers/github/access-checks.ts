@@ -50,7 +50,10 @@ export async function verifyGitHubAccess(gh: GitHubConnection, ctx: ProviderCont
         "Make sure the token grants, on the organization's repositories: Administration, Contents, Workflows, Secrets and Deployments (read and write), and Metadata (read).",
       );
     }
-    const scopes = header.split(",").map((s) => s.trim()).filter(Boolean);
+    const scopes = header
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     const has = (scope: string) => scopes.includes(scope);
     const missing = [...(has("repo") || has("public_repo") ? [] : ["repo"]), ...(has("workflow") ? [] : ["workflow"])];
     const listed = scopes.length ? scopes.join(", ") : "none";
@@ -116,11 +119,15 @@ export async function verifyGitHubAccess(gh: GitHubConnection, ctx: ProviderCont
         ),
       ];
     }
-    const membershipPass = checks.membership.pass(`${login} is an active ${membership.role === "admin" ? "owner" : membership.role} of ${org}.`);
+    const membershipPass = checks.membership.pass(
+      `${login} is an active ${membership.role === "admin" ? "owner" : membership.role} of ${org}.`,
+    );
     if (membership.role === "admin") {
       return [membershipPass, checks.create.pass(`${login} owns ${org} and can create repositories there.`)];
     }
-    const { data: orgData } = await send(ctx, `GET /orgs/${org}`, (octokit, request) => octokit.rest.orgs.get({ org, request }));
+    const { data: orgData } = await send(ctx, `GET /orgs/${org}`, (octokit, request) =>
+      octokit.rest.orgs.get({ org, request }),
+    );
     // Onramp creates private repositories: that setting decides when GitHub reports it.
     const allowed = orgData.members_can_create_private_repositories ?? orgData.members_can_create_repositories;
     if (allowed === undefined || allowed === null) {
@@ -143,7 +150,10 @@ export async function verifyGitHubAccess(gh: GitHubConnection, ctx: ProviderCont
         ),
       ];
     }
-    return [membershipPass, checks.create.pass(`Members of ${org}, including ${login}, may create private repositories.`)];
+    return [
+      membershipPass,
+      checks.create.pass(`Members of ${org}, including ${login}, may create private repositories.`),
+    ];
   }
 
   async function templateCheck(ctx: ProviderContext): Promise<AccessCheck> {
@@ -172,7 +182,9 @@ export async function verifyGitHubAccess(gh: GitHubConnection, ctx: ProviderCont
         `In ${data.full_name}, open Settings → General and tick "Template repository", or choose another stack template.`,
       );
     }
-    return checks.template.pass(`${data.full_name} is a template repository (default branch ${data.default_branch ?? "main"}).`);
+    return checks.template.pass(
+      `${data.full_name} is a template repository (default branch ${data.default_branch ?? "main"}).`,
+    );
   }
 
   async function slugCheck(ctx: ProviderContext): Promise<AccessCheck> {
@@ -183,12 +195,20 @@ export async function verifyGitHubAccess(gh: GitHubConnection, ctx: ProviderCont
       data = await getRepo(ctx, org, slug);
     } catch (err) {
       const refused = refusal(err);
-      return checks.slug.fail(refused.code, `Could not check whether ${wanted} exists: ${refused.message}`, "Fix the checks above, then verify again.");
+      return checks.slug.fail(
+        refused.code,
+        `Could not check whether ${wanted} exists: ${refused.message}`,
+        "Fix the checks above, then verify again.",
+      );
     }
     if (!data) return checks.slug.pass(`${wanted} is free.`);
     // A renamed repository answers at its old name through a redirect; the name itself is free.
-    if (!sameRepo(data, org, slug)) return checks.slug.pass(`${wanted} is free (it redirects to the renamed ${data.full_name}, which stays untouched).`);
-    if (isOnrampRepository(data, slug)) return checks.slug.pass(`${wanted} was already created by Onramp for this platform and will be reused.`);
+    if (!sameRepo(data, org, slug))
+      return checks.slug.pass(
+        `${wanted} is free (it redirects to the renamed ${data.full_name}, which stays untouched).`,
+      );
+    if (isOnrampRepository(data, slug))
+      return checks.slug.pass(`${wanted} was already created by Onramp for this platform and will be reused.`);
     return checks.slug.fail(
       "slug_taken",
       `${wanted} already exists and was not created by Onramp.`,
@@ -199,13 +219,21 @@ export async function verifyGitHubAccess(gh: GitHubConnection, ctx: ProviderCont
   let login: string;
   let scopesHeader: string | undefined;
   try {
-    const { data, headers } = await send(ctx, "GET /user", (octokit, request) => octokit.rest.users.getAuthenticated({ request }));
+    const { data, headers } = await send(ctx, "GET /user", (octokit, request) =>
+      octokit.rest.users.getAuthenticated({ request }),
+    );
     login = data.login;
     scopesHeader = headers["x-oauth-scopes"];
   } catch (err) {
     const skipped = (c: ReturnType<typeof checker>) =>
       c.warn("github_check_skipped", "Not checked: it needs a valid token.", "Fix the token, then verify again.");
-    const rest = () => [skipped(checks.scopes), skipped(checks.membership), skipped(checks.create), skipped(checks.template), skipped(checks.slug)];
+    const rest = () => [
+      skipped(checks.scopes),
+      skipped(checks.membership),
+      skipped(checks.create),
+      skipped(checks.template),
+      skipped(checks.slug),
+    ];
     // The guard refused the address or a redirect: nothing was sent, say so.
     if (err instanceof ProviderError && REFUSAL_CODES.has(err.code)) {
       return [checks.token.fail(err.code, `Not checked: ${err.message}`, err.remediation ?? ""), ...rest()];
@@ -213,7 +241,11 @@ export async function verifyGitHubAccess(gh: GitHubConnection, ctx: ProviderCont
     const refused = refusal(err);
     const tokenCheck =
       refused.status === 401
-        ? checks.token.fail("github_token_invalid", "GitHub rejected the token (Bad credentials): it is wrong, expired or revoked.", TOKEN_REMEDIATION)
+        ? checks.token.fail(
+            "github_token_invalid",
+            "GitHub rejected the token (Bad credentials): it is wrong, expired or revoked.",
+            TOKEN_REMEDIATION,
+          )
         : refused.status === 404
           ? checks.token.fail(
               "github_api_not_found",
@@ -227,6 +259,17 @@ export async function verifyGitHubAccess(gh: GitHubConnection, ctx: ProviderCont
             );
     return [tokenCheck, ...rest()];
   }
-  const [[membership, create], templateResult, slugResult] = await Promise.all([orgChecks(ctx, login), templateCheck(ctx), slugCheck(ctx)]);
-  return [checks.token.pass(`The token authenticates as ${login}.`), scopesCheck(scopesHeader), membership, create, templateResult, slugResult];
+  const [[membership, create], templateResult, slugResult] = await Promise.all([
+    orgChecks(ctx, login),
+    templateCheck(ctx),
+    slugCheck(ctx),
+  ]);
+  return [
+    checks.token.pass(`The token authenticates as ${login}.`),
+    scopesCheck(scopesHeader),
+    membership,
+    create,
+    templateResult,
+    slugResult,
+  ];
 }

@@ -27,7 +27,12 @@ export function githubAssist(config: GitHubAssistConfig): AssistLookup {
   const web = githubWebUrl(config.baseUrl);
   const template = `${config.templateOwner}/${config.templateRepo}`;
   const tokenPage = { href: `${web}/settings/tokens`, linkLabel: "GitHub token settings" };
-  const operator = (permission: string, link = tokenPage): CheckAssist => ({ owner: "operator", ownerLabel: "The owner of the GitHub token (you, if you created it)", permission, ...link });
+  const operator = (permission: string, link = tokenPage): CheckAssist => ({
+    owner: "operator",
+    ownerLabel: "The owner of the GitHub token (you, if you created it)",
+    permission,
+    ...link,
+  });
   const orgOwner = (permission: string, href: string, linkLabel: string): CheckAssist => ({
     owner: "provider_admin",
     ownerLabel: `An owner of the ${config.org} organization on GitHub`,
@@ -52,7 +57,11 @@ export function githubAssist(config: GitHubAssistConfig): AssistLookup {
       { href: `${web}/settings/personal-access-tokens`, linkLabel: "GitHub fine-grained token settings" },
     ),
     github_check_skipped: operator("A valid token first (this check runs once the token works)"),
-    github_org_not_member: orgOwner(`Membership of the token's user in ${config.org}`, `${web}/orgs/${config.org}/people`, `${config.org} people`),
+    github_org_not_member: orgOwner(
+      `Membership of the token's user in ${config.org}`,
+      `${web}/orgs/${config.org}/people`,
+      `${config.org} people`,
+    ),
     github_org_membership_pending: operator(`Accept the invitation to ${config.org}`, {
       href: `${web}/orgs/${config.org}/invitation`,
       linkLabel: `${config.org} invitation`,

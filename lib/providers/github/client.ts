@@ -19,7 +19,12 @@ export interface CallOptions {
 /** A ProviderError that keeps what GitHub said, so call sites can tell 422 "already exists" from other 422s. Never shown. */
 export class GitHubRequestError extends ProviderError {
   readonly githubMessage: string;
-  constructor(code: string, message: string, githubMessage: string, opts: { transient?: boolean; status?: number; remediation?: string }) {
+  constructor(
+    code: string,
+    message: string,
+    githubMessage: string,
+    opts: { transient?: boolean; status?: number; remediation?: string },
+  ) {
     super(code, message, opts);
     this.githubMessage = githubMessage;
     // Not enumerable: an error serialised anywhere (logs, JSON) does not carry GitHub's text.
@@ -57,7 +62,8 @@ function githubText(err: RequestError): string {
   if (Array.isArray(data?.errors)) {
     for (const e of data.errors as unknown[]) {
       if (typeof e === "string") parts.push(e);
-      else if (e && typeof e === "object" && typeof (e as { message?: unknown }).message === "string") parts.push((e as { message: string }).message);
+      else if (e && typeof e === "object" && typeof (e as { message?: unknown }).message === "string")
+        parts.push((e as { message: string }).message);
     }
   }
   return parts.join(" — ");
@@ -119,7 +125,12 @@ export function githubClient(config: GitHubClientConfig): () => Promise<GitHubCl
 
   const onLimit =
     (kind: "primary" | "secondary") =>
-    (retryAfter: number, options: { method: string; url: string; request?: Partial<CallOptions> }, _octokit: unknown, retryCount: number): boolean => {
+    (
+      retryAfter: number,
+      options: { method: string; url: string; request?: Partial<CallOptions> },
+      _octokit: unknown,
+      retryCount: number,
+    ): boolean => {
       const say = options.request?.onrampLog ?? (() => {});
       const what = `${options.method} ${options.url}`;
       if (retryCount >= maxRateLimitRetries) {
@@ -127,10 +138,14 @@ export function githubClient(config: GitHubClientConfig): () => Promise<GitHubCl
         return false;
       }
       if (retryAfter > maxRateLimitWaitSeconds) {
-        say(`GitHub ${kind} rate limit on ${what}: retry-after ${retryAfter} s is longer than ${maxRateLimitWaitSeconds} s, not waiting in-process`);
+        say(
+          `GitHub ${kind} rate limit on ${what}: retry-after ${retryAfter} s is longer than ${maxRateLimitWaitSeconds} s, not waiting in-process`,
+        );
         return false;
       }
-      say(`GitHub ${kind} rate limit on ${what}: retrying in ${retryAfter} s (retry ${retryCount + 1} of ${maxRateLimitRetries})`);
+      say(
+        `GitHub ${kind} rate limit on ${what}: retrying in ${retryAfter} s (retry ${retryCount + 1} of ${maxRateLimitRetries})`,
+      );
       return true;
     };
 
@@ -143,7 +158,12 @@ export function githubClient(config: GitHubClientConfig): () => Promise<GitHubCl
         baseUrl: config.baseUrl,
         userAgent: "onramp",
         // Octokit's notices (deprecations) go to the server log, never to the console or a run log.
-        log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warn({ source: "octokit" }, m), error: (m: string) => log.warn({ source: "octokit" }, m) },
+        log: {
+          debug: () => {},
+          info: () => {},
+          warn: (m: string) => log.warn({ source: "octokit" }, m),
+          error: (m: string) => log.warn({ source: "octokit" }, m),
+        },
         // The guarded fetch refuses redirects itself, whatever is asked here.
         request: { fetch: timedFetch },
         retry: {
@@ -176,7 +196,8 @@ export function toProviderError(
   if (refusal) {
     return new ProviderError(refusal.code, `GitHub call ${what} refused: ${refusal.message}`, {
       status: refusal.status,
-      remediation: "Use the public HTTPS address of the GitHub API (GitHub Enterprise Server: https://HOST/api/v3) in Settings → Connections.",
+      remediation:
+        "Use the public HTTPS address of the GitHub API (GitHub Enterprise Server: https://HOST/api/v3) in Settings → Connections.",
     });
   }
   if (err instanceof RequestErrorClass) {
@@ -191,14 +212,23 @@ export function toProviderError(
     const text = scrub(githubText(err));
     const status = err.status;
     if (isRateLimited(err)) {
-      return new GitHubRequestError("github_rate_limited", `GitHub rate limit reached on ${what}; ${rateLimitWait(err)}.`, text, {
-        transient: true,
-        status,
-        remediation: "Onramp retries with backoff. If it keeps happening, give Onramp a token that other automation does not share.",
-      });
+      return new GitHubRequestError(
+        "github_rate_limited",
+        `GitHub rate limit reached on ${what}; ${rateLimitWait(err)}.`,
+        text,
+        {
+          transient: true,
+          status,
+          remediation:
+            "Onramp retries with backoff. If it keeps happening, give Onramp a token that other automation does not share.",
+        },
+      );
     }
     if (status === 401) {
-      return new GitHubRequestError("github_token_invalid", `GitHub rejected the token (401 on ${what}).`, text, { status, remediation: TOKEN_REMEDIATION });
+      return new GitHubRequestError("github_token_invalid", `GitHub rejected the token (401 on ${what}).`, text, {
+        status,
+        remediation: TOKEN_REMEDIATION,
+      });
     }
     if (status >= 500) {
       return new GitHubRequestError("github_unavailable", `GitHub answered ${status} to ${what}.`, text, {
@@ -211,7 +241,10 @@ export function toProviderError(
   }
   if (isTimeout(err)) return timeoutError(what, requestTimeoutMs);
   // Our defect or the SDK's: the details go to the server log, not to the operator.
-  log.warn({ what, error: scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err)) }, "unexpected failure of a GitHub call");
+  log.warn(
+    { what, error: scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err)) },
+    "unexpected failure of a GitHub call",
+  );
   return new ProviderError("github_unexpected", `Unexpected failure during ${what}; the worker log has the details.`);
 }
 

@@ -23,7 +23,8 @@ export interface RepoData {
 
 export function splitFullName(fullName: string): { owner: string; name: string } {
   const [owner, name, ...rest] = fullName.split("/");
-  if (!owner || !name || rest.length) throw new ProviderError("github_invalid_repository", `"${fullName}" is not an owner/name repository name.`);
+  if (!owner || !name || rest.length)
+    throw new ProviderError("github_invalid_repository", `"${fullName}" is not an owner/name repository name.`);
   return { owner, name };
 }
 
@@ -61,7 +62,11 @@ export function connectGitHub(config: GitHubProviderConfig) {
    * Runs one Octokit call. Octokit's own waits (throttling spacing, retry-after, retry backoff)
    * ignore the signal, so the call also races it: cancellation never waits for them.
    */
-  async function send<T>(ctx: ProviderContext, what: string, fn: (octokit: Octokit, request: CallOptions) => Promise<T>): Promise<T> {
+  async function send<T>(
+    ctx: ProviderContext,
+    what: string,
+    fn: (octokit: Octokit, request: CallOptions) => Promise<T>,
+  ): Promise<T> {
     const { signal } = ctx;
     if (signal.aborted) throw abortError(signal);
     const { octokit, RequestError } = await getClient();
@@ -86,13 +91,22 @@ export function connectGitHub(config: GitHubProviderConfig) {
     throw err;
   }
 
-  function fail(code: string, message: string, opts: { transient?: boolean; status?: number; remediation?: string } = {}): ProviderError {
-    return new ProviderError(code, scrub(message), { ...opts, remediation: opts.remediation && scrub(opts.remediation) });
+  function fail(
+    code: string,
+    message: string,
+    opts: { transient?: boolean; status?: number; remediation?: string } = {},
+  ): ProviderError {
+    return new ProviderError(code, scrub(message), {
+      ...opts,
+      remediation: opts.remediation && scrub(opts.remediation),
+    });
   }
 
   async function getRepo(ctx: ProviderContext, owner: string, name: string): Promise<RepoData | null> {
     try {
-      const { data } = await send(ctx, `GET /repos/${owner}/${name}`, (octokit, request) => octokit.rest.repos.get({ owner, repo: name, request }));
+      const { data } = await send(ctx, `GET /repos/${owner}/${name}`, (octokit, request) =>
+        octokit.rest.repos.get({ owner, repo: name, request }),
+      );
       return data;
     } catch (err) {
       // GitHub answers the old name of a renamed repository with a 301. Redirects are not
@@ -114,7 +128,9 @@ export function connectGitHub(config: GitHubProviderConfig) {
     } catch (err) {
       // The description already marks the repository; a missing topic is cosmetic.
       const refused = refusal(err);
-      ctx.log(`Could not add topic ${ONRAMP_TOPIC} to ${repo.full_name} (${refused.message}); its description still marks it as Onramp's`);
+      ctx.log(
+        `Could not add topic ${ONRAMP_TOPIC} to ${repo.full_name} (${refused.message}); its description still marks it as Onramp's`,
+      );
     }
   }
 

@@ -32,13 +32,19 @@ export function linkableUrl(value: string | null | undefined): string | undefine
   if (!trimmed) return undefined;
   try {
     const url = new URL(trimmed);
-    return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password ? trimmed : undefined;
+    return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password
+      ? trimmed
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function deployPlatform(gh: GitHubConnection, ctx: ProviderContext, repo: RepositoryInfo): Promise<DeploymentInfo> {
+export async function deployPlatform(
+  gh: GitHubConnection,
+  ctx: ProviderContext,
+  repo: RepositoryInfo,
+): Promise<DeploymentInfo> {
   const { send, refusal, fail } = gh;
   const slug = ctx.platformSlug;
   const { owner, name } = splitFullName(repo.fullName);
@@ -55,15 +61,27 @@ export async function deployPlatform(gh: GitHubConnection, ctx: ProviderContext,
       sodium.base64_variants.ORIGINAL,
     );
     await send(ctx, `PUT /repos/${full}/actions/secrets/${SECRET_NAME}`, (octokit, request) =>
-      octokit.rest.actions.createOrUpdateRepoSecret({ owner, repo: name, secret_name: SECRET_NAME, encrypted_value: sealed, key_id: key.key_id, request }),
+      octokit.rest.actions.createOrUpdateRepoSecret({
+        owner,
+        repo: name,
+        secret_name: SECRET_NAME,
+        encrypted_value: sealed,
+        key_id: key.key_id,
+        request,
+      }),
     );
   } catch (err) {
     const refused = refusal(err);
     if (refused.status === 404 || refused.status === 403) {
-      throw fail("github_cannot_manage_secrets", `Cannot manage Actions secrets of ${full}: it is missing or the token lacks access (${refused.status}).`, {
-        status: refused.status,
-        remediation: "Make sure the repository exists and the token can administer it (classic scope repo; fine-grained: Secrets read/write).",
-      });
+      throw fail(
+        "github_cannot_manage_secrets",
+        `Cannot manage Actions secrets of ${full}: it is missing or the token lacks access (${refused.status}).`,
+        {
+          status: refused.status,
+          remediation:
+            "Make sure the repository exists and the token can administer it (classic scope repo; fine-grained: Secrets read/write).",
+        },
+      );
     }
     throw refused;
   }
@@ -73,7 +91,14 @@ export async function deployPlatform(gh: GitHubConnection, ctx: ProviderContext,
   const existing = await send(ctx, `GET /repos/${full}/deployments`, async (octokit, request) => {
     // Paged by hand: Octokit's paginate() drops the `request` options, and with them the signal.
     for (let page = 1; page <= 10; page++) {
-      const { data } = await octokit.rest.repos.listDeployments({ owner, repo: name, environment: DEPLOYMENT_ENVIRONMENT, per_page: 100, page, request });
+      const { data } = await octokit.rest.repos.listDeployments({
+        owner,
+        repo: name,
+        environment: DEPLOYMENT_ENVIRONMENT,
+        per_page: 100,
+        page,
+        request,
+      });
       const ours = data.find((d) => d.description === marker);
       if (ours || data.length < 100) return ours ?? null;
     }
@@ -99,7 +124,11 @@ export async function deployPlatform(gh: GitHubConnection, ctx: ProviderContext,
         request,
       }),
     );
-    if (!("id" in data)) throw fail("github_deployment_not_created", `GitHub did not create a deployment of ${full} (it answered 202 without one).`);
+    if (!("id" in data))
+      throw fail(
+        "github_deployment_not_created",
+        `GitHub did not create a deployment of ${full} (it answered 202 without one).`,
+      );
     ctx.log(`Triggered deployment ${data.id} of ${full} (${repo.defaultBranch} → ${DEPLOYMENT_ENVIRONMENT})`);
     return { deploymentId: String(data.id), alreadyExisted: false } satisfies DeploymentInfo;
   } catch (err) {
@@ -122,14 +151,20 @@ export async function deployPlatform(gh: GitHubConnection, ctx: ProviderContext,
   }
 }
 
-export async function verifyDeployment(gh: GitHubConnection, ctx: ProviderContext, repo: RepositoryInfo, deployment: DeploymentInfo) {
+export async function verifyDeployment(
+  gh: GitHubConnection,
+  ctx: ProviderContext,
+  repo: RepositoryInfo,
+  deployment: DeploymentInfo,
+) {
   const { send, refusal, fail, scrub, getRepo, deploymentWaitMs, pollIntervalMs } = gh;
   const { owner, name } = splitFullName(repo.fullName);
   const full = `${owner}/${name}`;
   const current = await getRepo(ctx, owner, name);
   if (!current) return { ok: false, detail: `The repository ${full} no longer exists.` };
   const id = Number(deployment.deploymentId);
-  if (!Number.isSafeInteger(id)) return { ok: false, detail: `"${deployment.deploymentId}" is not a GitHub deployment id.` };
+  if (!Number.isSafeInteger(id))
+    return { ok: false, detail: `"${deployment.deploymentId}" is not a GitHub deployment id.` };
 
   const deadline = Date.now() + deploymentWaitMs;
   let lastState: string | undefined;
@@ -151,7 +186,11 @@ export async function verifyDeployment(gh: GitHubConnection, ctx: ProviderContex
       const environmentUrl = linkableUrl(newest?.environment_url);
       const where = environmentUrl ? `; live at ${environmentUrl}` : "";
       ctx.log(scrub(`Deployment ${id} of ${full} succeeded${where}`));
-      return { ok: true, detail: scrub(`Deployment ${id} of ${full} succeeded${where}.`), ...(environmentUrl ? { environmentUrl } : {}) };
+      return {
+        ok: true,
+        detail: scrub(`Deployment ${id} of ${full} succeeded${where}.`),
+        ...(environmentUrl ? { environmentUrl } : {}),
+      };
     }
     if (state === "failure" || state === "error" || state === "inactive") {
       const logs = newest?.log_url ? ` Logs: ${newest.log_url}` : "";
@@ -163,10 +202,14 @@ export async function verifyDeployment(gh: GitHubConnection, ctx: ProviderContex
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
-      throw fail("github_deployment_timeout", `Deployment ${id} of ${full} was still ${state} after ${Math.round(deploymentWaitMs / 1000)} s.`, {
-        transient: true,
-        remediation: "Check the deployment's workflow run in the repository's Actions tab; the step is retried.",
-      });
+      throw fail(
+        "github_deployment_timeout",
+        `Deployment ${id} of ${full} was still ${state} after ${Math.round(deploymentWaitMs / 1000)} s.`,
+        {
+          transient: true,
+          remediation: "Check the deployment's workflow run in the repository's Actions tab; the step is retried.",
+        },
+      );
     }
     await sleep(Math.min(pollIntervalMs, remaining), ctx.signal);
   }

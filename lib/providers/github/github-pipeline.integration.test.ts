@@ -4,7 +4,14 @@
 // never come back: not in an API response, a run log, an audit row or the console.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
-import { callRoute, createWorkspaceWithMember, uniqueId, type CallOptions, type Member, type RouteHandler } from "@/test/fixtures";
+import {
+  callRoute,
+  createWorkspaceWithMember,
+  uniqueId,
+  type CallOptions,
+  type Member,
+  type RouteHandler,
+} from "@/test/fixtures";
 import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github/server";
 import * as connections from "@/app/api/v1/connections/route";
 import * as collection from "@/app/api/v1/onboarding/route";
@@ -51,7 +58,11 @@ beforeAll(async () => {
   for (const level of ["log", "info", "warn", "error", "debug"] as const) {
     const original = console[level].bind(console);
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      consoleLines.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+      consoleLines.push(
+        args
+          .map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : JSON.stringify(a)))
+          .join(" "),
+      );
       original(...args);
     });
   }
@@ -104,13 +115,21 @@ async function session(id: string) {
 
 async function action(route: { POST: RouteHandler }, id: string, name: string) {
   const current = await session(id);
-  return call(route.POST, { method: "POST", url: `http://localhost/api/v1/onboarding/${id}/${name}`, params: { id }, body: { version: current.version } });
+  return call(route.POST, {
+    method: "POST",
+    url: `http://localhost/api/v1/onboarding/${id}/${name}`,
+    params: { id },
+    body: { version: current.version },
+  });
 }
 
 async function runFinished(runId: string, timeoutMs = 45_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await call(runRoute.GET, { url: `http://localhost/api/v1/operation-runs/${runId}`, params: { id: runId } });
+    const res = await call(runRoute.GET, {
+      url: `http://localhost/api/v1/operation-runs/${runId}`,
+      params: { id: runId },
+    });
     expect(res.status).toBe(200);
     if (res.body.status === "completed") return res.body;
     if (Date.now() > deadline) throw new Error(`run ${runId} did not finish: ${JSON.stringify(res.body.steps)}`);
@@ -185,10 +204,16 @@ describe("GitHub provider through the pipeline", () => {
     // Exactly one repository, generated from the template, marked as Onramp's.
     const full = `${ORG}/${slug}`;
     expect(fake.counts.repositoriesCreated[full]).toBe(1);
-    const generated = fake.requests.filter((r) => r.method === "POST" && r.path === `/repos/${TEMPLATE.owner}/${TEMPLATE.repo}/generate`);
+    const generated = fake.requests.filter(
+      (r) => r.method === "POST" && r.path === `/repos/${TEMPLATE.owner}/${TEMPLATE.repo}/generate`,
+    );
     expect(generated.map((r) => r.status)).toEqual([201]);
     const repo = fake.repo(ORG, slug)!;
-    expect(repo).toMatchObject({ full_name: full, private: true, description: expect.stringContaining(`Onramp platform ${slug}`) });
+    expect(repo).toMatchObject({
+      full_name: full,
+      private: true,
+      description: expect.stringContaining(`Onramp platform ${slug}`),
+    });
     expect((repo.template_repository as { full_name: string }).full_name).toBe(`${TEMPLATE.owner}/${TEMPLATE.repo}`);
     expect(repo.topics).toContain("onramp-managed");
 
@@ -205,15 +230,30 @@ describe("GitHub provider through the pipeline", () => {
     expect(run.log.some((l: { message: string }) => l.message.includes("waiting for the first status"))).toBe(true);
 
     const done = await session(id);
-    expect(done).toMatchObject({ status: "completed", lifecycleState: "ready_for_activation", currentCheckpoint: "activate" });
+    expect(done).toMatchObject({
+      status: "completed",
+      lifecycleState: "ready_for_activation",
+      currentCheckpoint: "activate",
+    });
     const platform = await db().platform.findUniqueOrThrow({ where: { id: done.platformId } });
-    expect(platform).toMatchObject({ status: "active", repoUrl: `${fake.url}/_web/${full}`, deploymentUrl: environmentUrl });
-    expect((platform.resources as { deployment: { environmentUrl?: string } }).deployment.environmentUrl).toBe(environmentUrl);
+    expect(platform).toMatchObject({
+      status: "active",
+      repoUrl: `${fake.url}/_web/${full}`,
+      deploymentUrl: environmentUrl,
+    });
+    expect((platform.resources as { deployment: { environmentUrl?: string } }).deployment.environmentUrl).toBe(
+      environmentUrl,
+    );
     const listed = await call(platforms.GET, { url: "http://localhost/api/v1/platforms" });
-    expect(listed.body.items.find((p: { id: string }) => p.id === done.platformId)).toMatchObject({ deploymentUrl: environmentUrl });
+    expect(listed.body.items.find((p: { id: string }) => p.id === done.platformId)).toMatchObject({
+      deploymentUrl: environmentUrl,
+    });
 
     await call(sessionRuns.GET, { url: `http://localhost/api/v1/onboarding/${id}/runs`, params: { id } });
-    const audit = await call(sessionAudit.GET, { url: `http://localhost/api/v1/onboarding/${id}/audit`, params: { id } });
+    const audit = await call(sessionAudit.GET, {
+      url: `http://localhost/api/v1/onboarding/${id}/audit`,
+      params: { id },
+    });
     expect(audit.status).toBe(200);
     await expectTokenNowhere(token, id);
   });
@@ -232,12 +272,27 @@ describe("GitHub provider through the pipeline", () => {
     expect(run.reasonCode).toBe("access_blocked");
     const checks = run.report.checks as { key: string; status: string; reasonCode?: string; remediation?: string }[];
     const tokenCheck = checks.find((c) => c.key === "token_valid");
-    expect(tokenCheck).toMatchObject({ status: "fail", reasonCode: "github_token_invalid", remediation: expect.any(String) });
+    expect(tokenCheck).toMatchObject({
+      status: "fail",
+      reasonCode: "github_token_invalid",
+      remediation: expect.any(String),
+    });
     // The checks that need a valid token are reported as skipped, not guessed.
-    for (const key of ["token_scopes", "org_membership", "repo_create_permission", "template_repository", "slug_available"]) {
+    for (const key of [
+      "token_scopes",
+      "org_membership",
+      "repo_create_permission",
+      "template_repository",
+      "slug_available",
+    ]) {
       expect(checks.find((c) => c.key === key)).toMatchObject({ status: "warn", reasonCode: "github_check_skipped" });
     }
-    expect(fake.requests.slice(before).filter((r) => r.path === "/user").map((r) => r.status)).toContain(401);
+    expect(
+      fake.requests
+        .slice(before)
+        .filter((r) => r.path === "/user")
+        .map((r) => r.status),
+    ).toContain(401);
 
     const s = await session(id);
     expect(s).toMatchObject({
@@ -293,7 +348,9 @@ describe("GitHub provider through the pipeline", () => {
         expect(v.status).toBe(202);
         const run = await runFinished(v.body.run.id);
         const failed = run.steps.find((st: { status: string }) => st.status === "failed");
-        expect(failed, baseUrl).toMatchObject({ error: { code: "github_base_url_refused", message: expect.stringMatching(/internal address/) } });
+        expect(failed, baseUrl).toMatchObject({
+          error: { code: "github_base_url_refused", message: expect.stringMatching(/internal address/) },
+        });
         expect(fake.requests.length, baseUrl).toBe(before);
         await expectTokenNowhere(token, id);
       }

@@ -2,9 +2,20 @@
 // Tests run concurrently, each with its own fake and token: Octokit spaces writes to one
 // credential a second apart (GitHub's guidance), which would make a serial run slow.
 import { afterAll, describe, expect, it } from "vitest";
-import { primaryRateLimit, secondaryRateLimit, startFakeGitHub, type FakeGitHub } from "../../../test/fake-github/server";
+import {
+  primaryRateLimit,
+  secondaryRateLimit,
+  startFakeGitHub,
+  type FakeGitHub,
+} from "../../../test/fake-github/server";
 import { ProviderError, type AccessCheck, type ProviderContext, type RepositoryProvider } from "../types";
-import { createGitHubProvider, ONRAMP_TOPIC, repositoryMarker, SECRET_NAME, type GitHubProviderConfig } from "./github-provider";
+import {
+  createGitHubProvider,
+  ONRAMP_TOPIC,
+  repositoryMarker,
+  SECRET_NAME,
+  type GitHubProviderConfig,
+} from "./github-provider";
 
 const ORG = "acme";
 const SLUG = "acme-payments";
@@ -34,9 +45,14 @@ async function setup(world: World = {}) {
   // A token per test: Octokit's write spacing is keyed per credential, so tests never queue behind each other.
   const token = `ghp_test_${process.pid}_${++seq}_s3cr3tvalue`;
   fake.addOrg(ORG, { membersCanCreateRepositories: world.membersCanCreate ?? true });
-  fake.addToken(token, { login: "octo", scopes: world.scopes === undefined ? ["repo", "workflow", "delete_repo"] : world.scopes });
-  if (world.member !== false) fake.addMembership(ORG, "octo", { role: world.role ?? "admin", state: world.state ?? "active" });
-  if (world.template !== "missing") fake.addRepo(ORG, "stack-template", { isTemplate: world.template !== "plain", private: false });
+  fake.addToken(token, {
+    login: "octo",
+    scopes: world.scopes === undefined ? ["repo", "workflow", "delete_repo"] : world.scopes,
+  });
+  if (world.member !== false)
+    fake.addMembership(ORG, "octo", { role: world.role ?? "admin", state: world.state ?? "active" });
+  if (world.template !== "missing")
+    fake.addRepo(ORG, "stack-template", { isTemplate: world.template !== "plain", private: false });
   const provider = createGitHubProvider({
     token,
     org: ORG,
@@ -78,28 +94,51 @@ async function failure(promise: Promise<unknown>): Promise<ProviderError> {
   return err as ProviderError;
 }
 
-const generateCalls = (fake: FakeGitHub) => fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/generate"));
+const generateCalls = (fake: FakeGitHub) =>
+  fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/generate"));
 
 describe.concurrent("verifyAccess", () => {
   it("passes every check for an org owner with a classic token", async () => {
     const { provider, ctx } = await setup();
     const checks = await provider.verifyAccess(ctx);
-    expect(checks.map((c) => c.key)).toEqual(["token_valid", "token_scopes", "org_membership", "repo_create_permission", "template_repository", "slug_available"]);
+    expect(checks.map((c) => c.key)).toEqual([
+      "token_valid",
+      "token_scopes",
+      "org_membership",
+      "repo_create_permission",
+      "template_repository",
+      "slug_available",
+    ]);
     for (const check of checks) expect(check, check.key).toMatchObject({ status: "pass" });
     expect(byKey(checks).slug_available.message).toContain(`${FULL} is free`);
   });
 
   it("fails token_valid on a bad token and skips what depends on it", async () => {
     const { fake, token, provider, ctx } = await setup();
-    const bad = createGitHubProvider({ token: "ghp_wrong", org: ORG, templateOwner: ORG, templateRepo: "stack-template", baseUrl: fake.url });
+    const bad = createGitHubProvider({
+      token: "ghp_wrong",
+      org: ORG,
+      templateOwner: ORG,
+      templateRepo: "stack-template",
+      baseUrl: fake.url,
+    });
     const checks = byKey(await bad.verifyAccess(ctx));
     expect(checks.token_valid).toMatchObject({ status: "fail", reasonCode: "github_token_invalid" });
     expect(checks.token_valid.remediation).toBeTruthy();
     expect(checks.org_membership).toMatchObject({ status: "warn", reasonCode: "github_check_skipped" });
     expect(provider.kind).toBe("github");
 
-    const misconfigured = createGitHubProvider({ token, org: ORG, templateOwner: ORG, templateRepo: "stack-template", baseUrl: `${fake.url}/not-the-api` });
-    expect((await misconfigured.verifyAccess(ctx))[0]).toMatchObject({ status: "fail", reasonCode: "github_api_not_found" });
+    const misconfigured = createGitHubProvider({
+      token,
+      org: ORG,
+      templateOwner: ORG,
+      templateRepo: "stack-template",
+      baseUrl: `${fake.url}/not-the-api`,
+    });
+    expect((await misconfigured.verifyAccess(ctx))[0]).toMatchObject({
+      status: "fail",
+      reasonCode: "github_api_not_found",
+    });
   });
 
   it("fails token_scopes when workflow is missing, warns on public_repo and on fine-grained tokens", async () => {
@@ -110,10 +149,16 @@ describe.concurrent("verifyAccess", () => {
     expect(scopes.remediation).toContain("workflow");
 
     const publicOnly = await setup({ scopes: ["public_repo", "workflow"] });
-    expect(byKey(await publicOnly.provider.verifyAccess(publicOnly.ctx)).token_scopes).toMatchObject({ status: "warn", reasonCode: "github_token_public_repo_only" });
+    expect(byKey(await publicOnly.provider.verifyAccess(publicOnly.ctx)).token_scopes).toMatchObject({
+      status: "warn",
+      reasonCode: "github_token_public_repo_only",
+    });
 
     const fineGrained = await setup({ scopes: null });
-    expect(byKey(await fineGrained.provider.verifyAccess(fineGrained.ctx)).token_scopes).toMatchObject({ status: "warn", reasonCode: "github_scopes_unverifiable" });
+    expect(byKey(await fineGrained.provider.verifyAccess(fineGrained.ctx)).token_scopes).toMatchObject({
+      status: "warn",
+      reasonCode: "github_scopes_unverifiable",
+    });
   });
 
   it("fails org_membership for a non-member and for a pending invitation", async () => {
@@ -123,7 +168,10 @@ describe.concurrent("verifyAccess", () => {
     expect(checks.repo_create_permission).toMatchObject({ status: "fail", reasonCode: "github_cannot_create_repo" });
 
     const invited = await setup({ role: "member", state: "pending" });
-    expect(byKey(await invited.provider.verifyAccess(invited.ctx)).org_membership).toMatchObject({ status: "fail", reasonCode: "github_org_membership_pending" });
+    expect(byKey(await invited.provider.verifyAccess(invited.ctx)).org_membership).toMatchObject({
+      status: "fail",
+      reasonCode: "github_org_membership_pending",
+    });
   });
 
   it("lets a member create repositories only when the organization allows it", async () => {
@@ -139,7 +187,10 @@ describe.concurrent("verifyAccess", () => {
 
   it("fails template_repository when the template is missing or not a template", async () => {
     const missing = await setup({ template: "missing" });
-    expect(byKey(await missing.provider.verifyAccess(missing.ctx)).template_repository).toMatchObject({ status: "fail", reasonCode: "github_template_not_found" });
+    expect(byKey(await missing.provider.verifyAccess(missing.ctx)).template_repository).toMatchObject({
+      status: "fail",
+      reasonCode: "github_template_not_found",
+    });
 
     const plain = await setup({ template: "plain" });
     const check = byKey(await plain.provider.verifyAccess(plain.ctx)).template_repository;
@@ -150,7 +201,10 @@ describe.concurrent("verifyAccess", () => {
   it("fails slug_available for a foreign repository and passes for one Onramp made", async () => {
     const foreign = await setup();
     foreign.fake.addRepo(ORG, SLUG, { description: "Payments prototype" });
-    expect(byKey(await foreign.provider.verifyAccess(foreign.ctx)).slug_available).toMatchObject({ status: "fail", reasonCode: "slug_taken" });
+    expect(byKey(await foreign.provider.verifyAccess(foreign.ctx)).slug_available).toMatchObject({
+      status: "fail",
+      reasonCode: "slug_taken",
+    });
 
     const ours = await setup();
     ours.fake.addRepo(ORG, SLUG, { description: `${repositoryMarker(SLUG)} (Acme Payments)` });
@@ -252,7 +306,11 @@ describe.concurrent("createRepository", () => {
   it("turns a 500 into a transient error, and retries it in-call when configured", async () => {
     const once = await setup();
     once.fake.failNext("POST /repos/*/*/generate", { status: 500 });
-    expect(await failure(once.provider.createRepository(once.ctx))).toMatchObject({ code: "github_unavailable", transient: true, status: 500 });
+    expect(await failure(once.provider.createRepository(once.ctx))).toMatchObject({
+      code: "github_unavailable",
+      transient: true,
+      status: 500,
+    });
 
     const retried = await setup({ config: { serverErrorRetries: 1 } });
     retried.fake.failNext("POST /repos/*/*/generate", { status: 503 });
@@ -268,7 +326,10 @@ describe.concurrent("createRepository", () => {
 
     const gone = await setup();
     await gone.fake.close();
-    expect(await failure(gone.provider.createRepository(gone.ctx))).toMatchObject({ code: "github_unreachable", transient: true });
+    expect(await failure(gone.provider.createRepository(gone.ctx))).toMatchObject({
+      code: "github_unreachable",
+      transient: true,
+    });
   });
 });
 
@@ -298,7 +359,11 @@ describe.concurrent("deploy and verifyDeployment", () => {
   it("reports github_cannot_manage_secrets (permanent) for a repository that is gone", async () => {
     const { provider, ctx } = await setup();
     const gone = { fullName: FULL, url: "", defaultBranch: "main", alreadyExisted: false };
-    expect(await failure(provider.deploy(ctx, gone))).toMatchObject({ code: "github_cannot_manage_secrets", transient: false, status: 404 });
+    expect(await failure(provider.deploy(ctx, gone))).toMatchObject({
+      code: "github_cannot_manage_secrets",
+      transient: false,
+      status: 404,
+    });
   });
 
   it("verifies a deployment that succeeds after a while", async () => {
@@ -348,11 +413,16 @@ describe.concurrent("deploy and verifyDeployment", () => {
     const { fake, provider, ctx, repo } = await withRepository({ config: { deploymentWaitMs: 200 } });
     fake.setDeploymentOutcome("pending");
     const deployment = await provider.deploy(ctx, repo);
-    expect(await failure(provider.verifyDeployment(ctx, repo, deployment))).toMatchObject({ code: "github_deployment_timeout", transient: true });
+    expect(await failure(provider.verifyDeployment(ctx, repo, deployment))).toMatchObject({
+      code: "github_deployment_timeout",
+      transient: true,
+    });
   });
 
   it("stops waiting promptly when the signal is aborted", async () => {
-    const { fake, provider, ctx, repo, controller } = await withRepository({ config: { deploymentWaitMs: 60_000, deploymentPollIntervalMs: 2000 } });
+    const { fake, provider, ctx, repo, controller } = await withRepository({
+      config: { deploymentWaitMs: 60_000, deploymentPollIntervalMs: 2000 },
+    });
     fake.setDeploymentOutcome("pending");
     const deployment = await provider.deploy(ctx, repo);
     const reason = new Error("run cancelled");
@@ -402,7 +472,11 @@ describe.concurrent("deleteRepository", () => {
   it("explains a 403 from a token without delete_repo", async () => {
     const { fake, provider, ctx } = await setup({ scopes: ["repo", "workflow"] });
     fake.addRepo(ORG, SLUG, { topics: [ONRAMP_TOPIC] });
-    expect(await failure(provider.deleteRepository(ctx))).toMatchObject({ code: "github_cannot_delete_repo", transient: false, status: 403 });
+    expect(await failure(provider.deleteRepository(ctx))).toMatchObject({
+      code: "github_cannot_delete_repo",
+      transient: false,
+      status: 403,
+    });
   });
 });
 
@@ -429,12 +503,20 @@ describe.concurrent("token hygiene", () => {
     fake.addRepo(ORG, SLUG, { description: "foreign" });
     await attempt((p) => p.deleteRepository(ctx));
     await attempt((p) => p.createRepository(ctx));
-    const wrong = createGitHubProvider({ token: `${token}-revoked`, org: ORG, templateOwner: ORG, templateRepo: "stack-template", baseUrl: fake.url });
+    const wrong = createGitHubProvider({
+      token: `${token}-revoked`,
+      org: ORG,
+      templateOwner: ORG,
+      templateRepo: "stack-template",
+      baseUrl: fake.url,
+    });
     await attempt((p) => p.verifyAccess(ctx), wrong);
     await attempt((p) => p.createRepository(ctx), wrong);
 
     expect(seen.filter((s) => s instanceof ProviderError).length).toBeGreaterThanOrEqual(6);
-    const everything = JSON.stringify(seen.map((s) => (s instanceof Error ? { ...s, message: s.message, stack: s.stack } : s)));
+    const everything = JSON.stringify(
+      seen.map((s) => (s instanceof Error ? { ...s, message: s.message, stack: s.stack } : s)),
+    );
     expect(everything).not.toContain(token);
     expect(JSON.stringify(logs)).not.toContain(token);
     expect(JSON.stringify(fake.requests)).not.toContain(token);

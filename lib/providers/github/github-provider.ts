@@ -11,7 +11,14 @@ import { createRepository, deleteRepository } from "./repository";
 import { deployPlatform, verifyDeployment } from "./deployments";
 
 export { GitHubRequestError } from "./client";
-export { ONRAMP_TOPIC, SECRET_NAME, DEPLOYMENT_ENVIRONMENT, repositoryMarker, deploymentMarker, isOnrampRepository } from "./markers";
+export {
+  ONRAMP_TOPIC,
+  SECRET_NAME,
+  DEPLOYMENT_ENVIRONMENT,
+  repositoryMarker,
+  deploymentMarker,
+  isOnrampRepository,
+} from "./markers";
 export { linkableUrl } from "./deployments";
 
 export interface GitHubProviderConfig {

@@ -19,7 +19,10 @@ export function deploymentMarker(slug: string): string {
   return `Onramp first deployment of ${slug}`;
 }
 
-export function isOnrampRepository(repo: { description?: string | null; topics?: string[] | null }, slug: string): boolean {
+export function isOnrampRepository(
+  repo: { description?: string | null; topics?: string[] | null },
+  slug: string,
+): boolean {
   const marker = repositoryMarker(slug);
   const description = repo.description ?? "";
   // The boundary check keeps slug "app" from claiming "Onramp platform app-2".

@@ -47,10 +47,14 @@ export async function createRepository(gh: GitHubConnection, ctx: ProviderContex
       });
     }
     if (refused.status === 404) {
-      throw fail("github_template_not_found", `The stack template ${template} or the organization ${org} was not found, or the token cannot see it.`, {
-        status: 404,
-        remediation: "Run Verify Access to see which, fix it, then resume.",
-      });
+      throw fail(
+        "github_template_not_found",
+        `The stack template ${template} or the organization ${org} was not found, or the token cannot see it.`,
+        {
+          status: 404,
+          remediation: "Run Verify Access to see which, fix it, then resume.",
+        },
+      );
     }
     if (refused.status === 403) {
       throw fail("github_cannot_create_repo", `GitHub refused to create ${wanted} (403).`, {
@@ -59,10 +63,14 @@ export async function createRepository(gh: GitHubConnection, ctx: ProviderContex
       });
     }
     if (refused.status === 422) {
-      throw fail("github_repo_create_rejected", `GitHub refused to create ${wanted} (422): the name or settings are not valid for a new repository.`, {
-        status: 422,
-        remediation: "Check the slug (GitHub repository name rules) and the template, then resume.",
-      });
+      throw fail(
+        "github_repo_create_rejected",
+        `GitHub refused to create ${wanted} (422): the name or settings are not valid for a new repository.`,
+        {
+          status: 422,
+          remediation: "Check the slug (GitHub repository name rules) and the template, then resume.",
+        },
+      );
     }
     throw refused;
   }
@@ -78,12 +86,18 @@ export async function deleteRepository(gh: GitHubConnection, ctx: ProviderContex
     return;
   }
   if (!isOnrampRepository(existing, slug)) {
-    throw fail("github_not_ours", `${wanted} was not created by Onramp (no topic ${ONRAMP_TOPIC}, no "${repositoryMarker(slug)}" description); refusing to delete it.`, {
-      remediation: "If it really belongs to this platform, delete it on GitHub by hand; otherwise leave it.",
-    });
+    throw fail(
+      "github_not_ours",
+      `${wanted} was not created by Onramp (no topic ${ONRAMP_TOPIC}, no "${repositoryMarker(slug)}" description); refusing to delete it.`,
+      {
+        remediation: "If it really belongs to this platform, delete it on GitHub by hand; otherwise leave it.",
+      },
+    );
   }
   try {
-    await send(ctx, `DELETE /repos/${wanted}`, (octokit, request) => octokit.rest.repos.delete({ owner: org, repo: slug, request }));
+    await send(ctx, `DELETE /repos/${wanted}`, (octokit, request) =>
+      octokit.rest.repos.delete({ owner: org, repo: slug, request }),
+    );
   } catch (err) {
     const refused = refusal(err);
     if (refused.status === 404) {

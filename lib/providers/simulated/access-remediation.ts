@@ -8,7 +8,10 @@ const OWNERS: Record<string, { owner: FixOwner; permission: string }> = {
   infra_credentials: { owner: "operator", permission: "Simulated infrastructure credentials" },
   infra_quota: { owner: "provider_admin", permission: "Simulated infrastructure quota" },
   repo_token: { owner: "operator", permission: "Simulated repository credentials" },
-  repo_create_permission: { owner: "provider_admin", permission: "Permission to create repositories on the simulated host" },
+  repo_create_permission: {
+    owner: "provider_admin",
+    permission: "Permission to create repositories on the simulated host",
+  },
   template_repository: { owner: "provider_admin", permission: "Read access to the simulated stack template" },
   slug_available: { owner: "operator", permission: "A free repository name on the simulated host" },
 };

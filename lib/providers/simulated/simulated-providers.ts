@@ -5,7 +5,14 @@ import "server-only";
 import { sleep } from "@/lib/util/abortable-sleep";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { AccessCheck, InfraProvider, ProviderContext, RepositoryProvider, RepositoryInfo, DeploymentInfo } from "../types";
+import type {
+  AccessCheck,
+  InfraProvider,
+  ProviderContext,
+  RepositoryProvider,
+  RepositoryInfo,
+  DeploymentInfo,
+} from "../types";
 import { ProviderError } from "../types";
 import { env } from "@/lib/env/env";
 
@@ -19,7 +26,6 @@ export interface SimulationOptions {
 function delayFor(opts: SimulationOptions): number {
   return opts.stepDelayMs ?? env("SIMULATED_STEP_DELAY_MS");
 }
-
 
 /** Creates the resource, or reports that it was already there (a 409 from a real provider). */
 async function ensureResource(ctx: ProviderContext, kind: string, name: string, data: Prisma.InputJsonValue) {
@@ -39,7 +45,9 @@ async function ensureResource(ctx: ProviderContext, kind: string, name: string, 
 }
 
 async function findResource(ctx: ProviderContext, kind: string, name: string) {
-  return db().simulatedResource.findUnique({ where: { workspaceId_kind_name: { workspaceId: ctx.workspaceId, kind, name } } });
+  return db().simulatedResource.findUnique({
+    where: { workspaceId_kind_name: { workspaceId: ctx.workspaceId, kind, name } },
+  });
 }
 
 function check(key: string, label: string, failCheck: string | undefined, message: string): AccessCheck {
@@ -62,7 +70,12 @@ export function createSimulatedInfra(opts: SimulationOptions = {}): InfraProvide
     async verifyAccess(ctx) {
       await sleep(delayFor(opts) / 2, ctx.signal);
       return [
-        check("infra_credentials", "Infrastructure credentials", opts.failCheck, "Simulated infrastructure account is reachable."),
+        check(
+          "infra_credentials",
+          "Infrastructure credentials",
+          opts.failCheck,
+          "Simulated infrastructure account is reachable.",
+        ),
         check("infra_quota", "Infrastructure quota", opts.failCheck, `Quota allows a ${ctx.tier} platform.`),
       ];
     },
@@ -74,19 +87,35 @@ export function createSimulatedInfra(opts: SimulationOptions = {}): InfraProvide
         secretsStore: `sim-secrets-${ctx.platformSlug}`,
       };
       const { resource, alreadyExisted } = await ensureResource(ctx, "infra", ctx.platformSlug, resources);
-      await provisionOpts.record?.({ type: "infra", externalId: resource.id, name: `sim-infra-${ctx.platformSlug}`, alreadyExisted, data: resources });
-      ctx.log(alreadyExisted ? "Infrastructure already provisioned" : `Provisioned ${Object.values(resources).join(", ")}`);
+      await provisionOpts.record?.({
+        type: "infra",
+        externalId: resource.id,
+        name: `sim-infra-${ctx.platformSlug}`,
+        alreadyExisted,
+        data: resources,
+      });
+      ctx.log(
+        alreadyExisted ? "Infrastructure already provisioned" : `Provisioned ${Object.values(resources).join(", ")}`,
+      );
       return { resources, alreadyExisted };
     },
     async verify(ctx) {
       await sleep(delayFor(opts) / 3, ctx.signal);
       const infra = await findResource(ctx, "infra", ctx.platformSlug);
-      return infra ? { ok: true, detail: "Infrastructure registered" } : { ok: false, detail: "Infrastructure missing" };
+      return infra
+        ? { ok: true, detail: "Infrastructure registered" }
+        : { ok: false, detail: "Infrastructure missing" };
     },
     async deleteResource(ctx, entry) {
       await sleep(delayFor(opts) / 2, ctx.signal);
-      if (entry.type !== "infra") throw new ProviderError("resource_type_unknown", `The simulated infrastructure has no ${entry.type} to delete.`);
-      const { count } = await db().simulatedResource.deleteMany({ where: { workspaceId: ctx.workspaceId, kind: "infra", name: ctx.platformSlug } });
+      if (entry.type !== "infra")
+        throw new ProviderError(
+          "resource_type_unknown",
+          `The simulated infrastructure has no ${entry.type} to delete.`,
+        );
+      const { count } = await db().simulatedResource.deleteMany({
+        where: { workspaceId: ctx.workspaceId, kind: "infra", name: ctx.platformSlug },
+      });
       ctx.log(count ? "Infrastructure removed" : "Infrastructure was already gone");
       return { deleted: count > 0 };
     },
@@ -106,18 +135,41 @@ export function createSimulatedRepository(opts: SimulationOptions = {}): Reposit
       await sleep(delayFor(opts) / 2, ctx.signal);
       const taken = await findResource(ctx, "repository", ctx.platformSlug);
       return [
-        check("repo_token", "Repository credentials", opts.failCheck, "Simulated repository host accepts the credentials."),
-        check("repo_create_permission", "Permission to create repositories", opts.failCheck, "Allowed to create repositories."),
-        check("template_repository", "Stack template", opts.failCheck, `Template ${ctx.stackTemplateId ?? "onramp/stack-starter"} is available.`),
+        check(
+          "repo_token",
+          "Repository credentials",
+          opts.failCheck,
+          "Simulated repository host accepts the credentials.",
+        ),
+        check(
+          "repo_create_permission",
+          "Permission to create repositories",
+          opts.failCheck,
+          "Allowed to create repositories.",
+        ),
+        check(
+          "template_repository",
+          "Stack template",
+          opts.failCheck,
+          `Template ${ctx.stackTemplateId ?? "onramp/stack-starter"} is available.`,
+        ),
         taken
-          ? { key: "slug_available", label: "Repository name", status: "pass", message: "Already created by Onramp for this slug; it will be reused." }
+          ? {
+              key: "slug_available",
+              label: "Repository name",
+              status: "pass",
+              message: "Already created by Onramp for this slug; it will be reused.",
+            }
           : check("slug_available", "Repository name", opts.failCheck, `onramp-sim/${ctx.platformSlug} is free.`),
       ];
     },
     async createRepository(ctx) {
       await sleep(delayFor(opts), ctx.signal);
       const info = repoInfo(ctx.platformSlug, false);
-      const { alreadyExisted } = await ensureResource(ctx, "repository", ctx.platformSlug, { ...info, template: ctx.stackTemplateId ?? "onramp/stack-starter" });
+      const { alreadyExisted } = await ensureResource(ctx, "repository", ctx.platformSlug, {
+        ...info,
+        template: ctx.stackTemplateId ?? "onramp/stack-starter",
+      });
       if (!alreadyExisted) ctx.log(`Created ${info.fullName} from the stack template`);
       return { ...info, alreadyExisted };
     },
@@ -129,7 +181,10 @@ export function createSimulatedRepository(opts: SimulationOptions = {}): Reposit
         alreadyExisted: false,
       };
       await ensureResource(ctx, "secret", `${ctx.platformSlug}/ONRAMP_PLATFORM_SLUG`, {});
-      const { alreadyExisted } = await ensureResource(ctx, "deployment", ctx.platformSlug, { ...deployment, repo: repo.fullName });
+      const { alreadyExisted } = await ensureResource(ctx, "deployment", ctx.platformSlug, {
+        ...deployment,
+        repo: repo.fullName,
+      });
       if (!alreadyExisted) ctx.log(`Triggered first deployment of ${repo.fullName}`);
       return { ...deployment, alreadyExisted };
     },
@@ -141,13 +196,19 @@ export function createSimulatedRepository(opts: SimulationOptions = {}): Reposit
       const recorded = (found.data as { environmentUrl?: unknown } | null)?.environmentUrl;
       const environmentUrl = typeof recorded === "string" ? recorded : deployment.environmentUrl;
       return environmentUrl
-        ? { ok: true, detail: `Deployment ${deployment.deploymentId} of ${repo.fullName} is live at ${environmentUrl}`, environmentUrl }
+        ? {
+            ok: true,
+            detail: `Deployment ${deployment.deploymentId} of ${repo.fullName} is live at ${environmentUrl}`,
+            environmentUrl,
+          }
         : { ok: true, detail: `Deployment ${deployment.deploymentId} of ${repo.fullName} is live` };
     },
     async deleteRepository(ctx) {
       await sleep(delayFor(opts) / 2, ctx.signal);
       await db().simulatedResource.deleteMany({
-        where: { workspaceId: ctx.workspaceId, OR: [
+        where: {
+          workspaceId: ctx.workspaceId,
+          OR: [
             { kind: { in: ["repository", "deployment"] }, name: ctx.platformSlug },
             { kind: "secret", name: `${ctx.platformSlug}/ONRAMP_PLATFORM_SLUG` },
           ],
@@ -161,9 +222,19 @@ export function createSimulatedRepository(opts: SimulationOptions = {}): Reposit
         await this.deleteRepository(ctx);
         return { deleted: !!found };
       }
-      if (entry.type !== "deployment") throw new ProviderError("resource_type_unknown", `The simulated repository host has no ${entry.type} to delete.`);
+      if (entry.type !== "deployment")
+        throw new ProviderError(
+          "resource_type_unknown",
+          `The simulated repository host has no ${entry.type} to delete.`,
+        );
       const { count } = await db().simulatedResource.deleteMany({
-        where: { workspaceId: ctx.workspaceId, OR: [{ kind: "deployment", name: ctx.platformSlug }, { kind: "secret", name: `${ctx.platformSlug}/ONRAMP_PLATFORM_SLUG` }] },
+        where: {
+          workspaceId: ctx.workspaceId,
+          OR: [
+            { kind: "deployment", name: ctx.platformSlug },
+            { kind: "secret", name: `${ctx.platformSlug}/ONRAMP_PLATFORM_SLUG` },
+          ],
+        },
       });
       ctx.log(count ? "Deployment removed" : "Deployment was already gone");
       return { deleted: count > 0 };

@@ -18,7 +18,9 @@ export function resolveDistDir(root: string): string {
   const abs = path.resolve(root, distDir);
   const rel = path.relative(root, abs);
   if (!rel || rel.startsWith("..") || path.isAbsolute(rel) || rel === ".next" || rel.startsWith(`.next${path.sep}`)) {
-    throw new Error(`ONRAMP_DIST_DIR=${distDir}: the bench builds into its own folder inside the project, never into .next`);
+    throw new Error(
+      `ONRAMP_DIST_DIR=${distDir}: the bench builds into its own folder inside the project, never into .next`,
+    );
   }
   return rel;
 }
@@ -39,17 +41,24 @@ export function buildIfNeeded(root: string, log: (m: string) => void): BuildResu
   const config = readFileSync(path.join(root, "next.config.ts"), "utf8");
   const configHonoursDistDir = /distDir\s*:\s*process\.env\.ONRAMP_DIST_DIR/.test(config);
   if (!configHonoursDistDir) {
-    throw new Error("next.config.ts does not set distDir from process.env.ONRAMP_DIST_DIR; the bench refuses to build into .next");
+    throw new Error(
+      "next.config.ts does not set distDir from process.env.ONRAMP_DIST_DIR; the bench refuses to build into .next",
+    );
   }
   const stamp = path.join(root, distDir, "onramp-build-fingerprint");
   const fingerprint = sourceFingerprint(root);
   const skip = process.env.BENCH_SKIP_BUILD === "1";
-  if (existsSync(path.join(root, distDir, "BUILD_ID")) && (skip || (existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint))) {
+  if (
+    existsSync(path.join(root, distDir, "BUILD_ID")) &&
+    (skip || (existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint))
+  ) {
     log(`reusing the production build in ${distDir}${skip ? " (BENCH_SKIP_BUILD=1)" : " (sources unchanged)"}`);
     return { distDir, built: false, seconds: 0, configHonoursDistDir };
   }
   log(`building the production bundle into ${distDir} (next build; sources changed or first run)…`);
-  const before = new Map(TOUCHED.map((f) => [f, existsSync(path.join(root, f)) ? readFileSync(path.join(root, f), "utf8") : null]));
+  const before = new Map(
+    TOUCHED.map((f) => [f, existsSync(path.join(root, f)) ? readFileSync(path.join(root, f), "utf8") : null]),
+  );
   const started = Date.now();
   const res = spawnSync(process.execPath, [NEXT_BIN, "build"], {
     cwd: root,
@@ -72,7 +81,12 @@ export function buildIfNeeded(root: string, log: (m: string) => void): BuildResu
  * `<distDir>/types`; neither file belongs to the bench. Put back what was there when the only
  * change is the bench's distDir (someone else's concurrent edit is left alone).
  */
-function restoreTouched(root: string, distDir: string, before: Map<string, string | null>, log: (m: string) => void): void {
+function restoreTouched(
+  root: string,
+  distDir: string,
+  before: Map<string, string | null>,
+  log: (m: string) => void,
+): void {
   for (const [file, previous] of before) {
     const abs = path.join(root, file);
     const now = existsSync(abs) ? readFileSync(abs, "utf8") : null;

@@ -20,7 +20,10 @@ export class DbCpuSampler {
   ) {}
 
   private async pids(): Promise<number[]> {
-    const { rows } = await this.client.query<{ pid: number }>("select pid from pg_stat_activity where datname = any($1)", [this.databases]);
+    const { rows } = await this.client.query<{ pid: number }>(
+      "select pid from pg_stat_activity where datname = any($1)",
+      [this.databases],
+    );
     return rows.map((r) => r.pid);
   }
 
@@ -45,7 +48,10 @@ export class DbCpuSampler {
       }
     }
     this.timer = setInterval(() => {
-      if (!this.sampling) this.sampling = this.sample().catch(() => undefined).finally(() => (this.sampling = null));
+      if (!this.sampling)
+        this.sampling = this.sample()
+          .catch(() => undefined)
+          .finally(() => (this.sampling = null));
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -66,12 +72,25 @@ export type TableCounters = Record<string, { seqScan: number; idxScan: number; i
 
 /** Cumulative counters of the app's tables (schema public) in the database `client` is on. */
 export async function tableCounters(client: pg.Client): Promise<TableCounters> {
-  const { rows } = await client.query<{ relname: string; seq_scan: string; idx_scan: string | null; n_tup_ins: string; n_tup_upd: string; n_tup_del: string }>(
+  const { rows } = await client.query<{
+    relname: string;
+    seq_scan: string;
+    idx_scan: string | null;
+    n_tup_ins: string;
+    n_tup_upd: string;
+    n_tup_del: string;
+  }>(
     "select relname, seq_scan, idx_scan, n_tup_ins, n_tup_upd, n_tup_del from pg_stat_user_tables where schemaname = 'public'",
   );
   const out: TableCounters = {};
   for (const r of rows) {
-    out[r.relname] = { seqScan: Number(r.seq_scan), idxScan: Number(r.idx_scan ?? 0), ins: Number(r.n_tup_ins), upd: Number(r.n_tup_upd), del: Number(r.n_tup_del) };
+    out[r.relname] = {
+      seqScan: Number(r.seq_scan),
+      idxScan: Number(r.idx_scan ?? 0),
+      ins: Number(r.n_tup_ins),
+      upd: Number(r.n_tup_upd),
+      del: Number(r.n_tup_del),
+    };
   }
   return out;
 }
@@ -80,7 +99,13 @@ export function diffCounters(before: TableCounters, after: TableCounters): Table
   const out: TableCounters = {};
   for (const [table, a] of Object.entries(after)) {
     const b = before[table] ?? { seqScan: 0, idxScan: 0, ins: 0, upd: 0, del: 0 };
-    const d = { seqScan: a.seqScan - b.seqScan, idxScan: a.idxScan - b.idxScan, ins: a.ins - b.ins, upd: a.upd - b.upd, del: a.del - b.del };
+    const d = {
+      seqScan: a.seqScan - b.seqScan,
+      idxScan: a.idxScan - b.idxScan,
+      ins: a.ins - b.ins,
+      upd: a.upd - b.upd,
+      del: a.del - b.del,
+    };
     if (d.seqScan || d.idxScan || d.ins || d.upd || d.del) out[table] = d;
   }
   return out;
@@ -95,6 +120,9 @@ export const STATS_FLUSH_MS = 11_500;
 
 /** xact_commit of a database (every autocommit statement is one transaction). */
 export async function xactCommit(client: pg.Client, database: string): Promise<number> {
-  const { rows } = await client.query<{ n: string }>("select xact_commit as n from pg_stat_database where datname = $1", [database]);
+  const { rows } = await client.query<{ n: string }>(
+    "select xact_commit as n from pg_stat_database where datname = $1",
+    [database],
+  );
   return Number(rows[0]?.n ?? NaN);
 }

@@ -27,7 +27,12 @@ const setupAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
  * the server closed just as it was reused fails with ECONNRESET before the request was read:
  * that is retried once on a fresh socket (as Node's http docs advise), nothing else is.
  */
-export async function send(port: number, spec: RequestSpec, agent: http.Agent = setupAgent, timeoutMs = 60_000): Promise<Reply> {
+export async function send(
+  port: number,
+  spec: RequestSpec,
+  agent: http.Agent = setupAgent,
+  timeoutMs = 60_000,
+): Promise<Reply> {
   try {
     return await sendOnce(port, spec, agent, timeoutMs);
   } catch (err) {
@@ -40,19 +45,34 @@ export async function send(port: number, spec: RequestSpec, agent: http.Agent = 
 
 function sendOnce(port: number, spec: RequestSpec, agent: http.Agent, timeoutMs: number): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: HOST, port, method: spec.method ?? "GET", path: spec.path, headers: spec.headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      { host: HOST, port, method: spec.method ?? "GET", path: spec.path, headers: spec.headers, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            rawHeaders: res.rawHeaders,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${spec.method ?? "GET"} ${spec.path} timed out after ${timeoutMs} ms`)));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`${spec.method ?? "GET"} ${spec.path} timed out after ${timeoutMs} ms`)),
+    );
     req.end(spec.body);
   });
 }
 
-export async function sendJson<T = Record<string, unknown>>(port: number, spec: RequestSpec & { json?: unknown }): Promise<{ status: number; body: T; headers: http.IncomingHttpHeaders }> {
+export async function sendJson<T = Record<string, unknown>>(
+  port: number,
+  spec: RequestSpec & { json?: unknown },
+): Promise<{ status: number; body: T; headers: http.IncomingHttpHeaders }> {
   const headers = { ...(spec.headers ?? {}) };
   let body = spec.body;
   if (spec.json !== undefined) {
@@ -76,16 +96,19 @@ export type OnReply = (status: number, headers: http.IncomingHttpHeaders, body: 
 /** Fires one request and resolves with its status (-1 on a network error), discarding the body unless `onReply` wants it. */
 function fire(agent: http.Agent, port: number, spec: RequestSpec, onReply?: OnReply): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.request({ host: HOST, port, method: spec.method ?? "GET", path: spec.path, headers: spec.headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("end", () => {
-        onReply?.(res.statusCode ?? 0, res.headers, Buffer.concat(chunks));
-        resolve(res.statusCode ?? 0);
-      });
-      res.on("error", () => resolve(-1));
-      if (onReply) res.on("data", (c: Buffer) => chunks.push(c));
-      else res.resume();
-    });
+    const req = http.request(
+      { host: HOST, port, method: spec.method ?? "GET", path: spec.path, headers: spec.headers, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("end", () => {
+          onReply?.(res.statusCode ?? 0, res.headers, Buffer.concat(chunks));
+          resolve(res.statusCode ?? 0);
+        });
+        res.on("error", () => resolve(-1));
+        if (onReply) res.on("data", (c: Buffer) => chunks.push(c));
+        else res.resume();
+      },
+    );
     req.on("error", () => resolve(-1));
     req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
     req.end(spec.body);
@@ -110,7 +133,13 @@ export interface LoadResult {
   windowMs: number;
 }
 
-function summarise(latencies: number[], statuses: Map<number, number>, expect: number | number[], windowMs: number, completed = latencies.length): LoadResult {
+function summarise(
+  latencies: number[],
+  statuses: Map<number, number>,
+  expect: number | number[],
+  windowMs: number,
+  completed = latencies.length,
+): LoadResult {
   const expected = Array.isArray(expect) ? expect : [expect];
   let errors = 0;
   for (const [status, n] of statuses) if (!expected.includes(status)) errors += n;
@@ -234,11 +263,20 @@ export async function openLoop(opts: {
   }
   await Promise.race([Promise.all(inflight), sleep(35_000)]);
   agent.destroy();
-  return { ...summarise(latencies, statuses, opts.expect, opts.windowMs), scheduled: events.length, skipped, dispatchLagP99: percentile(lags, 99) };
+  return {
+    ...summarise(latencies, statuses, opts.expect, opts.windowMs),
+    scheduled: events.length,
+    skipped,
+    dispatchLagP99: percentile(lags, 99),
+  };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {

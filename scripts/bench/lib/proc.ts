@@ -125,7 +125,10 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     kernel: `${os.type()} ${os.release()}`,
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-    loadAvg: os.loadavg().map((l) => l.toFixed(2)).join(" "),
+    loadAvg: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" "),
   };
 }
 

@@ -59,7 +59,11 @@ interface StartOptions {
 export async function startChild(opts: StartOptions): Promise<{ child: Child; match: RegExpMatchArray }> {
   const logFile = path.join(opts.logDir, `${opts.name}.log`);
   const log: WriteStream = createWriteStream(logFile, { flags: "a" });
-  const proc = spawn(process.execPath, opts.args, { env: opts.env, stdio: ["ignore", "pipe", "pipe"], cwd: process.cwd() });
+  const proc = spawn(process.execPath, opts.args, {
+    env: opts.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    cwd: process.cwd(),
+  });
   let buffered = "";
   const watchers = new Set<{ re: RegExp; resolve: (m: RegExpMatchArray) => void }>();
   const onData = (chunk: Buffer) => {
@@ -79,7 +83,11 @@ export async function startChild(opts: StartOptions): Promise<{ child: Child; ma
       if (m) return resolve(m);
       const timer = setTimeout(() => {
         watchers.delete(w);
-        reject(new Error(`${opts.name}: no output matching ${re} within ${timeoutMs} ms; see ${logFile}\n${buffered.slice(-2_000)}`));
+        reject(
+          new Error(
+            `${opts.name}: no output matching ${re} within ${timeoutMs} ms; see ${logFile}\n${buffered.slice(-2_000)}`,
+          ),
+        );
       }, timeoutMs);
       const w = { re, resolve: (x: RegExpMatchArray) => (clearTimeout(timer), resolve(x)) };
       watchers.add(w);
@@ -88,7 +96,13 @@ export async function startChild(opts: StartOptions): Promise<{ child: Child; ma
   proc.stdout!.on("data", onData);
   proc.stderr!.on("data", onData);
   const exited = new Promise<never>((_, reject) =>
-    proc.once("exit", (code, signal) => reject(new Error(`${opts.name} exited (${signal ?? code}) before it was ready; see ${logFile}\n${buffered.slice(-2_000)}`))),
+    proc.once("exit", (code, signal) =>
+      reject(
+        new Error(
+          `${opts.name} exited (${signal ?? code}) before it was ready; see ${logFile}\n${buffered.slice(-2_000)}`,
+        ),
+      ),
+    ),
   );
   exited.catch(() => undefined);
   const child: Child = {
@@ -176,7 +190,15 @@ export async function startWeb(opts: WebOptions): Promise<Web> {
   };
   const { child } = await startChild({
     name: opts.name,
-    args: [...(opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`] : []), NEXT_BIN, "start", "-p", String(port), "-H", HOST],
+    args: [
+      ...(opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`] : []),
+      NEXT_BIN,
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      HOST,
+    ],
     env,
     logDir: opts.logDir,
     readyLine: /Ready in|Local:/i,

@@ -62,13 +62,17 @@ export function summariseProfile(file: string): ProfileSummary {
     total += hits;
     const area = areaOf(node);
     byArea.set(area, (byArea.get(area) ?? 0) + hits);
-    const where = node.callFrame.url ? `${node.callFrame.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*?\/(\.next[^/]*|scripts|lib)\//, "$1/")}:${node.callFrame.lineNumber + 1}` : area;
+    const where = node.callFrame.url
+      ? `${node.callFrame.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*?\/(\.next[^/]*|scripts|lib)\//, "$1/")}:${node.callFrame.lineNumber + 1}`
+      : area;
     const key = `${node.callFrame.functionName}@${where}`;
     const entry = byFn.get(key) ?? { fn: node.callFrame.functionName || "(anonymous)", where, hits: 0 };
     entry.hits += hits;
     byFn.set(key, entry);
   }
-  const areas = [...byArea].map(([area, hits]) => ({ area, share: hits / Math.max(1, total) })).sort((a, b) => b.share - a.share);
+  const areas = [...byArea]
+    .map(([area, hits]) => ({ area, share: hits / Math.max(1, total) }))
+    .sort((a, b) => b.share - a.share);
   const top = [...byFn.values()]
     .sort((a, b) => b.hits - a.hits)
     .slice(0, 15)

@@ -19,7 +19,20 @@ export function floorsSection(r: Results): string[] {
       if (!app.length || !fw.length) continue;
       const rps = m(app, (x) => x.result.rps);
       rows.push(
-        `| ${c} | ${mode === "200" ? "GET → 200, API token" : "GET + If-None-Match → 304, API token"} | ${fmt(rps)} | ${fmt(m(fw, (x) => x.result.rps))} | **${ratio(rps, m(fw, (x) => x.result.rps))}** | ${pg.length ? fmt(m(pg, (x) => x.result.rps)) : "–"} | ${pg.length ? ratio(rps, m(pg, (x) => x.result.rps)) : "–"} | ${ms(m(app, (x) => x.result.p50))} / ${ms(m(app, (x) => x.result.p99))} | ${ms(m(fw, (x) => x.result.p50))} / ${ms(m(fw, (x) => x.result.p99))} | **${ratio(m(app, (x) => x.result.p99), m(fw, (x) => x.result.p99))}** | ${ms(m(app, (x) => x.serverCpuMsPerRequest))} ms | ${ms(m(fw, (x) => x.serverCpuMsPerRequest))} ms |`,
+        `| ${c} | ${mode === "200" ? "GET → 200, API token" : "GET + If-None-Match → 304, API token"} | ${fmt(rps)} | ${fmt(m(fw, (x) => x.result.rps))} | **${ratio(
+          rps,
+          m(fw, (x) => x.result.rps),
+        )}** | ${pg.length ? fmt(m(pg, (x) => x.result.rps)) : "–"} | ${
+          pg.length
+            ? ratio(
+                rps,
+                m(pg, (x) => x.result.rps),
+              )
+            : "–"
+        } | ${ms(m(app, (x) => x.result.p50))} / ${ms(m(app, (x) => x.result.p99))} | ${ms(m(fw, (x) => x.result.p50))} / ${ms(m(fw, (x) => x.result.p99))} | **${ratio(
+          m(app, (x) => x.result.p99),
+          m(fw, (x) => x.result.p99),
+        )}** | ${ms(m(app, (x) => x.serverCpuMsPerRequest))} ms | ${ms(m(fw, (x) => x.serverCpuMsPerRequest))} ms |`,
       );
     }
   }

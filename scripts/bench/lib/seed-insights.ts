@@ -6,10 +6,18 @@
 // have a bootstrap running now (a tenth of them stalled), for the metrics scrape.
 import type pg from "pg";
 
-export async function seedInsights(client: pg.Client, opts: { sessions: number; activeRuns: number }): Promise<{ workspaceId: string }> {
+export async function seedInsights(
+  client: pg.Client,
+  opts: { sessions: number; activeRuns: number },
+): Promise<{ workspaceId: string }> {
   const workspaceId = "ws_insights_bench";
-  await client.query(`INSERT INTO "Workspace" (id, slug, name) VALUES ($1, 'insights-bench', 'Insights bench') ON CONFLICT DO NOTHING`, [workspaceId]);
-  await client.query(`INSERT INTO "User" (id, email) VALUES ('u_insights_bench', 'insights-bench@bench.local') ON CONFLICT DO NOTHING`);
+  await client.query(
+    `INSERT INTO "Workspace" (id, slug, name) VALUES ($1, 'insights-bench', 'Insights bench') ON CONFLICT DO NOTHING`,
+    [workspaceId],
+  );
+  await client.query(
+    `INSERT INTO "User" (id, email) VALUES ('u_insights_bench', 'insights-bench@bench.local') ON CONFLICT DO NOTHING`,
+  );
   const total = opts.sessions + opts.activeRuns;
   // g: 0..total-1; the last activeRuns are the ones running now. Shape by g % 10.
   await client.query(

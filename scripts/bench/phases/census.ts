@@ -26,8 +26,18 @@ export async function runCensus(ctx: Ctx): Promise<void> {
   const tokenHash = hashToken(ctx.tokenA);
   const version = async () => (await ctx.a.prisma.onboardingSession.findUniqueOrThrow({ where: { id } })).version;
 
-  const call = async (handler: Handler, method: string, reqUrl: string, headers: Record<string, string>, params: Record<string, string>, body?: unknown) => {
-    const init: { method: string; headers: Record<string, string>; body?: string } = { method, headers: { ...headers } };
+  const call = async (
+    handler: Handler,
+    method: string,
+    reqUrl: string,
+    headers: Record<string, string>,
+    params: Record<string, string>,
+    body?: unknown,
+  ) => {
+    const init: { method: string; headers: Record<string, string>; body?: string } = {
+      method,
+      headers: { ...headers },
+    };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
       init.headers["content-type"] = "application/json";
@@ -45,16 +55,26 @@ export async function runCensus(ctx: Ctx): Promise<void> {
       before: async () => (await ctx.a.prisma.apiToken.update({ where: { tokenHash }, data: { lastUsedAt: null } }), 0),
       run: () => call(item.GET, "GET", url, bearer, { id }),
     },
-    { name: "GET + If-None-Match → 304 — API token", run: () => call(item.GET, "GET", url, { ...bearer, "if-none-match": ctx.target.etag }, { id }) },
+    {
+      name: "GET + If-None-Match → 304 — API token",
+      run: () => call(item.GET, "GET", url, { ...bearer, "if-none-match": ctx.target.etag }, { id }),
+    },
     {
       name: "GET + If-None-Match → 304 — session cookie (the wizard's poll)",
       run: () =>
-        call(item.GET, "GET", `http://127.0.0.1/api/v1/onboarding/${op.sessionId}`, { cookie: op.cookie, "if-none-match": `"${opSession.version}"` }, { id: op.sessionId }),
+        call(
+          item.GET,
+          "GET",
+          `http://127.0.0.1/api/v1/onboarding/${op.sessionId}`,
+          { cookie: op.cookie, "if-none-match": `"${opSession.version}"` },
+          { id: op.sessionId },
+        ),
     },
     {
       name: "PATCH /onboarding/:id (draft field) — wins",
       before: version,
-      run: (v) => call(item.PATCH, "PATCH", url, bearer, { id }, { version: v, draft: { censusNote: `n${Math.random()}` } }),
+      run: (v) =>
+        call(item.PATCH, "PATCH", url, bearer, { id }, { version: v, draft: { censusNote: `n${Math.random()}` } }),
     },
     {
       name: "PATCH with a stale version → 409",
@@ -64,11 +84,18 @@ export async function runCensus(ctx: Ctx): Promise<void> {
     {
       name: "POST /onboarding (create, no autoStart)",
       run: () =>
-        call(collection.POST, "POST", "http://127.0.0.1/api/v1/onboarding", bearer, {}, {
-          platformName: "Census",
-          slug: `census-${Math.random().toString(36).slice(2, 10)}`,
-          tier: "starter",
-        }),
+        call(
+          collection.POST,
+          "POST",
+          "http://127.0.0.1/api/v1/onboarding",
+          bearer,
+          {},
+          {
+            platformName: "Census",
+            slug: `census-${Math.random().toString(36).slice(2, 10)}`,
+            tier: "starter",
+          },
+        ),
     },
   ];
 
@@ -101,7 +128,9 @@ export async function runCensus(ctx: Ctx): Promise<void> {
       status,
     };
     ctx.results.census.push(entry);
-    ctx.log(`census: ${s.name}: ${entry.statementsPerCall} statements, ${entry.wallMs.toFixed(2)} ms in-process (HTTP ${status})`);
+    ctx.log(
+      `census: ${s.name}: ${entry.statementsPerCall} statements, ${entry.wallMs.toFixed(2)} ms in-process (HTTP ${status})`,
+    );
   }
   await micro(ctx, op.cookie, id);
 }
@@ -122,7 +151,11 @@ async function micro(ctx: Ctx, cookie: string, id: string): Promise<void> {
     usPerOp: await timeIt(n, () => getToken({ req, secret })),
     note: "HKDF key derivation + JWE (A256GCM) decrypt, on every cookie request",
   });
-  ctx.results.micro.push({ name: "sha256 of an API token", usPerOp: await timeIt(n, () => hashToken(ctx.tokenA)), note: "token lookup key" });
+  ctx.results.micro.push({
+    name: "sha256 of an API token",
+    usPerOp: await timeIt(n, () => hashToken(ctx.tokenA)),
+    note: "token lookup key",
+  });
   const client = new pg.Client({ connectionString: ctx.a.url });
   await client.connect();
   try {

@@ -19,7 +19,12 @@ export async function measureContention(ctx: Ctx): Promise<void> {
     // Warm the write path (transactions, lifecycle, audit) so that round 1 is not a cold start.
     for (let i = 0; i < (s.quick ? 5 : 30); i++) {
       const current = await sendJson<{ version: number }>(web.port, { path, headers: auth });
-      await sendJson(web.port, { method: "PATCH", path, headers: auth, json: { version: current.body.version, draft: { bench: `warm-${i}` } } });
+      await sendJson(web.port, {
+        method: "PATCH",
+        path,
+        headers: auth,
+        json: { version: current.body.version, draft: { bench: `warm-${i}` } },
+      });
     }
     for (let round = 1; round <= s.contentionRounds; round++) {
       // Baseline: the same write, uncontended.
@@ -27,15 +32,23 @@ export async function measureContention(ctx: Ctx): Promise<void> {
       for (let i = 0; i < 10; i++) {
         const current = await sendJson<{ version: number }>(web.port, { path, headers: auth });
         const t0 = performance.now();
-        const res = await sendJson(web.port, { method: "PATCH", path, headers: auth, json: { version: current.body.version, draft: { bench: `seq-${round}-${i}` } } });
+        const res = await sendJson(web.port, {
+          method: "PATCH",
+          path,
+          headers: auth,
+          json: { version: current.body.version, draft: { bench: `seq-${round}-${i}` } },
+        });
         baseline.push(performance.now() - t0);
-        if (res.status !== 200) ctx.results.failures.push(`contention baseline r${round}: PATCH answered ${res.status}`);
+        if (res.status !== 200)
+          ctx.results.failures.push(`contention baseline r${round}: PATCH answered ${res.status}`);
       }
       const current = await sendJson<{ version: number }>(web.port, { path, headers: auth });
       const version = current.body.version;
       // Open all connections first, so that the 64 writes leave at (nearly) the same moment.
       await Promise.all(
-        Array.from({ length: writers }, () => send(web.port, { path, headers: { ...auth, "if-none-match": `"${version}"` } }, agent)),
+        Array.from({ length: writers }, () =>
+          send(web.port, { path, headers: { ...auth, "if-none-match": `"${version}"` } }, agent),
+        ),
       );
       const latencies: number[] = [];
       const statuses: number[] = [];
@@ -44,14 +57,19 @@ export async function measureContention(ctx: Ctx): Promise<void> {
         Array.from({ length: writers }, async (_, i) => {
           const body = JSON.stringify({ version, draft: { bench: `race-${round}-${i}` } });
           const t0 = performance.now();
-          const res = await send(web.port, { method: "PATCH", path, headers: { ...auth, "content-type": "application/json" }, body }, agent);
+          const res = await send(
+            web.port,
+            { method: "PATCH", path, headers: { ...auth, "content-type": "application/json" }, body },
+            agent,
+          );
           const elapsed = performance.now() - t0;
           latencies.push(elapsed);
           statuses.push(res.status);
           if (res.status === 200) winnerMs = elapsed;
           if (res.status === 409) {
             const problem = JSON.parse(res.body.toString("utf8")) as { code?: string; currentVersion?: number };
-            if (problem.code !== "version_conflict") ctx.results.failures.push(`contention r${round}: 409 with code ${problem.code}`);
+            if (problem.code !== "version_conflict")
+              ctx.results.failures.push(`contention r${round}: 409 with code ${problem.code}`);
           }
         }),
       );

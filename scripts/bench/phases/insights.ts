@@ -44,7 +44,12 @@ async function timed(repeats: number, fn: () => Promise<unknown>): Promise<numbe
   return median(times);
 }
 
-export async function measureInsights(opts: { url: string; log: (m: string) => void; sessions?: number; activeRuns?: number }): Promise<InsightsBench> {
+export async function measureInsights(opts: {
+  url: string;
+  log: (m: string) => void;
+  sessions?: number;
+  activeRuns?: number;
+}): Promise<InsightsBench> {
   const sessions = opts.sessions ?? Number(process.env.BENCH_INSIGHTS_SESSIONS || 100_000);
   const activeRuns = opts.activeRuns ?? 1_000;
   const repeats = Number(process.env.BENCH_INSIGHTS_REPEATS || 7);
@@ -54,9 +59,16 @@ export async function measureInsights(opts: { url: string; log: (m: string) => v
     const t0 = performance.now();
     const { workspaceId } = await seedInsights(client, { sessions, activeRuns });
     const seedSeconds = (performance.now() - t0) / 1000;
-    const count = async (table: string) => Number((await client.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
-    const rows = { sessions: await count("OnboardingSession"), runs: await count("OperationRun"), steps: await count("OperationRunStep") };
-    opts.log(`insights: seeded ${rows.sessions} onboardings, ${rows.runs} runs, ${rows.steps} steps in ${seedSeconds.toFixed(0)} s`);
+    const count = async (table: string) =>
+      Number((await client.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
+    const rows = {
+      sessions: await count("OnboardingSession"),
+      runs: await count("OperationRun"),
+      steps: await count("OperationRunStep"),
+    };
+    opts.log(
+      `insights: seeded ${rows.sessions} onboardings, ${rows.runs} runs, ${rows.steps} steps in ${seedSeconds.toFixed(0)} s`,
+    );
 
     process.env.DATABASE_URL = opts.url;
     const queries: InsightsBench["queries"] = {};
@@ -70,7 +82,9 @@ export async function measureInsights(opts: { url: string; log: (m: string) => v
       opts.log(`insights: ${name} ${[7, 30, 90].map((d) => `${d} d ${queries[name][d].toFixed(1)} ms`).join(", ")}`);
     }
     const reasonFilterMs = await timed(repeats, () =>
-      listOnboardings(workspaceId, { reasonCode: "step_failed:provision_infra", limit: 20 } as Parameters<typeof listOnboardings>[1]),
+      listOnboardings(workspaceId, { reasonCode: "step_failed:provision_infra", limit: 20 } as Parameters<
+        typeof listOnboardings
+      >[1]),
     );
     resetSealedMetrics();
     const first = performance.now();
@@ -79,8 +93,22 @@ export async function measureInsights(opts: { url: string; log: (m: string) => v
     let body = "";
     const scrapeMs = await timed(repeats, async () => (body = (await renderMetrics()).body));
     const scrapeSeries = body.split("\n").filter((l) => l && !l.startsWith("#")).length;
-    opts.log(`insights: reason-code list ${reasonFilterMs.toFixed(1)} ms; /api/metrics first scrape ${firstScrapeMs.toFixed(0)} ms, then ${scrapeMs.toFixed(1)} ms (${scrapeSeries} series)`);
-    return { sessions, activeRuns, rows, seedSeconds, repeats, queries, reasonFilterMs, firstScrapeMs, scrapeMs, scrapeBytes: body.length, scrapeSeries };
+    opts.log(
+      `insights: reason-code list ${reasonFilterMs.toFixed(1)} ms; /api/metrics first scrape ${firstScrapeMs.toFixed(0)} ms, then ${scrapeMs.toFixed(1)} ms (${scrapeSeries} series)`,
+    );
+    return {
+      sessions,
+      activeRuns,
+      rows,
+      seedSeconds,
+      repeats,
+      queries,
+      reasonFilterMs,
+      firstScrapeMs,
+      scrapeMs,
+      scrapeBytes: body.length,
+      scrapeSeries,
+    };
   } finally {
     await client.end();
     await disconnectDb();

@@ -18,8 +18,13 @@ export async function measureIdle(ctx: Ctx, ms: number): Promise<void> {
   const t0 = Date.now();
   await sleep(ms);
   const elapsed = Date.now() - t0;
-  ctx.results.idle = { serverCpuPct: ((treeCpuMs(web.pid) - cpu0) / elapsed) * 100, dbCpuPct: ((await dbCpu.stop()) / elapsed) * 100 };
-  ctx.log(`idle: app ${ctx.results.idle.serverCpuPct.toFixed(1)}% CPU, db ${ctx.results.idle.dbCpuPct.toFixed(1)}% (inline worker polling its queue)`);
+  ctx.results.idle = {
+    serverCpuPct: ((treeCpuMs(web.pid) - cpu0) / elapsed) * 100,
+    dbCpuPct: ((await dbCpu.stop()) / elapsed) * 100,
+  };
+  ctx.log(
+    `idle: app ${ctx.results.idle.serverCpuPct.toFixed(1)}% CPU, db ${ctx.results.idle.dbCpuPct.toFixed(1)}% (inline worker polling its queue)`,
+  );
 }
 
 export async function measurePolling(ctx: Ctx): Promise<void> {
@@ -46,7 +51,10 @@ export async function measurePolling(ctx: Ctx): Promise<void> {
         seed: round * 100_003 + n,
         spec: (i) => {
           const op = ctx.operators[i];
-          return { path: `/api/v1/onboarding/${op.sessionId}`, headers: { cookie: op.cookie, "if-none-match": op.etag } };
+          return {
+            path: `/api/v1/onboarding/${op.sessionId}`,
+            headers: { cookie: op.cookie, "if-none-match": op.etag },
+          };
         },
       });
       const elapsed = Date.now() - t0;
@@ -69,7 +77,10 @@ export async function measurePolling(ctx: Ctx): Promise<void> {
           `app ${((serverCpuMs / elapsed) * 100).toFixed(0)}% CPU, db ${((dbCpuMs / elapsed) * 100).toFixed(0)}%, skipped ${result.skipped}, lag p99 ${result.dispatchLagP99.toFixed(1)} ms` +
           (result.errors ? `, ${result.errors} errors ${JSON.stringify(result.statuses)}` : ""),
       );
-      if (result.errors) ctx.results.failures.push(`poll r${round} N=${n}: ${result.errors} unexpected answers ${JSON.stringify(result.statuses)}`);
+      if (result.errors)
+        ctx.results.failures.push(
+          `poll r${round} N=${n}: ${result.errors} unexpected answers ${JSON.stringify(result.statuses)}`,
+        );
     }
   }
   ctx.log(`waiting ${STATS_FLUSH_MS / 1000} s for PostgreSQL to publish the table statistics of the polling window…`);
@@ -77,7 +88,13 @@ export async function measurePolling(ctx: Ctx): Promise<void> {
   const diff = diffCounters(before, await tableCounters(ctx.a.stats));
   const perPoll: TableCounters = {};
   for (const [table, d] of Object.entries(diff)) {
-    perPoll[table] = { seqScan: d.seqScan / polls, idxScan: d.idxScan / polls, ins: d.ins / polls, upd: d.upd / polls, del: d.del / polls };
+    perPoll[table] = {
+      seqScan: d.seqScan / polls,
+      idxScan: d.idxScan / polls,
+      ins: d.ins / polls,
+      upd: d.upd / polls,
+      del: d.del / polls,
+    };
   }
   ctx.results.pollCounters = { polls, perPoll };
   ctx.log(`per poll (pg_stat_user_tables over ${polls} polls): ${JSON.stringify(perPoll)}`);

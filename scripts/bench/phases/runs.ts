@@ -18,7 +18,10 @@ const simulation = { stepDelayMs: 0 };
 async function waitForRuns(prisma: PrismaClient, runIds: string[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await prisma.operationRun.findMany({ where: { id: { in: runIds } }, select: { id: true, createdAt: true, startedAt: true, status: true } });
+    const rows = await prisma.operationRun.findMany({
+      where: { id: { in: runIds } },
+      select: { id: true, createdAt: true, startedAt: true, status: true },
+    });
     if (rows.every((r) => r.status === "completed") || Date.now() > deadline) return rows;
     await sleep(250);
   }
@@ -40,10 +43,19 @@ async function pickupBatch(ctx: Ctx, mode: "inline" | "standalone", round: numbe
         method: "POST",
         path: "/api/v1/onboarding",
         headers: { authorization: `Bearer ${token}` },
-        json: { platformName: "Pickup", slug: slug(`pickup-${mode[0]}${round}`), tier: "starter", autoStart: true, simulation },
+        json: {
+          platformName: "Pickup",
+          slug: slug(`pickup-${mode[0]}${round}`),
+          tier: "starter",
+          autoStart: true,
+          simulation,
+        },
       }).then((res) => {
         if (res.status === 202 && res.body.jobId) runIds.push(res.body.jobId);
-        else ctx.results.failures.push(`pickup ${mode}: POST answered ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+        else
+          ctx.results.failures.push(
+            `pickup ${mode}: POST answered ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`,
+          );
       }),
     );
   }
@@ -64,7 +76,9 @@ export async function measurePickup(ctx: Ctx): Promise<void> {
       const r = await pickupBatch(ctx, mode, round, perRound);
       ctx.results.pickup.push(r);
       const sorted = [...r.latencies].sort((a, b) => a - b);
-      ctx.log(`pickup r${round} ${mode}: ${r.runs} runs, p50 ${sorted[Math.floor(sorted.length / 2)] ?? NaN} ms, max ${sorted[sorted.length - 1] ?? NaN} ms, unstarted ${r.unstarted}`);
+      ctx.log(
+        `pickup r${round} ${mode}: ${r.runs} runs, p50 ${sorted[Math.floor(sorted.length / 2)] ?? NaN} ms, max ${sorted[sorted.length - 1] ?? NaN} ms, unstarted ${r.unstarted}`,
+      );
     }
   }
 }
@@ -99,14 +113,22 @@ async function pipelineBatch(ctx: Ctx, round: number, workers: number, onboardin
           method: "POST",
           path: "/api/v1/onboarding",
           headers: auth,
-          json: { platformName: "Pipeline", slug: slug(`pipe-${round}-${workers}w`), tier: "growth", autoStart: true, simulation },
+          json: {
+            platformName: "Pipeline",
+            slug: slug(`pipe-${round}-${workers}w`),
+            tier: "growth",
+            autoStart: true,
+            simulation,
+          },
         });
         if (res.status === 202 && res.body.onboardingId) {
           active.set(res.body.onboardingId, { bootstrapSent: false });
           all.push(res.body.onboardingId);
         } else {
           failed++;
-          ctx.results.failures.push(`pipeline: create answered ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          ctx.results.failures.push(
+            `pipeline: create answered ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`,
+          );
         }
       });
     }
@@ -128,9 +150,17 @@ async function pipelineBatch(ctx: Ctx, round: number, workers: number, onboardin
       }
     }
     await mapLimit(toStart, 8, async (row) => {
-      const res = await sendJson(web.port, { method: "POST", path: `/api/v1/onboarding/${row.id}/bootstrap`, headers: auth, json: { version: row.version } });
+      const res = await sendJson(web.port, {
+        method: "POST",
+        path: `/api/v1/onboarding/${row.id}/bootstrap`,
+        headers: auth,
+        json: { version: row.version },
+      });
       if (res.status === 202 || res.status === 200) active.get(row.id)!.bootstrapSent = true;
-      else if (res.status !== 409) ctx.results.failures.push(`pipeline: bootstrap answered ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      else if (res.status !== 409)
+        ctx.results.failures.push(
+          `pipeline: bootstrap answered ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`,
+        );
     });
     await sleep(100);
   }
@@ -158,7 +188,10 @@ async function pipelineBatch(ctx: Ctx, round: number, workers: number, onboardin
   };
   // Let what is still running finish, so that the next batch starts from an empty queue.
   const drainUntil = Date.now() + 90_000;
-  while (Date.now() < drainUntil && (await prisma.operationRun.count({ where: { sessionId: { in: all }, status: { in: ["queued", "running"] } } })) > 0) {
+  while (
+    Date.now() < drainUntil &&
+    (await prisma.operationRun.count({ where: { sessionId: { in: all }, status: { in: ["queued", "running"] } } })) > 0
+  ) {
     await sleep(250);
   }
   return batch;

@@ -18,12 +18,18 @@ export const TAKEOVER_MODES = {
 
 let diagnose: (() => Promise<string>) | null = null;
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 50): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${diagnose ? `: ${await diagnose()}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${diagnose ? `: ${await diagnose()}` : ""}`);
     await sleep(everyMs);
   }
 }
@@ -40,11 +46,24 @@ export async function measureTakeover(ctx: Ctx): Promise<void> {
     method: "POST",
     path: "/api/v1/onboarding",
     headers: { authorization: `Bearer ${ctx.tokenB}` },
-    json: { platformName: "Takeover warm-up", slug: `takeover-${randomBytes(5).toString("hex")}`, tier: "starter", autoStart: true, simulation: { stepDelayMs: 0 } },
+    json: {
+      platformName: "Takeover warm-up",
+      slug: `takeover-${randomBytes(5).toString("hex")}`,
+      tier: "starter",
+      autoStart: true,
+      simulation: { stepDelayMs: 0 },
+    },
   });
   for (const mode of ["before", "after"] as const) {
     const spawn = (i: number) =>
-      startWorkerProcess({ name: `takeover-${mode}-${i}`, logDir: ctx.logDir, databaseUrl: ctx.b.url, concurrency: 2, secrets: ctx.secrets, env: TAKEOVER_MODES[mode] });
+      startWorkerProcess({
+        name: `takeover-${mode}-${i}`,
+        logDir: ctx.logDir,
+        databaseUrl: ctx.b.url,
+        concurrency: 2,
+        secrets: ctx.secrets,
+        env: TAKEOVER_MODES[mode],
+      });
     let workers: Child[] = await Promise.all([spawn(0), spawn(1)]);
     const round: TakeoverRound = { mode, takeoversMs: [], completed: 0 };
     for (let k = 0; k < kills; k++) {
@@ -52,7 +71,13 @@ export async function measureTakeover(ctx: Ctx): Promise<void> {
         method: "POST",
         path: "/api/v1/onboarding",
         headers: { authorization: `Bearer ${ctx.tokenB}` },
-        json: { platformName: "Takeover", slug: `takeover-${randomBytes(5).toString("hex")}`, tier: "starter", autoStart: true, simulation: { stepDelayMs: 2000 } },
+        json: {
+          platformName: "Takeover",
+          slug: `takeover-${randomBytes(5).toString("hex")}`,
+          tier: "starter",
+          autoStart: true,
+          simulation: { stepDelayMs: 2000 },
+        },
       });
       const id = created.body.onboardingId;
       const session = await until(
@@ -77,13 +102,25 @@ export async function measureTakeover(ctx: Ctx): Promise<void> {
           `SELECT state::text, retry_count, started_on, expire_in::text, start_after FROM pgboss.job WHERE name = 'operation-run' AND data->>'runId' = $1`,
           runId,
         );
-        return JSON.stringify({ run: r && { status: r.status, leaseOwner: r.leaseOwner, heartbeatAt: r.heartbeatAt, gen: r.leaseGeneration, steps: r.steps.map((s) => `${s.key}:${s.status}`) }, jobs, pids: workers.map((w) => w.pid) });
+        return JSON.stringify({
+          run: r && {
+            status: r.status,
+            leaseOwner: r.leaseOwner,
+            heartbeatAt: r.heartbeatAt,
+            gen: r.leaseGeneration,
+            steps: r.steps.map((s) => `${s.key}:${s.status}`),
+          },
+          jobs,
+          pids: workers.map((w) => w.pid),
+        });
       };
       const owner = await until(
         "a provider step running",
         async () => {
           const r = await prisma.operationRun.findUnique({ where: { id: runId }, include: { steps: true } });
-          return r?.leaseOwner && r.steps.some((s) => s.status === "running" && s.key !== "create_platform") ? r.leaseOwner : null;
+          return r?.leaseOwner && r.steps.some((s) => s.status === "running" && s.key !== "create_platform")
+            ? r.leaseOwner
+            : null;
         },
         60_000,
       );
@@ -96,7 +133,9 @@ export async function measureTakeover(ctx: Ctx): Promise<void> {
         `takeover of run ${runId} after killing ${victim.name} (pid ${victim.pid})`,
         async () => {
           const r = await prisma.operationRun.findUnique({ where: { id: runId } });
-          return (r?.leaseOwner && !r.leaseOwner.startsWith(`${victim.pid}-`)) || r?.status === "completed" ? Date.now() - killedAt : null;
+          return (r?.leaseOwner && !r.leaseOwner.startsWith(`${victim.pid}-`)) || r?.status === "completed"
+            ? Date.now() - killedAt
+            : null;
         },
         120_000,
         25,
@@ -105,10 +144,15 @@ export async function measureTakeover(ctx: Ctx): Promise<void> {
       ctx.log(`takeover ${mode} #${k + 1}: ${(took / 1000).toFixed(1)} s`);
       await victim.stop().catch(() => undefined);
       workers = [...workers.filter((w) => w !== victim), await spawn(k + 2)];
-      const done = await until("the bootstrap to finish", async () => {
-        const r = await prisma.operationRun.findUnique({ where: { id: runId } });
-        return r?.status === "completed" ? r : null;
-      }, 120_000, 200);
+      const done = await until(
+        "the bootstrap to finish",
+        async () => {
+          const r = await prisma.operationRun.findUnique({ where: { id: runId } });
+          return r?.status === "completed" ? r : null;
+        },
+        120_000,
+        200,
+      );
       if (done.outcome === "succeeded") round.completed++;
       else ctx.results.failures.push(`takeover ${mode}: bootstrap ${runId} ended ${done.outcome}`);
     }

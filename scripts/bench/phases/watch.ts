@@ -61,13 +61,36 @@ async function seedRuns(ctx: Ctx, n: number): Promise<Watcher[]> {
   });
   await prisma.operationRunStep.createMany({
     data: runs.flatMap(({ id }) =>
-      STEPS.map((key, position) => ({ runId: id, key, label: key, position, status: position === 0 ? ("running" as const) : ("pending" as const), attempts: position === 0 ? 1 : 0, startedAt: position === 0 ? now : null })),
+      STEPS.map((key, position) => ({
+        runId: id,
+        key,
+        label: key,
+        position,
+        status: position === 0 ? ("running" as const) : ("pending" as const),
+        attempts: position === 0 ? 1 : 0,
+        startedAt: position === 0 ? now : null,
+      })),
     ),
   });
-  await prisma.operationRunLog.createMany({ data: runs.flatMap(({ id }) => [1, 2, 3].map((i) => ({ runId: id, level: "info", message: `Checking (${i})`, stepKey: STEPS[0] }))) });
-  const last = await prisma.operationRunLog.groupBy({ by: ["runId"], where: { runId: { in: runs.map((r) => r.id) } }, _max: { id: true } });
+  await prisma.operationRunLog.createMany({
+    data: runs.flatMap(({ id }) =>
+      [1, 2, 3].map((i) => ({ runId: id, level: "info", message: `Checking (${i})`, stepKey: STEPS[0] })),
+    ),
+  });
+  const last = await prisma.operationRunLog.groupBy({
+    by: ["runId"],
+    where: { runId: { in: runs.map((r) => r.id) } },
+    _max: { id: true },
+  });
   const lastOf = new Map(last.map((l) => [l.runId, l._max.id ?? 0n]));
-  return runs.map(({ id, op }) => ({ cookie: op.cookie, sessionId: op.sessionId, runId: id, etag: null, cursor: null, lastLine: lastOf.get(id) ?? 0n }));
+  return runs.map(({ id, op }) => ({
+    cookie: op.cookie,
+    sessionId: op.sessionId,
+    runId: id,
+    etag: null,
+    cursor: null,
+    lastLine: lastOf.get(id) ?? 0n,
+  }));
 }
 
 /**
@@ -77,7 +100,7 @@ async function seedRuns(ctx: Ctx, n: number): Promise<Watcher[]> {
  */
 function progress(ctx: Ctx, watchers: Watcher[], seed: number): { stop: () => Promise<number> } {
   let x = seed;
-  const rand = () => ((x = (x * 48_271) % 2_147_483_647) / 2_147_483_647);
+  const rand = () => (x = (x * 48_271) % 2_147_483_647) / 2_147_483_647;
   let written = 0;
   let stopped = false;
   const perSecond = Math.max(1, Math.round((watchers.length * 1000) / LINE_EVERY_MS));
@@ -85,8 +108,13 @@ function progress(ctx: Ctx, watchers: Watcher[], seed: number): { stop: () => Pr
     while (!stopped) {
       const t0 = Date.now();
       const batch = Array.from({ length: perSecond }, () => watchers[Math.floor(rand() * watchers.length)]);
-      await ctx.a.prisma.operationRunLog.createMany({ data: batch.map((w) => ({ runId: w.runId, level: "info", message: "Still checking…", stepKey: STEPS[0] })) });
-      await ctx.a.prisma.operationRun.updateMany({ where: { id: { in: watchers.map((w) => w.runId) } }, data: { heartbeatAt: new Date() } });
+      await ctx.a.prisma.operationRunLog.createMany({
+        data: batch.map((w) => ({ runId: w.runId, level: "info", message: "Still checking…", stepKey: STEPS[0] })),
+      });
+      await ctx.a.prisma.operationRun.updateMany({
+        where: { id: { in: watchers.map((w) => w.runId) } },
+        data: { heartbeatAt: new Date() },
+      });
       written += batch.length;
       await new Promise((r) => setTimeout(r, Math.max(0, 1_000 - (Date.now() - t0))));
     }
@@ -107,7 +135,10 @@ export async function measureWatch(ctx: Ctx): Promise<void> {
   const watchers = await seedRuns(ctx, n);
   // Each tab's first watch (unconditional), as the browser makes it when the run starts.
   await mapLimit(watchers, 32, async (w) => {
-    const res = await send(web.port, { path: `/api/v1/onboarding/${w.sessionId}/watch`, headers: { cookie: w.cookie } });
+    const res = await send(web.port, {
+      path: `/api/v1/onboarding/${w.sessionId}/watch`,
+      headers: { cookie: w.cookie },
+    });
     if (res.status !== 200) throw new Error(`watch answered ${res.status}: ${res.body.toString("utf8").slice(0, 200)}`);
     w.etag = String(res.headers.etag);
     w.cursor = (JSON.parse(res.body.toString("utf8")) as { log: { cursor: string | null } | null }).log?.cursor ?? null;
@@ -124,10 +155,17 @@ export async function measureWatch(ctx: Ctx): Promise<void> {
         if (mode === "after") {
           const w = watchers[i];
           const q = w.cursor ? `?logAfter=${encodeURIComponent(w.cursor)}` : "";
-          return { path: `/api/v1/onboarding/${w.sessionId}/watch${q}`, headers: { cookie: w.cookie, ...(w.etag ? { "if-none-match": w.etag } : {}) } };
+          return {
+            path: `/api/v1/onboarding/${w.sessionId}/watch${q}`,
+            headers: { cookie: w.cookie, ...(w.etag ? { "if-none-match": w.etag } : {}) },
+          };
         }
         const w = watchers[Math.floor(i / 3)];
-        const path = [`/api/v1/onboarding/${w.sessionId}`, `/api/v1/onboarding/${w.sessionId}/runs`, `/api/v1/operation-runs/${w.runId}?logAfter=${w.lastLine}`][i % 3];
+        const path = [
+          `/api/v1/onboarding/${w.sessionId}`,
+          `/api/v1/onboarding/${w.sessionId}/runs`,
+          `/api/v1/operation-runs/${w.runId}?logAfter=${w.lastLine}`,
+        ][i % 3];
         return { path, headers: { cookie: w.cookie } };
       };
       const dbCpu = new DbCpuSampler(ctx.admin, [ctx.a.name]);
@@ -147,7 +185,8 @@ export async function measureWatch(ctx: Ctx): Promise<void> {
           if (mode !== "after" || status !== 200) return;
           const w = watchers[i];
           w.etag = String(headers.etag);
-          w.cursor = (JSON.parse(body.toString("utf8")) as { log: { cursor: string | null } | null }).log?.cursor ?? w.cursor;
+          w.cursor =
+            (JSON.parse(body.toString("utf8")) as { log: { cursor: string | null } | null }).log?.cursor ?? w.cursor;
         },
       });
       const elapsed = Date.now() - t0;
@@ -171,7 +210,10 @@ export async function measureWatch(ctx: Ctx): Promise<void> {
           `app ${run.serverCpuPct.toFixed(0)}% CPU, db ${run.dbCpuPct.toFixed(0)}%, ${lines} log lines written, skipped ${result.skipped}` +
           (result.errors ? `, ${result.errors} errors ${JSON.stringify(result.statuses)}` : ""),
       );
-      if (result.errors) ctx.results.failures.push(`watch r${round} ${mode}: ${result.errors} unexpected answers ${JSON.stringify(result.statuses)}`);
+      if (result.errors)
+        ctx.results.failures.push(
+          `watch r${round} ${mode}: ${result.errors} unexpected answers ${JSON.stringify(result.statuses)}`,
+        );
     }
   }
 }

@@ -30,6 +30,7 @@ export async function GET(req: Request): Promise<Response> {
   if (!file) return new Response(null, { status: 404 });
   const { replay: r, body } = replay(file);
   const inm = req.headers.get("if-none-match");
-  if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === r.etag)) return new Response(null, { status: 304, headers: r.notModified.headers });
+  if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === r.etag))
+    return new Response(null, { status: 304, headers: r.notModified.headers });
   return new Response(body, { status: 200, headers: r.ok.headers });
 }

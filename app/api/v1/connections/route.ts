@@ -11,5 +11,8 @@ export const GET = handle(routes.listConnections, async ({ workspace }) =>
 
 export const POST = handle(routes.createConnection, async ({ actor, workspace, body }) => {
   const created = await createConnection(actor, workspace.workspaceId, body);
-  return json(routes.createConnection, created, { status: 201, headers: { location: `/api/v1/connections/${created.id}` } });
+  return json(routes.createConnection, created, {
+    status: 201,
+    headers: { location: `/api/v1/connections/${created.id}` },
+  });
 });

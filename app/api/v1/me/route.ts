@@ -10,6 +10,11 @@ export const GET = handle(routes.getMe, async ({ actor, workspace }) =>
     workspace: { id: workspace.workspaceId, slug: workspace.workspaceSlug, name: workspace.workspaceName },
     role: workspace.role,
     capabilities: [...ROLE_CAPABILITIES[workspace.role]],
-    workspaces: actor.memberships.map((m) => ({ id: m.workspaceId, slug: m.workspaceSlug, name: m.workspaceName, role: m.role })),
+    workspaces: actor.memberships.map((m) => ({
+      id: m.workspaceId,
+      slug: m.workspaceSlug,
+      name: m.workspaceName,
+      role: m.role,
+    })),
   }),
 );

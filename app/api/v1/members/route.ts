@@ -3,4 +3,6 @@ import { handle, json } from "@/lib/api/handler";
 import * as routes from "@/lib/api/routes";
 import { listMembers } from "@/lib/settings/queries";
 
-export const GET = handle(routes.listMembers, async ({ workspace }) => json(routes.listMembers, await listMembers(workspace.workspaceId)));
+export const GET = handle(routes.listMembers, async ({ workspace }) =>
+  json(routes.listMembers, await listMembers(workspace.workspaceId)),
+);

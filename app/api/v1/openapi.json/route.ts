@@ -7,5 +7,7 @@ let cached: string | null = null;
 
 export const GET = handle(routes.getOpenApi, async () => {
   cached ??= JSON.stringify(buildOpenApi());
-  return new Response(cached, { headers: { "content-type": "application/json", "cache-control": "public, max-age=300" } });
+  return new Response(cached, {
+    headers: { "content-type": "application/json", "cache-control": "public, max-age=300" },
+  });
 });

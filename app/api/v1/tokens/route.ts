@@ -5,7 +5,9 @@ import * as routes from "@/lib/api/routes";
 import { listTokens } from "@/lib/settings/queries";
 import { createToken } from "@/lib/settings/create-token";
 
-export const GET = handle(routes.listTokens, async ({ workspace }) => json(routes.listTokens, await listTokens(workspace.workspaceId)));
+export const GET = handle(routes.listTokens, async ({ workspace }) =>
+  json(routes.listTokens, await listTokens(workspace.workspaceId)),
+);
 
 export const POST = handle(routes.createToken, async ({ actor, workspace, body }) => {
   const created = await createToken(actor, workspace.workspaceId, body);

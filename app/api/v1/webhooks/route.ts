@@ -5,7 +5,9 @@ import * as routes from "@/lib/api/routes";
 import { listWebhooks } from "@/lib/settings/queries";
 import { createWebhook } from "@/lib/settings/create-webhook";
 
-export const GET = handle(routes.listWebhooks, async ({ workspace }) => json(routes.listWebhooks, await listWebhooks(workspace.workspaceId)));
+export const GET = handle(routes.listWebhooks, async ({ workspace }) =>
+  json(routes.listWebhooks, await listWebhooks(workspace.workspaceId)),
+);
 
 export const POST = handle(routes.createWebhook, async ({ actor, workspace, body }) => {
   const created = await createWebhook(actor, workspace.workspaceId, body);

@@ -47,7 +47,8 @@ describe("auth worker", () => {
     const worker = await loadWorker();
     const env = { DB: fakeD1(), SESSION_SECRET: "s".repeat(32) };
     const call = (p: string, init?: RequestInit) => worker.fetch(new Request(`https://auth.example${p}`, init), env);
-    const post = (p: string, body: unknown) => call(p, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    const post = (p: string, body: unknown) =>
+      call(p, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
 
     expect(await (await call("/health")).json()).toEqual({ ok: true });
     const creds = { email: "Ops@Example.com", password: "correct horse battery" };
@@ -58,7 +59,9 @@ describe("auth worker", () => {
     const login = await post("/login", { ...creds, email: "ops@example.com" });
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };
-    expect(await (await call("/me", { headers: { authorization: `Bearer ${token}` } })).json()).toEqual({ userId: expect.any(String) });
+    expect(await (await call("/me", { headers: { authorization: `Bearer ${token}` } })).json()).toEqual({
+      userId: expect.any(String),
+    });
     const forged = `${token.split(".")[0]}.AAAA`;
     expect((await call("/me", { headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
   });

@@ -2,7 +2,13 @@ import type { ReactNode } from "react";
 import { WizardShell } from "@/components/wizard/wizard-shell";
 import { RefreshOnReturn } from "@/components/wizard/refresh-on-return";
 
-export default async function StepsLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {
+export default async function StepsLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ id: string }>;
+}) {
   const { id } = await params;
   return (
     <>

@@ -4,4 +4,6 @@ import { handle, json } from "@/lib/api/handler";
 import * as routes from "@/lib/api/routes";
 import { acceptInvitation } from "@/lib/invitations/accept-invitation";
 
-export const POST = handle(routes.acceptInvitation, async ({ actor, body }) => json(routes.acceptInvitation, await acceptInvitation(actor, body)));
+export const POST = handle(routes.acceptInvitation, async ({ actor, body }) =>
+  json(routes.acceptInvitation, await acceptInvitation(actor, body)),
+);

@@ -20,6 +20,9 @@ export const GET = handle(routes.getOnboarding, async ({ req, record, workspace 
 
 export const PATCH = handle(routes.updateOnboarding, async ({ actor, req, record, workspace, body }) => {
   const base = requireVersion(req, body.version);
-  const view = await viewAfterWrite(actor, await updateOnboarding(actor, { session: record.session, role: workspace.role }, body, base));
+  const view = await viewAfterWrite(
+    actor,
+    await updateOnboarding(actor, { session: record.session, role: workspace.role }, body, base),
+  );
   return json(routes.updateOnboarding, serializeSessionView(view), { headers: { etag: etagFor(view) } });
 });

@@ -5,7 +5,9 @@ import * as routes from "@/lib/api/routes";
 import { updateWebhook } from "@/lib/settings/update-webhook";
 import { deleteWebhook } from "@/lib/settings/delete-webhook";
 
-export const PATCH = handle(routes.updateWebhook, async ({ actor, params, body }) => json(routes.updateWebhook, await updateWebhook(actor, params.id, body)));
+export const PATCH = handle(routes.updateWebhook, async ({ actor, params, body }) =>
+  json(routes.updateWebhook, await updateWebhook(actor, params.id, body)),
+);
 
 export const DELETE = handle(routes.deleteWebhook, async ({ actor, params }) => {
   await deleteWebhook(actor, params.id);

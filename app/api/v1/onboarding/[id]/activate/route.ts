@@ -8,7 +8,10 @@ import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";
 
 export const POST = handle(routes.activateOnboarding, async ({ actor, req, record, workspace, body }) => {
   const base = requireVersion(req, body.version);
-  const session = await activateOnboarding(actor, { session: record.session, role: workspace.role }, base, { override: body.override, reason: body.reason });
+  const session = await activateOnboarding(actor, { session: record.session, role: workspace.role }, base, {
+    override: body.override,
+    reason: body.reason,
+  });
   const view = await viewAfterWrite(actor, session);
   return json(routes.activateOnboarding, serializeSessionView(view), { headers: { etag: etagFor(view) } });
 });

@@ -7,6 +7,9 @@ import { runStartedResponse } from "@/lib/api/run-started-response";
 
 export const POST = handle(routes.startBootstrap, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
-  const result = await startRun(actor, params.id, "bootstrap", { expectedVersion: base.version, versionSource: base.source });
+  const result = await startRun(actor, params.id, "bootstrap", {
+    expectedVersion: base.version,
+    versionSource: base.source,
+  });
   return runStartedResponse(routes.startBootstrap, actor, result);
 });

@@ -8,7 +8,10 @@ import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";
 
 export const POST = handle(routes.cancelOnboarding, async ({ actor, req, record, workspace, body }) => {
   const base = requireVersion(req, body.version);
-  const view = await viewAfterWrite(actor, await cancelOnboarding(actor, { session: record.session, role: workspace.role }, base, body.reason));
+  const view = await viewAfterWrite(
+    actor,
+    await cancelOnboarding(actor, { session: record.session, role: workspace.role }, base, body.reason),
+  );
   return json(
     routes.cancelOnboarding,
     { ...serializeSessionView(view), deprovisionAvailable: view.session.platformId !== null },

@@ -9,8 +9,12 @@ import { deprovisionPlanFor } from "@/lib/resources/deprovision-resources";
 
 export const POST = handle(routes.deprovisionOnboarding, async ({ actor, req, params, body }) => {
   // A dry run writes nothing, so it needs no version.
-  if (body.dryRun) return json(routes.deprovisionOnboarding, await deprovisionPlanFor(actor, params.id), { status: 200 });
+  if (body.dryRun)
+    return json(routes.deprovisionOnboarding, await deprovisionPlanFor(actor, params.id), { status: 200 });
   const base = requireVersion(req, body.version);
-  const result = await startRun(actor, params.id, "deprovision", { expectedVersion: base.version, versionSource: base.source });
+  const result = await startRun(actor, params.id, "deprovision", {
+    expectedVersion: base.version,
+    versionSource: base.source,
+  });
   return runStartedResponse(routes.deprovisionOnboarding, actor, result);
 });

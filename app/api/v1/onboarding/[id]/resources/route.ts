@@ -4,5 +4,7 @@ import * as routes from "@/lib/api/routes";
 import { listResources } from "@/lib/resources/list-resources";
 
 export const GET = handle(routes.listOnboardingResources, async ({ actor, params }) =>
-  json(routes.listOnboardingResources, await listResources(actor, params.id), { headers: { "cache-control": "no-cache" } }),
+  json(routes.listOnboardingResources, await listResources(actor, params.id), {
+    headers: { "cache-control": "no-cache" },
+  }),
 );

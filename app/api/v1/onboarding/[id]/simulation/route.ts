@@ -8,7 +8,10 @@ import { updateSimulation } from "@/lib/onboarding/update-simulation";
 
 export const PUT = handle(routes.updateSimulation, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
-  const session = await updateSimulation(actor, params.id, body.simulation, { expectedVersion: base.version, versionSource: base.source });
+  const session = await updateSimulation(actor, params.id, body.simulation, {
+    expectedVersion: base.version,
+    versionSource: base.source,
+  });
   const view = await viewAfterWrite(actor, session);
   return json(routes.updateSimulation, serializeSessionView(view), { headers: { etag: etagFor(view) } });
 });

@@ -7,6 +7,9 @@ import { runStartedResponse } from "@/lib/api/run-started-response";
 
 export const POST = handle(routes.startVerifyAccess, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
-  const result = await startRun(actor, params.id, "verify_access", { expectedVersion: base.version, versionSource: base.source });
+  const result = await startRun(actor, params.id, "verify_access", {
+    expectedVersion: base.version,
+    versionSource: base.source,
+  });
   return runStartedResponse(routes.startVerifyAccess, actor, result);
 });

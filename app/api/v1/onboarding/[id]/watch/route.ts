@@ -11,5 +11,7 @@ export const GET = handle(routes.watchOnboarding, async ({ req, record, workspac
   if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
     return noContent(routes.watchOnboarding, 304, { etag, "cache-control": "no-cache" });
   }
-  return json(routes.watchOnboarding, await loadWatch(record, workspace.role, query.logAfter), { headers: { etag, "cache-control": "no-cache" } });
+  return json(routes.watchOnboarding, await loadWatch(record, workspace.role, query.logAfter), {
+    headers: { etag, "cache-control": "no-cache" },
+  });
 });

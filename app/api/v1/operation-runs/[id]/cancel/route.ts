@@ -8,6 +8,13 @@ import { etagFor, serializeSessionView } from "@/lib/onboarding/serialize";
 
 export const POST = handle(routes.cancelRun, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
-  const view = await viewAfterWrite(actor, await cancelRun(actor, params.id, { expectedVersion: base.version, versionSource: base.source }));
-  return json(routes.cancelRun, { session: serializeSessionView(view) }, { status: 202, headers: { etag: etagFor(view) } });
+  const view = await viewAfterWrite(
+    actor,
+    await cancelRun(actor, params.id, { expectedVersion: base.version, versionSource: base.source }),
+  );
+  return json(
+    routes.cancelRun,
+    { session: serializeSessionView(view) },
+    { status: 202, headers: { etag: etagFor(view) } },
+  );
 });

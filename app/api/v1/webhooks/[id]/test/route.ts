@@ -3,4 +3,6 @@ import { handle, json } from "@/lib/api/handler";
 import * as routes from "@/lib/api/routes";
 import { sendTestWebhook } from "@/lib/settings/send-test-webhook";
 
-export const POST = handle(routes.testWebhook, async ({ actor, params }) => json(routes.testWebhook, await sendTestWebhook(actor, params.id), { status: 202 }));
+export const POST = handle(routes.testWebhook, async ({ actor, params }) =>
+  json(routes.testWebhook, await sendTestWebhook(actor, params.id), { status: 202 }),
+);

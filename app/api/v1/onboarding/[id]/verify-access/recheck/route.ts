@@ -7,6 +7,9 @@ import { startRecheck } from "@/lib/verification/start-recheck";
 
 export const POST = handle(routes.recheckAccess, async ({ actor, req, params, body }) => {
   const base = requireVersion(req, body.version);
-  const result = await startRecheck(actor, params.id, body.checkKey, { expectedVersion: base.version, versionSource: base.source });
+  const result = await startRecheck(actor, params.id, body.checkKey, {
+    expectedVersion: base.version,
+    versionSource: base.source,
+  });
   return runStartedResponse(routes.recheckAccess, actor, result);
 });
