@@ -1,4 +1,5 @@
 "use client";
+// Over 400 lines on purpose: the endpoint list, its create form and each endpoint's delivery log are one settings screen.
 
 import { useState, type FormEvent } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: it calls every declared route; the list of calls is the test.
 // Every declared route answers what its declaration says: each is called for real (route
 // handlers against PostgreSQL, runs executed by a real pg-boss worker with the simulated
 // provider), and each success body is parsed with the schema declared for its status — a

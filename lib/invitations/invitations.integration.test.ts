@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one scenario per invitation rule (create, accept, revoke, expire, limits).
 // Invitations over their route handlers against a real PostgreSQL: a link shown once and stored
 // as a hash, single use, expiry, revocation, the four ways of accepting, capabilities, audit,
 // and the invite mail through a real SMTP conversation on loopback.

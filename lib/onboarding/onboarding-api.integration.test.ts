@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the onboarding API's contract, one scenario per rule.
 // The onboarding API over HTTP handlers against a real PostgreSQL: seed shapes, versioned
 // writes, access rules, idempotency, validation and audit.
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,5 @@
 import "server-only";
+// Over 400 lines on purpose: the one place a run executes (claim, steps, attempts, finish); its step attempt and lease helpers live beside it in step-attempt.ts and lease.ts.
 // Executes an OperationRun, one queue job at a time. The run row and its steps are the truth:
 // a job claims a lease on the run (lease.ts: generation + 1), runs steps from the first one not
 // yet succeeded, records each attempt (step-attempt.ts, fenced by the generation), and stops

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one scenario per settings endpoint and rule.
 // Settings API over its route handlers against a real PostgreSQL: API tokens, members and
 // platforms — secrets shown once, capabilities, deny-as-not-found, owner protection, audit.
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the fake Cloudflare API's routes (D1, Workers, Pages) in one table.
 // The endpoints of the fake Cloudflare API. Every account route's first parameter is the
 // account id; the server has already checked the token covers it and holds `permission`.
 import type { IncomingMessage } from "node:http";

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one fake of one API (every endpoint the provider calls, with GitHub's shapes and faults) reads best in one place.
 // A local GitHub-compatible REST server with in-memory state: the endpoints the GitHub
 // repository provider calls, GitHub's JSON shapes, status codes and error bodies, plus
 // fault injection (5xx, rate limits, slow answers). Octokit talks to it through `baseUrl`.

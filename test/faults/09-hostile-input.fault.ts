@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one generated request per route and hostile input kind; the catalogue is the test.
 // Abuse 9: over ten thousand hostile requests across every API route — lone surrogates in
 // values, keys and path ids, JSON nested up to 30,000 deep, cursors with absurd dates, and
 // header tricks (forged X-Forwarded-Host/-Proto with a session cookie, bad X-Request-Id,

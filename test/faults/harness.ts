@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the fault suite's one toolbox (processes, database, waits, consistency checks) shared by every scenario.
 // Shared machinery of the fault suite (test/faults): a scratch database per file, real worker
 // processes (`node --import tsx scripts/worker.ts`, so SIGKILL hits the process that runs the
 // step) with captured output, bounded waits, a route caller that keeps every response, and the

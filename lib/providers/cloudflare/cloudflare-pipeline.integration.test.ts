@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one scenario per lifecycle path of the Cloudflare provider through the real pipeline.
 // The Cloudflare infrastructure provider through the real pipeline: a GitHub connection (the
 // repository side, a local fake GitHub) and a Cloudflare connection (the infrastructure side, a
 // local fake Cloudflare API), both created over the settings API; Verify Access, Bootstrap,

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one scenario per Cloudflare API behaviour the provider must handle.
 // The Cloudflare provider against the fake Cloudflare API over loopback: real HTTP, the real
 // SDK, no mocks. Each test has its own fake, account and token.
 import { afterAll, describe, expect, it } from "vitest";

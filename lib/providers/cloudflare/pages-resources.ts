@@ -1,4 +1,5 @@
 import "server-only";
+// Over 400 lines on purpose: Pages projects, direct uploads and deployment waits are one resource family with shared error mapping.
 // The platform's Pages project and its deployments: find-or-create by name with the
 // ONRAMP_PLATFORM marker, a first deployment (a build of the GitHub repository, or a direct
 // upload of a static bundle), and a status a step can poll within its budget and resume from.

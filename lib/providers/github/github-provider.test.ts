@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one scenario per GitHub behaviour the provider must handle (against the fake).
 // The GitHub provider against the fake GitHub over loopback: real HTTP, real Octokit, no mocks.
 // Tests run concurrently, each with its own fake and token: Octokit spaces writes to one
 // credential a second apart (GitHub's guidance), which would make a serial run slow.

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: it renders every section of BENCHMARKS.md in order; each section is a small function.
 // Renders the results as Markdown into BENCHMARKS.md, between two markers: what is outside
 // them (the written analysis) is kept from run to run.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
