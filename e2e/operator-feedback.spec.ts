@@ -2,39 +2,13 @@
 // progress in the wizard, and a notification to the person who started it when it ends — plus
 // the Operations page and the verification assist (who fixes a failed check, where, Re-check).
 // A fresh operator per test, so the bell counts only this test's runs.
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { env, screenshot, signIn, uniqueSlug } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { freshOperator, screenshot, uniqueSlug } from "./helpers";
 
 /** Toasts float over the page: dismiss them (by their button) before a full-page picture. */
 async function dismissToasts(page: Page): Promise<void> {
   const close = page.getByTestId("toast").getByRole("button", { name: "Dismiss notification" });
   while ((await close.count()) > 0) await close.first().click();
-}
-
-const PASSWORD = "a long enough password for e2e";
-
-/** A new operator of the owner's workspace (invited and accepted through the API), signed in in its own browser. */
-async function freshOperator(
-  ownerPage: Page,
-  browser: Browser,
-): Promise<{ context: BrowserContext; page: Page; email: string }> {
-  const email = `${uniqueSlug("feedback")}@example.test`;
-  const invited = await ownerPage.request.post("/api/v1/invitations", { data: { email, role: "operator" } });
-  expect(invited.status(), await invited.text()).toBe(201);
-  const token = ((await invited.json()) as { inviteUrl: string }).inviteUrl.split("/").at(-1)!;
-  const context = await browser.newContext({
-    baseURL: env.baseURL,
-    viewport: { width: 1280, height: 900 },
-    storageState: { cookies: [], origins: [] },
-    extraHTTPHeaders: { origin: env.baseURL },
-  });
-  const accepted = await context.request.post("/api/v1/invitations/accept", {
-    data: { token, password: PASSWORD, name: "Fay Feedback" },
-  });
-  expect(accepted.ok(), await accepted.text()).toBeTruthy();
-  const page = await context.newPage();
-  await signIn(page, { email, password: PASSWORD });
-  return { context, page, email };
 }
 
 /** An onboarding at Verify Access (simulated connection chosen), created through the API. */
@@ -55,7 +29,7 @@ test("a started verification says so in a toast; its end reaches the bell on ano
   page,
   browser,
 }) => {
-  const { context, page: op } = await freshOperator(page, browser);
+  const { context, page: op } = await freshOperator(page, browser, "feedback");
   try {
     const id = await onboardingAtVerify(op, "Feedback Cloud", { stepDelayMs: 3000 });
     await op.goto(`/onboarding/${id}/verify-access`);
@@ -85,7 +59,7 @@ test("a started verification says so in a toast; its end reaches the bell on ano
     await expect(row).toHaveAttribute("data-kind", "verify_access");
     // The list polls while the run is active and shows its end.
     await expect(row).toHaveAttribute("data-state", "succeeded", { timeout: 45_000 });
-    await expect(row).toContainText("Fay Feedback");
+    await expect(row).toContainText("Otto Operator");
 
     // The bell learns of the end by itself (it polls) — exactly one unread.
     await expect(op.getByTestId("notification-count")).toHaveText("1", { timeout: 45_000 });
@@ -133,7 +107,7 @@ test("a failed check says who fixes it and where; Re-check turns it green once t
   page,
   browser,
 }) => {
-  const { context, page: op } = await freshOperator(page, browser);
+  const { context, page: op } = await freshOperator(page, browser, "feedback");
   try {
     const id = await onboardingAtVerify(op, "Assist Cloud", { stepDelayMs: 200, failCheck: "repo_create_permission" });
     await op.goto(`/onboarding/${id}/verify-access`);
