@@ -22,6 +22,7 @@ import { PlusIcon, RocketIcon, SearchIcon } from "../ui/icons";
 import { QueryError } from "../ui/query-error";
 import { RelativeTime } from "../ui/relative-time";
 import { Skeleton } from "../ui/skeleton";
+import { LoadMoreButton } from "@/components/ui/load-more";
 
 export function OnboardingDashboard() {
   const params = useSearchParams();
@@ -187,11 +188,7 @@ export function OnboardingDashboard() {
         <p className="text-sm text-slate-500" aria-live="polite">
           {items.length > 0 ? `Showing ${items.length} onboarding${items.length === 1 ? "" : "s"}` : ""}
         </p>
-        {list.hasNextPage ? (
-          <Button variant="secondary" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            Load more
-          </Button>
-        ) : null}
+        <LoadMoreButton query={list} />
         {list.isError && list.data ? (
           <p className="text-sm text-red-700">Could not refresh the list; showing the last results.</p>
         ) : null}

@@ -21,6 +21,7 @@ import { ClockIcon } from "../ui/icons";
 import { QueryError } from "../ui/query-error";
 import { RelativeTime } from "../ui/relative-time";
 import { LoadingBlock } from "../ui/skeleton";
+import { LoadMoreButton } from "@/components/ui/load-more";
 
 export const KIND_LABELS: Record<RunKind, string> = {
   verify_access: "Verify Access",
@@ -164,9 +165,7 @@ export function OperationsList() {
       </Card>
       {list.hasNextPage ? (
         <div className="mt-4 flex justify-center">
-          <Button variant="secondary" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            Load more
-          </Button>
+          <LoadMoreButton query={list} />
         </div>
       ) : null}
     </>

@@ -17,6 +17,7 @@ import { ChevronDownIcon, ExternalIcon, RocketIcon } from "../ui/icons";
 import { QueryError } from "../ui/query-error";
 import { RelativeTime } from "../ui/relative-time";
 import { LoadingBlock } from "../ui/skeleton";
+import { LoadMoreButton } from "@/components/ui/load-more";
 
 function Url({ href }: { href: string | null }) {
   if (!href) return <span className="text-slate-400">—</span>;
@@ -124,9 +125,7 @@ export function PlatformList() {
       </Card>
       {list.hasNextPage ? (
         <div className="mt-4 flex justify-center">
-          <Button variant="secondary" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            Load more
-          </Button>
+          <LoadMoreButton query={list} />
         </div>
       ) : null}
     </>

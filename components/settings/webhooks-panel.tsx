@@ -20,6 +20,7 @@ import { QueryError } from "../ui/query-error";
 import { RelativeTime } from "../ui/relative-time";
 import { LoadingBlock } from "../ui/skeleton";
 import { FormProblem, NotAllowed, SecretOnce } from "./shared";
+import { LoadMoreButton } from "@/components/ui/load-more";
 
 // Mirrors WEBHOOK_EVENTS in lib/webhooks/outbox.ts (a server module, not imported here).
 const EVENTS = [
@@ -166,16 +167,7 @@ function Deliveries({ endpointId }: { endpointId: string }) {
           </table>
         </div>
       )}
-      {deliveries.hasNextPage ? (
-        <Button
-          size="sm"
-          variant="secondary"
-          loading={deliveries.isFetchingNextPage}
-          onClick={() => void deliveries.fetchNextPage()}
-        >
-          Load more
-        </Button>
-      ) : null}
+      <LoadMoreButton query={deliveries} size="sm" />
     </div>
   );
 }
