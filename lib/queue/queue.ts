@@ -103,7 +103,8 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
  */
 export async function enqueueRunInTx(tx: Tx, runId: string): Promise<void> {
   const boss = await getBoss();
-  await boss.send(RUN_QUEUE, { runId }, { db: txExecutor(tx) });
+  const jobId = await boss.send(RUN_QUEUE, { runId }, { db: txExecutor(tx) });
+  await tx.$executeRaw`UPDATE "OperationRun" SET "queueJobId" = ${jobId}::uuid WHERE "id" = ${runId}`;
   await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${RUN_QUEUE})`;
 }
 
@@ -119,10 +120,34 @@ function txExecutor(tx: Tx) {
   };
 }
 
-export async function enqueueRun(runId: string, opts: { startAfterSeconds?: number } = {}): Promise<void> {
+/** Sends a run job outside a transaction (a handover); the run records it as its newest job. */
+export async function enqueueRun(runId: string): Promise<void> {
   const boss = await getBoss();
-  await boss.send(RUN_QUEUE, { runId }, opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {});
+  const jobId = await boss.send(RUN_QUEUE, { runId });
+  await boss.getDb().executeSql(`UPDATE "OperationRun" SET "queueJobId" = $1::uuid WHERE "id" = $2`, [jobId, runId]);
   await notifyJobSent(boss, RUN_QUEUE);
+}
+
+/**
+ * Runs that hold no lease and whose newest job can no longer start them: it was taken (active)
+ * more than `staleMs` ago — a live worker claims the run within milliseconds of taking the job,
+ * so its worker died in between — or it ended, or is gone. Their job's expiry (an hour) would be
+ * the only other way out.
+ */
+export async function orphanedRuns(staleMs: number, limit = 100): Promise<{ id: string; queueJobId: string | null }[]> {
+  const boss = await getBoss();
+  const { rows } = await boss.getDb().executeSql(
+    `SELECT r."id", r."queueJobId"::text AS "queueJobId"
+       FROM "OperationRun" r
+       LEFT JOIN pgboss.job j ON j.name = $1 AND j.id = r."queueJobId"
+      WHERE r."status" IN ('queued', 'running') AND r."leaseOwner" IS NULL
+        AND (j.id IS NULL
+             OR j.state IN ('completed', 'cancelled', 'failed')
+             OR (j.state = 'active' AND j.started_on < now() - make_interval(secs => $2::double precision / 1000)))
+      LIMIT $3`,
+    [RUN_QUEUE, staleMs, limit],
+  );
+  return rows as { id: string; queueJobId: string | null }[];
 }
 
 export async function enqueueWebhookDelivery(deliveryId: string): Promise<void> {

@@ -1,20 +1,27 @@
 import "server-only";
 // The sweep, run every SWEEP_MS by each worker process: takes over runs whose lease went stale
-// (a worker killed, paused or cut off) without waiting for the queue job to expire, and reports
-// runs that stopped making progress as stalled (health + one onboarding.stalled webhook per stall).
+// (a worker killed, paused or cut off) without waiting for the queue job to expire, queues a
+// fresh job for runs whose job was taken by a worker that died before claiming the run, and
+// reports runs that stopped making progress as stalled (health + one onboarding.stalled webhook
+// per stall).
 import { db } from "@/lib/db/client";
-import { enqueueRunInTx, enqueueWebhookDelivery } from "@/lib/queue/queue";
+import { enqueueRunInTx, enqueueWebhookDelivery, orphanedRuns } from "@/lib/queue/queue";
 import { recordRunEvent } from "@/lib/webhooks/outbox";
 import { errorFields, log } from "@/lib/log/logger";
 import { LEASE_STALE_MS, STALL_AFTER_MS, STEP_OVER_BUDGET_GRACE_MS, STEP_TIMEOUT_MS } from "./definitions";
 
 export interface SweepResult {
   takenOver: string[];
+  requeued: string[];
   stalled: string[];
 }
 
 export async function sweepRuns(now = new Date()): Promise<SweepResult> {
-  return { takenOver: await takeOverStaleLeases(now), stalled: await reportStalls(now) };
+  return {
+    takenOver: await takeOverStaleLeases(now),
+    requeued: await requeueOrphans(),
+    stalled: await reportStalls(now),
+  };
 }
 
 /**
@@ -64,6 +71,43 @@ async function takeOverStaleLeases(now: Date): Promise<string[]> {
     }
   }
   return taken;
+}
+
+/**
+ * A worker that dies after taking a run's job but before claiming the run leaves no lease to go
+ * stale: the run would wait for the job's expiry (an hour). Queue a fresh job for it — once: the
+ * update is conditional on the job we saw still being the run's newest, with no lease.
+ */
+async function requeueOrphans(): Promise<string[]> {
+  const requeued: string[] = [];
+  for (const orphan of await orphanedRuns(LEASE_STALE_MS)) {
+    const won = await db().$transaction(async (tx) => {
+      const { count } = await tx.operationRun.updateMany({
+        where: {
+          id: orphan.id,
+          status: { in: ["queued", "running"] },
+          leaseOwner: null,
+          queueJobId: orphan.queueJobId,
+        },
+        data: { queueJobId: null },
+      });
+      if (count === 0) return false;
+      await tx.operationRunLog.create({
+        data: {
+          runId: orphan.id,
+          level: "warn",
+          message: "The worker that took this run's job stopped before starting it; the run is queued again",
+        },
+      });
+      await enqueueRunInTx(tx, orphan.id);
+      return true;
+    });
+    if (won) {
+      requeued.push(orphan.id);
+      log.warn({ runId: orphan.id, previousJob: orphan.queueJobId }, "orphaned run queued again");
+    }
+  }
+  return requeued;
 }
 
 /** Active runs with no sign of progress for STALL_AFTER_MS, or a step far past its budget. */

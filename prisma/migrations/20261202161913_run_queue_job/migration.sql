@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OperationRun" ADD COLUMN     "queueJobId" UUID;
