@@ -12,8 +12,9 @@ export function requireVersion(
   if (bodyVersion !== undefined) return { version: bodyVersion, source: "body" };
   const header = req.headers.get("if-match");
   if (header) {
-    // The ETag of a GET is "<version>-<role>"; the version is what a write is based on.
-    const match = /^\s*(?:W\/)?"?(\d{1,9})(?:-[a-z]+)?"?\s*$/.exec(header);
+    // The ETag of a GET is "<version>[.<progress>]-<role>"; the version is what a write is based
+    // on (run progress is not something a write can conflict with).
+    const match = /^\s*(?:W\/)?"?(\d{1,9})(?:\.\d{1,9})?(?:-[a-z]+)?"?\s*$/.exec(header);
     if (!match) throw new ApiError("bad_request", 'If-Match must be the ETag from a GET, e.g. "3".');
     return { version: Number(match[1]), source: "if-match" };
   }

@@ -1,6 +1,7 @@
 // The wizard's one poll (GET /onboarding/:id/watch) feeds the queries the wizard's components
 // already read: the session, the runs list and each run's detail (steps and log). While a tab
 // watches a session, those queries stop polling on their own (see `isWatched`).
+import { isFreshEnough } from "./session-freshness";
 import type { QueryClient } from "@tanstack/react-query";
 import { queryKeys } from "./query-keys";
 import type { LogLine, Run, Session, Watch } from "./types";
@@ -54,7 +55,7 @@ export function applyWatch(qc: QueryClient, id: string, watch: Watch, previous?:
   const sessionKey = queryKeys.onboardings.session(id);
   const cached = qc.getQueryData<Session>(sessionKey);
   // A save of this tab may already have cached a newer version than this answer saw.
-  if (!cached || cached.version <= watch.session.version) qc.setQueryData(sessionKey, watch.session);
+  if (isFreshEnough(cached, watch.session)) qc.setQueryData(sessionKey, watch.session);
   qc.setQueryData<{ items: Run[] }>(queryKeys.onboardings.runs(id), { items: watch.runs });
   for (const run of watch.runs) {
     const key = queryKeys.runs.detail(run.id);

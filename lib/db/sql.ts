@@ -1,7 +1,9 @@
-// A plain `pg` pool for the few reads every request makes (the caller's identity, the record it
-// names, a watch's tag). Through Prisma one primary-key read costs the app ≈ 2–3× its CPU through
-// `pg` (query compiler, adapter, result mapping — BENCHMARKS.md); these statements are already
-// raw SQL, so they skip that layer. Writes and everything else stay on Prisma (lib/db/client.ts).
+// A plain `pg` pool for the few statements on the hot paths: the reads every request makes (the
+// caller's identity, the record it names, a watch's tag) and a run's per-step bookkeeping (one
+// statement to start an attempt, one to record its success — lib/runs/step-attempt.ts). Through
+// Prisma one primary-key read costs the app ≈ 2–3× its CPU through `pg` (query compiler, adapter,
+// result mapping — BENCHMARKS.md); these statements are raw SQL anyway, so they skip that layer.
+// Everything else stays on Prisma (lib/db/client.ts).
 import pg from "pg";
 import { env } from "@/lib/env/env";
 
@@ -44,6 +46,15 @@ export async function sqlRead<T>(text: string, values: unknown[]): Promise<T[]> 
   const result = await pool().query<T & pg.QueryResultRow>({ text, values, name: undefined });
   return result.rows;
 }
+
+/** One statement (a write, or a write with RETURNING) with $1… parameters, committed on its own. */
+export const sqlWrite: <T>(text: string, values: unknown[]) => Promise<T[]> = sqlRead;
+
+/**
+ * A timestamp(3) parameter as Prisma stores it (UTC, no zone): pg would send a Date in the
+ * process's local time, and PostgreSQL's now() is in the session's zone.
+ */
+export const utcTimestamp = (d: Date) => d.toISOString().slice(0, 23);
 
 export async function closeSqlPool(): Promise<void> {
   const cached = globalState.__onrampSqlPool;

@@ -1,7 +1,10 @@
 import "server-only";
 // The one path for every write to an OnboardingSession: version check, the change, lifecycle
 // recalculation, version bump guarded by `WHERE version = expected`, and the audit event —
-// all in one transaction. A stale or concurrent write changes nothing.
+// all in one transaction. A stale or concurrent write changes nothing. A run's step progress is
+// the one other writer (lib/runs/step-attempt.ts): it moves `progress`, not `version`; a change
+// that raced it is applied again here, unseen by the caller, since the version it was based on
+// still holds.
 import { db, type Tx } from "@/lib/db/client";
 import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/api/errors";
@@ -27,8 +30,11 @@ export interface SessionChange {
 }
 
 const SYSTEM_RETRIES = 8;
+const PROGRESS_RETRIES = 8;
 
 export class VersionConflict extends ApiError {}
+/** A run's progress was written between our read and our update; the version still matches. */
+class ProgressMoved extends Error {}
 
 export function conflictError(
   current: OnboardingSession,
@@ -61,20 +67,24 @@ export async function latestRuns(
   tx: Tx,
   sessionId: string,
 ): Promise<{ verify: LifecycleRunInput | null; bootstrap: LifecycleRunInput | null }> {
-  // One read for both kinds (a session has a handful of runs; resumes reuse their run).
-  const runs = await tx.operationRun.findMany({
-    where: { sessionId, kind: { in: ["verify_access", "bootstrap"] } },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    include: { steps: { orderBy: { position: "asc" } } },
-  });
+  // One statement for both kinds and their steps (every session write derives the lifecycle).
+  const rows = await tx.$queryRaw<LifecycleRunInput[]>`
+    SELECT r."kind"::text AS "kind", r."status"::text AS "status", r."outcome"::text AS "outcome",
+      r."reasonCode", r."report",
+      COALESCE((SELECT json_agg(json_build_object('key', st."key", 'status', st."status", 'errorCode', st."errorCode",
+                  'errorMessage', st."errorMessage", 'result', st."result") ORDER BY st."position")
+                FROM "OperationRunStep" st WHERE st."runId" = r."id"), '[]'::json) AS "steps"
+    FROM (SELECT DISTINCT ON ("kind") "id", "kind", "status", "outcome", "reasonCode", "report"
+          FROM "OperationRun" WHERE "sessionId" = ${sessionId} AND "kind" IN ('verify_access', 'bootstrap')
+          ORDER BY "kind", "createdAt" DESC, "id" DESC) r`;
   return {
-    verify: runs.find((r) => r.kind === "verify_access") ?? null,
-    bootstrap: runs.find((r) => r.kind === "bootstrap") ?? null,
+    verify: rows.find((r) => r.kind === "verify_access") ?? null,
+    bootstrap: rows.find((r) => r.kind === "bootstrap") ?? null,
   };
 }
 
 export async function mutateSession(change: SessionChange): Promise<OnboardingSession> {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0, progressRaces = 0; ; attempt++) {
     try {
       const { session, deliveries } = await db().$transaction((tx) => applyChange(tx, change));
       // After commit: a delivery that fails to enqueue stays pending and can be redelivered.
@@ -84,6 +94,8 @@ export async function mutateSession(change: SessionChange): Promise<OnboardingSe
         );
       return session;
     } catch (err) {
+      // A step's progress landed meanwhile: our derived `steps` may predate it. Apply again.
+      if (err instanceof ProgressMoved && progressRaces++ < PROGRESS_RETRIES) continue;
       // A system write lost a race with another writer: read again and re-apply.
       if (change.expectedVersion === null && err instanceof VersionConflict && attempt < SYSTEM_RETRIES) continue;
       throw err;
@@ -107,7 +119,7 @@ async function applyChange(
   const derived = deriveLifecycle(merged, await latestRuns(tx, session.id));
   const nextVersion = session.version + 1;
   const [updated] = await tx.onboardingSession.updateManyAndReturn({
-    where: { id: session.id, version: session.version },
+    where: { id: session.id, version: session.version, progress: session.progress },
     data: {
       ...(data as Prisma.OnboardingSessionUncheckedUpdateManyInput),
       ...derived,
@@ -118,6 +130,7 @@ async function applyChange(
   });
   if (!updated) {
     const current = await tx.onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
+    if (current.version === session.version) throw new ProgressMoved();
     const err = conflictError(current, change.versionSource, expected);
     throw new VersionConflict(err.code, err.message, { extra: err.extra, headers: err.headers });
   }

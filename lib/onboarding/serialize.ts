@@ -72,8 +72,11 @@ export function seedSteps(steps: unknown): SeedStep[] {
 }
 
 /**
- * The version and the caller's role: `actions` differ by role, so a viewer's If-None-Match
- * must not be answered 304 with an owner's body. If-Match accepts it (lib/api/session-version.ts).
+ * The version, the run progress since (a bootstrap's steps move `progress`, not `version`) and
+ * the caller's role: `actions` differ by role, so a viewer's If-None-Match must not be answered
+ * 304 with an owner's body. If-Match takes the version from it (lib/api/session-version.ts).
  */
-export const etagFor = (view: { session: Pick<OnboardingSession, "version">; role: Role }) =>
-  `"${view.session.version}-${view.role}"`;
+export const etagFor = (view: { session: Pick<OnboardingSession, "version" | "progress">; role: Role }) =>
+  view.session.progress > 0
+    ? `"${view.session.version}.${view.session.progress}-${view.role}"`
+    : `"${view.session.version}-${view.role}"`;

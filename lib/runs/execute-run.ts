@@ -9,7 +9,7 @@ import "server-only";
 // (`finish`) and one runs each attempt of a step (`runStepAttempt`).
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
-import type { OnboardingSession, OperationRun, OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
+import type { OnboardingSession, OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
 import { mutateSession } from "@/lib/onboarding/mutate-session";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
 import { providersFor, type SessionProviders } from "@/lib/providers/resolve-providers";
@@ -25,13 +25,13 @@ import {
 } from "./definitions";
 import { enqueueRun } from "@/lib/queue/queue";
 import { STEP_HANDLERS, type StepContext } from "./steps";
-import { verificationFingerprint } from "@/lib/onboarding/lifecycle";
+import { stepsFromRun, verificationFingerprint } from "@/lib/onboarding/lifecycle";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { errorFields, log } from "@/lib/log/logger";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 import { applyRecheckInTx } from "@/lib/verification/recheck-access";
 import { withStepSpan } from "@/lib/observability/run-tracing";
-import { assertLeaseInTx, claim, LeaseLost, release, renew, type Lease } from "./lease";
+import { assertLeaseInTx, claim, LeaseLost, release, renew, type Lease, type RunWithSteps } from "./lease";
 import {
   attemptCancelled,
   attemptFailed,
@@ -51,8 +51,6 @@ export class DatabaseUnavailable extends Error {
   }
 }
 
-type RunWithSteps = OperationRun & { steps: OperationRunStep[] };
-
 async function releaseOwned(runId: string, workerId: string) {
   await db().operationRun.updateMany({ where: { id: runId, leaseOwner: workerId }, data: { leaseOwner: null } });
 }
@@ -68,32 +66,32 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
   // A lease belongs to one job execution, not to the process: a process runs several
   // consumers, and a second job for the same run (a handover, a retry) must wait its turn.
   const workerId = `${workerIdentity}/${randomUUID().slice(0, 8)}`;
-  let lease: Lease | null;
+  let claimed: Awaited<ReturnType<typeof claim>>;
   try {
-    lease = await claim(runId, workerId);
+    claimed = await claim(runId, workerId);
   } catch (err) {
     // The claim may have committed before the connection dropped: release what may be ours.
     if (isDatabaseUnavailable(err)) return await handOverAfterOutage(runId, workerId, err);
     throw err;
   }
-  if (!lease) {
+  if (!claimed) {
     const run = await db().operationRun.findUnique({ where: { id: runId }, select: { status: true } });
     if (!run || run.status === "completed") return;
     // Keep this job alive until the holder finishes or its lease goes stale (the sweep also
     // queues a fresh job when it takes a stale lease over).
     throw new RunBusy(`run ${runId} is held by another worker`);
   }
-  const held = lease;
+  const { lease: held, run } = claimed;
   const controller = new AbortController();
   const heartbeat = setInterval(() => {
     void beat(held, controller);
   }, HEARTBEAT_MS);
   const deadline = Date.now() + JOB_BUDGET_MS;
   try {
+    // The run as claimed: while the lease is ours no one else writes its steps, so this copy
+    // follows them (a step's success updates it). Cancellation arrives with the heartbeat.
+    let context: StepInputs | null = null;
     for (;;) {
-      const run = await loadRun(runId);
-      if (!run || run.status === "completed") return;
-      if (run.leaseGeneration !== held.generation || run.leaseOwner !== held.workerId) return;
       if (run.cancelRequestedAt || controller.signal.reason instanceof RunCancelled)
         return await finish(held, run, "cancelled");
       const step = run.steps.find((s) => s.status !== "succeeded");
@@ -105,7 +103,9 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
         await release(held);
         return;
       }
-      const ok = await executeStep(held, run, step, controller.signal);
+      context ??= await stepInputs(held, run, step);
+      if (!context) return await finish(held, (await loadRun(runId)) ?? run, "failed");
+      const ok = await executeStep(held, run, step, context, controller.signal);
       if (!ok) {
         const after = await loadRun(runId);
         if (after) await finish(held, after, after.cancelRequestedAt ? "cancelled" : "failed");
@@ -166,21 +166,31 @@ function collectChecks(run: RunWithSteps): AccessCheck[] {
   return run.steps.flatMap((s) => (s.result as { checks?: AccessCheck[] } | null)?.checks ?? []);
 }
 
+/** What every step of a job reads: the session and its providers, loaded at the job's first step. */
+interface StepInputs {
+  session: OnboardingSession;
+  providers: SessionProviders;
+}
+
+/** Null (the step recorded as failed) when the session's providers cannot be set up. */
+async function stepInputs(lease: Lease, run: RunWithSteps, step: OperationRunStep): Promise<StepInputs | null> {
+  const session = await db().onboardingSession.findUniqueOrThrow({ where: { id: run.sessionId } });
+  try {
+    return { session, providers: await providersFor(session) };
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw new DatabaseUnavailable(step.key, err);
+    await attemptFailed(lease, step, null, normalise(err, false));
+    return null;
+  }
+}
+
 async function executeStep(
   lease: Lease,
   run: RunWithSteps,
   step: OperationRunStep,
+  { session, providers }: StepInputs,
   runSignal: AbortSignal,
 ): Promise<boolean> {
-  const session = await db().onboardingSession.findUniqueOrThrow({ where: { id: run.sessionId } });
-  let providers: SessionProviders;
-  try {
-    providers = await providersFor(session);
-  } catch (err) {
-    if (isDatabaseUnavailable(err)) throw new DatabaseUnavailable(step.key, err);
-    await attemptFailed(lease, step, null, normalise(err, false));
-    return false;
-  }
   for (let attempt = 1; attempt <= STEP_MAX_ATTEMPTS; attempt++) {
     const outcome = await runStepAttempt({ lease, run, step, session, providers, attempt, runSignal });
     if (outcome === "retry") continue;
@@ -212,7 +222,6 @@ async function runStepAttempt({
 }: AttemptInput): Promise<"succeeded" | "failed" | "retry"> {
   const { log, flush } = makeRunLogger(lease, step.key);
   const handle = await beginAttempt(lease, step, attempt);
-  log(`${step.label}: attempt ${handle.stepAttempts}`);
   const signal = AbortSignal.any([runSignal, AbortSignal.timeout(STEP_TIMEOUT_MS)]);
   const ctx: ProviderContext = {
     workspaceId: session.workspaceId,
@@ -267,10 +276,24 @@ async function runStepAttempt({
   // the step failing. It propagates, the queue retries the job, and the step (idempotent)
   // is confirmed again.
   await flush();
-  await attemptSucceeded(lease, step, handle, result);
-  log(`${step.label}: done`);
-  await flush();
-  await syncSession(run.sessionId, `run.${run.kind}.step_succeeded`, { runId: run.id, step: step.key }, lease);
+  const done = {
+    ...step,
+    status: "succeeded" as const,
+    finishedAt: new Date(),
+    result: (result ?? {}) as Prisma.JsonValue,
+  };
+  // A bootstrap's progress shows in the session's seed `steps` (the only session field a step
+  // changes: the lifecycle moves when the run starts and ends, in `finish`).
+  const sessionSteps =
+    run.kind === "bootstrap"
+      ? stepsFromRun({ ...run, steps: run.steps.map((s) => (s.id === step.id ? done : s)) })
+      : null;
+  await attemptSucceeded(lease, step, handle, result, {
+    sessionId: run.sessionId,
+    sessionSteps,
+    logLine: `${step.label}: done`,
+  });
+  Object.assign(step, done);
   return "succeeded";
 }
 
@@ -393,18 +416,4 @@ function finishSessionFields(
   if (kind === "deprovision" && outcome === "succeeded") return { platformId: null };
   void session;
   return {};
-}
-
-export async function syncSession(sessionId: string, action: string, data?: Prisma.InputJsonValue, lease?: Lease) {
-  await mutateSession({
-    sessionId,
-    expectedVersion: null,
-    actor: SYSTEM_ACTOR,
-    action,
-    change: async (_session, tx) => {
-      if (lease) await assertLeaseInTx(tx, lease);
-      return {};
-    },
-    auditData: () => data,
-  });
 }

@@ -5,6 +5,8 @@ import "server-only";
 // the run — or the sweep has taken it from a worker that stopped heartbeating — the old
 // worker's writes are refused (LeaseLost), however long it was paused.
 import { db, type Tx } from "@/lib/db/client";
+import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
+import type { OperationRun, OperationRunStep } from "@/lib/generated/prisma/client";
 import { LEASE_STALE_MS } from "./definitions";
 
 export class LeaseLost extends Error {}
@@ -15,32 +17,36 @@ export interface Lease {
   generation: number;
 }
 
-/** Claims a run that is queued, unleased or whose lease went stale. Null when someone else holds it. */
-export async function claim(runId: string, workerId: string): Promise<Lease | null> {
-  const staleBefore = new Date(Date.now() - LEASE_STALE_MS);
+export type RunWithSteps = OperationRun & { steps: OperationRunStep[] };
+
+/**
+ * Claims a run that is queued, unleased or whose lease went stale, and returns it as claimed with
+ * its steps (one statement). Null when someone else holds it.
+ */
+export async function claim(runId: string, workerId: string): Promise<{ lease: Lease; run: RunWithSteps } | null> {
   const now = new Date();
-  const rows = await db().operationRun.updateManyAndReturn({
-    where: {
-      id: runId,
-      status: { in: ["queued", "running"] },
-      OR: [{ leaseOwner: null }, { heartbeatAt: { lt: staleBefore } }, { heartbeatAt: null }],
-    },
-    data: {
-      status: "running",
-      leaseOwner: workerId,
-      heartbeatAt: now,
-      leaseGeneration: { increment: 1 },
-      health: "healthy",
-      healthReason: null,
-      nextAttemptAt: null,
-      stalledNotifiedAt: null,
-    },
-    select: { leaseGeneration: true, startedAt: true },
-  });
+  const staleBefore = new Date(now.getTime() - LEASE_STALE_MS);
+  const rows = await sqlWrite<RunWithSteps>(
+    `WITH claimed AS (
+       UPDATE "OperationRun" SET "status" = 'running', "leaseOwner" = $2, "heartbeatAt" = $3::timestamp,
+         "leaseGeneration" = "leaseGeneration" + 1, "health" = 'healthy', "healthReason" = NULL,
+         "nextAttemptAt" = NULL, "stalledNotifiedAt" = NULL, "startedAt" = COALESCE("startedAt", $3::timestamp),
+         "updatedAt" = $3::timestamp
+       WHERE "id" = $1 AND "status" IN ('queued', 'running')
+         AND ("leaseOwner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < $4::timestamp)
+       RETURNING *
+     )
+     SELECT c.*, COALESCE((SELECT json_agg(st ORDER BY st."position") FROM "OperationRunStep" st WHERE st."runId" = c."id"),
+                          '[]'::json) AS "steps"
+     FROM claimed c`,
+    [runId, workerId, utcTimestamp(now), utcTimestamp(staleBefore)],
+  );
   if (rows.length !== 1) return null;
-  if (!rows[0].startedAt)
-    await db().operationRun.updateMany({ where: { id: runId, startedAt: null }, data: { startedAt: now } });
-  return { runId, workerId, generation: rows[0].leaseGeneration };
+  const run = rows[0];
+  // Inside json_agg the step timestamps arrive as text: make them Dates, as Prisma's would be.
+  const date = (v: unknown) => (typeof v === "string" ? new Date(`${v}Z`) : (v as Date | null));
+  run.steps = run.steps.map((st) => ({ ...st, startedAt: date(st.startedAt), finishedAt: date(st.finishedAt) }));
+  return { lease: { runId, workerId, generation: run.leaseGeneration }, run };
 }
 
 export async function release(lease: Lease): Promise<void> {

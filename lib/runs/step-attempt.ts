@@ -1,11 +1,15 @@
 import "server-only";
 // The bookkeeping of one attempt of one step, every write fenced by the lease: the attempt row
 // (the timeline), the step row and the run's health. A worker whose lease was taken over gets
-// LeaseLost from any of these and writes nothing more.
+// LeaseLost from any of these and writes nothing more. The two writes every step makes (start,
+// success) are one statement each, through the plain pg pool (BENCHMARKS.md: step bookkeeping);
+// the rarer outcomes stay on Prisma.
 import type { OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
 import type { ProviderError } from "@/lib/providers/types";
+import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
-import { fenced, type Lease } from "./lease";
+import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
+import { fenced, LeaseLost, type Lease } from "./lease";
 
 export interface AttemptHandle {
   id: string;
@@ -14,33 +18,51 @@ export interface AttemptHandle {
   stepAttempts: number;
 }
 
-export async function beginAttempt(lease: Lease, step: OperationRunStep, attempt: number): Promise<AttemptHandle> {
-  return fenced(lease, async (tx) => {
-    const started = await tx.operationRunStep.update({
-      where: { id: step.id },
-      data: {
-        status: "running",
-        attempts: { increment: 1 },
-        startedAt: step.startedAt ?? new Date(),
-        errorCode: null,
-        errorMessage: null,
-      },
-    });
-    const row = await tx.operationRunAttempt.create({
-      data: {
-        runId: lease.runId,
-        stepKey: step.key,
-        attempt,
-        leaseGeneration: lease.generation,
-        workerId: lease.workerId,
-      },
-    });
-    await tx.operationRun.update({
-      where: { id: lease.runId },
-      data: { health: "healthy", healthReason: null, nextAttemptAt: null, stalledNotifiedAt: null },
-    });
-    return { id: row.id, attempt, stepAttempts: started.attempts };
-  });
+/**
+ * Starts an attempt in one statement: the run row (health back to healthy, a heartbeat — the
+ * UPDATE is also the fence: it matches only while the lease is ours), the step row, the attempt
+ * row of the timeline and the "attempt n" log line. LeaseLost when the lease is gone.
+ */
+export async function beginAttempt(
+  lease: Lease,
+  step: Pick<OperationRunStep, "id" | "key" | "label">,
+  attempt: number,
+): Promise<AttemptHandle> {
+  const id = randomUUID();
+  const rows = await sqlWrite<{ attempts: number }>(
+    `WITH lease AS (
+       UPDATE "OperationRun" SET "health" = 'healthy', "healthReason" = NULL, "nextAttemptAt" = NULL,
+         "stalledNotifiedAt" = NULL, "heartbeatAt" = $5::timestamp, "updatedAt" = $5::timestamp
+       WHERE "id" = $1 AND "leaseGeneration" = $2 AND "leaseOwner" = $3
+       RETURNING "id"
+     ), st AS (
+       UPDATE "OperationRunStep" SET "status" = 'running', "attempts" = "attempts" + 1,
+         "startedAt" = COALESCE("startedAt", $5::timestamp), "errorCode" = NULL, "errorMessage" = NULL
+       WHERE "id" = $4 AND "runId" = (SELECT "id" FROM lease)
+       RETURNING "attempts"
+     ), att AS (
+       INSERT INTO "OperationRunAttempt" ("id", "runId", "stepKey", "attempt", "leaseGeneration", "workerId", "startedAt")
+       SELECT $6, "id", $7, $8, $2, $3, $5::timestamp FROM lease
+     ), line AS (
+       INSERT INTO "OperationRunLog" ("runId", "stepKey", "level", "message")
+       SELECT "id", $7, 'info', $9 || ': attempt ' || (SELECT "attempts" FROM st) FROM lease
+     )
+     SELECT "attempts" FROM st`,
+    [
+      lease.runId,
+      lease.generation,
+      lease.workerId,
+      step.id,
+      utcTimestamp(new Date()),
+      id,
+      step.key,
+      attempt,
+      step.label,
+    ],
+  );
+  if (rows.length === 0)
+    throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
+  return { id, attempt, stepAttempts: rows[0].attempts };
 }
 
 /** A transient failure with attempts left: the run is "retrying" until the next attempt starts. */
@@ -72,22 +94,53 @@ export async function attemptRetrying(
   });
 }
 
+/**
+ * Records a step's success in one statement, fenced by the lease: the step row, the attempt row,
+ * a log line and, when `sessionSteps` is given (a bootstrap), the session's seed `steps` — as
+ * progress (`progress` + 1), not as a new version: nothing an operator edits changed, so a draft
+ * save in flight keeps its version (lib/onboarding/mutate-session.ts). LeaseLost when the lease
+ * is gone; then nothing is written.
+ */
 export async function attemptSucceeded(
   lease: Lease,
-  step: OperationRunStep,
+  step: Pick<OperationRunStep, "id" | "key">,
   handle: AttemptHandle,
   result: unknown,
+  progress: { sessionId: string; sessionSteps: unknown | null; logLine: string },
 ): Promise<void> {
-  await fenced(lease, async (tx) => {
-    await tx.operationRunStep.update({
-      where: { id: step.id },
-      data: { status: "succeeded", finishedAt: new Date(), result: (result ?? {}) as Prisma.InputJsonValue },
-    });
-    await tx.operationRunAttempt.update({
-      where: { id: handle.id },
-      data: { finishedAt: new Date(), outcome: "succeeded" },
-    });
-  });
+  const rows = await sqlWrite<{ held: number }>(
+    `WITH lease AS (
+       SELECT "id" FROM "OperationRun" WHERE "id" = $1 AND "leaseGeneration" = $2 AND "leaseOwner" = $3 FOR SHARE
+     ), st AS (
+       UPDATE "OperationRunStep" SET "status" = 'succeeded', "finishedAt" = $5::timestamp, "result" = $6::jsonb
+       WHERE "id" = $4 AND "runId" = (SELECT "id" FROM lease)
+     ), att AS (
+       UPDATE "OperationRunAttempt" SET "finishedAt" = $5::timestamp, "outcome" = 'succeeded'
+       WHERE "id" = $7 AND "runId" = (SELECT "id" FROM lease)
+     ), progress AS (
+       UPDATE "OnboardingSession" SET "steps" = $9::jsonb, "progress" = "progress" + 1, "updatedAt" = $5::timestamp
+       WHERE "id" = $8 AND $9::jsonb IS NOT NULL AND EXISTS (SELECT 1 FROM lease)
+     ), line AS (
+       INSERT INTO "OperationRunLog" ("runId", "stepKey", "level", "message")
+       SELECT "id", $10, 'info', $11 FROM lease
+     )
+     SELECT count(*)::int AS "held" FROM lease`,
+    [
+      lease.runId,
+      lease.generation,
+      lease.workerId,
+      step.id,
+      utcTimestamp(new Date()),
+      JSON.stringify(result ?? {}),
+      handle.id,
+      progress.sessionId,
+      progress.sessionSteps === null ? null : JSON.stringify(progress.sessionSteps),
+      step.key,
+      progress.logLine,
+    ],
+  );
+  if (rows[0]?.held !== 1)
+    throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
 }
 
 export async function attemptFailed(

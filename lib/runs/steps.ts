@@ -2,18 +2,11 @@ import "server-only";
 // What each step of each run kind does. Every step is idempotent: run twice (after a crash or
 // a resume) it finds its resource and succeeds without creating it again.
 import { db, type Tx } from "@/lib/db/client";
-import { assertLeaseInTx, fenced, type Lease } from "./lease";
-import type {
-  OnboardingSession,
-  OperationRun,
-  OperationRunStep,
-  Platform,
-  Prisma,
-} from "@/lib/generated/prisma/client";
+import { fenced, LeaseLost, type Lease } from "./lease";
+import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
+import type { OnboardingSession, OperationRun, OperationRunStep, Platform } from "@/lib/generated/prisma/client";
 import type { SessionProviders } from "@/lib/providers/resolve-providers";
 import { ProviderError, type DeploymentInfo, type ProviderContext, type RepositoryInfo } from "@/lib/providers/types";
-import { mutateSession } from "@/lib/onboarding/mutate-session";
-import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
 import type { RunKind } from "./definitions";
 import { liveLedger, recordResource, recorderFor, type LedgerScope } from "@/lib/resources/record-resource";
 import { workerSecretsFor } from "@/lib/resources/worker-secrets";
@@ -34,10 +27,38 @@ export interface StepContext {
 type StepHandler = (c: StepContext) => Promise<Record<string, unknown> | void>;
 
 async function platformOf(session: OnboardingSession): Promise<Platform> {
-  const fresh = await db().onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
-  if (!fresh.platformId)
+  const platformId =
+    session.platformId ??
+    (await db().onboardingSession.findUniqueOrThrow({ where: { id: session.id }, select: { platformId: true } }))
+      .platformId;
+  if (!platformId)
     throw new ProviderError("platform_missing", "The platform record is missing; create_platform did not run.");
-  return db().platform.findUniqueOrThrow({ where: { id: fresh.platformId } });
+  return db().platform.findUniqueOrThrow({ where: { id: platformId } });
+}
+
+/**
+ * The session learns its platform as run progress (`progress` + 1, not a new version: the
+ * operator changed nothing), fenced by the lease like every write of a step.
+ */
+async function linkPlatform(lease: Lease | undefined, sessionId: string, platformId: string): Promise<void> {
+  const now = utcTimestamp(new Date());
+  if (!lease) {
+    await sqlWrite(
+      `UPDATE "OnboardingSession" SET "platformId" = $2, "progress" = "progress" + 1, "updatedAt" = $3::timestamp WHERE "id" = $1`,
+      [sessionId, platformId, now],
+    );
+    return;
+  }
+  const rows = await sqlWrite<{ id: string }>(
+    `WITH lease AS (
+       SELECT "id" FROM "OperationRun" WHERE "id" = $3 AND "leaseGeneration" = $4 AND "leaseOwner" = $5 FOR SHARE
+     )
+     UPDATE "OnboardingSession" SET "platformId" = $2, "progress" = "progress" + 1, "updatedAt" = $6::timestamp
+     WHERE "id" = $1 AND EXISTS (SELECT 1 FROM lease) RETURNING "id"`,
+    [sessionId, platformId, lease.runId, lease.generation, lease.workerId, now],
+  );
+  if (rows.length === 0)
+    throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
 }
 
 /** A write of the step, refused (LeaseLost) once another worker holds the run. */
@@ -45,19 +66,46 @@ function stepWrite<T>(lease: Lease | undefined, write: (tx: Tx) => Promise<T>): 
   return lease ? fenced(lease, write) : db().$transaction(write);
 }
 
-async function mergeResources(
+/** The Platform columns a step sets. */
+interface PlatformChange {
+  resources?: Record<string, unknown>;
+  repoUrl?: string | null;
+  status?: Platform["status"];
+  deploymentUrl?: string | null;
+}
+
+/**
+ * Updates the platform in one statement, fenced by the lease (refused with LeaseLost once
+ * another worker holds the run), and returns it.
+ */
+async function updatePlatform(lease: Lease | undefined, platformId: string, change: PlatformChange): Promise<Platform> {
+  const values: unknown[] = [platformId, utcTimestamp(new Date())];
+  const set = ['"updatedAt" = $2::timestamp'];
+  const param = (v: unknown, cast = "") => `$${values.push(v)}${cast}`;
+  if (change.resources !== undefined) set.push(`"resources" = ${param(JSON.stringify(change.resources), "::jsonb")}`);
+  if (change.repoUrl !== undefined) set.push(`"repoUrl" = ${param(change.repoUrl)}`);
+  if (change.status !== undefined) set.push(`"status" = ${param(change.status, '::"PlatformStatus"')}`);
+  if (change.deploymentUrl !== undefined) set.push(`"deploymentUrl" = ${param(change.deploymentUrl)}`);
+  const fence = lease
+    ? `AND EXISTS (SELECT 1 FROM "OperationRun" WHERE "id" = ${param(lease.runId)} AND "leaseGeneration" = ${param(lease.generation)} AND "leaseOwner" = ${param(lease.workerId)} FOR SHARE)`
+    : "";
+  const rows = await sqlWrite<Platform>(
+    `UPDATE "Platform" SET ${set.join(", ")} WHERE "id" = $1 ${fence} RETURNING *`,
+    values,
+  );
+  if (rows.length === 0 && lease)
+    throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
+  return rows[0];
+}
+
+function mergeResources(
   lease: Lease | undefined,
   platform: Platform,
   patch: Record<string, unknown>,
-  data: Prisma.PlatformUpdateInput = {},
+  change: Omit<PlatformChange, "resources"> = {},
 ) {
   const resources = { ...((platform.resources as Record<string, unknown>) ?? {}), ...patch };
-  return stepWrite(lease, (tx) =>
-    tx.platform.update({
-      where: { id: platform.id },
-      data: { ...data, resources: resources as Prisma.InputJsonValue },
-    }),
-  );
+  return updatePlatform(lease, platform.id, { ...change, resources });
 }
 
 const createPlatform: StepHandler = async ({ session, ctx, lease }) => {
@@ -80,17 +128,9 @@ const createPlatform: StepHandler = async ({ session, ctx, lease }) => {
     existing ? `Platform record ${platform.id} already exists; reusing it` : `Created platform record ${platform.id}`,
   );
   if (session.platformId !== platform.id) {
-    await mutateSession({
-      sessionId: session.id,
-      expectedVersion: null,
-      actor: SYSTEM_ACTOR,
-      action: "onboarding.platform_linked",
-      change: async (_s, tx) => {
-        if (lease) await assertLeaseInTx(tx, lease);
-        return { platformId: platform.id };
-      },
-      auditData: () => ({ platformId: platform.id }),
-    });
+    await linkPlatform(lease, session.id, platform.id);
+    // The job's copy of the session follows (its later steps find the platform through it).
+    session.platformId = platform.id;
   }
   return { platformId: platform.id, alreadyExisted: !!existing };
 };
@@ -218,13 +258,7 @@ const deleteResources: StepHandler = async ({ session, providers, ctx }) => dele
 const retirePlatform: StepHandler = async ({ session, ctx, lease }) => {
   const fresh = await db().onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
   if (fresh.platformId) {
-    const platformId = fresh.platformId;
-    await stepWrite(lease, (tx) =>
-      tx.platform.update({
-        where: { id: platformId },
-        data: { status: "deprovisioned", repoUrl: null, deploymentUrl: null },
-      }),
-    );
+    await updatePlatform(lease, fresh.platformId, { status: "deprovisioned", repoUrl: null, deploymentUrl: null });
     ctx.log("Platform record marked deprovisioned");
   }
   return { retired: true };

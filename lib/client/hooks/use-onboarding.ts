@@ -1,6 +1,7 @@
 // Queries and mutations of one onboarding: the session, its runs, a run's log, the audit
 // trail. Polling follows lib/client/polling.ts; every mutation updates or invalidates what it
 // changed and tells the other tabs (BroadcastChannel).
+import { isFreshEnough } from "@/lib/client/session-freshness";
 import { useCallback } from "react";
 import {
   keepPreviousData,
@@ -132,7 +133,7 @@ export function useSessionSaved(id: string) {
     (session: Session) => {
       const key = queryKeys.onboardings.session(id);
       const cached = qc.getQueryData<Session>(key);
-      if (!cached || cached.version <= session.version) qc.setQueryData(key, session);
+      if (isFreshEnough(cached, session)) qc.setQueryData(key, session);
       void qc.invalidateQueries({ queryKey: queryKeys.onboardings.runs(id) });
       void qc.invalidateQueries({ queryKey: queryKeys.onboardings.audit(id) });
       void qc.invalidateQueries({ queryKey: queryKeys.onboardings.lists() });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OnboardingSession" ADD COLUMN     "progress" INTEGER NOT NULL DEFAULT 0;
