@@ -48,14 +48,16 @@ export async function notifyRunEndedInTx(
   tx: Tx,
   run: Pick<OperationRun, "id" | "workspaceId" | "sessionId" | "kind" | "attempt" | "initiatorId" | "reasonCode">,
   outcome: Outcome,
+  /** The session's platform name when the caller has it (saves a read). */
+  platformName?: string,
 ): Promise<void> {
   // A system-started run has nobody to tell.
   if (!run.initiatorId) return;
-  const session = await tx.onboardingSession.findUnique({
-    where: { id: run.sessionId },
-    select: { platformName: true },
-  });
-  const { title, body } = notificationText(run.kind, outcome, session?.platformName ?? "an onboarding", run.reasonCode);
+  const name =
+    platformName ??
+    (await tx.onboardingSession.findUnique({ where: { id: run.sessionId }, select: { platformName: true } }))
+      ?.platformName;
+  const { title, body } = notificationText(run.kind, outcome, name ?? "an onboarding", run.reasonCode);
   await tx.notification.createMany({
     data: [
       {

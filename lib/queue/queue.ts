@@ -3,6 +3,7 @@ import "server-only";
 // OperationRun row and its lease are the truth. A worker killed with -9 is replaced by the sweep
 // (lib/runs/sweep.ts), which takes the stale lease over and sends a fresh job, so a run job's
 // expiry is long: pg-boss never hands out a second execution of a job whose step is still running.
+import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import pg from "pg";
 import type { Tx } from "@/lib/db/client";
@@ -101,12 +102,22 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
  * together: a committed run always has a job, and a failed send rolls the run back. The
  * wake-up is sent in the same transaction, so PostgreSQL delivers it at commit.
  */
-export async function enqueueRunInTx(tx: Tx, runId: string): Promise<void> {
+export async function enqueueRunInTx(tx: Tx, runId: string, recordedJobId?: string): Promise<void> {
   const boss = await getBoss();
-  const jobId = await boss.send(RUN_QUEUE, { runId }, { db: txExecutor(tx) });
-  await tx.$executeRaw`UPDATE "OperationRun" SET "queueJobId" = ${jobId}::uuid WHERE "id" = ${runId}`;
+  // The run records its newest job (the sweep's orphan check): `recordedJobId` when the caller
+  // already wrote it on the run (a run created with `queueJobId: newRunJobId()`).
+  const jobId = await boss.send(
+    RUN_QUEUE,
+    { runId },
+    { db: txExecutor(tx), ...(recordedJobId ? { id: recordedJobId } : {}) },
+  );
+  if (!recordedJobId)
+    await tx.$executeRaw`UPDATE "OperationRun" SET "queueJobId" = ${jobId}::uuid WHERE "id" = ${runId}`;
   await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${RUN_QUEUE})`;
 }
+
+/** A job id to record on a run as it is created, then pass to enqueueRunInTx. */
+export const newRunJobId = () => randomUUID();
 
 /** pg-boss' `db` option: its SQL through the Prisma transaction's connection. */
 function txExecutor(tx: Tx) {

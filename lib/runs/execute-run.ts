@@ -351,12 +351,10 @@ async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "f
     actor: SYSTEM_ACTOR,
     action: `run.${run.kind}.${outcome}`,
     change: async (session, tx) => {
+      // Still ours (so not finished by anyone else): our copy of the run and its steps is the
+      // truth — every write to them since the claim was ours.
       await assertLeaseInTx(tx, lease);
-      const current = await tx.operationRun.findUniqueOrThrow({
-        where: { id: run.id },
-        include: { steps: { orderBy: { position: "asc" } } },
-      });
-      if (current.status === "completed") return null;
+      const current = run;
       const failed = current.steps.find((s) => s.status === "failed");
       const reasonCode =
         outcome === "failed"
@@ -401,7 +399,7 @@ async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "f
         },
       });
       if (current.kind === "recheck_access" && outcome === "succeeded") await applyRecheckInTx(tx, current);
-      await notifyRunEndedInTx(tx, { ...current, reasonCode }, outcome);
+      await notifyRunEndedInTx(tx, { ...current, reasonCode }, outcome, session.platformName);
       return finishSessionFields(session, current.kind as RunKind, outcome);
     },
   });

@@ -12,7 +12,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { assertAllowed, assertRole, assertRunCancellable, type GuardedAction } from "@/lib/onboarding/actions";
 import { latestRunsOf } from "@/lib/onboarding/queries";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
-import { enqueueRunInTx, getBoss } from "@/lib/queue/queue";
+import { enqueueRunInTx, getBoss, newRunJobId } from "@/lib/queue/queue";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 import { currentTraceparent, traceIdOf } from "@/lib/observability/tracing";
 import { recheckAccessBeforeResume } from "./reverify";
@@ -64,8 +64,10 @@ export async function startRun(
       change: async (current, tx) => {
         assertAllowed(action, { session: current, runs: await latestRunsOf(tx, current.id), role });
         const traceparent = currentTraceparent();
+        const jobId = newRunJobId();
         run = await tx.operationRun.create({
           data: {
+            queueJobId: jobId,
             workspaceId: current.workspaceId,
             sessionId: current.id,
             kind,
@@ -85,7 +87,7 @@ export async function startRun(
           targetType: "operation_run",
           targetId: run.id,
         });
-        await enqueueRunInTx(tx, run.id);
+        await enqueueRunInTx(tx, run.id, jobId);
         return {};
       },
     });
