@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { callRoute, createWorkspaceWithMember } from "@/test/fixtures";
-import * as collection from "@/app/api/v1/onboarding/route";
+import { createOnboarding, startRun } from "@/test/onboarding-fixtures";
 import * as item from "@/app/api/v1/onboarding/[id]/route";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrap from "@/app/api/v1/onboarding/[id]/bootstrap/route";
@@ -47,41 +47,14 @@ const patch = (id: string, body: Record<string, unknown>, headers: Record<string
 
 /** A session whose access is verified, ready for bootstrap. */
 async function verified(stepDelayMs: number): Promise<string> {
-  const created = await callRoute(collection.POST, {
-    method: "POST",
-    url: "http://localhost/api/v1/onboarding",
-    token: owner.token,
-    body: {
-      platformName: "Progress Test",
-      slug: `p-${Math.random().toString(36).slice(2, 8)}`,
-      tier: "starter",
-      simulation: { stepDelayMs },
-    },
-  });
-  const id = created.body.onboardingId as string;
-  const v = await callRoute(verify.POST, {
-    method: "POST",
-    url: "http://x",
-    token: owner.token,
-    params: { id },
-    body: { version: created.body.version },
-  });
-  expect(v.status).toBe(202);
+  const { id, version } = await createOnboarding(owner.token, { simulation: { stepDelayMs } });
+  await startRun(verify.POST, owner.token, id, version);
   await waitFor("access verified", async () => (await get(id)).body.lifecycleState === "ready_for_bootstrap");
   return id;
 }
 
 async function startBootstrap(id: string) {
-  const s = await get(id);
-  const b = await callRoute(bootstrap.POST, {
-    method: "POST",
-    url: "http://x",
-    token: owner.token,
-    params: { id },
-    body: { version: s.body.version },
-  });
-  expect(b.status).toBe(202);
-  return b;
+  return startRun(bootstrap.POST, owner.token, id, (await get(id)).body.version);
 }
 
 const completedSteps = (body: { steps: { status: string }[] }) => body.steps.filter((s) => s.status === "completed");

@@ -3,8 +3,8 @@
 // once, and leaves alone runs whose job is waiting or was taken a moment ago.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { callRoute, createWorkspaceWithMember } from "@/test/fixtures";
-import * as collection from "@/app/api/v1/onboarding/route";
+import { createWorkspaceWithMember } from "@/test/fixtures";
+import { createOnboarding, startRun } from "@/test/onboarding-fixtures";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import { getBoss, RUN_QUEUE, stopQueue } from "@/lib/queue/queue";
 import { startWorker } from "./worker";
@@ -23,26 +23,8 @@ afterAll(async () => {
 
 /** Starts a verification with no worker running: its run is queued, its job waits. */
 async function queuedVerification(): Promise<string> {
-  const created = await callRoute(collection.POST, {
-    method: "POST",
-    url: "http://localhost/api/v1/onboarding",
-    token: owner.token,
-    body: {
-      platformName: "Orphan Test",
-      slug: `o-${Math.random().toString(36).slice(2, 8)}`,
-      tier: "starter",
-      simulation: { stepDelayMs: 10 },
-    },
-  });
-  const v = await callRoute(verify.POST, {
-    method: "POST",
-    url: "http://x",
-    token: owner.token,
-    params: { id: created.body.onboardingId },
-    body: { version: created.body.version },
-  });
-  expect(v.status).toBe(202);
-  return v.body.run.id as string;
+  const { id, version } = await createOnboarding(owner.token, { simulation: { stepDelayMs: 10 } });
+  return (await startRun(verify.POST, owner.token, id, version)).run.id;
 }
 
 /** Takes the run's job as a worker would, then "dies": the job stays active, the run unclaimed. */
