@@ -48,9 +48,8 @@ export async function startRun(
   const action = START_ACTION[kind];
   assertRole(action, role);
 
-  // Deduplicated before the rules: a start while a run of this kind is active returns that run.
-  const existing = await activeRun(session.id, kind);
-  if (existing) return { run: existing, session, created: false };
+  // A start while a run of this kind is active returns that run (deduplicated): the rules refuse
+  // it (run_active) or the unique activeKey does, and the catch below answers with the active run.
   await getBoss(); // started outside the transaction that sends the job
 
   let run: OperationRun | null = null;
