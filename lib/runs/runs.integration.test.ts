@@ -306,6 +306,18 @@ describe("operation runs", () => {
     expect(results.filter((r) => r.status === 202)).toHaveLength(1);
     expect(runIds.size).toBe(1);
     expect(await db().operationRun.count({ where: { sessionId: id } })).toBe(1);
+    // Later starts while it runs, on the version it started from (stale now) or the current one,
+    // answer 200 with the same run.
+    for (const version of [current.version, (await session(id)).version]) {
+      const again = await callRoute(verify.POST, {
+        method: "POST",
+        url: `http://localhost/api/v1/onboarding/${id}/verify-access`,
+        token: owner.token,
+        params: { id },
+        body: { version },
+      });
+      expect([again.status, again.body.run?.id, again.body.deduplicated]).toEqual([200, [...runIds][0], true]);
+    }
     await runFinished([...runIds][0]);
   });
 
