@@ -6,7 +6,6 @@ import "server-only";
 // resolution, that statement and a 304. Only a changed tag reads the whole representation.
 // Elapsed times in the health line are extrapolated by the browser between answers.
 import type { z } from "zod";
-import { db } from "@/lib/db/client";
 import { sqlRead } from "@/lib/db/sql";
 import type { Role } from "@/lib/auth/capabilities";
 import { loadSessionWithRuns } from "./queries";
@@ -14,6 +13,8 @@ import { serializeSessionView } from "./serialize";
 import { serializeLog, serializeRun } from "@/lib/runs/serialize";
 import { WATCH_CURSOR, type watchResponse } from "./watch-schemas";
 import { notFound } from "@/lib/api/errors";
+import { stepsJson, withStepDates, type RunWithSteps } from "@/lib/runs/run-rows";
+import type { OperationRunLog } from "@/lib/generated/prisma/client";
 import { STALL_AFTER_MS, STEP_OVER_BUDGET_GRACE_MS, STEP_TIMEOUT_MS } from "@/lib/runs/definitions";
 
 export interface WatchTag {
@@ -74,18 +75,18 @@ export async function loadWatch(tag: WatchTag, role: Role, logAfter: string | un
   const after = cursor && cursor[1] === tag.logRunId ? BigInt(cursor[2]) : null;
   const [loaded, runs, lines] = await Promise.all([
     loadSessionWithRuns(tag.id),
-    db().operationRun.findMany({
-      where: { sessionId: tag.id },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      include: { steps: { orderBy: { position: "asc" } } },
-      take: 50,
-    }),
+    sqlRead<RunWithSteps>(
+      `SELECT r.*, ${stepsJson("r")} FROM "OperationRun" r WHERE r."sessionId" = $1
+       ORDER BY r."createdAt" DESC, r."id" DESC LIMIT 50`,
+      [tag.id],
+    ).then((rows) => rows.map(withStepDates)),
     tag.logRunId
-      ? db().operationRunLog.findMany({
-          where: { runId: tag.logRunId, ...(after !== null ? { id: { gt: after } } : {}) },
-          orderBy: { id: "asc" },
-          take: 500,
-        })
+      ? sqlRead<OperationRunLog>(
+          `SELECT * FROM "OperationRunLog" WHERE "runId" = $1 AND ($2::bigint IS NULL OR "id" > $2::bigint)
+           ORDER BY "id" LIMIT 500`,
+          [tag.logRunId, after === null ? null : after.toString()],
+          // pg reads a bigint as text
+        ).then((rows) => rows.map((l) => ({ ...l, id: BigInt(l.id) })))
       : Promise.resolve([]),
   ]);
   if (!loaded) throw notFound("Onboarding");

@@ -31,7 +31,8 @@ import { errorFields, log } from "@/lib/log/logger";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 import { applyRecheckInTx } from "@/lib/verification/recheck-access";
 import { withStepSpan } from "@/lib/observability/run-tracing";
-import { assertLeaseInTx, claim, LeaseLost, release, renew, type Lease, type RunWithSteps } from "./lease";
+import { assertLeaseInTx, claim, LeaseLost, release, renew, type Lease } from "./lease";
+import type { RunWithSteps } from "./run-rows";
 import {
   attemptCancelled,
   attemptFailed,

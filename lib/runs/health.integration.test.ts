@@ -148,7 +148,8 @@ describe("run health", () => {
 
   it("goes healthy → retrying (attempt n of m, next attempt time, reason) → healthy while a provider rate-limits", async () => {
     expect(worker).not.toBeNull();
-    const id = await createSession({ failStep: "provision_infra", failTimes: 2, retryAfterMs: 1200 });
+    // Steps of 300 ms: the healthy stretch after the retries lasts long enough for a poll to see it.
+    const id = await createSession({ failStep: "provision_infra", failTimes: 2, retryAfterMs: 1200, stepDelayMs: 300 });
     const v = await action(verify, id, "verify-access");
     await runFinished(v.body.run.id);
     const b = await action(bootstrap, id, "bootstrap");

@@ -6,7 +6,7 @@ import "server-only";
 // worker's writes are refused (LeaseLost), however long it was paused.
 import { db, type Tx } from "@/lib/db/client";
 import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
-import type { OperationRun, OperationRunStep } from "@/lib/generated/prisma/client";
+import { stepsJson, withStepDates, type RunWithSteps } from "./run-rows";
 import { LEASE_STALE_MS } from "./definitions";
 
 export class LeaseLost extends Error {}
@@ -16,8 +16,6 @@ export interface Lease {
   workerId: string;
   generation: number;
 }
-
-export type RunWithSteps = OperationRun & { steps: OperationRunStep[] };
 
 /**
  * Claims a run that is queued, unleased or whose lease went stale, and returns it as claimed with
@@ -36,16 +34,11 @@ export async function claim(runId: string, workerId: string): Promise<{ lease: L
          AND ("leaseOwner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < $4::timestamp)
        RETURNING *
      )
-     SELECT c.*, COALESCE((SELECT json_agg(st ORDER BY st."position") FROM "OperationRunStep" st WHERE st."runId" = c."id"),
-                          '[]'::json) AS "steps"
-     FROM claimed c`,
+     SELECT c.*, ${stepsJson("c")} FROM claimed c`,
     [runId, workerId, utcTimestamp(now), utcTimestamp(staleBefore)],
   );
   if (rows.length !== 1) return null;
-  const run = rows[0];
-  // Inside json_agg the step timestamps arrive as text: make them Dates, as Prisma's would be.
-  const date = (v: unknown) => (typeof v === "string" ? new Date(`${v}Z`) : (v as Date | null));
-  run.steps = run.steps.map((st) => ({ ...st, startedAt: date(st.startedAt), finishedAt: date(st.finishedAt) }));
+  const run = withStepDates(rows[0]);
   return { lease: { runId, workerId, generation: run.leaseGeneration }, run };
 }
 
