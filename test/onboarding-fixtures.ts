@@ -2,6 +2,7 @@
 // a run on it. (Separate from fixtures.ts, which stays free of route imports.)
 import { expect } from "vitest";
 import * as collection from "@/app/api/v1/onboarding/route";
+import * as item from "@/app/api/v1/onboarding/[id]/route";
 import { callRoute, uniqueId, type RouteHandler } from "./fixtures";
 
 /** POST /onboarding (simulated provider); answers the new onboarding's id and version. */
@@ -24,4 +25,27 @@ export async function startRun(handler: RouteHandler, token: string, id: string,
   const res = await callRoute(handler, { method: "POST", url: "http://x", token, params: { id }, body: { version } });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body as { run: { id: string }; version: number };
+}
+
+/** GET /onboarding/:id (headers: If-None-Match and the like). */
+export function getOnboarding(token: string, id: string, headers: Record<string, string> = {}) {
+  return callRoute(item.GET, {
+    method: "GET",
+    url: `http://localhost/api/v1/onboarding/${id}`,
+    token,
+    params: { id },
+    headers,
+  });
+}
+
+/** PATCH /onboarding/:id with `body` as is (headers: If-Match and the like). */
+export function patchOnboarding(token: string, id: string, body: unknown, headers: Record<string, string> = {}) {
+  return callRoute(item.PATCH, {
+    method: "PATCH",
+    url: `http://localhost/api/v1/onboarding/${id}`,
+    token,
+    params: { id },
+    body,
+    headers,
+  });
 }

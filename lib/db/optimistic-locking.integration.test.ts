@@ -2,10 +2,10 @@
 // not Prisma's updateMany: a stale version is refused with 409 (body) or 412 (If-Match) and
 // nothing is written — no field, no version bump, no audit event — including a write that goes
 // stale between its read and its update.
+import { patchOnboarding } from "@/test/onboarding-fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "./client";
 import { callRoute, createWorkspaceWithMember, uniqueId, type Member } from "@/test/fixtures";
-import * as item from "@/app/api/v1/onboarding/[id]/route";
 import * as collection from "@/app/api/v1/onboarding/route";
 import { mutateSession } from "@/lib/onboarding/mutate-session";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
@@ -32,14 +32,7 @@ async function createSession(): Promise<string> {
 }
 
 const patch = (id: string, body: unknown, headers: Record<string, string> = {}) =>
-  callRoute(item.PATCH, {
-    method: "PATCH",
-    url: `http://localhost/api/v1/onboarding/${id}`,
-    token: owner.token,
-    params: { id },
-    body,
-    headers,
-  });
+  patchOnboarding(owner.token, id, body, headers);
 
 const snapshot = async (id: string) => ({
   row: await db().onboardingSession.findUniqueOrThrow({ where: { id } }),

@@ -4,9 +4,8 @@
 // the audit trail holds the operators' changes and the run's start and end, not every step.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { callRoute, createWorkspaceWithMember } from "@/test/fixtures";
-import { createOnboarding, startRun } from "@/test/onboarding-fixtures";
-import * as item from "@/app/api/v1/onboarding/[id]/route";
+import { createWorkspaceWithMember } from "@/test/fixtures";
+import { createOnboarding, getOnboarding, patchOnboarding, startRun } from "@/test/onboarding-fixtures";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrap from "@/app/api/v1/onboarding/[id]/bootstrap/route";
 import { startWorker } from "./worker";
@@ -26,24 +25,9 @@ afterAll(async () => {
   await stopQueue({ graceful: false });
 });
 
-const get = (id: string, headers: Record<string, string> = {}) =>
-  callRoute(item.GET, {
-    method: "GET",
-    url: `http://localhost/api/v1/onboarding/${id}`,
-    token: owner.token,
-    params: { id },
-    headers,
-  });
-
+const get = (id: string, headers: Record<string, string> = {}) => getOnboarding(owner.token, id, headers);
 const patch = (id: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  callRoute(item.PATCH, {
-    method: "PATCH",
-    url: `http://localhost/api/v1/onboarding/${id}`,
-    token: owner.token,
-    params: { id },
-    body,
-    headers,
-  });
+  patchOnboarding(owner.token, id, body, headers);
 
 /** A session whose access is verified, ready for bootstrap. */
 async function verified(stepDelayMs: number): Promise<string> {
