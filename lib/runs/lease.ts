@@ -71,11 +71,21 @@ export async function fenced<T>(lease: Lease, write: (tx: Tx) => Promise<T>): Pr
   });
 }
 
+/** What every fenced write throws once the lease is gone. */
+export const leaseLost = (lease: Lease) =>
+  new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
+
+/**
+ * The fence inside one raw statement: selects the run row, held FOR SHARE, while the lease is
+ * current. The arguments name the statement's parameters for run id, generation and owner.
+ */
+export const heldRunSql = (runId: string, generation: string, owner: string) =>
+  `SELECT "id" FROM "OperationRun" WHERE "id" = ${runId} AND "leaseGeneration" = ${generation} AND "leaseOwner" = ${owner} FOR SHARE`;
+
 export async function assertLeaseInTx(tx: Tx, lease: Lease): Promise<void> {
   const held = await tx.$queryRaw<{ ok: number }[]>`
     SELECT 1 AS ok FROM "OperationRun"
     WHERE "id" = ${lease.runId} AND "leaseGeneration" = ${lease.generation} AND "leaseOwner" = ${lease.workerId}
     FOR SHARE`;
-  if (held.length === 0)
-    throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
+  if (held.length === 0) throw leaseLost(lease);
 }

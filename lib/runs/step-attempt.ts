@@ -9,7 +9,7 @@ import type { ProviderError } from "@/lib/providers/types";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
-import { fenced, LeaseLost, type Lease } from "./lease";
+import { fenced, heldRunSql, leaseLost, type Lease } from "./lease";
 
 export interface AttemptHandle {
   id: string;
@@ -60,8 +60,7 @@ export async function beginAttempt(
       step.label,
     ],
   );
-  if (rows.length === 0)
-    throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
+  if (rows.length === 0) throw leaseLost(lease);
   return { id, attempt, stepAttempts: rows[0].attempts };
 }
 
@@ -109,9 +108,7 @@ export async function attemptSucceeded(
   progress: { sessionId: string; sessionSteps: unknown | null; logLine: string },
 ): Promise<void> {
   const rows = await sqlWrite<{ held: number }>(
-    `WITH lease AS (
-       SELECT "id" FROM "OperationRun" WHERE "id" = $1 AND "leaseGeneration" = $2 AND "leaseOwner" = $3 FOR SHARE
-     ), st AS (
+    `WITH lease AS (${heldRunSql("$1", "$2", "$3")}), st AS (
        UPDATE "OperationRunStep" SET "status" = 'succeeded', "finishedAt" = $5::timestamp, "result" = $6::jsonb
        WHERE "id" = $4 AND "runId" = (SELECT "id" FROM lease)
      ), att AS (
@@ -139,8 +136,7 @@ export async function attemptSucceeded(
       progress.logLine,
     ],
   );
-  if (rows[0]?.held !== 1)
-    throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
+  if (rows[0]?.held !== 1) throw leaseLost(lease);
 }
 
 export async function attemptFailed(

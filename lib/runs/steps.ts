@@ -1,8 +1,8 @@
 import "server-only";
 // What each step of each run kind does. Every step is idempotent: run twice (after a crash or
 // a resume) it finds its resource and succeeds without creating it again.
-import { db, type Tx } from "@/lib/db/client";
-import { fenced, LeaseLost, type Lease } from "./lease";
+import { db } from "@/lib/db/client";
+import { fenced, heldRunSql, leaseLost, type Lease } from "./lease";
 import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import type { OnboardingSession, OperationRun, OperationRunStep, Platform } from "@/lib/generated/prisma/client";
 import type { SessionProviders } from "@/lib/providers/resolve-providers";
@@ -21,7 +21,7 @@ export interface StepContext {
   providers: SessionProviders;
   ctx: ProviderContext;
   /** The lease this attempt runs under: the step's own writes are fenced with it. */
-  lease?: Lease;
+  lease: Lease;
 }
 
 type StepHandler = (c: StepContext) => Promise<Record<string, unknown> | void>;
@@ -40,30 +40,13 @@ async function platformOf(session: OnboardingSession): Promise<Platform> {
  * The session learns its platform as run progress (`progress` + 1, not a new version: the
  * operator changed nothing), fenced by the lease like every write of a step.
  */
-async function linkPlatform(lease: Lease | undefined, sessionId: string, platformId: string): Promise<void> {
-  const now = utcTimestamp(new Date());
-  if (!lease) {
-    await sqlWrite(
-      `UPDATE "OnboardingSession" SET "platformId" = $2, "progress" = "progress" + 1, "updatedAt" = $3::timestamp WHERE "id" = $1`,
-      [sessionId, platformId, now],
-    );
-    return;
-  }
+async function linkPlatform(lease: Lease, sessionId: string, platformId: string): Promise<void> {
   const rows = await sqlWrite<{ id: string }>(
-    `WITH lease AS (
-       SELECT "id" FROM "OperationRun" WHERE "id" = $3 AND "leaseGeneration" = $4 AND "leaseOwner" = $5 FOR SHARE
-     )
-     UPDATE "OnboardingSession" SET "platformId" = $2, "progress" = "progress" + 1, "updatedAt" = $6::timestamp
-     WHERE "id" = $1 AND EXISTS (SELECT 1 FROM lease) RETURNING "id"`,
-    [sessionId, platformId, lease.runId, lease.generation, lease.workerId, now],
+    `UPDATE "OnboardingSession" SET "platformId" = $2, "progress" = "progress" + 1, "updatedAt" = $6::timestamp
+     WHERE "id" = $1 AND EXISTS (${heldRunSql("$3", "$4", "$5")}) RETURNING "id"`,
+    [sessionId, platformId, lease.runId, lease.generation, lease.workerId, utcTimestamp(new Date())],
   );
-  if (rows.length === 0)
-    throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
-}
-
-/** A write of the step, refused (LeaseLost) once another worker holds the run. */
-function stepWrite<T>(lease: Lease | undefined, write: (tx: Tx) => Promise<T>): Promise<T> {
-  return lease ? fenced(lease, write) : db().$transaction(write);
+  if (rows.length === 0) throw leaseLost(lease);
 }
 
 /** The Platform columns a step sets. */
@@ -78,28 +61,24 @@ interface PlatformChange {
  * Updates the platform in one statement, fenced by the lease (refused with LeaseLost once
  * another worker holds the run), and returns it.
  */
-async function updatePlatform(lease: Lease | undefined, platformId: string, change: PlatformChange): Promise<Platform> {
-  const values: unknown[] = [platformId, utcTimestamp(new Date())];
+async function updatePlatform(lease: Lease, platformId: string, change: PlatformChange): Promise<Platform> {
+  const values: unknown[] = [platformId, utcTimestamp(new Date()), lease.runId, lease.generation, lease.workerId];
   const set = ['"updatedAt" = $2::timestamp'];
   const param = (v: unknown, cast = "") => `$${values.push(v)}${cast}`;
   if (change.resources !== undefined) set.push(`"resources" = ${param(JSON.stringify(change.resources), "::jsonb")}`);
   if (change.repoUrl !== undefined) set.push(`"repoUrl" = ${param(change.repoUrl)}`);
   if (change.status !== undefined) set.push(`"status" = ${param(change.status, '::"PlatformStatus"')}`);
   if (change.deploymentUrl !== undefined) set.push(`"deploymentUrl" = ${param(change.deploymentUrl)}`);
-  const fence = lease
-    ? `AND EXISTS (SELECT 1 FROM "OperationRun" WHERE "id" = ${param(lease.runId)} AND "leaseGeneration" = ${param(lease.generation)} AND "leaseOwner" = ${param(lease.workerId)} FOR SHARE)`
-    : "";
   const rows = await sqlWrite<Platform>(
-    `UPDATE "Platform" SET ${set.join(", ")} WHERE "id" = $1 ${fence} RETURNING *`,
+    `UPDATE "Platform" SET ${set.join(", ")} WHERE "id" = $1 AND EXISTS (${heldRunSql("$3", "$4", "$5")}) RETURNING *`,
     values,
   );
-  if (rows.length === 0 && lease)
-    throw new LeaseLost(`lease on run ${lease.runId} (generation ${lease.generation}) was taken over`);
+  if (rows.length === 0) throw leaseLost(lease);
   return rows[0];
 }
 
 function mergeResources(
-  lease: Lease | undefined,
+  lease: Lease,
   platform: Platform,
   patch: Record<string, unknown>,
   change: Omit<PlatformChange, "resources"> = {},
@@ -119,7 +98,7 @@ const createPlatform: StepHandler = async ({ session, ctx, lease }) => {
   if (existing && !ownedByUs && existing.status !== "deprovisioned") {
     throw new ProviderError("slug_taken", `A platform named ${session.slug} already exists in this workspace.`);
   }
-  const platform = await stepWrite(lease, (tx) =>
+  const platform = await fenced(lease, (tx) =>
     existing
       ? tx.platform.update({ where: { id: existing.id }, data: { status: "provisioning", tier: session.tier } })
       : tx.platform.create({ data: { workspaceId: session.workspaceId, slug: session.slug, tier: session.tier } }),
