@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isDatabaseUnavailable } from "./errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { isDatabaseUnavailable, isUniqueViolation } from "./errors";
 
 describe("isDatabaseUnavailable", () => {
   it("recognises connectivity failures however they are wrapped", () => {
@@ -37,5 +38,31 @@ describe("isDatabaseUnavailable", () => {
     const loop: { cause?: unknown; message: string } = { message: "loop" };
     loop.cause = loop;
     expect(isDatabaseUnavailable(loop)).toBe(false);
+  });
+});
+
+describe("isUniqueViolation", () => {
+  const known = (code: string, meta: Record<string, unknown>) =>
+    new Prisma.PrismaClientKnownRequestError("refused", { code, clientVersion: "7", meta });
+
+  it("recognises a model query's P2002 and a raw statement's 23505, by constraint", () => {
+    expect(isUniqueViolation(known("P2002", { target: ["activeKey"] }), "activeKey")).toBe(true);
+    // What a raw statement through the pg adapter throws (seen against PostgreSQL 18).
+    const raw = known("P2010", {
+      driverAdapterError: {
+        cause: {
+          originalCode: "23505",
+          kind: "UniqueConstraintViolation",
+          constraint: { index: "OperationRun_activeKey_key" },
+        },
+      },
+    });
+    expect(isUniqueViolation(raw, "activeKey")).toBe(true);
+    expect(isUniqueViolation(raw, "slug")).toBe(false);
+  });
+
+  it("is false for other failures", () => {
+    expect(isUniqueViolation(known("P2010", { driverAdapterError: { cause: { originalCode: "23503" } } }))).toBe(false);
+    expect(isUniqueViolation(new Error("duplicate key value violates unique constraint"))).toBe(false);
   });
 });

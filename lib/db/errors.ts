@@ -37,10 +37,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
-/** A unique constraint refused the write (Prisma P2002), optionally on a constraint naming `target`. */
+/**
+ * A unique constraint refused the write, optionally on a constraint naming `target`: Prisma's
+ * P2002 from a model query, or a raw statement's (P2010) SQLSTATE 23505.
+ */
 export function isUniqueViolation(err: unknown, target?: string): boolean {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== "P2002") return false;
-  if (!target) return true;
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
   const meta = JSON.stringify(err.meta ?? {});
-  return meta.includes(target);
+  const unique =
+    err.code === "P2002" ||
+    (err.code === "P2010" && (meta.includes("23505") || meta.includes("UniqueConstraintViolation")));
+  return unique && (!target || meta.includes(target));
 }

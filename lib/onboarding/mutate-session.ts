@@ -107,7 +107,11 @@ async function applyChange(
   tx: Tx,
   change: SessionChange,
 ): Promise<{ session: OnboardingSession; deliveries: string[] }> {
-  const session = await tx.onboardingSession.findUnique({ where: { id: change.sessionId } });
+  // Raw: the same row Prisma's findUnique gives, without its query compiler (every write reads it).
+  const [session] = await tx.$queryRawUnsafe<OnboardingSession[]>(
+    `SELECT * FROM "OnboardingSession" WHERE "id" = $1`,
+    change.sessionId,
+  );
   if (!session) throw notFound("Onboarding");
   const expected = change.expectedVersion ?? session.version;
   if (session.version !== expected) throw conflictError(session, change.versionSource, expected);

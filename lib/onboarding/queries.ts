@@ -15,6 +15,12 @@ import type { RunHealthView } from "@/lib/runs/health";
 
 type LatestRunRow = ActionRun & { kind: string };
 
+/** The newest run of each kind of the session `sessionRef` names (a parameter or a column). */
+const latestRunRows = (sessionRef: string) =>
+  `SELECT DISTINCT ON (o."kind") o."id", o."kind"::text AS "kind", o."status"::text AS "status", o."outcome"::text AS "outcome"
+   FROM "OperationRun" o WHERE o."sessionId" = ${sessionRef}
+   ORDER BY o."kind", o."createdAt" DESC, o."id" DESC`;
+
 /**
  * The session and the newest run of each kind in one statement: GET /onboarding/:id answers
  * `actions` from them without a second round trip (the wizard polls it). No access check: the
@@ -25,13 +31,7 @@ export async function loadSessionWithRuns(
 ): Promise<{ session: OnboardingSession; runs: LatestRuns; health: RunHealthView | null } | null> {
   // Through plain pg (lib/db/sql.ts): every GET of a session pays for this read.
   const rows = await sqlRead<OnboardingSession & { latestRuns: LatestRunRow[] }>(
-    `SELECT s.*, COALESCE((
-       SELECT json_agg(r) FROM (
-         SELECT DISTINCT ON (o."kind") o."id", o."kind", o."status", o."outcome"
-         FROM "OperationRun" o WHERE o."sessionId" = s."id"
-         ORDER BY o."kind", o."createdAt" DESC, o."id" DESC
-       ) r
-     ), '[]'::json) AS "latestRuns"
+    `SELECT s.*, COALESCE((SELECT json_agg(r) FROM (${latestRunRows('s."id"')}) r), '[]'::json) AS "latestRuns"
      FROM "OnboardingSession" s WHERE s."id" = $1`,
     [id],
   );
@@ -48,24 +48,18 @@ export async function loadSessionView(actor: Actor, id: string): Promise<Session
   return { ...loaded, role };
 }
 
-/** The newest run of each kind (ids and states only). */
-export async function latestRunsOf(client: Pick<Tx, "operationRun">, sessionId: string): Promise<LatestRuns> {
-  const runs = await client.operationRun.findMany({
-    where: { sessionId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { id: true, kind: true, status: true, outcome: true },
-  });
-  return latestByKind(runs);
+/** The newest run of each kind (ids and states only), inside a transaction or not. */
+export async function latestRunsOf(client: Pick<Tx, "$queryRawUnsafe">, sessionId: string): Promise<LatestRuns> {
+  return latestByKind(await client.$queryRawUnsafe<LatestRunRow[]>(latestRunRows("$1"), sessionId));
 }
 
-/** What a single-session response needs after a write: the caller's role and the runs as they are now. */
+/**
+ * What a single-session response needs after a write: the caller's role and the runs as they
+ * are now (committed: read through the pg pool, like a GET).
+ */
 export async function viewAfterWrite(actor: Actor, session: OnboardingSession): Promise<SessionView> {
   const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
-  const runs = await db().operationRun.findMany({
-    where: { sessionId: session.id },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { id: true, kind: true, status: true, outcome: true },
-  });
+  const runs = await sqlRead<LatestRunRow>(latestRunRows("$1"), [session.id]);
   return { session, runs: latestByKind(runs), role, health: await healthOf(session.id, runs) };
 }
 

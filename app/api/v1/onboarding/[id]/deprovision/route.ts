@@ -7,12 +7,12 @@ import { startRun } from "@/lib/runs/start-run";
 import { runStartedResponse } from "@/lib/api/run-started-response";
 import { deprovisionPlanFor } from "@/lib/resources/deprovision-resources";
 
-export const POST = handle(routes.deprovisionOnboarding, async ({ actor, req, params, body }) => {
+export const POST = handle(routes.deprovisionOnboarding, async ({ actor, req, params, body, record }) => {
   // A dry run writes nothing, so it needs no version.
   if (body.dryRun)
     return json(routes.deprovisionOnboarding, await deprovisionPlanFor(actor, params.id), { status: 200 });
   const base = requireVersion(req, body.version);
-  const result = await startRun(actor, params.id, "deprovision", {
+  const result = await startRun(actor, record.session, "deprovision", {
     expectedVersion: base.version,
     versionSource: base.source,
   });

@@ -5,9 +5,9 @@ import { requireVersion } from "@/lib/api/session-version";
 import { startRun } from "@/lib/runs/start-run";
 import { runStartedResponse } from "@/lib/api/run-started-response";
 
-export const POST = handle(routes.startVerifyAccess, async ({ actor, req, params, body }) => {
+export const POST = handle(routes.startVerifyAccess, async ({ actor, req, body, record }) => {
   const base = requireVersion(req, body.version);
-  const result = await startRun(actor, params.id, "verify_access", {
+  const result = await startRun(actor, record.session, "verify_access", {
     expectedVersion: base.version,
     versionSource: base.source,
   });
