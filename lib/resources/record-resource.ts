@@ -3,8 +3,9 @@ import "server-only";
 // anything relies on it, keyed by (session, provider, type, name) so a retried step updates its
 // row instead of adding one. Deprovision deletes from this list and nothing else.
 import { db } from "@/lib/db/client";
-import type { Prisma, Resource } from "@/lib/generated/prisma/client";
-import { isUniqueViolation } from "@/lib/db/errors";
+import type { Resource } from "@/lib/generated/prisma/client";
+import { newId } from "@/lib/db/ids";
+import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import type { CreatedResource, LedgerEntry, RecordResource } from "@/lib/providers/types";
 
 export interface LedgerScope {
@@ -17,47 +18,44 @@ export interface LedgerScope {
 export type LedgerProvider = LedgerEntry["provider"];
 
 /**
- * Upserts one ledger row. `preExisted` is decided once, when the row is first written: a
- * resource the provider found already there with no row of ours is counted as pre-existing and
- * is never deleted by deprovision. (A crash between a create and its record therefore leaves the
- * resource kept rather than deleted — the safe side.)
+ * Upserts one ledger row, in one statement (a step records its resources on every attempt).
+ * `preExisted` is decided once, when the row is first written: a resource the provider found
+ * already there with no row of ours is counted as pre-existing and is never deleted by
+ * deprovision. (A crash between a create and its record therefore leaves the resource kept
+ * rather than deleted — the safe side.) A later record updates the external id, merges `data`
+ * into what is there and undeletes the row; two writers racing on the first record end as one
+ * row (the unique key).
  */
 export async function recordResource(
   scope: LedgerScope,
   provider: LedgerProvider,
   r: CreatedResource,
 ): Promise<Resource> {
-  const key = { sessionId: scope.sessionId, provider, type: r.type, name: r.name };
-  for (let attempt = 0; ; attempt++) {
-    const existing = await db().resource.findUnique({ where: { sessionId_provider_type_name: key } });
-    try {
-      if (existing) {
-        const data = {
-          ...((existing.data as Record<string, unknown>) ?? {}),
-          ...(r.data ?? {}),
-        } as Prisma.InputJsonValue;
-        return await db().resource.update({
-          where: { id: existing.id },
-          data: { externalId: r.externalId, data, deletedAt: null },
-        });
-      }
-      return await db().resource.create({
-        data: {
-          ...key,
-          workspaceId: scope.workspaceId,
-          runId: scope.runId ?? null,
-          stepKey: scope.stepKey ?? null,
-          externalId: r.externalId,
-          preExisted: r.alreadyExisted,
-          data: (r.data ?? {}) as Prisma.InputJsonValue,
-        },
-      });
-    } catch (err) {
-      // Two writers raced on the first record: the second becomes an update.
-      if (attempt === 0 && isUniqueViolation(err)) continue;
-      throw err;
-    }
-  }
+  const [row] = await sqlWrite<Resource>(
+    `INSERT INTO "Resource" ("id", "workspaceId", "sessionId", "runId", "stepKey", "provider", "type", "externalId",
+       "name", "preExisted", "data", "createdAt")
+     VALUES ($1, $2, $3, $4, $5, $6::"ProviderKind", $7, $8, $9, $10, $11::jsonb, $12::timestamp)
+     ON CONFLICT ("sessionId", "provider", "type", "name") DO UPDATE SET
+       "externalId" = EXCLUDED."externalId",
+       "data" = COALESCE("Resource"."data", '{}'::jsonb) || EXCLUDED."data",
+       "deletedAt" = NULL
+     RETURNING *`,
+    [
+      newId(),
+      scope.workspaceId,
+      scope.sessionId,
+      scope.runId ?? null,
+      scope.stepKey ?? null,
+      provider,
+      r.type,
+      r.externalId,
+      r.name,
+      r.alreadyExisted,
+      JSON.stringify(r.data ?? {}),
+      utcTimestamp(new Date()),
+    ],
+  );
+  return row;
 }
 
 export function recorderFor(scope: LedgerScope, provider: LedgerProvider): RecordResource {

@@ -3,7 +3,7 @@ import "server-only";
 // a resume) it finds its resource and succeeds without creating it again.
 import { db } from "@/lib/db/client";
 import { fenced, heldRunSql, leaseLost, type Lease } from "./lease";
-import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
+import { sqlRead, sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import type { OnboardingSession, OperationRun, OperationRunStep, Platform } from "@/lib/generated/prisma/client";
 import type { SessionProviders } from "@/lib/providers/resolve-providers";
 import { ProviderError, type DeploymentInfo, type ProviderContext, type RepositoryInfo } from "@/lib/providers/types";
@@ -33,7 +33,10 @@ async function platformOf(session: OnboardingSession): Promise<Platform> {
       .platformId;
   if (!platformId)
     throw new ProviderError("platform_missing", "The platform record is missing; create_platform did not run.");
-  return db().platform.findUniqueOrThrow({ where: { id: platformId } });
+  // Every bootstrap step reads it: through the pg pool, the row as Prisma would give it.
+  const [platform] = await sqlRead<Platform>(`SELECT * FROM "Platform" WHERE "id" = $1`, [platformId]);
+  if (!platform) throw new ProviderError("platform_missing", "The platform record is missing.");
+  return platform;
 }
 
 /**
