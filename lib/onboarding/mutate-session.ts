@@ -6,7 +6,8 @@ import "server-only";
 // that raced it is applied again here, unseen by the caller, since the version it was based on
 // still holds.
 import { db, type Tx } from "@/lib/db/client";
-import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type OnboardingSession } from "@/lib/generated/prisma/client";
+import { utcTimestamp } from "@/lib/db/sql";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { deriveLifecycle, type LifecycleRunInput } from "./lifecycle";
@@ -122,16 +123,20 @@ async function applyChange(
   const merged = { ...session, ...data } as OnboardingSession;
   const derived = deriveLifecycle(merged, await latestRuns(tx, session.id));
   const nextVersion = session.version + 1;
-  const [updated] = await tx.onboardingSession.updateManyAndReturn({
-    where: { id: session.id, version: session.version, progress: session.progress },
-    data: {
-      ...(data as Prisma.OnboardingSessionUncheckedUpdateManyInput),
-      ...derived,
-      steps: derived.steps as unknown as Prisma.InputJsonValue,
-      version: nextVersion,
-      updatedById: change.actor.userId ?? session.updatedById,
-    },
+  const update = sessionUpdateSql({
+    ...data,
+    ...derived,
+    version: nextVersion,
+    updatedById: change.actor.userId ?? session.updatedById,
+    updatedAt: new Date(),
   });
+  const [updated] = await tx.$queryRawUnsafe<OnboardingSession[]>(
+    `UPDATE "OnboardingSession" SET ${update.set} WHERE "id" = $1 AND "version" = $2 AND "progress" = $3 RETURNING *`,
+    session.id,
+    session.version,
+    session.progress,
+    ...update.values,
+  );
   if (!updated) {
     const current = await tx.onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
     if (current.version === session.version) throw new ProgressMoved();
@@ -149,6 +154,51 @@ async function applyChange(
     data: change.auditData?.(session) ?? diffForAudit(session, updated),
   });
   return { session: updated, deliveries: await recordWebhookEvent(tx, session, updated) };
+}
+
+/** OnboardingSession's columns that are not text, with their SQL types (checked against the schema in a test). */
+export const SESSION_COLUMN_TYPES: Record<string, string> = {
+  tier: '"Tier"',
+  status: '"SessionStatus"',
+  lifecycleState: '"LifecycleState"',
+  currentCheckpoint: '"Checkpoint"',
+  lastCompletedCheckpoint: '"Checkpoint"',
+  draft: "jsonb",
+  steps: "jsonb",
+  simulation: "jsonb",
+  version: "int",
+  progress: "int",
+  createdAt: "timestamp",
+  updatedAt: "timestamp",
+  completedAt: "timestamp",
+  cancelledAt: "timestamp",
+  activatedAt: "timestamp",
+};
+
+/**
+ * The SET list of a session write, as one raw statement (every write pays for it; Prisma's
+ * updateManyAndReturn was most of its cost). Parameters start at $4 (id, version and progress
+ * come first). Values: plain values, Dates (stored as UTC), JSON for the JSON columns,
+ * Prisma.DbNull / JsonNull; an operation such as `{ increment: 1 }` is refused.
+ */
+export function sessionUpdateSql(data: Record<string, unknown>): { set: string; values: unknown[] } {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  for (const [column, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    if (!/^[A-Za-z]+$/.test(column)) throw new Error(`not a session column: ${column}`);
+    const type = SESSION_COLUMN_TYPES[column];
+    let param: unknown;
+    if (value === Prisma.DbNull || value === null) param = null;
+    else if (value === Prisma.JsonNull) param = "null";
+    else if (type === "jsonb") param = JSON.stringify(value);
+    else if (value instanceof Date) param = utcTimestamp(value);
+    else if (typeof value === "object") throw new Error(`unsupported update of ${column}: ${JSON.stringify(value)}`);
+    else param = value;
+    values.push(param);
+    sets.push(`"${column}" = $${values.length + 3}${type ? `::${type}` : ""}`);
+  }
+  return { set: sets.join(", "), values };
 }
 
 const AUDITED_FIELDS = [

@@ -8,7 +8,8 @@ import "server-only";
 // worker re-runs the unfinished step, and every step is idempotent. One function ends a run
 // (`finish`) and one runs each attempt of a step (`runStepAttempt`).
 import { randomUUID } from "node:crypto";
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
+import { utcTimestamp } from "@/lib/db/sql";
 import type { OnboardingSession, OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
 import { mutateSession } from "@/lib/onboarding/mutate-session";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
@@ -31,7 +32,7 @@ import { errorFields, log } from "@/lib/log/logger";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 import { applyRecheckInTx } from "@/lib/verification/recheck-access";
 import { withStepSpan } from "@/lib/observability/run-tracing";
-import { assertLeaseInTx, claim, LeaseLost, release, renew, type Lease } from "./lease";
+import { claim, LeaseLost, leaseLost, release, renew, type Lease } from "./lease";
 import type { RunWithSteps } from "./run-rows";
 import {
   attemptCancelled,
@@ -352,9 +353,8 @@ async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "f
     actor: SYSTEM_ACTOR,
     action: `run.${run.kind}.${outcome}`,
     change: async (session, tx) => {
-      // Still ours (so not finished by anyone else): our copy of the run and its steps is the
-      // truth — every write to them since the claim was ours.
-      await assertLeaseInTx(tx, lease);
+      // Our copy of the run and its steps is the truth: every write to them since the claim
+      // was ours (the statement below is fenced by the lease).
       const current = run;
       const failed = current.steps.find((s) => s.status === "failed");
       const reasonCode =
@@ -365,45 +365,71 @@ async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "f
             : outcome === "blocked"
               ? "access_blocked"
               : null;
-      await tx.operationRunStep.updateMany({
-        where: { runId: run.id, status: { in: ["pending", "running"] } },
-        data: { status: outcome === "cancelled" ? "cancelled" : "skipped" },
-      });
       const report =
         current.kind === "verify_access"
-          ? ({
+          ? {
               checks: collectChecks(current),
               fingerprint: verificationFingerprint(session),
               checkedAt: new Date().toISOString(),
-            } as unknown as Prisma.InputJsonValue)
+            }
           : undefined;
-      await tx.operationRun.update({
-        where: { id: run.id },
-        data: {
-          status: "completed",
-          outcome,
-          reasonCode,
-          finishedAt: new Date(),
-          activeKey: null,
-          leaseOwner: null,
-          report,
-          health: null,
-          healthReason: null,
-          nextAttemptAt: null,
-        },
-      });
-      await tx.operationRunLog.create({
-        data: {
-          runId: run.id,
-          level: outcome === "succeeded" ? "info" : "warn",
-          message: `Run ${outcome}${reasonCode ? ` (${reasonCode})` : ""}`,
-        },
+      await completeRunInTx(tx, lease, {
+        outcome,
+        reasonCode,
+        report,
+        stepStatus: outcome === "cancelled" ? "cancelled" : "skipped",
+        logLevel: outcome === "succeeded" ? "info" : "warn",
+        logMessage: `Run ${outcome}${reasonCode ? ` (${reasonCode})` : ""}`,
       });
       if (current.kind === "recheck_access" && outcome === "succeeded") await applyRecheckInTx(tx, current);
       await notifyRunEndedInTx(tx, { ...current, reasonCode }, outcome, session.platformName);
       return finishSessionFields(session, current.kind as RunKind, outcome);
     },
   });
+}
+
+/**
+ * The run's end in one statement, fenced by the lease (the UPDATE matches only while the lease
+ * is ours): the run completed, its unfinished steps skipped or cancelled, the closing log line.
+ */
+async function completeRunInTx(
+  tx: Tx,
+  lease: Lease,
+  end: {
+    outcome: string;
+    reasonCode: string | null;
+    report: Record<string, unknown> | undefined;
+    stepStatus: "cancelled" | "skipped";
+    logLevel: string;
+    logMessage: string;
+  },
+): Promise<void> {
+  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `WITH r AS (
+       UPDATE "OperationRun" SET "status" = 'completed', "outcome" = $4::"RunOutcome", "reasonCode" = $5,
+         "finishedAt" = $6::timestamp, "updatedAt" = $6::timestamp, "activeKey" = NULL, "leaseOwner" = NULL,
+         "report" = COALESCE($7::jsonb, "report"), "health" = NULL, "healthReason" = NULL, "nextAttemptAt" = NULL
+       WHERE "id" = $1 AND "leaseGeneration" = $2 AND "leaseOwner" = $3
+       RETURNING "id"
+     ), st AS (
+       UPDATE "OperationRunStep" SET "status" = $8::"StepStatus"
+       WHERE "runId" = $1 AND "status" IN ('pending', 'running') AND EXISTS (SELECT 1 FROM r)
+     ), l AS (
+       INSERT INTO "OperationRunLog" ("runId", "level", "message", "at") SELECT "id", $9, $10, $6::timestamp FROM r
+     )
+     SELECT "id" FROM r`,
+    lease.runId,
+    lease.generation,
+    lease.workerId,
+    end.outcome,
+    end.reasonCode,
+    utcTimestamp(new Date()),
+    end.report === undefined ? null : JSON.stringify(end.report),
+    end.stepStatus,
+    end.logLevel,
+    end.logMessage,
+  );
+  if (rows.length === 0) throw leaseLost(lease);
 }
 
 function finishSessionFields(
