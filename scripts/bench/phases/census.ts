@@ -97,6 +97,25 @@ export async function runCensus(ctx: Ctx): Promise<void> {
           },
         ),
     },
+    {
+      // A run start: the session's versioned write, the run with its steps, audit, the queue job.
+      name: "POST /onboarding with autoStart (create + start Verify Access)",
+      run: () =>
+        call(
+          collection.POST,
+          "POST",
+          "http://127.0.0.1/api/v1/onboarding",
+          bearer,
+          {},
+          {
+            platformName: "Census",
+            slug: `census-${Math.random().toString(36).slice(2, 10)}`,
+            tier: "starter",
+            autoStart: true,
+            simulation: { stepDelayMs: 0 },
+          },
+        ),
+    },
   ];
 
   for (const s of scenarios) {
