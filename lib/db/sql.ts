@@ -1,9 +1,11 @@
-// A plain `pg` pool for the few statements on the hot paths: the reads every request makes (the
-// caller's identity, the record it names, a watch's tag) and a run's per-step bookkeeping (one
-// statement to start an attempt, one to record its success — lib/runs/step-attempt.ts). Through
-// Prisma one primary-key read costs the app ≈ 2–3× its CPU through `pg` (query compiler, adapter,
-// result mapping — BENCHMARKS.md); these statements are raw SQL anyway, so they skip that layer.
-// Everything else stays on Prisma (lib/db/client.ts).
+// A plain `pg` pool for the statements on the hot paths that need no transaction: the reads every
+// request makes (the caller's identity, the record it names, a watch's tag, active runs' health),
+// a run's per-step bookkeeping (one statement to start an attempt, one to record its success —
+// lib/runs/step-attempt.ts) and the resource ledger's upsert. Through Prisma one primary-key read
+// costs the app ≈ 2–3× its CPU through `pg` (query compiler, adapter, result mapping —
+// BENCHMARKS.md). The hot writes inside a transaction (mutateSession's read and guarded UPDATE,
+// audit rows, a run's insert and its end) are raw statements through the transaction's
+// `$queryRawUnsafe`, for the same reason. Everything else stays on Prisma (lib/db/client.ts).
 import pg from "pg";
 import { env } from "@/lib/env/env";
 
