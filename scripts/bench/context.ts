@@ -207,6 +207,8 @@ export interface Results {
   apiOpen: ApiOpenRun[];
   /** 1,000 operators watching active runs: the wizard's old three polls vs. the one watch. */
   watch: import("./phases/watch").WatchRun[];
+  /** The same runs progressing (log lines, heartbeats) with nobody watching, per round: what watching adds is the rest. */
+  watchBaseline: { serverCpuPct: number; dbCpuPct: number }[];
   idle: { serverCpuPct: number; dbCpuPct: number };
   polling: PollRun[];
   pollCounters: { polls: number; perPoll: TableCounters } | null;

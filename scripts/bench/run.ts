@@ -273,6 +273,7 @@ async function main(): Promise<number> {
     api: [],
     apiOpen: [],
     watch: [],
+    watchBaseline: [],
     idle: { serverCpuPct: NaN, dbCpuPct: NaN },
     polling: [],
     pollCounters: null,

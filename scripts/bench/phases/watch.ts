@@ -146,7 +146,29 @@ export async function measureWatch(ctx: Ctx): Promise<void> {
   ctx.log(`watch: ${n} operators with a running verification each, first watch fetched`);
 
   for (let round = 1; round <= s.rounds; round++) {
+    // The runs progressing with nobody watching: the simulated workers' writes (log lines, a
+    // heartbeat per run per second) cost PostgreSQL and are in both modes; watching is the rest.
+    {
+      const writer = progress(ctx, watchers, round * 31);
+      const dbCpu = new DbCpuSampler(ctx.admin, [ctx.a.name]);
+      await dbCpu.start();
+      const cpu0 = treeCpuMs(web.pid);
+      const t0 = Date.now();
+      await new Promise((r) => setTimeout(r, s.pollWindowMs));
+      const elapsed = Date.now() - t0;
+      const baseline = {
+        serverCpuPct: ((treeCpuMs(web.pid) - cpu0) / elapsed) * 100,
+        dbCpuPct: ((await dbCpu.stop()) / elapsed) * 100,
+      };
+      await writer.stop();
+      ctx.results.watchBaseline.push(baseline);
+      ctx.log(
+        `watch r${round} nobody watching: app ${baseline.serverCpuPct.toFixed(0)}% CPU, db ${baseline.dbCpuPct.toFixed(0)}%`,
+      );
+    }
     for (const mode of round % 2 ? (["before", "after"] as const) : (["after", "before"] as const)) {
+      // Let the previous configuration's backlog drain (the old polling saturates the app).
+      await new Promise((r) => setTimeout(r, 5_000));
       const writer = progress(ctx, watchers, round * 31 + (mode === "after" ? 1 : 2));
       let bytes = 0;
       // before: three clients per operator (session, runs, run detail), each every 5 s.
