@@ -54,6 +54,16 @@ export async function runCensus(ctx: Ctx): Promise<void> {
   const opEtag = first.headers.get("etag") ?? "";
   await first.text();
 
+  const create = (fields: Record<string, unknown>) =>
+    call(
+      collection.POST,
+      "POST",
+      "http://127.0.0.1/api/v1/onboarding",
+      bearer,
+      {},
+      { platformName: "Census", slug: `census-${Math.random().toString(36).slice(2, 10)}`, tier: "starter", ...fields },
+    );
+
   // `before` runs outside the recording; its result is handed to `run`.
   const scenarios: { name: string; before?: () => Promise<number>; run: (arg: number) => Promise<number> }[] = [
     { name: "GET /onboarding/:id — API token", run: () => call(item.GET, "GET", url, bearer, { id }) },
@@ -88,40 +98,11 @@ export async function runCensus(ctx: Ctx): Promise<void> {
       before: async () => (await version()) - 1,
       run: (v) => call(item.PATCH, "PATCH", url, bearer, { id }, { version: v, draft: { censusNote: "stale" } }),
     },
-    {
-      name: "POST /onboarding (create, no autoStart)",
-      run: () =>
-        call(
-          collection.POST,
-          "POST",
-          "http://127.0.0.1/api/v1/onboarding",
-          bearer,
-          {},
-          {
-            platformName: "Census",
-            slug: `census-${Math.random().toString(36).slice(2, 10)}`,
-            tier: "starter",
-          },
-        ),
-    },
+    { name: "POST /onboarding (create, no autoStart)", run: () => create({}) },
     {
       // A run start: the session's versioned write, the run with its steps, audit, the queue job.
       name: "POST /onboarding with autoStart (create + start Verify Access)",
-      run: () =>
-        call(
-          collection.POST,
-          "POST",
-          "http://127.0.0.1/api/v1/onboarding",
-          bearer,
-          {},
-          {
-            platformName: "Census",
-            slug: `census-${Math.random().toString(36).slice(2, 10)}`,
-            tier: "starter",
-            autoStart: true,
-            simulation: { stepDelayMs: 0 },
-          },
-        ),
+      run: () => create({ autoStart: true, simulation: { stepDelayMs: 0 } }),
     },
   ];
 
