@@ -2,6 +2,7 @@ import "server-only";
 // Reads the health of sessions' active runs (for session responses and the list), and the
 // list filter `health=…` in SQL terms that match deriveHealth.
 import { sqlRead } from "@/lib/db/sql";
+import { jsonTimestamp } from "./run-rows";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { deriveHealth, type HealthStatus, type RunHealthView } from "./health";
 import { STALL_AFTER_MS, STEP_OVER_BUDGET_GRACE_MS, STEP_TIMEOUT_MS } from "./definitions";
@@ -35,11 +36,10 @@ export async function activeRunHealth(sessionIds: string[], now = new Date()): P
     [sessionIds],
   );
   for (const run of runs) {
-    // JSON timestamps are text without a zone (UTC, as stored).
     const latest = run.latest && {
       ...run.latest,
-      startedAt: new Date(`${run.latest.startedAt}Z`),
-      finishedAt: run.latest.finishedAt ? new Date(`${run.latest.finishedAt}Z`) : null,
+      startedAt: jsonTimestamp(run.latest.startedAt)!,
+      finishedAt: jsonTimestamp(run.latest.finishedAt),
     };
     const health = deriveHealth(run, run.steps, latest, now);
     const previous = out.get(run.sessionId);

@@ -10,9 +10,14 @@ export type RunWithSteps = OperationRun & { steps: OperationRunStep[] };
 export const stepsJson = (alias: string) =>
   `COALESCE((SELECT json_agg(st ORDER BY st."position") FROM "OperationRunStep" st WHERE st."runId" = ${alias}."id"), '[]'::json) AS "steps"`;
 
-const date = (v: unknown) => (typeof v === "string" ? new Date(`${v}Z`) : (v as Date | null));
+/** A timestamp from a JSON column or json_build_object: text without a zone, UTC as stored. */
+export const jsonTimestamp = (v: unknown) => (typeof v === "string" ? new Date(`${v}Z`) : (v as Date | null));
 
 export function withStepDates(run: RunWithSteps): RunWithSteps {
-  run.steps = run.steps.map((st) => ({ ...st, startedAt: date(st.startedAt), finishedAt: date(st.finishedAt) }));
+  run.steps = run.steps.map((st) => ({
+    ...st,
+    startedAt: jsonTimestamp(st.startedAt),
+    finishedAt: jsonTimestamp(st.finishedAt),
+  }));
   return run;
 }
