@@ -3,6 +3,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env/env";
+import { statementName } from "@/lib/db/statements";
 
 /** The client handed to `db().$transaction(async (tx) => …)` callbacks. */
 export type Tx = Prisma.TransactionClient;
@@ -29,7 +30,14 @@ export function db(): PrismaClient {
 }
 
 function createClient(connectionString: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString, max: poolMax(), connectionTimeoutMillis: 10_000 });
+  // Named statements are planned once per connection, not on every run (lib/db/statements.ts).
+  const statementNameGenerator = env("DATABASE_PREPARED_STATEMENTS")
+    ? (query: { sql: string; args: unknown[] }) => statementName(query.sql, query.args.length) as string
+    : undefined;
+  const adapter = new PrismaPg(
+    { connectionString, max: poolMax(), connectionTimeoutMillis: 10_000 },
+    { statementNameGenerator },
+  );
   // Prisma's defaults (2 s to get a connection, 5 s to finish) turn a burst of writes into
   // "Unable to start a transaction" while the pool is merely busy. Wait longer; a request that
   // still gets no connection answers 503 with Retry-After (lib/api/problem.ts).

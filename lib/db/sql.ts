@@ -6,8 +6,10 @@
 // BENCHMARKS.md). The hot writes inside a transaction (mutateSession's read and guarded UPDATE,
 // audit rows, a run's insert and its end) are raw statements through the transaction's
 // `$queryRawUnsafe`, for the same reason. Everything else stays on Prisma (lib/db/client.ts).
+// Both pools send named (prepared) statements: lib/db/statements.ts.
 import pg from "pg";
 import { env } from "@/lib/env/env";
+import { statementName } from "@/lib/db/statements";
 
 // timestamp(3) without time zone holds UTC (Prisma writes it so): read it as UTC, as Prisma
 // does, whatever the process's TZ. pg's default would read it as local time.
@@ -20,15 +22,15 @@ const types = {
   }) as typeof pg.types.getTypeParser,
 };
 
-type Cached = { pool: pg.Pool; url: string };
+type Cached = { pool: pg.Pool; url: string; prepared: boolean };
 const globalState = globalThis as typeof globalThis & { __onrampSqlPool?: Cached };
 
-function pool(): pg.Pool {
+function pool(): Cached {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set");
   const cached = globalState.__onrampSqlPool;
   // A changed URL (tests switching databases) must not keep talking to the old one.
-  if (cached && cached.url === url) return cached.pool;
+  if (cached && cached.url === url) return cached;
   if (cached) void cached.pool.end().catch(() => undefined);
   const created = new pg.Pool({
     connectionString: url,
@@ -39,13 +41,16 @@ function pool(): pg.Pool {
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   created.on("error", () => undefined);
-  globalState.__onrampSqlPool = { pool: created, url };
-  return created;
+  const state = { pool: created, url, prepared: env("DATABASE_PREPARED_STATEMENTS") };
+  globalState.__onrampSqlPool = state;
+  return state;
 }
 
 /** One read statement with $1… parameters; rows come back with Dates (UTC) and parsed JSON, like Prisma's $queryRaw. */
 export async function sqlRead<T>(text: string, values: unknown[]): Promise<T[]> {
-  const result = await pool().query<T & pg.QueryResultRow>({ text, values, name: undefined });
+  const { pool: target, prepared } = pool();
+  const name = prepared ? statementName(text, values.length) : undefined;
+  const result = await target.query<T & pg.QueryResultRow>({ text, values, name });
   return result.rows;
 }
 

@@ -25,6 +25,11 @@ const SPEC = {
     "4",
     "plain pg pool per process for the per-request reads (caller, record, watch tag)",
   ],
+  DATABASE_PREPARED_STATEMENTS: [
+    bool,
+    "true",
+    "send named (prepared) statements; false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21)",
+  ],
   QUEUE_POOL_MAX: [positiveInt(1000), "4", "pg-boss connection pool per process"],
   WORKER_CONCURRENCY: [positiveInt(1000), "4", "runs a worker process executes at once"],
   SIMULATED_STEP_DELAY_MS: [

@@ -8,6 +8,7 @@ import "server-only";
 import { db, type Tx } from "@/lib/db/client";
 import { Prisma, type OnboardingSession } from "@/lib/generated/prisma/client";
 import { utcTimestamp } from "@/lib/db/sql";
+import { columnList } from "@/lib/db/statements";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import { deriveLifecycle, type LifecycleRunInput } from "./lifecycle";
@@ -104,13 +105,15 @@ export async function mutateSession(change: SessionChange): Promise<OnboardingSe
   }
 }
 
+const SESSION_COLUMNS = columnList(Prisma.OnboardingSessionScalarFieldEnum);
+
 async function applyChange(
   tx: Tx,
   change: SessionChange,
 ): Promise<{ session: OnboardingSession; deliveries: string[] }> {
   // Raw: the same row Prisma's findUnique gives, without its query compiler (every write reads it).
   const [session] = await tx.$queryRawUnsafe<OnboardingSession[]>(
-    `SELECT * FROM "OnboardingSession" WHERE "id" = $1`,
+    `SELECT ${SESSION_COLUMNS} FROM "OnboardingSession" WHERE "id" = $1`,
     change.sessionId,
   );
   if (!session) throw notFound("Onboarding");
@@ -131,7 +134,7 @@ async function applyChange(
     updatedAt: new Date(),
   });
   const [updated] = await tx.$queryRawUnsafe<OnboardingSession[]>(
-    `UPDATE "OnboardingSession" SET ${update.set} WHERE "id" = $1 AND "version" = $2 AND "progress" = $3 RETURNING *`,
+    `UPDATE "OnboardingSession" SET ${update.set} WHERE "id" = $1 AND "version" = $2 AND "progress" = $3 RETURNING ${SESSION_COLUMNS}`,
     session.id,
     session.version,
     session.progress,

@@ -2,7 +2,8 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { sqlRead } from "@/lib/db/sql";
 import type { Tx } from "@/lib/db/client";
-import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type OnboardingSession } from "@/lib/generated/prisma/client";
+import { columnList } from "@/lib/db/statements";
 import { encodeCursor, keysetWhere } from "@/lib/api/cursor";
 import { authorize, type Actor } from "@/lib/auth/actor";
 import { notFound } from "@/lib/api/errors";
@@ -16,6 +17,8 @@ import type { RunHealthView } from "@/lib/runs/health";
 type LatestRunRow = ActionRun & { kind: string };
 
 /** The newest run of each kind of the session `sessionRef` names (a parameter or a column). */
+const SESSION_COLUMNS = columnList(Prisma.OnboardingSessionScalarFieldEnum, "s");
+
 const latestRunRows = (sessionRef: string) =>
   `SELECT DISTINCT ON (o."kind") o."id", o."kind"::text AS "kind", o."status"::text AS "status", o."outcome"::text AS "outcome"
    FROM "OperationRun" o WHERE o."sessionId" = ${sessionRef}
@@ -31,7 +34,7 @@ export async function loadSessionWithRuns(
 ): Promise<{ session: OnboardingSession; runs: LatestRuns; health: RunHealthView | null } | null> {
   // Through plain pg (lib/db/sql.ts): every GET of a session pays for this read.
   const rows = await sqlRead<OnboardingSession & { latestRuns: LatestRunRow[] }>(
-    `SELECT s.*, COALESCE((SELECT json_agg(r) FROM (${latestRunRows('s."id"')}) r), '[]'::json) AS "latestRuns"
+    `SELECT ${SESSION_COLUMNS}, COALESCE((SELECT json_agg(r) FROM (${latestRunRows('s."id"')}) r), '[]'::json) AS "latestRuns"
      FROM "OnboardingSession" s WHERE s."id" = $1`,
     [id],
   );

@@ -14,7 +14,8 @@ import { serializeLog, serializeRun } from "@/lib/runs/serialize";
 import { WATCH_CURSOR, type watchResponse } from "./watch-schemas";
 import { notFound } from "@/lib/api/errors";
 import { stepsJson, withStepDates, type RunWithSteps } from "@/lib/runs/run-rows";
-import type { OperationRunLog } from "@/lib/generated/prisma/client";
+import { Prisma, type OperationRunLog } from "@/lib/generated/prisma/client";
+import { columnList } from "@/lib/db/statements";
 import { STALL_AFTER_MS, STEP_OVER_BUDGET_GRACE_MS, STEP_TIMEOUT_MS } from "@/lib/runs/definitions";
 
 export interface WatchTag {
@@ -69,6 +70,9 @@ export const watchEtag = (tag: Pick<WatchTag, "digest">, role: Role) => `"w${tag
 
 export type WatchResponse = z.infer<typeof watchResponse>;
 
+const RUN_COLUMNS = columnList(Prisma.OperationRunScalarFieldEnum, "r");
+const LOG_COLUMNS = columnList(Prisma.OperationRunLogScalarFieldEnum);
+
 /** The whole representation; the log after `logAfter` when it names the log run, else from its start. */
 export async function loadWatch(tag: WatchTag, role: Role, logAfter: string | undefined): Promise<WatchResponse> {
   const cursor = logAfter ? WATCH_CURSOR.exec(logAfter) : null;
@@ -76,13 +80,13 @@ export async function loadWatch(tag: WatchTag, role: Role, logAfter: string | un
   const [loaded, runs, lines] = await Promise.all([
     loadSessionWithRuns(tag.id),
     sqlRead<RunWithSteps>(
-      `SELECT r.*, ${stepsJson("r")} FROM "OperationRun" r WHERE r."sessionId" = $1
+      `SELECT ${RUN_COLUMNS}, ${stepsJson("r")} FROM "OperationRun" r WHERE r."sessionId" = $1
        ORDER BY r."createdAt" DESC, r."id" DESC LIMIT 50`,
       [tag.id],
     ).then((rows) => rows.map(withStepDates)),
     tag.logRunId
       ? sqlRead<OperationRunLog>(
-          `SELECT * FROM "OperationRunLog" WHERE "runId" = $1 AND ($2::bigint IS NULL OR "id" > $2::bigint)
+          `SELECT ${LOG_COLUMNS} FROM "OperationRunLog" WHERE "runId" = $1 AND ($2::bigint IS NULL OR "id" > $2::bigint)
            ORDER BY "id" LIMIT 500`,
           [tag.logRunId, after === null ? null : after.toString()],
           // pg reads a bigint as text

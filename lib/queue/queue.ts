@@ -9,6 +9,7 @@ import pg from "pg";
 import type { Tx } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
 import { env } from "@/lib/env/env";
+import { statementName } from "@/lib/db/statements";
 
 export const RUN_QUEUE = "operation-run";
 export const WEBHOOK_QUEUE = "webhook-delivery";
@@ -31,6 +32,7 @@ interface QueueState {
   /** This process's consumer ids, per queue. */
   consumers: Record<string, string[]>;
   stopWakeListener?: () => void;
+  db?: QueueDb;
 }
 const state: QueueState = ((globalThis as { __onrampQueue?: QueueState }).__onrampQueue ??= {
   boss: null,
@@ -42,16 +44,17 @@ export function getBoss(): Promise<PgBoss> {
     state.boss = (async () => {
       const url = process.env.DATABASE_URL;
       if (!url) throw new Error("DATABASE_URL is not set");
+      const db = new QueueDb(url);
+      state.db = db;
       const boss = new PgBoss({
-        connectionString: url,
+        db,
         schema: "pgboss",
-        max: env("QUEUE_POOL_MAX"),
         // Expiry of jobs left active by a dead worker happens in maintenance: keep it frequent.
         maintenanceIntervalSeconds: 5,
-        application_name: "onramp-queue",
       });
       boss.on("error", (err) => log.error({ reason: err.message }, "queue error"));
       try {
+        db.open();
         await boss.start();
         await ensureQueue(boss, RUN_QUEUE, {
           policy: "standard",
@@ -69,6 +72,7 @@ export function getBoss(): Promise<PgBoss> {
       } catch (err) {
         // A half-started boss keeps timers and a pool alive: stop it so the next call starts clean.
         await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
+        await db.close();
         throw err;
       }
       return boss;
@@ -76,6 +80,39 @@ export function getBoss(): Promise<PgBoss> {
     state.boss.catch(() => (state.boss = null));
   }
   return state.boss;
+}
+
+/**
+ * pg-boss' connections: its own pool (QUEUE_POOL_MAX), sending named statements like the app's
+ * pools (lib/db/statements.ts) — a consumer's fetch runs every 0.5 s and every job is sent,
+ * fetched and completed, so planning them once per connection saves PostgreSQL most of their
+ * cost. Passed as pg-boss' `db` option, so this module opens and closes it (stopQueue).
+ */
+class QueueDb {
+  pool: pg.Pool | null = null;
+  private readonly prepared = env("DATABASE_PREPARED_STATEMENTS");
+  constructor(private readonly connectionString: string) {}
+
+  open(): void {
+    this.pool ??= new pg.Pool({
+      connectionString: this.connectionString,
+      max: env("QUEUE_POOL_MAX"),
+      application_name: "onramp-queue",
+    });
+    this.pool.on("error", (err) => log.error({ reason: err.message }, "queue connection error"));
+  }
+
+  async executeSql(text: string, values: unknown[] = []) {
+    if (!this.pool) throw new Error("the queue's pool is closed");
+    const name = this.prepared ? statementName(text, values.length) : undefined;
+    return this.pool.query({ text, values, name });
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.end().catch(() => undefined);
+  }
 }
 
 /**
@@ -274,9 +311,12 @@ export async function startConsumers(handlers: WorkerHandlers, concurrency: numb
 export async function stopQueue(opts: { graceful?: boolean } = {}): Promise<void> {
   if (!state.boss) return;
   const boss = await state.boss.catch(() => null);
+  const db = state.db;
   state.boss = null;
+  state.db = undefined;
   state.consumers = {};
   state.stopWakeListener?.();
   state.stopWakeListener = undefined;
   await boss?.stop({ graceful: opts.graceful ?? true, wait: true, timeout: 15_000 });
+  await db?.close();
 }

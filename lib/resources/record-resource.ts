@@ -3,7 +3,8 @@ import "server-only";
 // anything relies on it, keyed by (session, provider, type, name) so a retried step updates its
 // row instead of adding one. Deprovision deletes from this list and nothing else.
 import { db } from "@/lib/db/client";
-import type { Resource } from "@/lib/generated/prisma/client";
+import { Prisma, type Resource } from "@/lib/generated/prisma/client";
+import { columnList } from "@/lib/db/statements";
 import { newId } from "@/lib/db/ids";
 import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import type { CreatedResource, LedgerEntry, RecordResource } from "@/lib/providers/types";
@@ -26,6 +27,8 @@ export type LedgerProvider = LedgerEntry["provider"];
  * into what is there and undeletes the row; two writers racing on the first record end as one
  * row (the unique key).
  */
+const RESOURCE_COLUMNS = columnList(Prisma.ResourceScalarFieldEnum);
+
 export async function recordResource(
   scope: LedgerScope,
   provider: LedgerProvider,
@@ -39,7 +42,7 @@ export async function recordResource(
        "externalId" = EXCLUDED."externalId",
        "data" = COALESCE("Resource"."data", '{}'::jsonb) || EXCLUDED."data",
        "deletedAt" = NULL
-     RETURNING *`,
+     RETURNING ${RESOURCE_COLUMNS}`,
     [
       newId(),
       scope.workspaceId,

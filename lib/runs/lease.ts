@@ -6,6 +6,8 @@ import "server-only";
 // worker's writes are refused (LeaseLost), however long it was paused.
 import { db, type Tx } from "@/lib/db/client";
 import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
+import { columnList } from "@/lib/db/statements";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { stepsJson, withStepDates, type RunWithSteps } from "./run-rows";
 import { LEASE_STALE_MS } from "./definitions";
 
@@ -16,6 +18,9 @@ export interface Lease {
   workerId: string;
   generation: number;
 }
+
+const RUN_COLUMNS = columnList(Prisma.OperationRunScalarFieldEnum);
+const CLAIMED_COLUMNS = columnList(Prisma.OperationRunScalarFieldEnum, "c");
 
 /**
  * Claims a run that is queued, unleased or whose lease went stale, and returns it as claimed with
@@ -32,9 +37,9 @@ export async function claim(runId: string, workerId: string): Promise<{ lease: L
          "updatedAt" = $3::timestamp
        WHERE "id" = $1 AND "status" IN ('queued', 'running')
          AND ("leaseOwner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < $4::timestamp)
-       RETURNING *
+       RETURNING ${RUN_COLUMNS}
      )
-     SELECT c.*, ${stepsJson("c")} FROM claimed c`,
+     SELECT ${CLAIMED_COLUMNS}, ${stepsJson("c")} FROM claimed c`,
     [runId, workerId, utcTimestamp(now), utcTimestamp(staleBefore)],
   );
   if (rows.length !== 1) return null;

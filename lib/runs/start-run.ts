@@ -3,7 +3,8 @@ import "server-only";
 // path so the lifecycle follows, and is deduplicated: one active run per session and kind.
 import type { Tx } from "@/lib/db/client";
 import { db } from "@/lib/db/client";
-import type { OnboardingSession, OperationRun, Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type OnboardingSession, type OperationRun } from "@/lib/generated/prisma/client";
+import { columnList } from "@/lib/db/statements";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { actorLabel, auditActor, authorize, type Actor } from "@/lib/auth/actor";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
@@ -18,6 +19,8 @@ import { enqueueRunInTx, getBoss, newRunJobId } from "@/lib/queue/queue";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 import { currentTraceparent, traceIdOf } from "@/lib/observability/tracing";
 import { recheckAccessBeforeResume } from "./reverify";
+
+const RUN_COLUMNS = columnList(Prisma.OperationRunScalarFieldEnum);
 
 export interface StartResult {
   run: OperationRun;
@@ -126,7 +129,7 @@ async function insertRun(
        INSERT INTO "OperationRun" ("id", "workspaceId", "sessionId", "kind", "activeKey", "initiatorId", "report",
          "traceparent", "health", "queueJobId", "createdAt", "updatedAt")
        VALUES ($1, $2, $3, $4::"RunKind", $5, $6, $7::jsonb, $8, 'healthy', $9::uuid, $10::timestamp, $10::timestamp)
-       RETURNING *
+       RETURNING ${RUN_COLUMNS}
      ), st AS (
        INSERT INTO "OperationRunStep" ("id", "runId", "key", "position", "label")
        SELECT x."id", $1, x."key", x."position", x."label"
@@ -134,7 +137,7 @@ async function insertRun(
      ), l AS (
        INSERT INTO "OperationRunLog" ("runId", "level", "message", "at") SELECT $1, 'info', $12::text, $10::timestamp WHERE $12::text IS NOT NULL
      )
-     SELECT * FROM r`,
+     SELECT ${RUN_COLUMNS} FROM r`,
     id,
     run.workspaceId,
     run.sessionId,

@@ -4,7 +4,9 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { fenced, heldRunSql, leaseLost, type Lease } from "./lease";
 import { sqlRead, sqlWrite, utcTimestamp } from "@/lib/db/sql";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { OnboardingSession, OperationRun, OperationRunStep, Platform } from "@/lib/generated/prisma/client";
+import { columnList } from "@/lib/db/statements";
 import type { SessionProviders } from "@/lib/providers/resolve-providers";
 import { ProviderError, type DeploymentInfo, type ProviderContext, type RepositoryInfo } from "@/lib/providers/types";
 import type { RunKind } from "./definitions";
@@ -13,6 +15,8 @@ import { workerSecretsFor } from "@/lib/resources/worker-secrets";
 import { deleteFromLedger } from "@/lib/resources/deprovision-resources";
 import { starterBundle } from "@/lib/providers/cloudflare/starter-bundle";
 import { recheckStep } from "@/lib/verification/recheck-access";
+
+const PLATFORM_COLUMNS = columnList(Prisma.PlatformScalarFieldEnum);
 
 export interface StepContext {
   run: OperationRun;
@@ -34,7 +38,9 @@ async function platformOf(session: OnboardingSession): Promise<Platform> {
   if (!platformId)
     throw new ProviderError("platform_missing", "The platform record is missing; create_platform did not run.");
   // Every bootstrap step reads it: through the pg pool, the row as Prisma would give it.
-  const [platform] = await sqlRead<Platform>(`SELECT * FROM "Platform" WHERE "id" = $1`, [platformId]);
+  const [platform] = await sqlRead<Platform>(`SELECT ${PLATFORM_COLUMNS} FROM "Platform" WHERE "id" = $1`, [
+    platformId,
+  ]);
   if (!platform) throw new ProviderError("platform_missing", "The platform record is missing.");
   return platform;
 }
@@ -73,7 +79,7 @@ async function updatePlatform(lease: Lease, platformId: string, change: Platform
   if (change.status !== undefined) set.push(`"status" = ${param(change.status, '::"PlatformStatus"')}`);
   if (change.deploymentUrl !== undefined) set.push(`"deploymentUrl" = ${param(change.deploymentUrl)}`);
   const rows = await sqlWrite<Platform>(
-    `UPDATE "Platform" SET ${set.join(", ")} WHERE "id" = $1 AND EXISTS (${heldRunSql("$3", "$4", "$5")}) RETURNING *`,
+    `UPDATE "Platform" SET ${set.join(", ")} WHERE "id" = $1 AND EXISTS (${heldRunSql("$3", "$4", "$5")}) RETURNING ${PLATFORM_COLUMNS}`,
     values,
   );
   if (rows.length === 0) throw leaseLost(lease);
