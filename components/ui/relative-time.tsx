@@ -1,15 +1,15 @@
 "use client";
 
 import { useNow } from "@/lib/client/hooks/use-now";
-import { formatDate, relativeTime } from "@/lib/client/format";
+import { formatDate, relativePastTime } from "@/lib/client/format";
 
-/** "3 minutes ago", ageing on its own; the exact time is in the title and dateTime. */
+/** When a past event happened ("3 minutes ago"), ageing on its own; the exact time is in the title and dateTime. */
 export function RelativeTime({ iso, className }: { iso: string | null | undefined; className?: string }) {
   const now = useNow();
   if (!iso) return <span className={className}>—</span>;
   return (
     <time dateTime={iso} title={formatDate(iso)} className={className} suppressHydrationWarning>
-      {now ? relativeTime(iso, now) : formatDate(iso)}
+      {now ? relativePastTime(iso, now) : formatDate(iso)}
     </time>
   );
 }

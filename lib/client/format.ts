@@ -17,6 +17,16 @@ export function relativeTime(iso: string | null | undefined, now = Date.now()): 
   return formatDate(iso);
 }
 
+/**
+ * When a past event happened ("just now", "3 minutes ago"). The shared clock ticks every 30 s
+ * and the browser's clock may be a little behind the server's, so an event written after the last
+ * tick would read "in a few seconds": a past event is never in the future.
+ */
+export function relativePastTime(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return "—";
+  return relativeTime(iso, Math.max(now, new Date(iso).getTime()));
+}
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "—";
   return new Date(iso).toLocaleString("en-GB", {
