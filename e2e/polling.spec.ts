@@ -1,4 +1,4 @@
-import { expect, test, type Page, type Response } from "@playwright/test";
+import { expect, test, type Page, type Response, type Route } from "@playwright/test";
 import { connectAndVerify, createOnboarding, freshOperator, getSession, screenshot, uniqueSlug } from "./helpers";
 
 // While a checkpoint is active a wizard tab makes one conditional request per 5 s (the watch),
@@ -84,30 +84,34 @@ test("a second tab still updates at once when the first one saves", async ({ pag
   const cancel = tabA.getByRole("button", { name: "Cancel run" });
   await expect(cancel).toBeEnabled();
   await expect(tabB.getByRole("button", { name: "Cancel run" })).toBeEnabled();
-  // Tab B asks for the news as soon as tab A's save is answered (the broadcast), not at its next
-  // 5 s tick. Judged on the network, not on how fast a starved CI machine paints: tab B must ask
-  // within 4.5 s of its own last poll, and within 2 s of tab A's answer.
-  let cancelAnsweredAt = 0;
+  // Tab B hears of tab A's save from the broadcast, not from its own poll: from its next poll on,
+  // tab B's watch requests are held unanswered (so its polling can bring no news and starts no
+  // other request), and tab B must still ask for the session or its runs once tab A's cancel is
+  // answered. Judged on the network, so a starved CI machine's slow paint cannot fail it.
+  const base = `/api/v1/onboarding/${id}`;
+  let hold = false;
+  const held: Route[] = [];
+  await tabB.route(
+    (url) => url.pathname === `${base}/watch`,
+    (route) => (hold ? void held.push(route) : route.continue()),
+  );
+  let cancelAnswered = false;
   tabA.on("response", (res) => {
-    if (res.url().includes("/cancel") && res.request().method() === "POST") cancelAnsweredAt = Date.now();
+    if (res.url().includes("/cancel") && res.request().method() === "POST") cancelAnswered = true;
   });
-  const refetchedAt = new Promise<number>((resolve) =>
+  const asked = new Promise<string>((resolve) =>
     tabB.on("request", (req) => {
-      if (cancelAnsweredAt && req.method() === "GET" && req.url().includes(`/api/v1/onboarding/${id}`))
-        resolve(Date.now());
+      const path = new URL(req.url()).pathname;
+      if (cancelAnswered && req.method() === "GET" && (path === base || path === `${base}/runs`)) resolve(path);
     }),
   );
-  // The click follows tab B's tick at once: its next poll is due 5 s after this request.
-  await tabB.waitForRequest((req) => req.url().includes(`/api/v1/onboarding/${id}/watch`));
-  const nextTickAt = Date.now() + 5_000;
+  hold = true;
+  await tabB.waitForRequest((req) => new URL(req.url()).pathname === `${base}/watch`);
   await cancel.click();
-  const askedAt = await Promise.race([
-    refetchedAt,
-    new Promise<null>((resolve) => setTimeout(() => resolve(null), nextTickAt - 500 - Date.now())),
-  ]);
-  expect(cancelAnsweredAt, "tab A's cancel was answered").toBeGreaterThan(0);
-  expect(askedAt, "tab B asked for the news before its next 5 s tick").not.toBeNull();
-  expect(askedAt! - cancelAnsweredAt).toBeLessThan(2_000);
+  const path = await Promise.race([asked, new Promise<null>((resolve) => setTimeout(() => resolve(null), 15_000))]);
+  expect(path, "tab B asked for the news without its poll").not.toBeNull();
+  hold = false;
+  for (const route of held.splice(0)) await route.continue().catch(() => undefined);
   // …and shows it (in the page's main region: the bell's closed list may hold the run's end too).
   await expect(
     tabB
