@@ -1,9 +1,9 @@
 // Named (prepared) statements. PostgreSQL parses and plans an unnamed statement every time it
 // runs; a named one once per connection. For this app's statements that is most of what
 // PostgreSQL spends on them (BENCHMARKS.md: a GET's two statements cost ≈ 2.2 ms of PostgreSQL
-// CPU unnamed, ≈ 0.55 ms named), so both pools — Prisma's (through the adapter's
-// statementNameGenerator) and the plain pg pool of lib/db/sql.ts — name every statement by a
-// hash of its text, unless DATABASE_PREPARED_STATEMENTS=false (a PgBouncer in transaction mode
+// CPU unnamed, ≈ 0.55 ms named), so all three pools — Prisma's (through the adapter's
+// statementNameGenerator), the plain pg pool of lib/db/sql.ts and pg-boss's (lib/queue/queue.ts)
+// — name every statement by a hash of its text, unless DATABASE_PREPARED_STATEMENTS=false (a PgBouncer in transaction mode
 // without prepared-statement support, for instance).
 //
 // Two kinds of text stay unnamed:
