@@ -15,7 +15,9 @@ import { slugTaken } from "./errors";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { seedSteps } from "./serialize";
 import { assertConnection } from "./assert-connection";
-import { startRun } from "@/lib/runs/start-run";
+import { startFirstRunInTx } from "@/lib/runs/start-run";
+import { enqueueDeliveries } from "./mutate-session";
+import { getBoss } from "@/lib/queue/queue";
 
 function requestHash(actor: Actor, body: unknown): string {
   return createHash("sha256").update(actor.userId).update("\0").update(JSON.stringify(body)).digest("hex");
@@ -52,7 +54,12 @@ export async function createOnboarding(
   });
   if (platformWithSlug && platformWithSlug.status !== "deprovisioned") throw slugTaken(input.slug);
 
+  // With autoStart the run starts in the create's transaction: one commit, and a start the rules
+  // refuse leaves no onboarding behind.
+  if (input.autoStart) await getBoss(); // started outside the transaction that sends the job
   let session: OnboardingSession;
+  let jobId: string | null = null;
+  let deliveries: string[] = [];
   try {
     session = await db().$transaction(async (tx) => {
       const steps = initialSteps();
@@ -96,6 +103,13 @@ export async function createOnboarding(
         toVersion: created.version,
         data: { platformName: input.platformName, slug: input.slug, tier: input.tier } as Prisma.InputJsonValue,
       });
+      let result = created;
+      if (input.autoStart) {
+        const started = await startFirstRunInTx(tx, actor, created, "verify_access");
+        result = started.session;
+        jobId = started.run.id;
+        deliveries = started.deliveries;
+      }
       if (idempotencyKey) {
         await tx.idempotencyRecord.create({
           data: {
@@ -103,11 +117,11 @@ export async function createOnboarding(
             key: idempotencyKey,
             requestHash: hash,
             responseStatus: 202,
-            responseBody: createdBody(created, null) as unknown as Prisma.InputJsonValue,
+            responseBody: createdBody(result, jobId) as unknown as Prisma.InputJsonValue,
           },
         });
       }
-      return created;
+      return result;
     });
   } catch (err) {
     if (idempotencyKey && isUniqueViolation(err, "key")) {
@@ -118,23 +132,8 @@ export async function createOnboarding(
     throw err;
   }
 
-  let jobId: string | null = null;
-  if (input.autoStart) {
-    const started = await startRun(actor, session, "verify_access", {
-      expectedVersion: session.version,
-      versionSource: "body",
-    });
-    session = started.session;
-    jobId = started.run.id;
-  }
-  const body = createdBody(session, jobId);
-  if (idempotencyKey && jobId) {
-    await db().idempotencyRecord.update({
-      where: { workspaceId_key: { workspaceId: membership.workspaceId, key: idempotencyKey } },
-      data: { responseBody: body as unknown as Prisma.InputJsonValue },
-    });
-  }
-  return { status: 202, body, replayed: false };
+  await enqueueDeliveries(deliveries);
+  return { status: 202, body: createdBody(session, jobId), replayed: false };
 }
 
 function createdBody(s: OnboardingSession, jobId: string | null) {

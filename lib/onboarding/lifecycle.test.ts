@@ -137,6 +137,30 @@ describe("deriveLifecycle", () => {
     });
   });
 
+  it("a bootstrap run decides alone: no verification beside it changes the outcome (run starts rely on it)", () => {
+    // lib/runs/start-run.ts derives a bootstrap start's lifecycle without reading the verification.
+    const bootstraps = [
+      run({ kind: "bootstrap", status: "queued", outcome: null }),
+      run({ kind: "bootstrap", status: "running", outcome: null }),
+      run({ kind: "bootstrap", outcome: "succeeded" }),
+      run({ kind: "bootstrap", outcome: "failed", reasonCode: "step_failed:provision_infra" }),
+      run({ kind: "bootstrap", outcome: "cancelled" }),
+    ];
+    const verifications = [
+      run({}),
+      run({ status: "running", outcome: null }),
+      run({ outcome: "blocked", report: { checks: [{ status: "fail", reasonCode: "missing_scope" }] } }),
+      run({ outcome: "succeeded", report: { fingerprint: "another|slug", checks: [] } }),
+      run({ outcome: "cancelled" }),
+    ];
+    const sessions = [session(), session({ draft: { connectConfirmed: true }, slug: "other" })];
+    for (const s of sessions)
+      for (const bootstrap of bootstraps) {
+        const alone = deriveLifecycle(s, { verify: null, bootstrap });
+        for (const verify of verifications) expect(deriveLifecycle(s, { verify, bootstrap })).toEqual(alone);
+      }
+  });
+
   it("cancelled and active win over everything", () => {
     const bootstrap = run({ kind: "bootstrap", status: "running", outcome: null });
     expect(deriveLifecycle(session({ cancelledAt: new Date() }), { bootstrap }).lifecycleState).toBe("cancelled");

@@ -29,6 +29,16 @@ export interface SessionChange {
   /** Refuse (throw ApiError) or return the columns to change. Runs inside the transaction. */
   change: (session: OnboardingSession, tx: Tx) => Promise<Prisma.OnboardingSessionUncheckedUpdateInput | null>;
   auditData?: (session: OnboardingSession) => Prisma.InputJsonValue | undefined;
+  /**
+   * The latest verify and bootstrap runs as the change left them, when the change knows them
+   * without a read (a run start just wrote one): called after `change`; undefined → read them.
+   */
+  runsAfter?: () => LifecycleRuns | undefined;
+}
+
+export interface LifecycleRuns {
+  verify: LifecycleRunInput | null;
+  bootstrap: LifecycleRunInput | null;
 }
 
 const SYSTEM_RETRIES = 8;
@@ -65,10 +75,7 @@ export function conflictError(
   );
 }
 
-export async function latestRuns(
-  tx: Tx,
-  sessionId: string,
-): Promise<{ verify: LifecycleRunInput | null; bootstrap: LifecycleRunInput | null }> {
+export async function latestRuns(tx: Tx, sessionId: string): Promise<LifecycleRuns> {
   // One statement for both kinds and their steps (every session write derives the lifecycle).
   const rows = await tx.$queryRaw<LifecycleRunInput[]>`
     SELECT r."kind"::text AS "kind", r."status"::text AS "status", r."outcome"::text AS "outcome",
@@ -88,12 +95,8 @@ export async function latestRuns(
 export async function mutateSession(change: SessionChange): Promise<OnboardingSession> {
   for (let attempt = 0, progressRaces = 0; ; attempt++) {
     try {
-      const { session, deliveries } = await db().$transaction((tx) => applyChange(tx, change));
-      // After commit: a delivery that fails to enqueue stays pending and can be redelivered.
-      for (const id of deliveries)
-        await enqueueWebhookDelivery(id).catch((e) =>
-          log.error({ deliveryId: id, ...errorFields(e) }, "webhook enqueue failed"),
-        );
+      const { session, deliveries } = await db().$transaction((tx) => applySessionChange(tx, change));
+      await enqueueDeliveries(deliveries);
       return session;
     } catch (err) {
       // A step's progress landed meanwhile: our derived `steps` may predate it. Apply again.
@@ -105,17 +108,33 @@ export async function mutateSession(change: SessionChange): Promise<OnboardingSe
   }
 }
 
+/** After commit: a webhook delivery that fails to enqueue stays pending and can be redelivered. */
+export async function enqueueDeliveries(deliveries: string[]): Promise<void> {
+  for (const id of deliveries)
+    await enqueueWebhookDelivery(id).catch((e) =>
+      log.error({ deliveryId: id, ...errorFields(e) }, "webhook enqueue failed"),
+    );
+}
+
 const SESSION_COLUMNS = columnList(Prisma.OnboardingSessionScalarFieldEnum);
 
-async function applyChange(
+/**
+ * One session change inside the caller's transaction (mutateSession's, or a create that starts
+ * its first run in the same transaction and passes the row it just inserted as `current`). The
+ * caller enqueues the returned webhook deliveries after commit (`enqueueDeliveries`).
+ */
+export async function applySessionChange(
   tx: Tx,
   change: SessionChange,
+  current?: OnboardingSession,
 ): Promise<{ session: OnboardingSession; deliveries: string[] }> {
   // Raw: the same row Prisma's findUnique gives, without its query compiler (every write reads it).
-  const [session] = await tx.$queryRawUnsafe<OnboardingSession[]>(
-    `SELECT ${SESSION_COLUMNS} FROM "OnboardingSession" WHERE "id" = $1`,
-    change.sessionId,
-  );
+  const [session] = current
+    ? [current]
+    : await tx.$queryRawUnsafe<OnboardingSession[]>(
+        `SELECT ${SESSION_COLUMNS} FROM "OnboardingSession" WHERE "id" = $1`,
+        change.sessionId,
+      );
   if (!session) throw notFound("Onboarding");
   const expected = change.expectedVersion ?? session.version;
   if (session.version !== expected) throw conflictError(session, change.versionSource, expected);
@@ -124,7 +143,7 @@ async function applyChange(
   if (data === null) return { session, deliveries: [] };
 
   const merged = { ...session, ...data } as OnboardingSession;
-  const derived = deriveLifecycle(merged, await latestRuns(tx, session.id));
+  const derived = deriveLifecycle(merged, change.runsAfter?.() ?? (await latestRuns(tx, session.id)));
   const nextVersion = session.version + 1;
   const update = sessionUpdateSql({
     ...data,

@@ -27,6 +27,9 @@ const runJobExpireSeconds = () => env("RUN_JOB_EXPIRE_SECONDS");
  */
 const WAKE_CHANNEL = "onramp_jobs";
 
+/** The wake-up of a run job as SQL arguments, for a caller that sends it in its own statement. */
+export const RUN_WAKE_UP = { channel: WAKE_CHANNEL, payload: RUN_QUEUE } as const;
+
 interface QueueState {
   boss: Promise<PgBoss> | null;
   /** This process's consumer ids, per queue. */
@@ -139,7 +142,13 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
  * together: a committed run always has a job, and a failed send rolls the run back. The
  * wake-up is sent in the same transaction, so PostgreSQL delivers it at commit.
  */
-export async function enqueueRunInTx(tx: Tx, runId: string, recordedJobId?: string): Promise<void> {
+export async function enqueueRunInTx(
+  tx: Tx,
+  runId: string,
+  recordedJobId?: string,
+  /** The caller's own statement in this transaction already sent RUN_WAKE_UP (a run start's insert). */
+  wakeUpSent = false,
+): Promise<void> {
   const boss = await getBoss();
   // The run records its newest job (the sweep's orphan check): `recordedJobId` when the caller
   // already wrote it on the run (a run created with `queueJobId: newRunJobId()`).
@@ -150,7 +159,7 @@ export async function enqueueRunInTx(tx: Tx, runId: string, recordedJobId?: stri
   );
   if (!recordedJobId)
     await tx.$executeRaw`UPDATE "OperationRun" SET "queueJobId" = ${jobId}::uuid WHERE "id" = ${runId}`;
-  await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${RUN_QUEUE})`;
+  if (!wakeUpSent) await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${RUN_QUEUE})`;
 }
 
 /** A job id to record on a run as it is created, then pass to enqueueRunInTx. */

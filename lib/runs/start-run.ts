@@ -8,14 +8,23 @@ import { columnList } from "@/lib/db/statements";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { actorLabel, auditActor, authorize, type Actor } from "@/lib/auth/actor";
 import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
-import { mutateSession, type VersionSource } from "@/lib/onboarding/mutate-session";
+import {
+  applySessionChange,
+  mutateSession,
+  type LifecycleRuns,
+  type SessionChange,
+  type VersionSource,
+} from "@/lib/onboarding/mutate-session";
+import type { LifecycleRunInput } from "@/lib/onboarding/lifecycle";
+import type { LatestRuns } from "@/lib/onboarding/actions";
+import type { Role } from "@/lib/auth/capabilities";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { newId } from "@/lib/db/ids";
 import { utcTimestamp } from "@/lib/db/sql";
 import { assertAllowed, assertRole, assertRunCancellable, type GuardedAction } from "@/lib/onboarding/actions";
 import { latestRunsOf } from "@/lib/onboarding/queries";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
-import { enqueueRunInTx, getBoss, newRunJobId } from "@/lib/queue/queue";
+import { enqueueRunInTx, getBoss, newRunJobId, RUN_WAKE_UP } from "@/lib/queue/queue";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
 import { currentTraceparent, traceIdOf } from "@/lib/observability/tracing";
 import { recheckAccessBeforeResume } from "./reverify";
@@ -27,6 +36,8 @@ export interface StartResult {
   session: OnboardingSession;
   /** False when an active run of this kind already existed and is returned instead. */
   created: boolean;
+  /** The session's latest run of each kind right after a start (the response needs no read). */
+  runs?: LatestRuns;
 }
 
 const START_ACTION: Record<RunKind, GuardedAction> = {
@@ -50,23 +61,82 @@ export async function startRun(
       : sessionOrId;
   if (!session) throw notFound("Onboarding");
   const { role } = authorize(actor, session.workspaceId, "view", "Onboarding");
-  const action = START_ACTION[kind];
-  assertRole(action, role);
+  const start = runStart(actor, kind, role, input); // refuses a role that may not start this kind
 
   // A start while a run of this kind is active returns that run (deduplicated): the rules refuse
   // it (run_active) or the unique activeKey does, and the catch below answers with the active run.
   await getBoss(); // started outside the transaction that sends the job
 
-  let run: OperationRun | null = null;
   try {
     const updated = await mutateSession({
       sessionId: session.id,
       expectedVersion: base.expectedVersion,
       versionSource: base.versionSource,
+      ...start.change,
+    });
+    return { ...start.started(), session: updated, created: true };
+  } catch (err) {
+    // Lost a race with a concurrent start: answer with the run that won.
+    const winner =
+      isUniqueViolation(err, "activeKey") || err instanceof ApiError ? await activeRun(session.id, kind) : null;
+    if (winner)
+      return {
+        run: winner,
+        session: (await db().onboardingSession.findUnique({ where: { id: session.id } }))!,
+        created: false,
+      };
+    throw err;
+  }
+}
+
+/**
+ * The first run of an onboarding created in this transaction (POST /onboarding with autoStart):
+ * the same change as `startRun`, applied to the row just inserted, which has no runs yet — so
+ * neither the session nor its runs are read again. The caller calls `getBoss()` before its
+ * transaction and enqueues the returned webhook deliveries after commit.
+ */
+export async function startFirstRunInTx(
+  tx: Tx,
+  actor: Actor,
+  created: OnboardingSession,
+  kind: RunKind,
+): Promise<{ run: OperationRun; session: OnboardingSession; deliveries: string[] }> {
+  const { role } = authorize(actor, created.workspaceId, "view", "Onboarding");
+  const start = runStart(actor, kind, role, undefined, {});
+  const { session, deliveries } = await applySessionChange(
+    tx,
+    { sessionId: created.id, expectedVersion: created.version, versionSource: "body", ...start.change },
+    created,
+  );
+  return { run: start.started().run, session, deliveries };
+}
+
+/**
+ * A run start as a session change: the rules, the run with its steps, its audit row and its
+ * queue job. `priorRuns`: the session's latest runs when the caller knows them (a session created
+ * in the same transaction has none); otherwise they are read inside the transaction.
+ */
+function runStart(
+  actor: Actor,
+  kind: RunKind,
+  role: Role,
+  input: Prisma.InputJsonValue | undefined,
+  priorRuns?: LatestRuns,
+): {
+  change: Pick<SessionChange, "actor" | "action" | "change" | "runsAfter">;
+  started: () => { run: OperationRun; runs: LatestRuns };
+} {
+  const action = START_ACTION[kind];
+  assertRole(action, role);
+  let run: OperationRun | null = null;
+  let before: LatestRuns = {};
+  return {
+    change: {
       actor: auditActor(actor),
       action: `run.${kind}.started`,
       change: async (current, tx) => {
-        assertAllowed(action, { session: current, runs: await latestRunsOf(tx, current.id), role });
+        before = priorRuns ?? (await latestRunsOf(tx, current.id));
+        assertAllowed(action, { session: current, runs: before, role });
         const traceparent = currentTraceparent();
         const jobId = newRunJobId();
         run = await insertRun(tx, {
@@ -84,28 +154,46 @@ export async function startRun(
           targetType: "operation_run",
           targetId: run.id,
         });
-        await enqueueRunInTx(tx, run.id, jobId);
+        await enqueueRunInTx(tx, run.id, jobId, true);
         return {};
       },
-    });
-    return { run: run!, session: updated, created: true };
-  } catch (err) {
-    // Lost a race with a concurrent start: answer with the run that won.
-    const winner =
-      isUniqueViolation(err, "activeKey") || err instanceof ApiError ? await activeRun(session.id, kind) : null;
-    if (winner)
-      return {
-        run: winner,
-        session: (await db().onboardingSession.findUnique({ where: { id: session.id } }))!,
-        created: false,
-      };
-    throw err;
-  }
+      runsAfter: () => lifecycleRunsAfterStart(run!, before),
+    },
+    started: () => ({ run: run!, runs: { ...before, [kind]: { id: run!.id, status: run!.status, outcome: null } } }),
+  };
+}
+
+/**
+ * The latest verify and bootstrap runs right after `run` was queued, when they follow from what
+ * the start read (the lifecycle derives from them), else undefined (read them). A bootstrap decides
+ * the lifecycle alone (lifecycle.test.ts holds deriveLifecycle to that); a verification decides it
+ * when there is no bootstrap.
+ */
+export function lifecycleRunsAfterStart(run: OperationRun, before: LatestRuns): LifecycleRuns | undefined {
+  const kind = run.kind as RunKind;
+  const queued: LifecycleRunInput = {
+    kind,
+    status: "queued",
+    outcome: null,
+    reasonCode: null,
+    report: run.report,
+    steps: RUN_STEPS[kind].map((s) => ({
+      key: s.key,
+      status: "pending",
+      errorCode: null,
+      errorMessage: null,
+      result: null,
+    })),
+  };
+  if (kind === "bootstrap") return { verify: null, bootstrap: queued };
+  if (kind === "verify_access" && !before.bootstrap) return { verify: queued, bootstrap: null };
+  return undefined;
 }
 
 /**
  * A new queued run with its steps (and, with tracing on, the log line naming its trace) in one
- * statement: every run start pays for it (Prisma's nested create was three statements).
+ * statement: every run start pays for it (Prisma's nested create was three statements). It also
+ * sends the workers' wake-up (delivered at commit), so enqueueRunInTx need not.
  */
 async function insertRun(
   tx: Tx,
@@ -136,8 +224,10 @@ async function insertRun(
        FROM jsonb_to_recordset($11::jsonb) AS x("id" text, "key" text, "position" int, "label" text)
      ), l AS (
        INSERT INTO "OperationRunLog" ("runId", "level", "message", "at") SELECT $1, 'info', $12::text, $10::timestamp WHERE $12::text IS NOT NULL
+     ), wake AS (
+       SELECT pg_notify($13, $14)
      )
-     SELECT ${RUN_COLUMNS} FROM r`,
+     SELECT ${RUN_COLUMNS} FROM r, wake`,
     id,
     run.workspaceId,
     run.sessionId,
@@ -150,6 +240,8 @@ async function insertRun(
     now,
     JSON.stringify(steps),
     traceLine,
+    RUN_WAKE_UP.channel,
+    RUN_WAKE_UP.payload,
   );
   return row;
 }
