@@ -25,7 +25,7 @@ import {
   type RunKind,
 } from "./definitions";
 import { enqueueRun } from "@/lib/queue/queue";
-import { STEP_HANDLERS, type StepContext } from "./steps";
+import { STEP_HANDLERS, type JobCopy, type StepContext } from "./steps";
 import { stepsFromRun, verificationFingerprint } from "@/lib/onboarding/lifecycle";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { errorFields, log } from "@/lib/log/logger";
@@ -172,13 +172,14 @@ function collectChecks(run: RunWithSteps): AccessCheck[] {
 interface StepInputs {
   session: OnboardingSession;
   providers: SessionProviders;
+  job: JobCopy;
 }
 
 /** Null (the step recorded as failed) when the session's providers cannot be set up. */
 async function stepInputs(lease: Lease, run: RunWithSteps, step: OperationRunStep): Promise<StepInputs | null> {
   const session = await db().onboardingSession.findUniqueOrThrow({ where: { id: run.sessionId } });
   try {
-    return { session, providers: await providersFor(session) };
+    return { session, providers: await providersFor(session), job: { platform: null } };
   } catch (err) {
     if (isDatabaseUnavailable(err)) throw new DatabaseUnavailable(step.key, err);
     await attemptFailed(lease, step, null, normalise(err, false));
@@ -190,11 +191,11 @@ async function executeStep(
   lease: Lease,
   run: RunWithSteps,
   step: OperationRunStep,
-  { session, providers }: StepInputs,
+  { session, providers, job }: StepInputs,
   runSignal: AbortSignal,
 ): Promise<boolean> {
   for (let attempt = 1; attempt <= STEP_MAX_ATTEMPTS; attempt++) {
-    const outcome = await runStepAttempt({ lease, run, step, session, providers, attempt, runSignal });
+    const outcome = await runStepAttempt({ lease, run, step, session, providers, job, attempt, runSignal });
     if (outcome === "retry") continue;
     return outcome === "succeeded";
   }
@@ -207,6 +208,7 @@ interface AttemptInput {
   step: OperationRunStep;
   session: OnboardingSession;
   providers: SessionProviders;
+  job: JobCopy;
   /** 1-based, within this execution of the step. */
   attempt: number;
   runSignal: AbortSignal;
@@ -219,6 +221,7 @@ async function runStepAttempt({
   step,
   session,
   providers,
+  job,
   attempt,
   runSignal,
 }: AttemptInput): Promise<"succeeded" | "failed" | "retry"> {
@@ -239,7 +242,7 @@ async function runStepAttempt({
   try {
     result = await withStepSpan(run.kind, step.key, handle.stepAttempts, async () => {
       injectSimulatedFailure(providers, run.kind as RunKind, step.key, handle.stepAttempts);
-      return handler({ run, session, step, providers, ctx, lease } satisfies StepContext);
+      return handler({ run, session, step, providers, ctx, lease, job } satisfies StepContext);
     });
   } catch (raw) {
     await flush();

@@ -2,11 +2,12 @@ import "server-only";
 // What each step of each run kind does. Every step is idempotent: run twice (after a crash or
 // a resume) it finds its resource and succeeds without creating it again.
 import { db } from "@/lib/db/client";
-import { fenced, heldRunSql, leaseLost, type Lease } from "./lease";
+import { heldRunSql, leaseLost, type Lease } from "./lease";
 import { sqlRead, sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OnboardingSession, OperationRun, OperationRunStep, Platform } from "@/lib/generated/prisma/client";
 import { columnList } from "@/lib/db/statements";
+import { newId } from "@/lib/db/ids";
 import type { SessionProviders } from "@/lib/providers/resolve-providers";
 import { ProviderError, type DeploymentInfo, type ProviderContext, type RepositoryInfo } from "@/lib/providers/types";
 import type { RunKind } from "./definitions";
@@ -26,36 +27,36 @@ export interface StepContext {
   ctx: ProviderContext;
   /** The lease this attempt runs under: the step's own writes are fenced with it. */
   lease: Lease;
+  /** What the steps of one job keep between them (a new job, after a handover or a crash, starts empty). */
+  job: JobCopy;
+}
+
+/**
+ * The platform row as this job last wrote or read it. While the lease is ours, only this run's
+ * steps write the platform (activation comes after the bootstrap; a deprovision is another run of
+ * the same session, never active beside it), so the copy stays true and a step need not read it.
+ */
+export interface JobCopy {
+  platform: Platform | null;
 }
 
 type StepHandler = (c: StepContext) => Promise<Record<string, unknown> | void>;
 
-async function platformOf(session: OnboardingSession): Promise<Platform> {
+async function platformOf({ session, job }: Pick<StepContext, "session" | "job">): Promise<Platform> {
   const platformId =
     session.platformId ??
     (await db().onboardingSession.findUniqueOrThrow({ where: { id: session.id }, select: { platformId: true } }))
       .platformId;
   if (!platformId)
     throw new ProviderError("platform_missing", "The platform record is missing; create_platform did not run.");
-  // Every bootstrap step reads it: through the pg pool, the row as Prisma would give it.
+  if (job.platform?.id === platformId) return job.platform;
+  // A job's first step after create_platform reads it: through the pg pool, the row as Prisma would give it.
   const [platform] = await sqlRead<Platform>(`SELECT ${PLATFORM_COLUMNS} FROM "Platform" WHERE "id" = $1`, [
     platformId,
   ]);
   if (!platform) throw new ProviderError("platform_missing", "The platform record is missing.");
+  job.platform = platform;
   return platform;
-}
-
-/**
- * The session learns its platform as run progress (`progress` + 1, not a new version: the
- * operator changed nothing), fenced by the lease like every write of a step.
- */
-async function linkPlatform(lease: Lease, sessionId: string, platformId: string): Promise<void> {
-  const rows = await sqlWrite<{ id: string }>(
-    `UPDATE "OnboardingSession" SET "platformId" = $2, "progress" = "progress" + 1, "updatedAt" = $6::timestamp
-     WHERE "id" = $1 AND EXISTS (${heldRunSql("$3", "$4", "$5")}) RETURNING "id"`,
-    [sessionId, platformId, lease.runId, lease.generation, lease.workerId, utcTimestamp(new Date())],
-  );
-  if (rows.length === 0) throw leaseLost(lease);
 }
 
 /** The Platform columns a step sets. */
@@ -86,20 +87,64 @@ async function updatePlatform(lease: Lease, platformId: string, change: Platform
   return rows[0];
 }
 
-function mergeResources(
-  lease: Lease,
+async function mergeResources(
+  { lease, job }: Pick<StepContext, "lease" | "job">,
   platform: Platform,
   patch: Record<string, unknown>,
   change: Omit<PlatformChange, "resources"> = {},
 ) {
   const resources = { ...((platform.resources as Record<string, unknown>) ?? {}), ...patch };
-  return updatePlatform(lease, platform.id, { ...change, resources });
+  job.platform = await updatePlatform(lease, platform.id, { ...change, resources });
+  return job.platform;
 }
 
-const createPlatform: StepHandler = async ({ session, ctx, lease }) => {
-  const existing = await db().platform.findUnique({
-    where: { workspaceId_slug: { workspaceId: session.workspaceId, slug: session.slug } },
-  });
+/**
+ * The platform record (created, or an earlier one of ours reused) and the session's link to it,
+ * in one statement fenced by the lease. The link is run progress (`progress` + 1, not a new
+ * version: the operator changed nothing).
+ */
+async function upsertLinkedPlatform(
+  lease: Lease,
+  session: OnboardingSession,
+  existing: Platform | null,
+): Promise<Platform> {
+  // $1–$6 are common; the write's own values follow.
+  const [write, own] = existing
+    ? [
+        `UPDATE "Platform" SET "status" = 'provisioning', "tier" = $7::"Tier", "updatedAt" = $6::timestamp
+         WHERE "id" = $5 AND EXISTS (SELECT 1 FROM lease) RETURNING ${PLATFORM_COLUMNS}`,
+        [session.tier],
+      ]
+    : [
+        `INSERT INTO "Platform" ("id", "workspaceId", "slug", "tier", "createdAt", "updatedAt")
+         SELECT $5, $7, $8, $9::"Tier", $6::timestamp, $6::timestamp FROM lease RETURNING ${PLATFORM_COLUMNS}`,
+        [session.workspaceId, session.slug, session.tier],
+      ];
+  const rows = await sqlWrite<Platform>(
+    `WITH lease AS (${heldRunSql("$1", "$2", "$3")}), p AS (${write}), link AS (
+       UPDATE "OnboardingSession" SET "platformId" = (SELECT "id" FROM p), "progress" = "progress" + 1, "updatedAt" = $6::timestamp
+       WHERE "id" = $4 AND "platformId" IS DISTINCT FROM $5 AND EXISTS (SELECT 1 FROM p)
+     )
+     SELECT ${PLATFORM_COLUMNS} FROM p`,
+    [
+      lease.runId,
+      lease.generation,
+      lease.workerId,
+      session.id,
+      existing?.id ?? newId(),
+      utcTimestamp(new Date()),
+      ...own,
+    ],
+  );
+  if (rows.length === 0) throw leaseLost(lease);
+  return rows[0];
+}
+
+const createPlatform: StepHandler = async ({ session, ctx, lease, job }) => {
+  const [existing] = await sqlRead<Platform>(
+    `SELECT ${PLATFORM_COLUMNS} FROM "Platform" WHERE "workspaceId" = $1 AND "slug" = $2`,
+    [session.workspaceId, session.slug],
+  );
   const ownedByUs =
     existing &&
     (existing.id === session.platformId ||
@@ -107,19 +152,13 @@ const createPlatform: StepHandler = async ({ session, ctx, lease }) => {
   if (existing && !ownedByUs && existing.status !== "deprovisioned") {
     throw new ProviderError("slug_taken", `A platform named ${session.slug} already exists in this workspace.`);
   }
-  const platform = await fenced(lease, (tx) =>
-    existing
-      ? tx.platform.update({ where: { id: existing.id }, data: { status: "provisioning", tier: session.tier } })
-      : tx.platform.create({ data: { workspaceId: session.workspaceId, slug: session.slug, tier: session.tier } }),
-  );
+  const platform = await upsertLinkedPlatform(lease, session, existing ?? null);
   ctx.log(
     existing ? `Platform record ${platform.id} already exists; reusing it` : `Created platform record ${platform.id}`,
   );
-  if (session.platformId !== platform.id) {
-    await linkPlatform(lease, session.id, platform.id);
-    // The job's copy of the session follows (its later steps find the platform through it).
-    session.platformId = platform.id;
-  }
+  // The job's copies follow (its later steps find the platform through them).
+  session.platformId = platform.id;
+  job.platform = platform;
   return { platformId: platform.id, alreadyExisted: !!existing };
 };
 
@@ -132,20 +171,20 @@ const scopeOf = ({ run, step, session }: StepContext): LedgerScope => ({
 
 const provisionInfra: StepHandler = async (c) => {
   const { session, providers, ctx } = c;
-  const platform = await platformOf(session);
+  const platform = await platformOf(c);
   const scope = scopeOf(c);
   const { resources, alreadyExisted } = await providers.infra.provision(ctx, {
     recorded: await liveLedger(session.id),
     record: recorderFor(scope, providers.infra.kind),
     secrets: (names, owner) => workerSecretsFor(scope, names, owner),
   });
-  await mergeResources(c.lease, platform, { infra: resources });
+  await mergeResources(c, platform, { infra: resources });
   return { resources, alreadyExisted };
 };
 
 const setupRepo: StepHandler = async (c) => {
-  const { session, providers, ctx } = c;
-  const platform = await platformOf(session);
+  const { providers, ctx } = c;
+  const platform = await platformOf(c);
   const repo = await providers.repo.createRepository(ctx);
   await recordResource(scopeOf(c), providers.repo.kind, {
     type: "repository",
@@ -154,13 +193,13 @@ const setupRepo: StepHandler = async (c) => {
     alreadyExisted: repo.alreadyExisted,
     data: { url: repo.url },
   });
-  await mergeResources(c.lease, platform, { repository: repo }, { repoUrl: repo.url });
+  await mergeResources(c, platform, { repository: repo }, { repoUrl: repo.url });
   return { repository: repo.fullName, url: repo.url, alreadyExisted: repo.alreadyExisted };
 };
 
 const deployServices: StepHandler = async (c) => {
   const { session, providers, ctx } = c;
-  const platform = await platformOf(session);
+  const platform = await platformOf(c);
   const repo = (platform.resources as { repository?: RepositoryInfo }).repository;
   if (!repo) throw new ProviderError("repository_missing", "No repository recorded; setup_repo must succeed first.");
   if (providers.infra.deploy) {
@@ -176,7 +215,7 @@ const deployServices: StepHandler = async (c) => {
       recorded: await liveLedger(session.id),
       record: recorderFor(scopeOf(c), providers.infra.kind),
     });
-    await mergeResources(c.lease, platform, { deployment });
+    await mergeResources(c, platform, { deployment });
     return {
       deploymentId: deployment.deploymentId,
       environmentUrl: deployment.environmentUrl,
@@ -191,7 +230,7 @@ const deployServices: StepHandler = async (c) => {
     alreadyExisted: deployment.alreadyExisted,
     data: deployment.environmentUrl ? { url: deployment.environmentUrl } : {},
   });
-  await mergeResources(c.lease, platform, { deployment });
+  await mergeResources(c, platform, { deployment });
   return {
     deploymentId: deployment.deploymentId,
     environmentUrl: deployment.environmentUrl,
@@ -199,8 +238,8 @@ const deployServices: StepHandler = async (c) => {
   };
 };
 
-const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease }) => {
-  const platform = await platformOf(session);
+const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease, job }) => {
+  const platform = await platformOf({ session, job });
   const resources = platform.resources as { repository?: RepositoryInfo; deployment?: DeploymentInfo };
   if (!resources.repository || !resources.deployment) {
     throw new ProviderError("resources_missing", "The repository or deployment is not recorded.");
@@ -214,7 +253,7 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease }) =
     // The infrastructure's own check covered the deployment (Cloudflare Pages) and knows its URL.
     const environmentUrl = infra.url ?? resources.deployment.environmentUrl;
     await mergeResources(
-      lease,
+      { lease, job },
       platform,
       { deployment: { ...resources.deployment, ...(environmentUrl ? { environmentUrl } : {}) } },
       { status: "active", deploymentUrl: environmentUrl ?? null },
@@ -229,7 +268,7 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease }) =
   // A real provider may learn the URL only now (GitHub reports it on the success status).
   const environmentUrl = deployed.environmentUrl ?? resources.deployment.environmentUrl;
   await mergeResources(
-    lease,
+    { lease, job },
     platform,
     { deployment: { ...resources.deployment, ...(environmentUrl ? { environmentUrl } : {}) } },
     { status: "active", deploymentUrl: environmentUrl ?? null },
