@@ -26,7 +26,7 @@ import {
 } from "./definitions";
 import { enqueueRun } from "@/lib/queue/queue";
 import { STEP_HANDLERS, type JobCopy, type StepContext } from "./steps";
-import { stepsFromRun, verificationFingerprint } from "@/lib/onboarding/lifecycle";
+import { stepsFromRun, verificationFingerprint, type LifecycleRunInput } from "@/lib/onboarding/lifecycle";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { errorFields, log } from "@/lib/log/logger";
 import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
@@ -225,7 +225,7 @@ async function runStepAttempt({
   attempt,
   runSignal,
 }: AttemptInput): Promise<"succeeded" | "failed" | "retry"> {
-  const { log, flush } = makeRunLogger(lease, step.key);
+  const { log, flush, take } = makeRunLogger(lease, step.key);
   const handle = await beginAttempt(lease, step, attempt);
   const signal = AbortSignal.any([runSignal, AbortSignal.timeout(STEP_TIMEOUT_MS)]);
   const ctx: ProviderContext = {
@@ -279,8 +279,8 @@ async function runStepAttempt({
   }
   // Bookkeeping sits outside the try above: a database error here must not be recorded as
   // the step failing. It propagates, the queue retries the job, and the step (idempotent)
-  // is confirmed again.
-  await flush();
+  // is confirmed again. The step's last log lines are written with its success.
+  const lines = await take();
   const done = {
     ...step,
     status: "succeeded" as const,
@@ -296,7 +296,7 @@ async function runStepAttempt({
   await attemptSucceeded(lease, step, handle, result, {
     sessionId: run.sessionId,
     sessionSteps,
-    logLine: `${step.label}: done`,
+    logLines: [...lines, { level: "info", message: `${step.label}: done` }],
   });
   Object.assign(step, done);
   return "succeeded";
@@ -350,11 +350,14 @@ function normalise(raw: unknown, timedOut: boolean): ProviderError {
 
 /** Every run's end goes through here (one transaction with the session's lifecycle). */
 async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "failed" | "cancelled" | "blocked") {
+  let ended: LifecycleRunInput | null = null;
   await mutateSession({
     sessionId: run.sessionId,
     expectedVersion: null,
     actor: SYSTEM_ACTOR,
     action: `run.${run.kind}.${outcome}`,
+    // A bootstrap decides the lifecycle alone (lifecycle.test.ts): its end needs no read of the runs.
+    runsAfter: () => (ended && run.kind === "bootstrap" ? { verify: null, bootstrap: ended } : undefined),
     change: async (session, tx) => {
       // Our copy of the run and its steps is the truth: every write to them since the claim
       // was ours (the statement below is fenced by the lease).
@@ -376,14 +379,30 @@ async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "f
               checkedAt: new Date().toISOString(),
             }
           : undefined;
+      const stepStatus = outcome === "cancelled" ? "cancelled" : "skipped";
       await completeRunInTx(tx, lease, {
         outcome,
         reasonCode,
         report,
-        stepStatus: outcome === "cancelled" ? "cancelled" : "skipped",
+        stepStatus,
         logLevel: outcome === "succeeded" ? "info" : "warn",
         logMessage: `Run ${outcome}${reasonCode ? ` (${reasonCode})` : ""}`,
       });
+      // The run as that statement left it.
+      ended = {
+        kind: current.kind as RunKind,
+        status: "completed",
+        outcome,
+        reasonCode,
+        report: report ?? current.report,
+        steps: current.steps.map((s) => ({
+          key: s.key,
+          status: s.status === "pending" || s.status === "running" ? stepStatus : s.status,
+          errorCode: s.errorCode,
+          errorMessage: s.errorMessage,
+          result: s.result,
+        })),
+      };
       if (current.kind === "recheck_access" && outcome === "succeeded") await applyRecheckInTx(tx, current);
       await notifyRunEndedInTx(tx, { ...current, reasonCode }, outcome, session.platformName);
       return finishSessionFields(session, current.kind as RunKind, outcome);

@@ -143,4 +143,22 @@ describe("a run start", () => {
     await processRun(started.body.run.id);
     expect((await expectStoredLifecycleMatchesRuns(id)).lifecycleState).toBe("ready_for_activation");
   });
+
+  it("a bootstrap's end derives the lifecycle from the run as the worker ended it: failed, with its step's error", async () => {
+    const { id, version } = await createOnboarding(owner.token, {
+      simulation: { stepDelayMs: 0, failStep: "setup_repo" },
+    });
+    await processRun((await post(verify.POST, id, version)).body.run.id);
+    const ready = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
+    await processRun((await post(bootstrap.POST, id, ready.version)).body.run.id);
+    const failed = await expectStoredLifecycleMatchesRuns(id);
+    expect(failed).toMatchObject({ lifecycleState: "bootstrap_failed", reasonCode: "step_failed:setup_repo" });
+    expect((failed.steps as { status: string }[]).map((s) => s.status)).toEqual([
+      "completed",
+      "completed",
+      "failed",
+      "skipped",
+      "skipped",
+    ]);
+  });
 });

@@ -7,7 +7,6 @@ import "server-only";
 import type { OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
 import type { ProviderError } from "@/lib/providers/types";
 import { randomUUID } from "node:crypto";
-import { db } from "@/lib/db/client";
 import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import { fenced, heldRunSql, leaseLost, type Lease } from "./lease";
 
@@ -105,7 +104,7 @@ export async function attemptSucceeded(
   step: Pick<OperationRunStep, "id" | "key">,
   handle: AttemptHandle,
   result: unknown,
-  progress: { sessionId: string; sessionSteps: unknown | null; logLine: string },
+  progress: { sessionId: string; sessionSteps: unknown | null; logLines: LogLine[] },
 ): Promise<void> {
   const rows = await sqlWrite<{ held: number }>(
     `WITH lease AS (${heldRunSql("$1", "$2", "$3")}), st AS (
@@ -119,7 +118,8 @@ export async function attemptSucceeded(
        WHERE "id" = $8 AND $9::jsonb IS NOT NULL AND EXISTS (SELECT 1 FROM lease)
      ), line AS (
        INSERT INTO "OperationRunLog" ("runId", "stepKey", "level", "message")
-       SELECT "id", $10, 'info', $11 FROM lease
+       SELECT lease."id", $10, e.line->>'level', e.line->>'message'
+       FROM lease, jsonb_array_elements($11::jsonb) WITH ORDINALITY AS e(line, n) ORDER BY e.n
      )
      SELECT count(*)::int AS "held" FROM lease`,
     [
@@ -133,7 +133,7 @@ export async function attemptSucceeded(
       progress.sessionId,
       progress.sessionSteps === null ? null : JSON.stringify(progress.sessionSteps),
       step.key,
-      progress.logLine,
+      JSON.stringify(progress.logLines),
     ],
   );
   if (rows[0]?.held !== 1) throw leaseLost(lease);
@@ -174,21 +174,54 @@ export async function attemptCancelled(lease: Lease, step: OperationRunStep, han
   });
 }
 
+export interface LogLine {
+  level: string;
+  message: string;
+}
+
+/** How long a step's log line may wait to be written with the lines that follow it. */
+export const LOG_BATCH_MS = 200;
+
 /**
- * Appends to the run log in order, without making the step wait for each insert. A line is only
- * written while the lease is ours (the generation is checked in the INSERT itself).
+ * Appends to the run log in order, without making the step wait for each insert: lines logged
+ * within LOG_BATCH_MS are written together, in one statement, and only while the lease is ours
+ * (the generation is checked in the INSERT itself). `take` hands the lines not yet written to a
+ * caller that writes them in its own statement (a step's success, with its "done" line).
  */
 export function makeRunLogger(lease: Lease, stepKey: string | null) {
   let chain = Promise.resolve();
-  const log = (message: string, level = "info") => {
-    chain = chain.then(() =>
-      db().$executeRaw`INSERT INTO "OperationRunLog" ("runId", "stepKey", "level", "message")
-          SELECT ${lease.runId}, ${stepKey}, ${level}, ${message.slice(0, 2000)}
-          WHERE EXISTS (SELECT 1 FROM "OperationRun" WHERE "id" = ${lease.runId} AND "leaseGeneration" = ${lease.generation})`.then(
-        () => undefined,
-        () => undefined,
-      ),
-    );
+  let pending: LogLine[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const detach = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const lines = pending;
+    pending = [];
+    return lines;
   };
-  return { log, flush: () => chain };
+  const write = () => {
+    const lines = detach();
+    if (lines.length > 0) chain = chain.then(() => insertLogLines(lease, stepKey, lines));
+    return chain;
+  };
+  const log = (message: string, level = "info") => {
+    pending.push({ level, message: message.slice(0, 2000) });
+    timer ??= setTimeout(write, LOG_BATCH_MS);
+  };
+  const take = () => {
+    const lines = detach();
+    return chain.then(() => lines); // after the lines already on their way
+  };
+  return { log, flush: write, take };
+}
+
+async function insertLogLines(lease: Lease, stepKey: string | null, lines: LogLine[]): Promise<void> {
+  await sqlWrite(
+    `INSERT INTO "OperationRunLog" ("runId", "stepKey", "level", "message")
+     SELECT $1, $2, e.line->>'level', e.line->>'message'
+     FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(line, n)
+     WHERE EXISTS (SELECT 1 FROM "OperationRun" WHERE "id" = $1 AND "leaseGeneration" = $3)
+     ORDER BY e.n`,
+    [lease.runId, stepKey, lease.generation, JSON.stringify(lines)],
+  ).catch(() => undefined); // a lost log line must not fail the step
 }
