@@ -38,22 +38,39 @@ export interface AuditEntry {
  * cost — BENCHMARKS.md).
  */
 export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "AuditEvent" ("id", "workspaceId", "actorUserId", "actorTokenId", "actorLabel", "action", "targetType",
+  const { sql, values } = auditInsertSql(actor, entry, 1);
+  await tx.$executeRawUnsafe(sql, ...values);
+}
+
+/**
+ * The audit row's INSERT … SELECT with its parameters numbered from `firstParam`, for a statement
+ * that writes it beside its change (append ` FROM <cte>` to write it only when the change did).
+ */
+export function auditInsertSql(
+  actor: AuditActor,
+  entry: AuditEntry,
+  firstParam: number,
+): { sql: string; values: unknown[] } {
+  const $ = (i: number) => `$${firstParam + i}`;
+  return {
+    sql: `INSERT INTO "AuditEvent" ("id", "workspaceId", "actorUserId", "actorTokenId", "actorLabel", "action", "targetType",
        "targetId", "fromVersion", "toVersion", "reason", "data", "createdAt")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::int, $10::int, $11, $12::jsonb, $13::timestamp)`,
-    newId(),
-    entry.workspaceId,
-    actor.userId ?? null,
-    actor.tokenId ?? null,
-    actor.label,
-    entry.action,
-    entry.targetType,
-    entry.targetId,
-    entry.fromVersion ?? null,
-    entry.toVersion ?? null,
-    entry.reason ?? null,
-    entry.data === undefined ? null : JSON.stringify(entry.data),
-    utcTimestamp(new Date()),
-  );
+     SELECT ${$(0)}::text, ${$(1)}::text, ${$(2)}::text, ${$(3)}::text, ${$(4)}::text, ${$(5)}::text, ${$(6)}::text,
+       ${$(7)}::text, ${$(8)}::int, ${$(9)}::int, ${$(10)}::text, ${$(11)}::jsonb, ${$(12)}::timestamp`,
+    values: [
+      newId(),
+      entry.workspaceId,
+      actor.userId ?? null,
+      actor.tokenId ?? null,
+      actor.label,
+      entry.action,
+      entry.targetType,
+      entry.targetId,
+      entry.fromVersion ?? null,
+      entry.toVersion ?? null,
+      entry.reason ?? null,
+      entry.data === undefined ? null : JSON.stringify(entry.data),
+      utcTimestamp(new Date()),
+    ],
+  };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { SESSION_COLUMN_TYPES, sessionUpdateSql } from "./mutate-session";
+import { Prisma, type OnboardingSession } from "@/lib/generated/prisma/client";
+import { diffForAudit, SESSION_COLUMN_TYPES, sessionUpdateSql } from "./mutate-session";
 
 /** OnboardingSession's scalar columns and their Prisma types, read from the schema. */
 function schemaColumns(): Map<string, string> {
@@ -51,5 +51,25 @@ describe("sessionUpdateSql", () => {
   it("refuses what it cannot write as a value", () => {
     expect(() => sessionUpdateSql({ progress: { increment: 1 } })).toThrow(/unsupported update of progress/);
     expect(() => sessionUpdateSql({ 'x"; DROP': 1 })).toThrow(/not a session column/);
+  });
+});
+
+describe("diffForAudit", () => {
+  const row = (over: Record<string, unknown>) =>
+    ({ platformName: "Acme", slug: "acme", draft: {}, status: "pending", ...over }) as unknown as OnboardingSession;
+
+  it("names the fields that changed, from and to", () => {
+    expect(diffForAudit(row({}), row({ slug: "acme-2", status: "in_progress" }))).toEqual({
+      changes: { slug: { from: "acme", to: "acme-2" }, status: { from: "pending", to: "in_progress" } },
+    });
+  });
+
+  it("sees no change in JSON whose keys are listed in another order (jsonb keeps its own order)", () => {
+    const read = row({ draft: { b: 1, a: { y: [1, { d: 2, c: 3 }], x: null } } });
+    const written = row({ draft: { a: { x: null, y: [1, { c: 3, d: 2 }] }, b: 1 } });
+    expect(diffForAudit(read, written)).toEqual({ changes: {} });
+    expect(diffForAudit(read, row({ draft: { a: { x: null, y: [{ c: 3, d: 2 }, 1] }, b: 1 } }))).toMatchObject({
+      changes: { draft: { from: read.draft } },
+    });
   });
 });

@@ -10,7 +10,7 @@ import { Prisma, type OnboardingSession } from "@/lib/generated/prisma/client";
 import { utcTimestamp } from "@/lib/db/sql";
 import { columnList } from "@/lib/db/statements";
 import { ApiError, notFound } from "@/lib/api/errors";
-import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
+import { auditInsertSql, type AuditActor } from "@/lib/audit/record-audit";
 import { deriveLifecycle, type LifecycleRunInput } from "./lifecycle";
 import { recordWebhookEvent } from "@/lib/webhooks/outbox";
 import { enqueueWebhookDelivery } from "@/lib/queue/queue";
@@ -145,19 +145,41 @@ export async function applySessionChange(
   const merged = { ...session, ...data } as OnboardingSession;
   const derived = deriveLifecycle(merged, change.runsAfter?.() ?? (await latestRuns(tx, session.id)));
   const nextVersion = session.version + 1;
-  const update = sessionUpdateSql({
+  const columns = {
     ...data,
     ...derived,
     version: nextVersion,
     updatedById: change.actor.userId ?? session.updatedById,
     updatedAt: new Date(),
-  });
+  };
+  const update = sessionUpdateSql(columns);
+  // The session's audit row is written by the same statement, only when the guarded UPDATE
+  // matched; its field diff is taken against the row as the UPDATE will leave it.
+  const audit = auditInsertSql(
+    change.actor,
+    {
+      workspaceId: session.workspaceId,
+      action: change.action,
+      targetType: "onboarding_session",
+      targetId: session.id,
+      fromVersion: session.version,
+      toVersion: nextVersion,
+      reason: change.reason ?? null,
+      data: change.auditData?.(session) ?? diffForAudit(session, rowAfter(session, columns)),
+    },
+    4 + update.values.length,
+  );
   const [updated] = await tx.$queryRawUnsafe<OnboardingSession[]>(
-    `UPDATE "OnboardingSession" SET ${update.set} WHERE "id" = $1 AND "version" = $2 AND "progress" = $3 RETURNING ${SESSION_COLUMNS}`,
+    `WITH u AS (
+       UPDATE "OnboardingSession" SET ${update.set} WHERE "id" = $1 AND "version" = $2 AND "progress" = $3
+       RETURNING ${SESSION_COLUMNS}
+     ), audit AS (${audit.sql} FROM u)
+     SELECT ${SESSION_COLUMNS} FROM u`,
     session.id,
     session.version,
     session.progress,
     ...update.values,
+    ...audit.values,
   );
   if (!updated) {
     const current = await tx.onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
@@ -165,16 +187,6 @@ export async function applySessionChange(
     const err = conflictError(current, change.versionSource, expected);
     throw new VersionConflict(err.code, err.message, { extra: err.extra, headers: err.headers });
   }
-  await recordAudit(tx, change.actor, {
-    workspaceId: session.workspaceId,
-    action: change.action,
-    targetType: "onboarding_session",
-    targetId: session.id,
-    fromVersion: session.version,
-    toVersion: nextVersion,
-    reason: change.reason ?? null,
-    data: change.auditData?.(session) ?? diffForAudit(session, updated),
-  });
   return { session: updated, deliveries: await recordWebhookEvent(tx, session, updated) };
 }
 
@@ -239,13 +251,37 @@ const AUDITED_FIELDS = [
   "blockingReasonCode",
 ] as const;
 
-/** Field-level before/after, so the audit and the conflict warning can say what changed. */
+/** The row as an UPDATE setting `columns` leaves it (Prisma's null markers read back as null). */
+function rowAfter(session: OnboardingSession, columns: Record<string, unknown>): OnboardingSession {
+  const row: Record<string, unknown> = { ...session };
+  for (const [column, value] of Object.entries(columns)) {
+    if (value === undefined) continue;
+    row[column] = value === Prisma.DbNull || value === Prisma.JsonNull ? null : value;
+  }
+  return row as unknown as OnboardingSession;
+}
+
+/**
+ * Field-level before/after, so the audit and the conflict warning can say what changed. JSON is
+ * compared with its keys sorted: PostgreSQL's jsonb keeps its own key order, so a value read back
+ * and the same value about to be written may list their keys differently.
+ */
 export function diffForAudit(before: OnboardingSession, after: OnboardingSession): Prisma.InputJsonValue {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const field of AUDITED_FIELDS) {
-    const a = JSON.stringify(before[field] ?? null);
-    const b = JSON.stringify(after[field] ?? null);
+    const a = canonicalJson(before[field] ?? null);
+    const b = canonicalJson(after[field] ?? null);
     if (a !== b) changes[field] = { from: before[field] ?? null, to: after[field] ?? null };
   }
   return { changes } as Prisma.InputJsonValue;
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+        )
+      : v,
+  );
 }
