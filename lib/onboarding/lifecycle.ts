@@ -49,6 +49,17 @@ export interface DerivedState {
   steps: SeedStep[];
 }
 
+/** The session columns deriveLifecycle owns (every write stores them; checks compare them). */
+export const DERIVED_FIELDS = [
+  "status",
+  "lifecycleState",
+  "currentCheckpoint",
+  "lastCompletedCheckpoint",
+  "reasonCode",
+  "blockingReasonCode",
+  "steps",
+] as const satisfies readonly (keyof DerivedState)[];
+
 /** What a verification was run against; a change to any of it makes the result stale. */
 export function verificationFingerprint(
   s: Pick<LifecycleSessionInput, "slug" | "connectionId" | "infraConnectionId" | "stackTemplateId">,

@@ -11,7 +11,7 @@ import { createOnboarding, getOnboarding } from "@/test/onboarding-fixtures";
 import * as collection from "@/app/api/v1/onboarding/route";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import * as bootstrap from "@/app/api/v1/onboarding/[id]/bootstrap/route";
-import { deriveLifecycle } from "@/lib/onboarding/lifecycle";
+import { deriveLifecycle, DERIVED_FIELDS } from "@/lib/onboarding/lifecycle";
 import { latestRuns } from "@/lib/onboarding/mutate-session";
 import { processRun } from "./execute-run";
 import { RUN_WAKE_UP, stopQueue } from "@/lib/queue/queue";
@@ -34,22 +34,12 @@ afterAll(async () => {
   await stopQueue({ graceful: false });
 });
 
-const DERIVED = [
-  "status",
-  "lifecycleState",
-  "currentCheckpoint",
-  "lastCompletedCheckpoint",
-  "reasonCode",
-  "blockingReasonCode",
-  "steps",
-] as const;
-
 /** The lifecycle as stored equals the one derived from the session's runs read back now. */
 async function expectStoredLifecycleMatchesRuns(id: string) {
   const stored = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
   const runs = await db().$transaction((tx) => latestRuns(tx, id));
   const derived = deriveLifecycle(stored, runs);
-  for (const field of DERIVED) expect(stored[field], field).toEqual(derived[field]);
+  for (const field of DERIVED_FIELDS) expect(stored[field], field).toEqual(derived[field]);
   return stored;
 }
 

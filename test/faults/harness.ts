@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, inject } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { createScratchDatabase, dropDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
-import { deriveLifecycle } from "@/lib/onboarding/lifecycle";
+import { deriveLifecycle, DERIVED_FIELDS } from "@/lib/onboarding/lifecycle";
 import { latestRuns } from "@/lib/onboarding/mutate-session";
 import type { Tx } from "@/lib/db/client";
 import { getBoss, stopQueue } from "@/lib/queue/queue";
@@ -317,16 +317,6 @@ export class Recorder {
 
 // ---------------------------------------------------------------------------------------------
 // Invariants
-
-const DERIVED_FIELDS = [
-  "status",
-  "lifecycleState",
-  "currentCheckpoint",
-  "lastCompletedCheckpoint",
-  "reasonCode",
-  "blockingReasonCode",
-  "steps",
-] as const;
 
 export interface InvariantReport {
   sessions: number;
