@@ -12,6 +12,8 @@ import { columnList } from "@/lib/db/statements";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { auditInsertSql, type AuditActor } from "@/lib/audit/record-audit";
 import { deriveLifecycle, type LifecycleRunInput } from "./lifecycle";
+import { latestByKind, type LatestRuns } from "./actions";
+import { SESSION_WITH_RUNS_SQL, type SessionWithRunsRow } from "./queries";
 import { recordWebhookEvent } from "@/lib/webhooks/outbox";
 import { enqueueWebhookDelivery } from "@/lib/queue/queue";
 import { errorFields, log } from "@/lib/log/logger";
@@ -26,8 +28,17 @@ export interface SessionChange {
   actor: AuditActor;
   action: string;
   reason?: string | null;
-  /** Refuse (throw ApiError) or return the columns to change. Runs inside the transaction. */
-  change: (session: OnboardingSession, tx: Tx) => Promise<Prisma.OnboardingSessionUncheckedUpdateInput | null>;
+  /**
+   * Refuse (throw ApiError) or return the columns to change. Runs inside the transaction; `runs`
+   * (the session's newest run of each kind) is read with the session when `readsRuns` is set.
+   */
+  change: (
+    session: OnboardingSession,
+    tx: Tx,
+    runs?: LatestRuns,
+  ) => Promise<Prisma.OnboardingSessionUncheckedUpdateInput | null>;
+  /** The change needs the session's newest runs: read them in the session's own statement. */
+  readsRuns?: boolean;
   auditData?: (session: OnboardingSession) => Prisma.InputJsonValue | undefined;
   /**
    * The latest verify and bootstrap runs as the change left them, when the change knows them
@@ -129,17 +140,26 @@ export async function applySessionChange(
   current?: OnboardingSession,
 ): Promise<{ session: OnboardingSession; deliveries: string[] }> {
   // Raw: the same row Prisma's findUnique gives, without its query compiler (every write reads it).
-  const [session] = current
-    ? [current]
-    : await tx.$queryRawUnsafe<OnboardingSession[]>(
-        `SELECT ${SESSION_COLUMNS} FROM "OnboardingSession" WHERE "id" = $1`,
-        change.sessionId,
-      );
+  let session: OnboardingSession | undefined = current;
+  let runs: LatestRuns | undefined;
+  if (!session && change.readsRuns) {
+    const [row] = await tx.$queryRawUnsafe<SessionWithRunsRow[]>(SESSION_WITH_RUNS_SQL, change.sessionId);
+    if (row) {
+      const { latestRuns: runRows, ...rest } = row;
+      session = rest;
+      runs = latestByKind(runRows);
+    }
+  } else if (!session) {
+    [session] = await tx.$queryRawUnsafe<OnboardingSession[]>(
+      `SELECT ${SESSION_COLUMNS} FROM "OnboardingSession" WHERE "id" = $1`,
+      change.sessionId,
+    );
+  }
   if (!session) throw notFound("Onboarding");
   const expected = change.expectedVersion ?? session.version;
   if (session.version !== expected) throw conflictError(session, change.versionSource, expected);
 
-  const data = await change.change(session, tx);
+  const data = await change.change(session, tx, runs);
   if (data === null) return { session, deliveries: [] };
 
   const merged = { ...session, ...data } as OnboardingSession;

@@ -16,13 +16,18 @@ import type { RunHealthView } from "@/lib/runs/health";
 
 type LatestRunRow = ActionRun & { kind: string };
 
-/** The newest run of each kind of the session `sessionRef` names (a parameter or a column). */
 const SESSION_COLUMNS = columnList(Prisma.OnboardingSessionScalarFieldEnum, "s");
 
+/** The newest run of each kind of the session `sessionRef` names (a parameter or a column). */
 const latestRunRows = (sessionRef: string) =>
   `SELECT DISTINCT ON (o."kind") o."id", o."kind"::text AS "kind", o."status"::text AS "status", o."outcome"::text AS "outcome"
    FROM "OperationRun" o WHERE o."sessionId" = ${sessionRef}
    ORDER BY o."kind", o."createdAt" DESC, o."id" DESC`;
+
+/** The session ($1) with its newest run of each kind (`latestRuns`, for latestByKind) in one statement. */
+export const SESSION_WITH_RUNS_SQL = `SELECT ${SESSION_COLUMNS}, COALESCE((SELECT json_agg(r) FROM (${latestRunRows('s."id"')}) r), '[]'::json) AS "latestRuns"
+     FROM "OnboardingSession" s WHERE s."id" = $1`;
+export type SessionWithRunsRow = OnboardingSession & { latestRuns: LatestRunRow[] };
 
 /**
  * The session and the newest run of each kind in one statement: GET /onboarding/:id answers
@@ -33,11 +38,7 @@ export async function loadSessionWithRuns(
   id: string,
 ): Promise<{ session: OnboardingSession; runs: LatestRuns; health: RunHealthView | null } | null> {
   // Through plain pg (lib/db/sql.ts): every GET of a session pays for this read.
-  const rows = await sqlRead<OnboardingSession & { latestRuns: LatestRunRow[] }>(
-    `SELECT ${SESSION_COLUMNS}, COALESCE((SELECT json_agg(r) FROM (${latestRunRows('s."id"')}) r), '[]'::json) AS "latestRuns"
-     FROM "OnboardingSession" s WHERE s."id" = $1`,
-    [id],
-  );
+  const rows = await sqlRead<SessionWithRunsRow>(SESSION_WITH_RUNS_SQL, [id]);
   if (!rows[0]) return null;
   const { latestRuns: runRows, ...session } = rows[0];
   return { session, runs: latestByKind(runRows), health: await healthOf(session.id, runRows) };

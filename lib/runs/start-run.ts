@@ -7,7 +7,7 @@ import { Prisma, type OnboardingSession, type OperationRun } from "@/lib/generat
 import { columnList } from "@/lib/db/statements";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { actorLabel, auditActor, authorize, type Actor } from "@/lib/auth/actor";
-import { recordAudit, type AuditActor } from "@/lib/audit/record-audit";
+import { auditInsertSql, recordAudit, type AuditActor } from "@/lib/audit/record-audit";
 import {
   applySessionChange,
   mutateSession,
@@ -123,7 +123,7 @@ function runStart(
   input: Prisma.InputJsonValue | undefined,
   priorRuns?: LatestRuns,
 ): {
-  change: Pick<SessionChange, "actor" | "action" | "change" | "runsAfter">;
+  change: Pick<SessionChange, "actor" | "action" | "change" | "runsAfter" | "readsRuns">;
   started: () => { run: OperationRun; runs: LatestRuns };
 } {
   const action = START_ACTION[kind];
@@ -134,8 +134,9 @@ function runStart(
     change: {
       actor: auditActor(actor),
       action: `run.${kind}.started`,
-      change: async (current, tx) => {
-        before = priorRuns ?? (await latestRunsOf(tx, current.id));
+      readsRuns: !priorRuns,
+      change: async (current, tx, runs) => {
+        before = priorRuns ?? runs ?? (await latestRunsOf(tx, current.id));
         assertAllowed(action, { session: current, runs: before, role });
         const traceparent = currentTraceparent();
         const jobId = newRunJobId();
@@ -147,12 +148,7 @@ function runStart(
           initiatorId: actor.userId,
           report: input ?? null,
           traceparent,
-        });
-        await recordAudit(tx, auditActor(actor), {
-          workspaceId: current.workspaceId,
-          action: `run.${kind}.queued`,
-          targetType: "operation_run",
-          targetId: run.id,
+          actor: auditActor(actor),
         });
         await enqueueRunInTx(tx, run.id, jobId, true);
         return {};
@@ -191,9 +187,9 @@ export function lifecycleRunsAfterStart(run: OperationRun, before: LatestRuns): 
 }
 
 /**
- * A new queued run with its steps (and, with tracing on, the log line naming its trace) in one
- * statement: every run start pays for it (Prisma's nested create was three statements). It also
- * sends the workers' wake-up (delivered at commit), so enqueueRunInTx need not.
+ * A new queued run with its steps (and, with tracing on, the log line naming its trace) and its
+ * audit row in one statement: every run start pays for it (Prisma's nested create was three
+ * statements). It also sends the workers' wake-up (delivered at commit), so enqueueRunInTx need not.
  */
 async function insertRun(
   tx: Tx,
@@ -205,10 +201,17 @@ async function insertRun(
     initiatorId: string;
     report: Prisma.InputJsonValue | null;
     traceparent: string | null;
+    /** Who queued it: the run's audit row ("run.<kind>.queued") is written by the same statement. */
+    actor: AuditActor;
   },
 ): Promise<OperationRun> {
   const id = newId();
   const now = utcTimestamp(new Date());
+  const audit = auditInsertSql(
+    run.actor,
+    { workspaceId: run.workspaceId, action: `run.${run.kind}.queued`, targetType: "operation_run", targetId: id },
+    15,
+  );
   const steps = RUN_STEPS[run.kind].map((s, position) => ({ id: newId(), key: s.key, label: s.label, position }));
   // With tracing on, the run's log names its trace (to find it in the trace backend).
   const traceLine = run.traceparent ? `Trace ${traceIdOf(run.traceparent)}` : null;
@@ -226,7 +229,7 @@ async function insertRun(
        INSERT INTO "OperationRunLog" ("runId", "level", "message", "at") SELECT $1, 'info', $12::text, $10::timestamp WHERE $12::text IS NOT NULL
      ), wake AS (
        SELECT pg_notify($13, $14)
-     )
+     ), audit AS (${audit.sql} FROM r)
      SELECT ${RUN_COLUMNS} FROM r, wake`,
     id,
     run.workspaceId,
@@ -242,6 +245,7 @@ async function insertRun(
     traceLine,
     RUN_WAKE_UP.channel,
     RUN_WAKE_UP.payload,
+    ...audit.values,
   );
   return row;
 }
