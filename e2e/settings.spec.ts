@@ -29,6 +29,29 @@ test("an API token is shown once, can be copied, and can be revoked", async ({ p
   expect(after.status()).toBe(401);
 });
 
+test("a token created while the token list is still loading shows up in the list", async ({ page }) => {
+  // The list's first answer is read before the token exists and held until the token is created:
+  // the page must fetch the list again rather than settle for that answer.
+  const name = uniqueSlug("slow-list");
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let gets = 0;
+  await page.route("**/api/v1/tokens", async (route) => {
+    if (route.request().method() !== "GET" || gets++ > 0) return route.continue();
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response }).catch(() => undefined); // the page may have given up on it
+  });
+  await page.goto("/settings/tokens");
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const secret = page.getByTestId("secret-once");
+  await expect(secret).toBeVisible();
+  release();
+  await secret.getByRole("button", { name: "I have stored it" }).click();
+  await expect(page.getByTestId("token-list").getByRole("listitem").filter({ hasText: name })).toBeVisible();
+});
+
 test.describe("webhooks", () => {
   let server: Server;
   const received: { headers: IncomingHttpHeaders; body: string }[] = [];

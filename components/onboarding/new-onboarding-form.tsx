@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { refetchAfterWrite } from "@/lib/client/refetch-after-write";
 import { api, ApiProblem, errorMessage } from "@/lib/client/api";
 import { broadcastSessionSaved } from "@/lib/client/broadcast";
 import { useCan } from "@/lib/client/hooks/use-me";
@@ -64,7 +65,7 @@ export function NewOnboardingForm() {
       return api.createOnboarding(input, idempotencyKey.current);
     },
     onSuccess: (created) => {
-      void qc.invalidateQueries({ queryKey: queryKeys.onboardings.all() });
+      void refetchAfterWrite(qc, queryKeys.onboardings.all());
       broadcastSessionSaved(created.onboardingId, created.version);
       router.push(`/onboarding/${created.onboardingId}`);
     },

@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refetchAfterWrite } from "@/lib/client/refetch-after-write";
 import { api, ApiProblem } from "@/lib/client/api";
 import { useCan } from "@/lib/client/hooks/use-me";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -121,7 +122,7 @@ function ConnectionRow({ connection, manage }: { connection: Connection; manage:
   const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.settings.connections() });
+  const refresh = () => void refetchAfterWrite(qc, queryKeys.settings.connections());
   const update = useMutation({
     mutationFn: (d: Draft | CloudflareDraft) =>
       "accountId" in d
@@ -282,7 +283,7 @@ export function ConnectionsPanel() {
           }),
     onSuccess: () => {
       setFormKey((k) => k + 1);
-      void qc.invalidateQueries({ queryKey: queryKeys.settings.connections() });
+      void refetchAfterWrite(qc, queryKeys.settings.connections());
     },
   });
 

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refetchAfterWrite } from "@/lib/client/refetch-after-write";
 import { api } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { Invitation, InvitationState } from "@/lib/client/types";
@@ -60,7 +61,7 @@ export function InvitationsList() {
     mutationFn: (id: string) => api.revokeInvitation(id),
     onSuccess: () => {
       setRevoking(null);
-      void qc.invalidateQueries({ queryKey: queryKeys.settings.invitations() });
+      void refetchAfterWrite(qc, queryKeys.settings.invitations());
     },
   });
 

@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { refetchAfterWrite } from "@/lib/client/refetch-after-write";
 import { api, ApiProblem } from "@/lib/client/api";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { InvitationCreated, Role } from "@/lib/client/types";
@@ -33,7 +34,7 @@ export function InviteMemberForm({ callerRole }: { callerRole: Role | null }) {
     onSuccess: (result) => {
       setCreated(result);
       setEmail("");
-      void qc.invalidateQueries({ queryKey: queryKeys.settings.invitations() });
+      void refetchAfterWrite(qc, queryKeys.settings.invitations());
     },
   });
   const problem = create.error instanceof ApiProblem ? create.error : null;

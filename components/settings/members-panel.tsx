@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refetchAfterWrite } from "@/lib/client/refetch-after-write";
 import { api } from "@/lib/client/api";
 import { useCan, useMe } from "@/lib/client/hooks/use-me";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -27,7 +28,7 @@ export function MembersPanel() {
   const manage = can("members");
   const [removing, setRemoving] = useState<Member | null>(null);
 
-  const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.settings.members() });
+  const refresh = () => void refetchAfterWrite(qc, queryKeys.settings.members());
   const change = useMutation({
     mutationFn: (v: { userId: string; role: Role }) => api.changeRole(v.userId, v.role),
     onSettled: refresh,

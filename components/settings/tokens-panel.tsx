@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refetchAfterWrite } from "@/lib/client/refetch-after-write";
 import { api, ApiProblem } from "@/lib/client/api";
 import { useCan } from "@/lib/client/hooks/use-me";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -48,7 +49,7 @@ export function TokensPanel() {
   const [created, setCreated] = useState<ApiTokenCreated | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
 
-  const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.settings.tokens() });
+  const refresh = () => void refetchAfterWrite(qc, queryKeys.settings.tokens());
   const create = useMutation({
     mutationFn: () =>
       api.createToken({ name: name.trim(), role, ...(expires ? { expiresInDays: Number(expires) } : {}) }),

@@ -3,6 +3,7 @@
 
 import { useState, type FormEvent } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refetchAfterWrite } from "@/lib/client/refetch-after-write";
 import { api, ApiProblem, errorMessage } from "@/lib/client/api";
 import { useCan } from "@/lib/client/hooks/use-me";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -77,7 +78,7 @@ function Deliveries({ endpointId }: { endpointId: string }) {
   });
   const redeliver = useMutation({
     mutationFn: (id: string) => api.redeliver(id),
-    onSettled: () => void qc.invalidateQueries({ queryKey: queryKeys.settings.deliveries(endpointId) }),
+    onSettled: () => void refetchAfterWrite(qc, queryKeys.settings.deliveries(endpointId)),
   });
   const items = deliveries.data?.pages.flatMap((p) => p.items) ?? [];
   if (deliveries.isPending) return <LoadingBlock lines={3} className="py-3" label="Loading deliveries…" />;
@@ -177,7 +178,7 @@ function EndpointCard({ endpoint }: { endpoint: WebhookEndpoint }) {
   const [open, setOpen] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [editing, setEditing] = useState<string[] | null>(null);
-  const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.settings.webhooks() });
+  const refresh = () => void refetchAfterWrite(qc, queryKeys.settings.webhooks());
   const update = useMutation({
     mutationFn: (input: { active?: boolean; events?: string[] }) => api.updateWebhook(endpoint.id, input),
     onSuccess: () => {
@@ -189,7 +190,7 @@ function EndpointCard({ endpoint }: { endpoint: WebhookEndpoint }) {
     mutationFn: () => api.testWebhook(endpoint.id),
     onSuccess: () => {
       setOpen(true);
-      void qc.invalidateQueries({ queryKey: queryKeys.settings.deliveries(endpoint.id) });
+      void refetchAfterWrite(qc, queryKeys.settings.deliveries(endpoint.id));
     },
   });
   const remove = useMutation({ mutationFn: () => api.deleteWebhook(endpoint.id), onSuccess: refresh });
@@ -313,7 +314,7 @@ export function WebhooksPanel() {
       setCreated(w);
       setUrl("");
       setDescription("");
-      void qc.invalidateQueries({ queryKey: queryKeys.settings.webhooks() });
+      void refetchAfterWrite(qc, queryKeys.settings.webhooks());
     },
   });
 
