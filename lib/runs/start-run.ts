@@ -1,4 +1,5 @@
 import "server-only";
+// Over 400 lines on purpose: the one owner of how a run begins or is asked to stop (a start, the first run of a new onboarding, a resume, a cancel), which share the start's session change.
 // Starting, resuming and cancelling runs. Each goes through the session's versioned mutation
 // path so the lifecycle follows, and is deduplicated: one active run per session and kind.
 import type { Tx } from "@/lib/db/client";
