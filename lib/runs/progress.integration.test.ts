@@ -106,7 +106,9 @@ describe("a bootstrap's progress", () => {
   }, 60_000);
 
   it("loses no step and no save when saves race the steps of a fast bootstrap", async () => {
-    const id = await verified(0);
+    // 40 ms a step: fast, but not faster than a save (with no delay the whole bootstrap can now
+    // end before the first save is read, and nothing races).
+    const id = await verified(40);
     await startBootstrap(id);
     let saves = 0;
     for (;;) {
