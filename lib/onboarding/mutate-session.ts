@@ -13,7 +13,7 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import { auditInsertSql, type AuditActor } from "@/lib/audit/record-audit";
 import { deriveLifecycle, type LifecycleRunInput } from "./lifecycle";
 import { latestByKind, type LatestRuns } from "./actions";
-import { SESSION_WITH_RUNS_SQL, type SessionWithRunsRow } from "./queries";
+import { SESSION_BY_ID_SQL, SESSION_WITH_RUNS_SQL, type SessionWithRunsRow } from "./queries";
 import { recordWebhookEvent } from "@/lib/webhooks/outbox";
 import { enqueueWebhookDelivery } from "@/lib/queue/queue";
 import { errorFields, log } from "@/lib/log/logger";
@@ -150,10 +150,7 @@ export async function applySessionChange(
       runs = latestByKind(runRows);
     }
   } else if (!session) {
-    [session] = await tx.$queryRawUnsafe<OnboardingSession[]>(
-      `SELECT ${SESSION_COLUMNS} FROM "OnboardingSession" WHERE "id" = $1`,
-      change.sessionId,
-    );
+    [session] = await tx.$queryRawUnsafe<OnboardingSession[]>(SESSION_BY_ID_SQL, change.sessionId);
   }
   if (!session) throw notFound("Onboarding");
   const expected = change.expectedVersion ?? session.version;

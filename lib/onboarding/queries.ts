@@ -24,6 +24,9 @@ const latestRunRows = (sessionRef: string) =>
    FROM "OperationRun" o WHERE o."sessionId" = ${sessionRef}
    ORDER BY o."kind", o."createdAt" DESC, o."id" DESC`;
 
+/** The session ($1), the row as Prisma's findUnique gives it, without its query compiler. */
+export const SESSION_BY_ID_SQL = `SELECT ${SESSION_COLUMNS} FROM "OnboardingSession" s WHERE s."id" = $1`;
+
 /** The session ($1) with its newest run of each kind (`latestRuns`, for latestByKind) in one statement. */
 export const SESSION_WITH_RUNS_SQL = `SELECT ${SESSION_COLUMNS}, COALESCE((SELECT json_agg(r) FROM (${latestRunRows('s."id"')}) r), '[]'::json) AS "latestRuns"
      FROM "OnboardingSession" s WHERE s."id" = $1`;

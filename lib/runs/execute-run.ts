@@ -10,9 +10,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { db, type Tx } from "@/lib/db/client";
 import { sqlRead, utcTimestamp } from "@/lib/db/sql";
-import { columnList } from "@/lib/db/statements";
-import { Prisma, type OnboardingSession, type OperationRunStep } from "@/lib/generated/prisma/client";
+import type { OnboardingSession, OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
 import { mutateSession } from "@/lib/onboarding/mutate-session";
+import { SESSION_BY_ID_SQL } from "@/lib/onboarding/queries";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
 import { providersFor, type SessionProviders } from "@/lib/providers/resolve-providers";
 import { ProviderError, type AccessCheck, type ProviderContext } from "@/lib/providers/types";
@@ -43,8 +43,6 @@ import {
   beginAttempt,
   makeRunLogger,
 } from "./step-attempt";
-
-const SESSION_COLUMNS = columnList(Prisma.OnboardingSessionScalarFieldEnum);
 
 export const WORKER_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -181,10 +179,7 @@ interface StepInputs {
 /** Null (the step recorded as failed) when the session's providers cannot be set up. */
 async function stepInputs(lease: Lease, run: RunWithSteps, step: OperationRunStep): Promise<StepInputs | null> {
   // Through the pg pool (every job reads it): the row as Prisma's findUnique gives it.
-  const [session] = await sqlRead<OnboardingSession>(
-    `SELECT ${SESSION_COLUMNS} FROM "OnboardingSession" WHERE "id" = $1`,
-    [run.sessionId],
-  );
+  const [session] = await sqlRead<OnboardingSession>(SESSION_BY_ID_SQL, [run.sessionId]);
   if (!session) throw new Error(`run ${run.id}: its onboarding ${run.sessionId} is gone`);
   try {
     return { session, providers: await providersFor(session), job: { platform: null } };
