@@ -1,15 +1,5 @@
 import type { NextConfig } from "next";
-
-/**
- * Headers for every response (pages, API, build assets). The CSP with its per-request nonce and
- * HSTS depend on the request and are set in proxy.ts.
- */
-const SECURITY_HEADERS = [
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()" },
-];
+import { API_CSP, API_WITHOUT_PROXY_SOURCE, STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -33,7 +23,11 @@ const nextConfig: NextConfig = {
   ],
   typedRoutes: false,
   async headers() {
-    return [{ source: "/:path*", headers: SECURITY_HEADERS }];
+    // Every response; the API's CSP here too, as its routes skip proxy.ts (lib/http/security-headers.ts).
+    return [
+      { source: "/:path*", headers: STATIC_SECURITY_HEADERS },
+      { source: API_WITHOUT_PROXY_SOURCE, headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+    ];
   },
 };
 

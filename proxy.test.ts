@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
-import { pageCsp, proxy } from "./proxy";
+import { unstable_doesMiddlewareMatch, unstable_getResponseFromNextConfig } from "next/experimental/testing/server";
+import { config, pageCsp, proxy } from "./proxy";
+import nextConfig from "./next.config";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -30,10 +32,10 @@ describe("proxy security headers", () => {
     expect(pageCsp("n", { https: false, dev: false })).not.toContain("'unsafe-eval'");
   });
 
-  it("gives API responses a CSP that loads and frames nothing, without a nonce", () => {
-    const csp = at("/api/v1/me").headers.get("content-security-policy")!;
+  it("gives next-auth's pages under /api/auth a CSP of their own, without a nonce", () => {
+    const csp = at("/api/auth/signout").headers.get("content-security-policy")!;
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("style-src 'unsafe-inline'");
     expect(csp).not.toContain("nonce");
   });
 
@@ -42,7 +44,7 @@ describe("proxy security headers", () => {
     // A client cannot claim https on its own.
     expect(at("/", { "x-forwarded-proto": "https" }).headers.get("strict-transport-security")).toBeNull();
     vi.stubEnv("ONRAMP_TRUST_PROXY", "true");
-    expect(at("/api/v1/me", { "x-forwarded-proto": "https" }).headers.get("strict-transport-security")).toMatch(
+    expect(at("/api/auth/session", { "x-forwarded-proto": "https" }).headers.get("strict-transport-security")).toMatch(
       /max-age=\d+/,
     );
     expect(at("/", { "x-forwarded-proto": "http" }).headers.get("strict-transport-security")).toBeNull();
@@ -51,5 +53,35 @@ describe("proxy security headers", () => {
     const page = at("/");
     expect(page.headers.get("strict-transport-security")).toMatch(/max-age=31536000/);
     expect(page.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
+  });
+});
+
+describe("which requests the proxy sees", () => {
+  const runs = (url: string) => unstable_doesMiddlewareMatch({ config, url });
+
+  it("runs for pages and next-auth's routes, not for the API or build assets", () => {
+    for (const url of ["/", "/settings/tokens", "/onboarding/abc", "/sign-in", "/api-docs", "/api"])
+      expect(runs(url), url).toBe(true);
+    for (const url of ["/api/auth/session", "/api/auth/callback/github", "/api/auth"])
+      expect(runs(url), url).toBe(true);
+    for (const url of ["/api/v1/me", "/api/v1/onboarding/x/watch", "/api/metrics", "/api/authx", "/_next/static/a.js"])
+      expect(runs(url), url).toBe(false);
+  });
+
+  it("where it does not run, next.config.ts gives the API its CSP; next-auth keeps the proxy's", async () => {
+    const headersAt = async (url: string) =>
+      (await unstable_getResponseFromNextConfig({ url: `http://localhost:3000${url}`, nextConfig })).headers;
+    for (const url of ["/api/v1/me", "/api/v1/onboarding/x/watch", "/api/metrics", "/api/authx"]) {
+      const h = await headersAt(url);
+      expect(h.get("content-security-policy"), url).toBe(
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      );
+      expect(h.get("x-frame-options"), url).toBe("DENY");
+    }
+    for (const url of ["/api/auth/session", "/", "/settings/tokens"]) {
+      const h = await headersAt(url);
+      expect(h.get("content-security-policy"), url).toBeNull();
+      expect(h.get("x-content-type-options"), url).toBe("nosniff");
+    }
   });
 });

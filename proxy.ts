@@ -2,16 +2,13 @@
 // with a fresh nonce for every page, which Next.js puts on its own scripts when it finds the
 // policy in the request headers (so every page renders dynamically — see app/layout.tsx), and
 // HSTS when the browser reached us over https. Static headers are in next.config.ts.
-// It runs for every API request too (the wizard polls every 5 s): no database, no I/O here.
+// It does not run for the API (the matcher below): a proxy pass cost about as much per request
+// as Next.js' own routing, and the wizard polls every 5 s. The API's CSP comes from
+// next.config.ts, its HSTS from the route wrapper (lib/http/security-headers.ts). next-auth's
+// routes under /api/auth still come here.
 import { NextResponse, type NextRequest } from "next/server";
 import { servedOverHttps } from "@/lib/http/forwarded";
-
-const HSTS = "max-age=31536000; includeSubDomains";
-/** API responses are data, never documents: nothing may load, nobody may frame them. */
-const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-/** next-auth answers a few plain HTML pages (its error page, the sign-out form) with inline styles. */
-const AUTH_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+import { AUTH_CSP, HSTS } from "@/lib/http/security-headers";
 
 export function pageCsp(nonce: string, opts: { https: boolean; dev: boolean }): string {
   return [
@@ -38,10 +35,7 @@ export function proxy(request: NextRequest) {
   let response: NextResponse;
   if (request.nextUrl.pathname.startsWith("/api/")) {
     response = NextResponse.next();
-    response.headers.set(
-      "Content-Security-Policy",
-      request.nextUrl.pathname.startsWith("/api/auth/") ? AUTH_CSP : API_CSP,
-    );
+    response.headers.set("Content-Security-Policy", AUTH_CSP);
   } else {
     const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
     const csp = pageCsp(nonce, { https, dev: process.env.NODE_ENV === "development" });
@@ -56,6 +50,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Build assets are immutable files: the static headers of next.config.ts cover them.
-  matcher: ["/((?!_next/static|_next/image|favicon.svg).*)"],
+  // Build assets are immutable files: the static headers of next.config.ts cover them. Nor the
+  // API, except next-auth's /api/auth/… (API_WITHOUT_PROXY_SOURCE says the same for the config).
+  matcher: ["/((?!_next/static|_next/image|favicon.svg|api/(?!auth(?:/|$))).*)"],
 };

@@ -133,6 +133,22 @@ describe("request id", () => {
   });
 });
 
+describe("HSTS (proxy.ts does not run for the API)", () => {
+  it("is sent on answers and problems only when served over https", async () => {
+    expect((await ok(post("{}"), ctx)).headers.get("strict-transport-security")).toBeNull();
+    // A client cannot claim https on its own.
+    expect(
+      (await ok(post("{}", { "x-forwarded-proto": "https" }), ctx)).headers.get("strict-transport-security"),
+    ).toBeNull();
+    process.env.NEXTAUTH_URL = "https://onramp.example";
+    expect((await ok(post("{}"), ctx)).headers.get("strict-transport-security")).toMatch(/^max-age=31536000/);
+    state.via = null;
+    const refused = await ok(post("{}"), ctx);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("strict-transport-security")).toMatch(/^max-age=31536000/);
+  });
+});
+
 describe("hostile bodies", () => {
   const fieldOf = async (res: Response) =>
     ((await res.json()) as { errors: { field: string; message: string }[] }).errors[0];

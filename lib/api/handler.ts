@@ -1,7 +1,7 @@
 import "server-only";
 // The one wrapper every route handler goes through: a request id and one log line per request,
 // authentication and authorization from the route's declaration (lib/api/routes), CSRF for
-// cookie writes, rate limits, body/query/params parsing with zod, and error mapping to
+// cookie writes, HSTS over https, rate limits, body/query/params parsing with zod, and error mapping to
 // problem+json. Route files bind a handler to a declaration and read like their spec:
 //   export const GET = handle(routes.getOnboarding, async ({ record }) => json(routes.getOnboarding, …));
 import type { NextRequest } from "next/server";
@@ -15,6 +15,8 @@ import { isRoute, type AnyRoute, type RecordKind, type RouteAccess, type RouteDe
 import { authorize, resolveActor, selectWorkspace, type Actor, type ActorMembership } from "@/lib/auth/actor";
 import { withRequestSpan } from "@/lib/observability/request-span";
 import { recordHttpRequest } from "@/lib/observability/http-metrics";
+import { servedOverHttps } from "@/lib/http/forwarded";
+import { HSTS } from "@/lib/http/security-headers";
 
 export { idParams } from "./define-route";
 
@@ -114,6 +116,8 @@ function wrap(options: Core, handler: (ctx: Ctx) => Promise<Response>): BoundHan
       response = problemResponse(err, instance, requestId);
     }
     response = withHeader(response, "x-request-id", requestId);
+    // proxy.ts does not run for the API (lib/http/security-headers.ts): HSTS is set here.
+    if (servedOverHttps(req.headers)) response = withHeader(response, "strict-transport-security", HSTS);
     const ms = performance.now() - started;
     logRequest(req.method, instance, response.status, ms, requestId, actorKind);
     recordHttpRequest(req.method, route, response.status, ms);
