@@ -4,6 +4,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env/env";
 import { statementName } from "@/lib/db/statements";
+import { newPool } from "@/lib/db/pool";
+import { log } from "@/lib/log/logger";
 
 /** The client handed to `db().$transaction(async (tx) => …)` callbacks. */
 export type Tx = Prisma.TransactionClient;
@@ -34,10 +36,12 @@ function createClient(connectionString: string): PrismaClient {
   const statementNameGenerator = env("DATABASE_PREPARED_STATEMENTS")
     ? (query: { sql: string; args: unknown[] }) => statementName(query.sql, query.args.length) as string
     : undefined;
-  const adapter = new PrismaPg(
-    { connectionString, max: poolMax(), connectionTimeoutMillis: 10_000 },
-    { statementNameGenerator },
+  // Our own pool (lib/db/pool.ts): a transaction's client must survive a connection cut as it
+  // is handed out. The adapter ends it on $disconnect.
+  const pool = newPool({ connectionString, max: poolMax(), connectionTimeoutMillis: 10_000 }, (err) =>
+    log.warn({ reason: err.message }, "idle database connection lost"),
   );
+  const adapter = new PrismaPg(pool, { statementNameGenerator, disposeExternalPool: true });
   // Prisma's defaults (2 s to get a connection, 5 s to finish) turn a burst of writes into
   // "Unable to start a transaction" while the pool is merely busy. Wait longer; a request that
   // still gets no connection answers 503 with Retry-After (lib/api/problem.ts).

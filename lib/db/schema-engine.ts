@@ -10,7 +10,7 @@ import {
 } from "@prisma/driver-adapter-utils";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
-import pg from "pg";
+import { newPool } from "./pool";
 import { log } from "@/lib/log/logger";
 
 type EngineModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
@@ -85,8 +85,7 @@ export type EngineSession = {
  * engine itself never releases its adapter, which would keep the process alive.
  */
 export async function openEngine(url: string, schemaText?: string): Promise<EngineSession> {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  pool.on("error", () => undefined);
+  const pool = newPool({ connectionString: url, max: 2 }, () => undefined);
   try {
     const session = await openEngineWith(new PrismaPg(pool), schemaText);
     const close = async () => {

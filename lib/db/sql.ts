@@ -10,6 +10,7 @@
 import pg from "pg";
 import { env } from "@/lib/env/env";
 import { statementName } from "@/lib/db/statements";
+import { newPool } from "@/lib/db/pool";
 
 // timestamp(3) without time zone holds UTC (Prisma writes it so): read it as UTC, as Prisma
 // does, whatever the process's TZ. pg's default would read it as local time.
@@ -32,15 +33,17 @@ function pool(): Cached {
   // A changed URL (tests switching databases) must not keep talking to the old one.
   if (cached && cached.url === url) return cached;
   if (cached) void cached.pool.end().catch(() => undefined);
-  const created = new pg.Pool({
-    connectionString: url,
-    max: env("DATABASE_HOT_POOL_MAX"),
-    connectionTimeoutMillis: 10_000,
-    allowExitOnIdle: true,
-    types,
-  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
-  created.on("error", () => undefined);
+  const created = newPool(
+    {
+      connectionString: url,
+      max: env("DATABASE_HOT_POOL_MAX"),
+      connectionTimeoutMillis: 10_000,
+      allowExitOnIdle: true,
+      types,
+    },
+    () => undefined,
+  );
   const state = { pool: created, url, prepared: env("DATABASE_PREPARED_STATEMENTS") };
   globalState.__onrampSqlPool = state;
   return state;

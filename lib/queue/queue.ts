@@ -10,6 +10,7 @@ import type { Tx } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
 import { env } from "@/lib/env/env";
 import { statementName } from "@/lib/db/statements";
+import { newPool } from "@/lib/db/pool";
 
 export const RUN_QUEUE = "operation-run";
 export const WEBHOOK_QUEUE = "webhook-delivery";
@@ -97,12 +98,10 @@ class QueueDb {
   constructor(private readonly connectionString: string) {}
 
   open(): void {
-    this.pool ??= new pg.Pool({
-      connectionString: this.connectionString,
-      max: env("QUEUE_POOL_MAX"),
-      application_name: "onramp-queue",
-    });
-    this.pool.on("error", (err) => log.error({ reason: err.message }, "queue connection error"));
+    this.pool ??= newPool(
+      { connectionString: this.connectionString, max: env("QUEUE_POOL_MAX"), application_name: "onramp-queue" },
+      (err) => log.error({ reason: err.message }, "queue connection error"),
+    );
   }
 
   async executeSql(text: string, values: unknown[] = []) {
