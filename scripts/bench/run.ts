@@ -10,7 +10,7 @@
 // Environment: BENCH_QUICK=1 (a short smoke run), BENCH_ROUNDS, BENCH_SKIP_BUILD=1 (reuse the
 // existing build), BENCH_PIPELINE_ONBOARDINGS, BENCH_PIPELINE_BATCH_SECONDS, BENCH_PICKUP_RUNS,
 // BENCH_WORKER_CONCURRENCY, BENCH_ONLY (census,api,polling,watch,contention,pickup,pipeline,insights), BENCH_INSIGHTS_SESSIONS (100000),
-// BENCH_PROFILE=1 (CPU profile of the app), BENCH_WAIT_FOR_QUIET=<s>, ONRAMP_DIST_DIR (default
+// BENCH_PROFILE=1 (CPU profile of the app), BENCH_KEEP_LOGS=1, BENCH_WAIT_FOR_QUIET=<s>, ONRAMP_DIST_DIR (default
 // node_modules/.cache/onramp-bench-next), BENCH_OUTPUT (default BENCHMARKS.md).
 //
 // Over 400 lines on purpose: it is the bench's table of contents — phase order, budgets and the
@@ -516,7 +516,9 @@ async function main(): Promise<number> {
     for (const f of results.failures.slice(0, 10)) log(`  - ${f}`);
     return 1;
   }
-  rmSync(logDir, { recursive: true, force: true });
+  // BENCH_KEEP_LOGS=1 keeps the processes' logs (and BENCH_PROFILE's .cpuprofile files) to read.
+  if (process.env.BENCH_KEEP_LOGS === "1") log(`logs kept in ${logDir}`);
+  else rmSync(logDir, { recursive: true, force: true });
   return 0;
 }
 
