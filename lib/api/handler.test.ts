@@ -16,6 +16,7 @@ vi.mock("@/lib/log/logger", async (importOriginal) => {
   return {
     ...actual,
     log: pino({ level: "info", redact: { paths: actual.REDACT_PATHS, censor: "[redacted]" } }, stream),
+    requestLog: actual.createLogger({ redact: false }, stream),
   };
 });
 vi.mock("@/lib/auth/actor", () => ({

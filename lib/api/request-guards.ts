@@ -7,7 +7,7 @@ import { ApiError } from "./errors";
 import { consumeRateLimit } from "./rate-limit";
 import type { Actor } from "@/lib/auth/actor";
 import { clientAddress, expectedOrigin } from "@/lib/http/forwarded";
-import { log } from "@/lib/log/logger";
+import { requestLog } from "@/lib/log/logger";
 import { env } from "@/lib/env/env";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -28,8 +28,8 @@ export function logRequest(
   actor: string,
 ): void {
   const line = { requestId, method, path, status, durationMs: Math.round(ms * 10) / 10, actor };
-  if (status >= 500) log.error(line, "request failed");
-  else log.info(line, "request");
+  if (status >= 500) requestLog.error(line, "request failed");
+  else requestLog.info(line, "request");
 }
 
 /** Headers of some responses (Response.redirect, fetched ones) are immutable: copy those. */

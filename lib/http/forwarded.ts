@@ -8,15 +8,23 @@ export function trustProxy(): boolean {
   return process.env.ONRAMP_TRUST_PROXY === "true";
 }
 
+let parsedOrigin: { configured: string; origin: string | null } | null = null;
+
 /** The configured public origin (`NEXTAUTH_URL`, e.g. https://onramp.example.com), if any. */
 export function publicOrigin(): string | null {
   const configured = process.env.NEXTAUTH_URL;
   if (!configured) return null;
-  try {
-    return new URL(configured).origin;
-  } catch {
-    return null;
+  // Asked on every API request (HSTS, CSRF): parsed once per value, not per request.
+  if (parsedOrigin?.configured !== configured) {
+    let origin: string | null = null;
+    try {
+      origin = new URL(configured).origin;
+    } catch {
+      origin = null;
+    }
+    parsedOrigin = { configured, origin };
   }
+  return parsedOrigin.origin;
 }
 
 /**

@@ -26,16 +26,22 @@ export const REDACT_PATHS = [
   ...SECRET_KEYS.map((k) => `*.*["${k}"]`),
 ];
 
-function createLogger(): Logger {
+/**
+ * A logger writing JSON lines to `destination` (stdout by default) or, in development, readable
+ * ones. `redact: false` only for lines whose fields are fixed primitives (the per-request line):
+ * with wildcard paths pino runs the redaction over every field of every line.
+ */
+export function createLogger(opts: { redact: boolean }, destination?: pino.DestinationStream): Logger {
   const level = process.env.LOG_LEVEL ?? "info";
   const options = {
     level,
     base: { pid: process.pid },
-    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    ...(opts.redact ? { redact: { paths: REDACT_PATHS, censor: "[redacted]" } } : {}),
     serializers: { err: pino.stdSerializers.err },
     // Every line written inside a span (a request, a run's job, a step) carries its trace id.
     mixin: traceFields,
   };
+  if (destination) return pino(options, destination);
   const readable =
     process.env.LOG_FORMAT === "pretty" || (process.env.LOG_FORMAT !== "json" && process.env.NODE_ENV !== "production");
   if (!readable) return pino(options);
@@ -47,9 +53,18 @@ function createLogger(): Logger {
   );
 }
 
-const globalForLog = globalThis as unknown as { onrampLogger?: Logger };
+const globalForLog = globalThis as unknown as { onrampLogger?: Logger; onrampRequestLogger?: Logger };
 
-export const log: Logger = globalForLog.onrampLogger ?? (globalForLog.onrampLogger = createLogger());
+export const log: Logger = globalForLog.onrampLogger ?? (globalForLog.onrampLogger = createLogger({ redact: true }));
+
+/**
+ * The one line per API request (lib/api/request-guards.ts `logRequest`): request id, method,
+ * path without its query, status, duration, kind of caller — no headers, body or query, nothing
+ * to redact. Through `log` its redaction cost more CPU than the route's own work on a GET
+ * (BENCHMARKS.md, "The API's fixed costs").
+ */
+export const requestLog: Logger =
+  globalForLog.onrampRequestLogger ?? (globalForLog.onrampRequestLogger = createLogger({ redact: false }));
 
 /** An error as a loggable object (message and stack), for `log.error({ err }, "…")`. */
 export function errorFields(err: unknown): { err: unknown } {

@@ -28,10 +28,18 @@ function state(): HttpMetricsState {
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
+/** The histogram's child per label set (bounded, as the labels are): `labels()` hashes them on every call. */
+const children = new Map<string, Histogram.Internal<"method" | "route" | "status">>();
+
 export function recordHttpRequest(method: string, route: string, status: number, durationMs: number): void {
-  state()
-    .duration.labels(METHODS.has(method) ? method : "OTHER", route, String(status))
-    .observe(durationMs / 1000);
+  const m = METHODS.has(method) ? method : "OTHER";
+  const key = `${m} ${status} ${route}`;
+  let child = children.get(key);
+  if (!child) {
+    child = state().duration.labels(m, route, String(status));
+    children.set(key, child);
+  }
+  child.observe(durationMs / 1000);
 }
 
 export function httpMetricsRegistry(): Registry {
