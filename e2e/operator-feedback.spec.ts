@@ -140,13 +140,33 @@ test("a failed check says who fixes it and where; Re-check turns it green once t
     expect(new URL(docs.url()).pathname).toBe("/api-docs");
     await docs.close();
 
-    // Still broken: a re-check (keyboard: Enter) keeps it red.
+    // Still broken: a re-check (keyboard: Enter) keeps it red. A fast worker can end the re-check
+    // before this tab's runs list has seen it running: the list is held here until the run has
+    // ended, and the tab must still notice the end (CI once saw Re-check stay disabled for good).
+    const runsPath = `/api/v1/onboarding/${id}/runs`;
+    let held = false;
+    await op.route(`**${runsPath}`, async (route) => {
+      if (held) return route.continue();
+      held = true;
+      await expect
+        .poll(
+          async () => {
+            const items = (await (await op.request.get(runsPath)).json()).items as { kind: string; status: string }[];
+            return items.find((r) => r.kind === "recheck_access")?.status;
+          },
+          { timeout: 30_000 },
+        )
+        .toBe("completed");
+      await route.continue();
+    });
     const recheck = failed.getByRole("button", { name: "Re-check" });
     await recheck.focus();
     await recheck.press("Enter");
     await expect(op.getByTestId("toast").filter({ hasText: "Re-check queued" })).toBeVisible();
     await expect(recheck).toBeEnabled({ timeout: 30_000 });
     await expect(failed).toHaveAttribute("data-status", "fail");
+    expect(held).toBe(true);
+    await op.unroute(`**${runsPath}`);
 
     // The fault is removed at the (simulated) provider, as an admin would fix the permission.
     const current = async () =>

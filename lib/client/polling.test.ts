@@ -43,4 +43,11 @@ describe("active checkpoints", () => {
     expect(isSessionActive({ lifecycleState: "ready_for_bootstrap", status: "pending" })).toBe(false);
     expect(isSessionActive(null)).toBe(false);
   });
+
+  it("counts a session whose view carries an active run's health, whatever its lifecycle", () => {
+    // A re-check's 202: lifecycle action_required, the run queued — it may end before the runs list sees it.
+    const health = { state: "healthy", reason: null };
+    expect(isSessionActive({ lifecycleState: "action_required", status: "pending", health })).toBe(true);
+    expect(isSessionActive({ lifecycleState: "action_required", status: "pending", health: null })).toBe(false);
+  });
 });

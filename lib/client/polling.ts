@@ -11,8 +11,17 @@ const ACTIVE_LIFECYCLES: ReadonlySet<string> = new Set(["verifying", "bootstrapp
 export const isRunActive = (run: Pick<Run, "status"> | null | undefined): boolean =>
   !!run && (run.status === "queued" || run.status === "running");
 
-export const isSessionActive = (session: Pick<Session, "lifecycleState" | "status"> | null | undefined): boolean =>
-  !!session && (ACTIVE_LIFECYCLES.has(session.lifecycleState) || session.status === "in_progress");
+/**
+ * A session whose view carries an active run's health is active too: a re-check (or any run
+ * the lifecycle does not follow) can end before this tab's runs list has seen it running, and
+ * without this the session's actions stayed as the start's answer left them — "a run is active",
+ * Re-check disabled — with nothing polling to correct them.
+ */
+export const isSessionActive = (
+  session: (Pick<Session, "lifecycleState" | "status"> & { health?: unknown }) | null | undefined,
+): boolean =>
+  !!session &&
+  (ACTIVE_LIFECYCLES.has(session.lifecycleState) || session.status === "in_progress" || !!session.health);
 
 const gone = (error: unknown) =>
   error instanceof ApiProblem && (error.status === 404 || error.status === 401 || error.status === 403);
