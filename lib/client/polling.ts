@@ -20,8 +20,7 @@ export const isRunActive = (run: Pick<Run, "status"> | null | undefined): boolea
 export const isSessionActive = (
   session: (Pick<Session, "lifecycleState" | "status"> & { health?: unknown }) | null | undefined,
 ): boolean =>
-  !!session &&
-  (ACTIVE_LIFECYCLES.has(session.lifecycleState) || session.status === "in_progress" || !!session.health);
+  !!session && (ACTIVE_LIFECYCLES.has(session.lifecycleState) || session.status === "in_progress" || !!session.health);
 
 const gone = (error: unknown) =>
   error instanceof ApiProblem && (error.status === 404 || error.status === 401 || error.status === 403);
