@@ -56,6 +56,11 @@ const SPEC = {
     "15000",
     "an active run with no sign of progress for this long is reported stalled (health, onboarding.stalled webhook)",
   ],
+  RUN_JOB_BUDGET_MS: [
+    positiveInt(),
+    "5000",
+    "a run job past this long hands the run over to a fresh job between steps, when every run consumer of its process is busy",
+  ],
   RUN_JOB_EXPIRE_SECONDS: [
     positiveInt(86_400),
     "3600",

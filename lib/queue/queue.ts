@@ -37,11 +37,15 @@ interface QueueState {
   consumers: Record<string, string[]>;
   stopWakeListener?: () => void;
   db?: QueueDb;
+  /** This process's run consumers and how many of them are executing a job right now. */
+  runSlots: { total: number; busy: number };
 }
 const state: QueueState = ((globalThis as { __onrampQueue?: QueueState }).__onrampQueue ??= {
   boss: null,
   consumers: {},
+  runSlots: { total: 0, busy: 0 },
 });
+state.runSlots ??= { total: 0, busy: 0 }; // a state left by an older module version (dev reload)
 
 export function getBoss(): Promise<PgBoss> {
   if (!state.boss) {
@@ -289,14 +293,18 @@ export interface WorkerHandlers {
 /** Starts `concurrency` run consumers and one webhook consumer in this process. */
 export async function startConsumers(handlers: WorkerHandlers, concurrency: number): Promise<void> {
   const boss = await getBoss();
+  // Captured: a job still finishing after stopQueue counts against the slots it started in.
+  const slots = state.runSlots;
   for (let i = 0; i < concurrency; i++) {
     const id: string = await boss.work<{ runId: string }>(
       RUN_QUEUE,
       { pollingIntervalSeconds: 0.5, batchSize: 1 },
       async ([job]) => {
+        slots.busy++;
         try {
           await handlers.run(job.data.runId);
         } finally {
+          slots.busy--;
           // Fetch the next job now rather than after the polling interval: under load a
           // consumer otherwise idles up to 0.5 s between runs (BENCHMARKS.md, pipeline).
           boss.notifyWorker(id);
@@ -304,6 +312,7 @@ export async function startConsumers(handlers: WorkerHandlers, concurrency: numb
       },
     );
     addConsumer(RUN_QUEUE, id);
+    slots.total++;
   }
   const webhookId = await boss.work<{ deliveryId: string }>(
     WEBHOOK_QUEUE,
@@ -316,6 +325,14 @@ export async function startConsumers(handlers: WorkerHandlers, concurrency: numb
   state.stopWakeListener ??= startWakeListener(process.env.DATABASE_URL!);
 }
 
+/**
+ * Whether one of this process's run consumers is free to take a waiting job. A run past its job
+ * budget hands over only when none is (lib/runs/execute-run.ts): a free consumer would pick the
+ * waiting job anyway, and a lone long run then goes from step to step without pausing for a new
+ * job. False outside a worker (no consumers), so a run executed directly always hands over.
+ */
+export const hasFreeRunConsumer = (): boolean => state.runSlots.busy < state.runSlots.total;
+
 export async function stopQueue(opts: { graceful?: boolean } = {}): Promise<void> {
   if (!state.boss) return;
   const boss = await state.boss.catch(() => null);
@@ -323,6 +340,7 @@ export async function stopQueue(opts: { graceful?: boolean } = {}): Promise<void
   state.boss = null;
   state.db = undefined;
   state.consumers = {};
+  state.runSlots = { total: 0, busy: 0 };
   state.stopWakeListener?.();
   state.stopWakeListener = undefined;
   await boss?.stop({ graceful: opts.graceful ?? true, wait: true, timeout: 15_000 });

@@ -24,8 +24,11 @@ export const STEP_TIMEOUT_MS = env("STEP_TIMEOUT_MS");
 /** Transient failures are retried inside a step this many times, with exponential backoff. */
 export const STEP_MAX_ATTEMPTS = env("STEP_MAX_ATTEMPTS");
 export const RETRY_BASE_MS = env("STEP_RETRY_BASE_MS");
-/** A queue job works on a run at most this long, then hands over to a fresh job. */
-export const JOB_BUDGET_MS = 5_000;
+/**
+ * A queue job works on a run this long, then hands over to a fresh job at the next step when all
+ * of its process's run consumers are busy (lib/runs/execute-run.ts). Read per job (tests set it).
+ */
+export const jobBudgetMs = () => env("RUN_JOB_BUDGET_MS");
 /** A worker renews its lease this often; a lease not renewed for LEASE_STALE_MS is taken over. */
 export const HEARTBEAT_MS = env("RUN_HEARTBEAT_MS");
 export const LEASE_STALE_MS = env("RUN_LEASE_STALE_MS");

@@ -2,11 +2,12 @@ import "server-only";
 // Over 400 lines on purpose: the one place a run executes (claim, steps, attempts, finish); its step attempt and lease helpers live beside it in step-attempt.ts and lease.ts.
 // Executes an OperationRun, one queue job at a time. The run row and its steps are the truth:
 // a job claims a lease on the run (lease.ts: generation + 1), runs steps from the first one not
-// yet succeeded, records each attempt (step-attempt.ts, fenced by the generation), and stops
-// after JOB_BUDGET_MS by handing over to a new job. A worker that dies stops renewing its lease;
-// the sweep (sweep.ts) takes the run over within LEASE_STALE_MS and queues a fresh job; the next
-// worker re-runs the unfinished step, and every step is idempotent. One function ends a run
-// (`finish`) and one runs each attempt of a step (`runStepAttempt`).
+// yet succeeded, records each attempt (step-attempt.ts, fenced by the generation) and, once past
+// RUN_JOB_BUDGET_MS while every run consumer of its process is busy, hands over to a new job
+// between steps. A worker that dies stops renewing its lease; the sweep (sweep.ts) takes the run
+// over within LEASE_STALE_MS and queues a fresh job; the next worker re-runs the unfinished step,
+// and every step is idempotent. One function ends a run (`finish`) and one runs each attempt of
+// a step (`runStepAttempt`).
 import { randomUUID } from "node:crypto";
 import { db, type Tx } from "@/lib/db/client";
 import { sqlRead, utcTimestamp } from "@/lib/db/sql";
@@ -19,13 +20,13 @@ import { ProviderError, type AccessCheck, type ProviderContext } from "@/lib/pro
 import { sleep } from "@/lib/util/abortable-sleep";
 import {
   HEARTBEAT_MS,
-  JOB_BUDGET_MS,
+  jobBudgetMs,
   RETRY_BASE_MS,
   STEP_MAX_ATTEMPTS,
   STEP_TIMEOUT_MS,
   type RunKind,
 } from "./definitions";
-import { enqueueRun } from "@/lib/queue/queue";
+import { enqueueRun, hasFreeRunConsumer } from "@/lib/queue/queue";
 import { STEP_HANDLERS, type JobCopy, type StepContext } from "./steps";
 import { stepsFromRun, verificationFingerprint, type LifecycleRunInput } from "@/lib/onboarding/lifecycle";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
@@ -89,7 +90,7 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
   const heartbeat = setInterval(() => {
     void beat(held, controller);
   }, HEARTBEAT_MS);
-  const deadline = Date.now() + JOB_BUDGET_MS;
+  const deadline = Date.now() + jobBudgetMs();
   try {
     // The run as claimed: while the lease is ours no one else writes its steps, so this copy
     // follows them (a step's success updates it). Cancellation arrives with the heartbeat.
@@ -99,8 +100,11 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
         return await finish(held, run, "cancelled");
       const step = run.steps.find((s) => s.status !== "succeeded");
       if (!step) return await finish(held, run, run.kind === "verify_access" ? verifyOutcome(run) : "succeeded");
-      if (Date.now() > deadline) {
-        // Hand over to a fresh job (other runs waiting for a consumer get their turn).
+      if (Date.now() > deadline && !hasFreeRunConsumer()) {
+        // Hand over to a fresh job, so that runs waiting for a consumer get their turn. Not while
+        // one of this process's consumers is free: it would pick a waiting job up anyway, and a
+        // handover costs the run a pause between steps (a new job's pickup, claim and reads) that
+        // a watching tab sees as a step done with nothing running.
         // Enqueue before releasing: a crash in between leaves a job that waits out the lease.
         await enqueueRun(runId);
         await release(held);
