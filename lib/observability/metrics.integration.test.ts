@@ -12,6 +12,7 @@ import * as metrics from "@/app/api/metrics/route";
 import { startWorker } from "@/lib/runs/worker";
 import { getBoss, RUN_QUEUE, stopQueue } from "@/lib/queue/queue";
 import { parsePrometheus } from "./parse-prometheus";
+import { waitFor } from "@/test/wait-for";
 import { collectDbMetrics, resetSealedMetrics, type CountRow, type HistogramRow } from "./db-metrics";
 
 const TOKEN = "metrics-test-token-0123456789";
@@ -21,6 +22,13 @@ beforeAll(async () => {
   process.env.METRICS_TOKEN = TOKEN;
   owner = await createWorkspaceWithMember("owner");
   await startWorker({ concurrency: 2 });
+  // The series are totals over every row: a run an earlier file left behind must not end inside
+  // the measured window (this worker's sweep would take it over and finish it).
+  await waitFor(
+    "runs left active by earlier files to end",
+    async () => (await db().operationRun.count({ where: { status: { not: "completed" } } })) === 0,
+    30_000,
+  );
 });
 
 afterAll(async () => {

@@ -17,8 +17,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The runs were claimed by made-up workers and left mid-step: end them, so that a later file's
+  // worker (its sweep takes stale leases over) does not finish them in the middle of its own test.
+  await db().operationRun.updateMany({
+    where: { id: { in: claimed }, status: { not: "completed" } },
+    data: { status: "completed", outcome: "cancelled", leaseOwner: null, activeKey: null, finishedAt: new Date() },
+  });
   await stopQueue({ graceful: false });
 });
+
+const claimed: string[] = [];
 
 /** A queued verification, claimed by `workerId`. */
 async function claimedRun(workerId: string) {
@@ -31,6 +39,7 @@ async function claimedRun(workerId: string) {
     body: { version },
   });
   expect(started.status).toBe(202);
+  claimed.push(started.body.run.id);
   return { sessionId: id, ...(await claim(started.body.run.id, workerId))! };
 }
 
