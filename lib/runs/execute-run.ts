@@ -43,6 +43,7 @@ import {
   attemptSucceeded,
   beginAttempt,
   makeRunLogger,
+  type AttemptHandle,
 } from "./step-attempt";
 
 export const WORKER_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -95,16 +96,24 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
     // The run as claimed: while the lease is ours no one else writes its steps, so this copy
     // follows them (a step's success updates it). Cancellation arrives with the heartbeat.
     let context: StepInputs | null = null;
+    // The first attempt of the next step, when the previous step's success started it.
+    let begun: AttemptHandle | null = null;
+    const cancelled = () => !!run.cancelRequestedAt || controller.signal.reason instanceof RunCancelled;
+    // Hand over to a fresh job, so that runs waiting for a consumer get their turn. Not while one
+    // of this process's consumers is free: it would pick a waiting job up anyway, and a handover
+    // costs the run a pause between steps (a new job's pickup, claim and reads).
+    const mustHandOver = () => Date.now() > deadline && !hasFreeRunConsumer();
+    // The step a success starts in the same statement: the next one, unless the job stops there.
+    const successor = (done: OperationRunStep) =>
+      cancelled() || mustHandOver() ? null : (run.steps.find((s) => s.status !== "succeeded" && s !== done) ?? null);
     for (;;) {
-      if (run.cancelRequestedAt || controller.signal.reason instanceof RunCancelled)
-        return await finish(held, run, "cancelled");
       const step = run.steps.find((s) => s.status !== "succeeded");
+      if (cancelled()) {
+        if (begun && step) await attemptCancelled(held, step, begun);
+        return await finish(held, run, "cancelled");
+      }
       if (!step) return await finish(held, run, run.kind === "verify_access" ? verifyOutcome(run) : "succeeded");
-      if (Date.now() > deadline && !hasFreeRunConsumer()) {
-        // Hand over to a fresh job, so that runs waiting for a consumer get their turn. Not while
-        // one of this process's consumers is free: it would pick a waiting job up anyway, and a
-        // handover costs the run a pause between steps (a new job's pickup, claim and reads) that
-        // a watching tab sees as a step done with nothing running.
+      if (!begun && mustHandOver()) {
         // Enqueue before releasing: a crash in between leaves a job that waits out the lease.
         await enqueueRun(runId);
         await release(held);
@@ -112,7 +121,8 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
       }
       context ??= await stepInputs(held, run, step);
       if (!context) return await finish(held, (await loadRun(runId)) ?? run, "failed");
-      const ok = await executeStep(held, run, step, context, controller.signal);
+      const { ok, next } = await executeStep(held, run, step, context, controller.signal, begun, successor);
+      begun = next;
       if (!ok) {
         const after = await loadRun(runId);
         if (after) await finish(held, after, after.cancelRequestedAt ? "cancelled" : "failed");
@@ -200,13 +210,26 @@ async function executeStep(
   step: OperationRunStep,
   { session, providers, job }: StepInputs,
   runSignal: AbortSignal,
-): Promise<boolean> {
+  begun: AttemptHandle | null,
+  successor: (done: OperationRunStep) => OperationRunStep | null,
+): Promise<{ ok: boolean; next: AttemptHandle | null }> {
   for (let attempt = 1; attempt <= STEP_MAX_ATTEMPTS; attempt++) {
-    const outcome = await runStepAttempt({ lease, run, step, session, providers, job, attempt, runSignal });
+    const outcome = await runStepAttempt({
+      lease,
+      run,
+      step,
+      session,
+      providers,
+      job,
+      attempt,
+      runSignal,
+      begun: attempt === 1 ? begun : null,
+      successor,
+    });
     if (outcome === "retry") continue;
-    return outcome === "succeeded";
+    return outcome === "failed" ? { ok: false, next: null } : { ok: true, next: outcome.next };
   }
-  return false;
+  return { ok: false, next: null };
 }
 
 interface AttemptInput {
@@ -219,6 +242,10 @@ interface AttemptInput {
   /** 1-based, within this execution of the step. */
   attempt: number;
   runSignal: AbortSignal;
+  /** This attempt, already started by the previous step's success. */
+  begun: AttemptHandle | null;
+  /** The step to start with this one's success, if the job goes on (see processRun). */
+  successor: (done: OperationRunStep) => OperationRunStep | null;
 }
 
 /** One attempt of one step: every attempt of every step goes through here. */
@@ -231,9 +258,11 @@ async function runStepAttempt({
   job,
   attempt,
   runSignal,
-}: AttemptInput): Promise<"succeeded" | "failed" | "retry"> {
+  begun,
+  successor,
+}: AttemptInput): Promise<{ next: AttemptHandle | null } | "failed" | "retry"> {
   const { log, flush, take } = makeRunLogger(lease, step.key);
-  const handle = await beginAttempt(lease, step, attempt);
+  const handle = begun ?? (await beginAttempt(lease, step, attempt));
   const signal = AbortSignal.any([runSignal, AbortSignal.timeout(STEP_TIMEOUT_MS)]);
   const ctx: ProviderContext = {
     workspaceId: session.workspaceId,
@@ -300,13 +329,18 @@ async function runStepAttempt({
     run.kind === "bootstrap"
       ? stepsFromRun({ ...run, steps: run.steps.map((s) => (s.id === step.id ? done : s)) })
       : null;
-  await attemptSucceeded(lease, step, handle, result, {
-    sessionId: run.sessionId,
-    sessionSteps,
-    logLines: [...lines, { level: "info", message: `${step.label}: done` }],
-  });
+  const following = successor(step);
+  const next = await attemptSucceeded(
+    lease,
+    step,
+    handle,
+    result,
+    { sessionId: run.sessionId, sessionSteps, logLines: [...lines, { level: "info", message: `${step.label}: done` }] },
+    following,
+  );
   Object.assign(step, done);
-  return "succeeded";
+  if (following && next) Object.assign(following, { status: "running", attempts: next.stepAttempts });
+  return { next };
 }
 
 /** The wait before a retry is never shorter than the provider asked for (a 429's Retry-After). */

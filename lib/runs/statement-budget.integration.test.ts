@@ -17,9 +17,9 @@ import { processRun } from "./execute-run";
 
 const BUDGET = {
   "POST /onboarding with autoStart": 10,
-  "Verify Access run": 14,
+  "Verify Access run": 13,
   "POST /onboarding/:id/bootstrap": 9,
-  "bootstrap run": 36,
+  "bootstrap run": 32,
 };
 
 let owner: Awaited<ReturnType<typeof createWorkspaceWithMember>>;

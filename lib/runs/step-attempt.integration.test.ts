@@ -3,10 +3,11 @@
 // its "done" line; a worker whose lease was taken over writes none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import type { OperationRunStep } from "@/lib/generated/prisma/client";
 import { callRoute, createWorkspaceWithMember } from "@/test/fixtures";
 import { createOnboarding } from "@/test/onboarding-fixtures";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
-import { claim } from "./lease";
+import { claim, LeaseLost } from "./lease";
 import { attemptSucceeded, beginAttempt, LOG_BATCH_MS, makeRunLogger } from "./step-attempt";
 import { stopQueue } from "@/lib/queue/queue";
 
@@ -102,5 +103,66 @@ describe("a step's log", () => {
     logger.log("from the old worker");
     await logger.flush();
     expect(await stepLines(run.id)).toEqual([]);
+  });
+});
+
+describe("a step boundary", () => {
+  const runLog = async (runId: string) =>
+    (await db().operationRunLog.findMany({ where: { runId }, orderBy: { id: "asc" } })).map(
+      (l) => `${l.stepKey} ${l.message}`,
+    );
+  type Success = [result: unknown, progress: Parameters<typeof attemptSucceeded>[4], next: OperationRunStep];
+  const success = (sessionId: string, next: OperationRunStep): Success => [
+    { ok: true },
+    { sessionId, sessionSteps: null, logLines: [{ level: "info", message: "first: done" }] },
+    next,
+  ];
+
+  it("records the step's success and starts the next step's first attempt in one statement", async () => {
+    const { lease, run, sessionId } = await claimedRun("worker-a");
+    const [first, second] = run.steps;
+    const handle = await beginAttempt(lease, first, 1);
+    const next = await attemptSucceeded(lease, first, handle, ...success(sessionId, second));
+
+    expect(next).toMatchObject({ attempt: 1, stepAttempts: 1 });
+    const steps = await db().operationRunStep.findMany({ where: { runId: run.id }, orderBy: { position: "asc" } });
+    expect(steps.map((s) => [s.key, s.status, s.attempts])).toEqual([
+      [first.key, "succeeded", 1],
+      [second.key, "running", 1],
+    ]);
+    // The timeline: the first attempt closed, the next one open under the same lease.
+    const attempts = await db().operationRunAttempt.findMany({
+      where: { runId: run.id },
+      orderBy: { startedAt: "asc" },
+    });
+    expect(attempts.map((a) => [a.stepKey, a.outcome, a.leaseGeneration, a.id === next!.id])).toEqual([
+      [first.key, "succeeded", lease.generation, false],
+      [second.key, null, lease.generation, true],
+    ]);
+    // …and the log reads in order: the done line, then the next step's attempt line.
+    expect(await runLog(run.id)).toEqual([
+      `${first.key} ${first.label}: attempt 1`,
+      `${first.key} first: done`,
+      `${second.key} ${second.label}: attempt 1`,
+    ]);
+    // The run's heartbeat moved with it (the write is also the fence).
+    const after = await db().operationRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.heartbeatAt!.getTime()).toBeGreaterThanOrEqual(steps[1].startedAt!.getTime());
+  });
+
+  it("writes neither half for a worker whose lease was taken over", async () => {
+    const { lease, run, sessionId } = await claimedRun("worker-a");
+    const [first, second] = run.steps;
+    const handle = await beginAttempt(lease, first, 1);
+    await db().operationRun.update({ where: { id: run.id }, data: { heartbeatAt: new Date(Date.now() - 3_600_000) } });
+    expect(await claim(run.id, "worker-b")).not.toBeNull();
+
+    await expect(attemptSucceeded(lease, first, handle, ...success(sessionId, second))).rejects.toBeInstanceOf(
+      LeaseLost,
+    );
+    const steps = await db().operationRunStep.findMany({ where: { runId: run.id }, orderBy: { position: "asc" } });
+    expect(steps.map((s) => s.status)).toEqual(["running", "pending"]);
+    expect(await db().operationRunAttempt.count({ where: { runId: run.id } })).toBe(1);
+    expect(await runLog(run.id)).toEqual([`${first.key} ${first.label}: attempt 1`]);
   });
 });

@@ -2,7 +2,8 @@ import "server-only";
 // The bookkeeping of one attempt of one step, every write fenced by the lease: the attempt row
 // (the timeline), the step row and the run's health. A worker whose lease was taken over gets
 // LeaseLost from any of these and writes nothing more. The two writes every step makes (start,
-// success) are one statement each, through the plain pg pool (BENCHMARKS.md: step bookkeeping);
+// success) are one statement each, through the plain pg pool (BENCHMARKS.md: step bookkeeping),
+// and a job's next step starts inside its predecessor's success (one write per step boundary);
 // the rarer outcomes stay on Prisma.
 import type { OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
 import type { ProviderError } from "@/lib/providers/types";
@@ -18,9 +19,37 @@ export interface AttemptHandle {
 }
 
 /**
- * Starts an attempt in one statement: the run row (health back to healthy, a heartbeat — the
- * UPDATE is also the fence: it matches only while the lease is ours), the step row, the attempt
- * row of the timeline and the "attempt n" log line. LeaseLost when the lease is gone.
+ * The run row as an attempt starts: health back to healthy and a heartbeat. The UPDATE is also
+ * the fence: it matches only while the lease is ours. Placeholders: run id, generation, owner, now.
+ */
+const leaseBeatSql = (runId: string, generation: string, owner: string, now: string) =>
+  `UPDATE "OperationRun" SET "health" = 'healthy', "healthReason" = NULL, "nextAttemptAt" = NULL,
+     "stalledNotifiedAt" = NULL, "heartbeatAt" = ${now}::timestamp, "updatedAt" = ${now}::timestamp
+   WHERE "id" = ${runId} AND "leaseGeneration" = ${generation} AND "leaseOwner" = ${owner}
+   RETURNING "id"`;
+
+/**
+ * The CTEs `begin_st` (the step row running, RETURNING its cumulative "attempts") and `begin_att`
+ * (the attempt row of the timeline) of an attempt that starts, under a `lease` CTE. Placeholders:
+ * step id, attempt id, step key, attempt (1-based), generation, owner, now.
+ */
+const beginStepCtes = (
+  p: Record<"stepId" | "attemptId" | "key" | "attempt" | "generation" | "owner" | "now", string>,
+) =>
+  `begin_st AS (
+     UPDATE "OperationRunStep" SET "status" = 'running', "attempts" = "attempts" + 1,
+       "startedAt" = COALESCE("startedAt", ${p.now}::timestamp), "errorCode" = NULL, "errorMessage" = NULL
+     WHERE "id" = ${p.stepId} AND "runId" = (SELECT "id" FROM lease)
+     RETURNING "attempts"
+   ), begin_att AS (
+     INSERT INTO "OperationRunAttempt" ("id", "runId", "stepKey", "attempt", "leaseGeneration", "workerId", "startedAt")
+     SELECT ${p.attemptId}, "id", ${p.key}, ${p.attempt}, ${p.generation}, ${p.owner}, ${p.now}::timestamp FROM lease
+   )`;
+
+/**
+ * Starts an attempt in one statement: the run row (health, heartbeat, fence), the step row, the
+ * attempt row of the timeline and the "attempt n" log line. LeaseLost when the lease is gone.
+ * (The first attempt of a job's next step starts inside its predecessor's success instead.)
  */
 export async function beginAttempt(
   lease: Lease,
@@ -29,24 +58,13 @@ export async function beginAttempt(
 ): Promise<AttemptHandle> {
   const id = randomUUID();
   const rows = await sqlWrite<{ attempts: number }>(
-    `WITH lease AS (
-       UPDATE "OperationRun" SET "health" = 'healthy', "healthReason" = NULL, "nextAttemptAt" = NULL,
-         "stalledNotifiedAt" = NULL, "heartbeatAt" = $5::timestamp, "updatedAt" = $5::timestamp
-       WHERE "id" = $1 AND "leaseGeneration" = $2 AND "leaseOwner" = $3
-       RETURNING "id"
-     ), st AS (
-       UPDATE "OperationRunStep" SET "status" = 'running', "attempts" = "attempts" + 1,
-         "startedAt" = COALESCE("startedAt", $5::timestamp), "errorCode" = NULL, "errorMessage" = NULL
-       WHERE "id" = $4 AND "runId" = (SELECT "id" FROM lease)
-       RETURNING "attempts"
-     ), att AS (
-       INSERT INTO "OperationRunAttempt" ("id", "runId", "stepKey", "attempt", "leaseGeneration", "workerId", "startedAt")
-       SELECT $6, "id", $7, $8, $2, $3, $5::timestamp FROM lease
-     ), line AS (
+    `WITH lease AS (${leaseBeatSql("$1", "$2", "$3", "$5")}),
+     ${beginStepCtes({ stepId: "$4", attemptId: "$6", key: "$7", attempt: "$8", generation: "$2", owner: "$3", now: "$5" })},
+     line AS (
        INSERT INTO "OperationRunLog" ("runId", "stepKey", "level", "message")
-       SELECT "id", $7, 'info', $9 || ': attempt ' || (SELECT "attempts" FROM st) FROM lease
+       SELECT "id", $7, 'info', $9 || ': attempt ' || (SELECT "attempts" FROM begin_st) FROM lease
      )
-     SELECT "attempts" FROM st`,
+     SELECT "attempts" FROM begin_st`,
     [
       lease.runId,
       lease.generation,
@@ -98,6 +116,10 @@ export async function attemptRetrying(
  * progress (`progress` + 1), not as a new version: nothing an operator edits changed, so a draft
  * save in flight keeps its version (lib/onboarding/mutate-session.ts). LeaseLost when the lease
  * is gone; then nothing is written.
+ *
+ * With `next`, the same statement starts the first attempt of the job's next step (as
+ * `beginAttempt` does) and answers its handle: a step boundary is one write, so a watching tab
+ * never sees a step done and the next one not yet running, and the run pays one statement less.
  */
 export async function attemptSucceeded(
   lease: Lease,
@@ -105,9 +127,11 @@ export async function attemptSucceeded(
   handle: AttemptHandle,
   result: unknown,
   progress: { sessionId: string; sessionSteps: unknown | null; logLines: LogLine[] },
-): Promise<void> {
-  const rows = await sqlWrite<{ held: number }>(
-    `WITH lease AS (${heldRunSql("$1", "$2", "$3")}), st AS (
+  next: Pick<OperationRunStep, "id" | "key" | "label"> | null = null,
+): Promise<AttemptHandle | null> {
+  const nextAttemptId = next ? randomUUID() : null;
+  const rows = await sqlWrite<{ held: number; attempts: number | null }>(
+    `WITH lease AS (${next ? leaseBeatSql("$1", "$2", "$3", "$5") : heldRunSql("$1", "$2", "$3")}), st AS (
        UPDATE "OperationRunStep" SET "status" = 'succeeded', "finishedAt" = $5::timestamp, "result" = $6::jsonb
        WHERE "id" = $4 AND "runId" = (SELECT "id" FROM lease)
      ), att AS (
@@ -116,12 +140,24 @@ export async function attemptSucceeded(
      ), progress AS (
        UPDATE "OnboardingSession" SET "steps" = $9::jsonb, "progress" = "progress" + 1, "updatedAt" = $5::timestamp
        WHERE "id" = $8 AND $9::jsonb IS NOT NULL AND EXISTS (SELECT 1 FROM lease)
-     ), line AS (
+     ), ${
+       next
+         ? `${beginStepCtes({ stepId: "$12", attemptId: "$13", key: "$14", attempt: "1", generation: "$2", owner: "$3", now: "$5" })},
+     lines AS (
+       SELECT $10 AS "stepKey", e.line->>'level' AS "level", e.line->>'message' AS "message", e.n
+       FROM jsonb_array_elements($11::jsonb) WITH ORDINALITY AS e(line, n)
+       UNION ALL
+       SELECT $14, 'info', $15 || ': attempt ' || (SELECT "attempts" FROM begin_st), jsonb_array_length($11::jsonb) + 1
+     ),`
+         : `lines AS (
+       SELECT $10 AS "stepKey", e.line->>'level' AS "level", e.line->>'message' AS "message", e.n
+       FROM jsonb_array_elements($11::jsonb) WITH ORDINALITY AS e(line, n)
+     ),`
+     } line AS (
        INSERT INTO "OperationRunLog" ("runId", "stepKey", "level", "message")
-       SELECT lease."id", $10, e.line->>'level', e.line->>'message'
-       FROM lease, jsonb_array_elements($11::jsonb) WITH ORDINALITY AS e(line, n) ORDER BY e.n
+       SELECT lease."id", l."stepKey", l."level", l."message" FROM lease, lines l ORDER BY l.n
      )
-     SELECT count(*)::int AS "held" FROM lease`,
+     SELECT count(*)::int AS "held", ${next ? `(SELECT "attempts" FROM begin_st)` : "NULL::int"} AS "attempts" FROM lease`,
     [
       lease.runId,
       lease.generation,
@@ -134,9 +170,12 @@ export async function attemptSucceeded(
       progress.sessionSteps === null ? null : JSON.stringify(progress.sessionSteps),
       step.key,
       JSON.stringify(progress.logLines),
+      ...(next ? [next.id, nextAttemptId, next.key, next.label] : []),
     ],
   );
   if (rows[0]?.held !== 1) throw leaseLost(lease);
+  if (!next || !nextAttemptId) return null;
+  return { id: nextAttemptId, attempt: 1, stepAttempts: rows[0].attempts! };
 }
 
 export async function attemptFailed(
