@@ -11,6 +11,7 @@ import { log } from "@/lib/log/logger";
 import { env } from "@/lib/env/env";
 import { statementName } from "@/lib/db/statements";
 import { newPool } from "@/lib/db/pool";
+import { nextIdleConsumer } from "./wake";
 
 export const RUN_QUEUE = "operation-run";
 export const WEBHOOK_QUEUE = "webhook-delivery";
@@ -21,6 +22,14 @@ export const WEBHOOK_QUEUE = "webhook-delivery";
  * redelivered job whose run is still held retries each second until the holder is done.
  */
 const runJobExpireSeconds = () => env("RUN_JOB_EXPIRE_SECONDS");
+
+/**
+ * How often an idle run consumer looks for a job on its own. A sent job wakes an idle consumer at
+ * once (the wake channel below) and a consumer whose job ends fetches again at once, so this is
+ * the fallback: missed notifications and retried jobs (BENCHMARKS.md: an idle web process with
+ * the inline worker, 1.9 → 1.3 % of a core for it and its PostgreSQL backends).
+ */
+const RUN_POLL_SECONDS = 2;
 
 /**
  * NOTIFY channel that wakes a consumer in every process when a job is sent; the payload is the
@@ -37,15 +46,15 @@ interface QueueState {
   consumers: Record<string, string[]>;
   stopWakeListener?: () => void;
   db?: QueueDb;
-  /** This process's run consumers and how many of them are executing a job right now. */
-  runSlots: { total: number; busy: number };
+  /** This process's consumers (of any queue) executing a job right now. */
+  busy: Set<string>;
 }
 const state: QueueState = ((globalThis as { __onrampQueue?: QueueState }).__onrampQueue ??= {
   boss: null,
   consumers: {},
-  runSlots: { total: 0, busy: 0 },
+  busy: new Set(),
 });
-state.runSlots ??= { total: 0, busy: 0 }; // a state left by an older module version (dev reload)
+state.busy ??= new Set(); // a state left by an older module version (dev reload)
 
 export function getBoss(): Promise<PgBoss> {
   if (!state.boss) {
@@ -92,7 +101,7 @@ export function getBoss(): Promise<PgBoss> {
 
 /**
  * pg-boss' connections: its own pool (QUEUE_POOL_MAX), sending named statements like the app's
- * pools (lib/db/statements.ts) — a consumer's fetch runs every 0.5 s and every job is sent,
+ * pools (lib/db/statements.ts) — an idle consumer fetches every few seconds and every job is sent,
  * fetched and completed, so planning them once per connection saves PostgreSQL most of their
  * cost. Passed as pg-boss' `db` option, so this module opens and closes it (stopQueue).
  */
@@ -227,15 +236,18 @@ async function notifyJobSent(boss: PgBoss, queue: string): Promise<void> {
 let nextWake = 0;
 
 /**
- * A notification means one new job: wake one consumer of its queue in this process (round
- * robin), not all of them — every process hears it, and waking every slot everywhere turned
+ * A notification means one new job: wake one idle consumer of its queue in this process
+ * (wake.ts), not all of them — every process hears it, and waking every slot everywhere turned
  * each job into a burst of empty fetches (BENCHMARKS.md, pipeline).
  */
 function wakeOneConsumer(queue: string): void {
   const boss = state.boss;
   const ids = state.consumers[queue];
   if (!boss || !ids?.length) return;
-  const id = ids[nextWake++ % ids.length];
+  const next = nextIdleConsumer(ids, state.busy, nextWake);
+  if (!next) return;
+  nextWake = next.cursor;
+  const { id } = next;
   void boss.then(
     (b) => b.notifyWorker(id),
     () => undefined,
@@ -249,7 +261,7 @@ function addConsumer(queue: string, id: string): void {
 
 /**
  * LISTENs on the wake channel with a connection of its own, reconnecting when PostgreSQL goes
- * away. Polling (every 0.5 s) stays the fallback, so a missed notification delays, never loses.
+ * away. Polling (RUN_POLL_SECONDS) stays the fallback, so a missed notification delays, never loses.
  */
 function startWakeListener(connectionString: string): () => void {
   let stopped = false;
@@ -293,26 +305,26 @@ export interface WorkerHandlers {
 /** Starts `concurrency` run consumers and one webhook consumer in this process. */
 export async function startConsumers(handlers: WorkerHandlers, concurrency: number): Promise<void> {
   const boss = await getBoss();
-  // Captured: a job still finishing after stopQueue counts against the slots it started in.
-  const slots = state.runSlots;
+  // Captured: a job still finishing after stopQueue counts against the set it started in.
+  const busy = state.busy;
   for (let i = 0; i < concurrency; i++) {
-    const id: string = await boss.work<{ runId: string }>(
+    let id = "";
+    id = await boss.work<{ runId: string }>(
       RUN_QUEUE,
-      { pollingIntervalSeconds: 0.5, batchSize: 1 },
+      { pollingIntervalSeconds: RUN_POLL_SECONDS, batchSize: 1 },
       async ([job]) => {
-        slots.busy++;
+        busy.add(id);
         try {
           await handlers.run(job.data.runId);
         } finally {
-          slots.busy--;
+          busy.delete(id);
           // Fetch the next job now rather than after the polling interval: under load a
-          // consumer otherwise idles up to 0.5 s between runs (BENCHMARKS.md, pipeline).
+          // consumer otherwise idles between runs (BENCHMARKS.md, pipeline).
           boss.notifyWorker(id);
         }
       },
     );
     addConsumer(RUN_QUEUE, id);
-    slots.total++;
   }
   const webhookId = await boss.work<{ deliveryId: string }>(
     WEBHOOK_QUEUE,
@@ -331,7 +343,7 @@ export async function startConsumers(handlers: WorkerHandlers, concurrency: numb
  * waiting job anyway, and a lone long run then goes from step to step without pausing for a new
  * job. False outside a worker (no consumers), so a run executed directly always hands over.
  */
-export const hasFreeRunConsumer = (): boolean => state.runSlots.busy < state.runSlots.total;
+export const hasFreeRunConsumer = (): boolean => (state.consumers[RUN_QUEUE] ?? []).some((id) => !state.busy.has(id));
 
 export async function stopQueue(opts: { graceful?: boolean } = {}): Promise<void> {
   if (!state.boss) return;
@@ -340,7 +352,7 @@ export async function stopQueue(opts: { graceful?: boolean } = {}): Promise<void
   state.boss = null;
   state.db = undefined;
   state.consumers = {};
-  state.runSlots = { total: 0, busy: 0 };
+  state.busy = new Set();
   state.stopWakeListener?.();
   state.stopWakeListener = undefined;
   await boss?.stop({ graceful: opts.graceful ?? true, wait: true, timeout: 15_000 });

@@ -1,5 +1,6 @@
 // What the phases of the bench share: settings, databases, processes, and the results record.
 import type pg from "pg";
+import { env } from "@/lib/env/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Child, Web } from "./lib/processes";
 import type { LoadResult, OpenLoopResult } from "./lib/load";
@@ -47,7 +48,7 @@ export function settingsFromEnv(): Settings {
     pickupRatePerSecond: 5,
     pipelineOnboardings: num("BENCH_PIPELINE_ONBOARDINGS", quick ? 40 : 1_000),
     pipelineBatchSeconds: num("BENCH_PIPELINE_BATCH_SECONDS", quick ? 10 : 25),
-    workerConcurrency: num("BENCH_WORKER_CONCURRENCY", Number(process.env.WORKER_CONCURRENCY) || 4),
+    workerConcurrency: num("BENCH_WORKER_CONCURRENCY", env("WORKER_CONCURRENCY")),
     profile: process.env.BENCH_PROFILE === "1",
   };
 }
