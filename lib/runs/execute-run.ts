@@ -121,7 +121,10 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
       }
       context ??= await stepInputs(held, run, step);
       if (!context) return await finish(held, (await loadRun(runId)) ?? run, "failed");
-      const { ok, next } = await executeStep(held, run, step, context, controller.signal, begun, successor);
+      const { ok, next } = await executeStep(
+        { lease: held, run, step, ...context, runSignal: controller.signal, successor },
+        begun,
+      );
       begun = next;
       if (!ok) {
         const after = await loadRun(runId);
@@ -205,27 +208,11 @@ async function stepInputs(lease: Lease, run: RunWithSteps, step: OperationRunSte
 }
 
 async function executeStep(
-  lease: Lease,
-  run: RunWithSteps,
-  step: OperationRunStep,
-  { session, providers, job }: StepInputs,
-  runSignal: AbortSignal,
+  input: Omit<AttemptInput, "attempt" | "begun">,
   begun: AttemptHandle | null,
-  successor: (done: OperationRunStep) => OperationRunStep | null,
 ): Promise<{ ok: boolean; next: AttemptHandle | null }> {
   for (let attempt = 1; attempt <= STEP_MAX_ATTEMPTS; attempt++) {
-    const outcome = await runStepAttempt({
-      lease,
-      run,
-      step,
-      session,
-      providers,
-      job,
-      attempt,
-      runSignal,
-      begun: attempt === 1 ? begun : null,
-      successor,
-    });
+    const outcome = await runStepAttempt({ ...input, attempt, begun: attempt === 1 ? begun : null });
     if (outcome === "retry") continue;
     return outcome === "failed" ? { ok: false, next: null } : { ok: true, next: outcome.next };
   }
