@@ -308,8 +308,7 @@ export async function startConsumers(handlers: WorkerHandlers, concurrency: numb
   // Captured: a job still finishing after stopQueue counts against the set it started in.
   const busy = state.busy;
   for (let i = 0; i < concurrency; i++) {
-    let id = "";
-    id = await boss.work<{ runId: string }>(
+    const id: string = await boss.work<{ runId: string }>(
       RUN_QUEUE,
       { pollingIntervalSeconds: RUN_POLL_SECONDS, batchSize: 1 },
       async ([job]) => {
