@@ -1,8 +1,7 @@
 import "server-only";
-import type { Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/db/ids";
-import { utcTimestamp } from "@/lib/db/sql";
+import { utcTimestamp, type RawTx } from "@/lib/db/sql";
 
 /** Who did it: an operator (cookie or token) or the system (a worker acting on a run). */
 export interface AuditActor {
@@ -37,7 +36,7 @@ export interface AuditEntry {
  * every session write and every run start and end writes one (Prisma's create was most of its
  * cost — BENCHMARKS.md).
  */
-export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+export async function recordAudit(tx: RawTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
   const { sql, values } = auditInsertSql(actor, entry, 1);
   await tx.$executeRawUnsafe(sql, ...values);
 }

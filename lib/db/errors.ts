@@ -39,9 +39,14 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 /**
  * A unique constraint refused the write, optionally on a constraint naming `target`: Prisma's
- * P2002 from a model query, or a raw statement's (P2010) SQLSTATE 23505.
+ * P2002 from a model query, or a raw statement's (P2010) SQLSTATE 23505, or pg's own 23505.
  */
 export function isUniqueViolation(err: unknown, target?: string): boolean {
+  // A raw statement in a plain pg transaction (lib/db/sql.ts sqlTransaction): the driver's error.
+  if (err instanceof Error && (err as { code?: unknown }).code === "23505") {
+    const { constraint, detail } = err as { constraint?: string; detail?: string };
+    return !target || `${constraint} ${detail} ${err.message}`.includes(target);
+  }
   if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
   const meta = JSON.stringify(err.meta ?? {});
   const unique =

@@ -57,6 +57,51 @@ export async function sqlRead<T>(text: string, values: unknown[]): Promise<T[]> 
   return result.rows;
 }
 
+/**
+ * What a transaction's raw statements need — Prisma's transaction client has it, and so has
+ * `sqlTransaction`'s. Code that writes only raw statements takes this, and runs in either.
+ */
+export interface RawTx {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/**
+ * A transaction on this pool's connections, for the hot writes whose statements are all raw (a
+ * run's start and end, a create): Prisma's interactive transaction costs its client more CPU than
+ * the statements do (BENCHMARKS.md, "Hot transactions without Prisma"). BEGIN, `fn`, COMMIT; any
+ * error rolls back and is rethrown (a pg DatabaseError: SQLSTATE in `code`, see lib/db/errors).
+ * Parameters as Prisma's raw calls take them: a Date is sent as UTC, an object as JSON.
+ */
+export async function sqlTransaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
+  const { pool: target, prepared } = pool();
+  const client = await target.connect();
+  const run = (text: string, values: unknown[]) =>
+    client.query({ text, values: values.map(param), name: prepared ? statementName(text, values.length) : undefined });
+  const tx: RawTx = {
+    $queryRawUnsafe: async <R>(text: string, ...values: unknown[]) => (await run(text, values)).rows as R,
+    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await run(text, values)).rowCount ?? 0,
+  };
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const result = await fn(tx);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    // A connection that cannot even roll back is not given back to the pool.
+    await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** A raw statement's parameter as Prisma sends it: Dates in UTC (right for timestamp and timestamptz alike). */
+function param(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString() : v;
+}
+
 /** One statement (a write, or a write with RETURNING) with $1… parameters, committed on its own. */
 export const sqlWrite: <T>(text: string, values: unknown[]) => Promise<T[]> = sqlRead;
 

@@ -3,7 +3,8 @@ import "server-only";
 // inside the transaction that marks the run completed, so the notification exists exactly when
 // the end does; (runId, runAttempt, userId) is unique and the insert skips duplicates, so two
 // workers (or a retried transaction) finishing the same end write one row.
-import type { Tx } from "@/lib/db/client";
+import { newId } from "@/lib/db/ids";
+import { utcTimestamp, type RawTx } from "@/lib/db/sql";
 import type { OperationRun } from "@/lib/generated/prisma/client";
 
 type Outcome = "succeeded" | "failed" | "cancelled" | "blocked";
@@ -45,7 +46,7 @@ export function notificationText(
 }
 
 export async function notifyRunEndedInTx(
-  tx: Tx,
+  tx: RawTx,
   run: Pick<OperationRun, "id" | "workspaceId" | "sessionId" | "kind" | "attempt" | "initiatorId" | "reasonCode">,
   outcome: Outcome,
   /** The session's platform name when the caller has it (saves a read). */
@@ -55,22 +56,27 @@ export async function notifyRunEndedInTx(
   if (!run.initiatorId) return;
   const name =
     platformName ??
-    (await tx.onboardingSession.findUnique({ where: { id: run.sessionId }, select: { platformName: true } }))
-      ?.platformName;
+    (
+      await tx.$queryRawUnsafe<{ platformName: string }[]>(
+        `SELECT "platformName" FROM "OnboardingSession" WHERE "id" = $1`,
+        run.sessionId,
+      )
+    )[0]?.platformName;
   const { title, body } = notificationText(run.kind, outcome, name ?? "an onboarding", run.reasonCode);
-  await tx.notification.createMany({
-    data: [
-      {
-        workspaceId: run.workspaceId,
-        userId: run.initiatorId,
-        kind: `run_${outcome}`,
-        runId: run.id,
-        runAttempt: run.attempt,
-        title,
-        body,
-        href: `/runs/${run.id}`,
-      },
-    ],
-    skipDuplicates: true,
-  });
+  // Raw: every run's end writes one (Prisma's createMany went through its query compiler).
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Notification" ("id", "workspaceId", "userId", "kind", "runId", "runAttempt", "title", "body", "href", "createdAt")
+     VALUES ($1, $2, $3, $4, $5, $6::int, $7, $8, $9, $10::timestamp)
+     ON CONFLICT ("runId", "runAttempt", "userId") DO NOTHING`,
+    newId(),
+    run.workspaceId,
+    run.initiatorId,
+    `run_${outcome}`,
+    run.id,
+    run.attempt,
+    title,
+    body,
+    `/runs/${run.id}`,
+    utcTimestamp(new Date()),
+  );
 }

@@ -16,7 +16,9 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { seedSteps } from "./serialize";
 import { assertConnection } from "./assert-connection";
 import { startFirstRunInTx } from "@/lib/runs/start-run";
-import { enqueueDeliveries } from "./mutate-session";
+import { enqueueDeliveries, sessionInsertSql } from "./mutate-session";
+import { sqlRead, sqlTransaction } from "@/lib/db/sql";
+import { newId } from "@/lib/db/ids";
 import { getBoss } from "@/lib/queue/queue";
 
 function requestHash(actor: Actor, body: unknown): string {
@@ -49,9 +51,11 @@ export async function createOnboarding(
   }
   await assertConnection(membership.workspaceId, input.connectionId, input.simulation);
   await assertConnection(membership.workspaceId, input.infraConnectionId, input.simulation, "infraConnectionId");
-  const platformWithSlug = await db().platform.findUnique({
-    where: { workspaceId_slug: { workspaceId: membership.workspaceId, slug: input.slug } },
-  });
+  // Through plain pg (lib/db/sql.ts): every create pays for this read.
+  const [platformWithSlug] = await sqlRead<{ status: string }>(
+    `SELECT "status"::text AS "status" FROM "Platform" WHERE "workspaceId" = $1 AND "slug" = $2`,
+    [membership.workspaceId, input.slug],
+  );
   if (platformWithSlug && platformWithSlug.status !== "deprovisioned") throw slugTaken(input.slug);
 
   // With autoStart the run starts in the create's transaction: one commit, and a start the rules
@@ -61,7 +65,9 @@ export async function createOnboarding(
   let jobId: string | null = null;
   let deliveries: string[] = [];
   try {
-    session = await db().$transaction(async (tx) => {
+    // Every statement is raw: a plain pg transaction (Prisma's costs its client more than the
+    // statements cost PostgreSQL; BENCHMARKS.md, "Hot transactions without Prisma").
+    session = await sqlTransaction(async (tx) => {
       const steps = initialSteps();
       const draftInput = {
         slug: input.slug,
@@ -77,24 +83,24 @@ export async function createOnboarding(
         activatedAt: null,
       };
       const derived = deriveLifecycle(draftInput, {});
-      const created = await tx.onboardingSession.create({
-        data: {
-          workspaceId: membership.workspaceId,
-          platformName: input.platformName,
-          slug: input.slug,
-          activeSlug: input.slug,
-          tier: input.tier,
-          stackTemplateId: input.stackTemplateId ?? null,
-          userId: actor.userId,
-          connectionId: input.connectionId ?? null,
-          infraConnectionId: input.infraConnectionId ?? null,
-          draft: draftInput.draft,
-          simulation: (input.simulation ?? undefined) as Prisma.InputJsonValue | undefined,
-          ...derived,
-          steps: derived.steps as unknown as Prisma.InputJsonValue,
-          updatedById: actor.userId,
-        },
+      const insert = sessionInsertSql({
+        id: newId(),
+        workspaceId: membership.workspaceId,
+        platformName: input.platformName,
+        slug: input.slug,
+        activeSlug: input.slug,
+        tier: input.tier,
+        stackTemplateId: input.stackTemplateId ?? null,
+        userId: actor.userId,
+        connectionId: input.connectionId ?? null,
+        infraConnectionId: input.infraConnectionId ?? null,
+        draft: draftInput.draft,
+        simulation: input.simulation ?? undefined,
+        ...derived,
+        updatedById: actor.userId,
+        updatedAt: new Date(),
       });
+      const [created] = await tx.$queryRawUnsafe<OnboardingSession[]>(insert.sql, ...insert.values);
       await recordAudit(tx, auditActor(actor), {
         workspaceId: membership.workspaceId,
         action: "onboarding.created",
@@ -111,15 +117,16 @@ export async function createOnboarding(
         deliveries = started.deliveries;
       }
       if (idempotencyKey) {
-        await tx.idempotencyRecord.create({
-          data: {
-            workspaceId: membership.workspaceId,
-            key: idempotencyKey,
-            requestHash: hash,
-            responseStatus: 202,
-            responseBody: createdBody(result, jobId) as unknown as Prisma.InputJsonValue,
-          },
-        });
+        await tx.$executeRawUnsafe(
+          `INSERT INTO "IdempotencyRecord" ("id", "workspaceId", "key", "requestHash", "responseStatus", "responseBody")
+           VALUES ($1, $2, $3, $4, $5::int, $6::jsonb)`,
+          newId(),
+          membership.workspaceId,
+          idempotencyKey,
+          hash,
+          202,
+          JSON.stringify(createdBody(result, jobId)),
+        );
       }
       return result;
     });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Prisma, type OnboardingSession } from "@/lib/generated/prisma/client";
-import { diffForAudit, SESSION_COLUMN_TYPES, sessionUpdateSql } from "./mutate-session";
+import { diffForAudit, SESSION_COLUMN_TYPES, sessionInsertSql, sessionUpdateSql } from "./mutate-session";
 
 /** OnboardingSession's scalar columns and their Prisma types, read from the schema. */
 function schemaColumns(): Map<string, string> {
@@ -51,6 +51,24 @@ describe("sessionUpdateSql", () => {
   it("refuses what it cannot write as a value", () => {
     expect(() => sessionUpdateSql({ progress: { increment: 1 } })).toThrow(/unsupported update of progress/);
     expect(() => sessionUpdateSql({ 'x"; DROP': 1 })).toThrow(/not a session column/);
+  });
+});
+
+describe("sessionInsertSql", () => {
+  it("inserts the defined columns with their types, from $1, and returns the whole row", () => {
+    const { sql, values } = sessionInsertSql({
+      id: "c1",
+      tier: "growth",
+      draft: {},
+      simulation: undefined,
+      stackTemplateId: null,
+      updatedAt: new Date("2026-12-03T10:00:00.5Z"),
+    });
+    expect(sql).toMatch(
+      /^INSERT INTO "OnboardingSession" \("id", "tier", "draft", "stackTemplateId", "updatedAt"\) VALUES \(\$1, \$2::"Tier", \$3::jsonb, \$4, \$5::timestamp\)/,
+    );
+    expect(sql).toMatch(/RETURNING s?"?id"?.*"version"/s);
+    expect(values).toEqual(["c1", "growth", "{}", null, "2026-12-03T10:00:00.500"]);
   });
 });
 

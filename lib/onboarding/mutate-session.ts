@@ -7,7 +7,7 @@ import "server-only";
 // still holds.
 import { db, type Tx } from "@/lib/db/client";
 import { Prisma, type OnboardingSession } from "@/lib/generated/prisma/client";
-import { utcTimestamp } from "@/lib/db/sql";
+import { sqlTransaction, utcTimestamp, type RawTx } from "@/lib/db/sql";
 import { columnList } from "@/lib/db/statements";
 import { ApiError, notFound } from "@/lib/api/errors";
 import { auditInsertSql, type AuditActor } from "@/lib/audit/record-audit";
@@ -20,7 +20,11 @@ import { errorFields, log } from "@/lib/log/logger";
 
 export type VersionSource = "body" | "if-match";
 
-export interface SessionChange {
+/**
+ * `T`: the transaction the change runs in — Prisma's (`mutateSession`), or a plain pg one for a
+ * change whose statements are all raw (`mutateSessionSql`).
+ */
+export interface SessionChange<T extends RawTx = Tx> {
   sessionId: string;
   /** The version the caller based the write on; null for system writes (workers), which retry. */
   expectedVersion: number | null;
@@ -34,7 +38,7 @@ export interface SessionChange {
    */
   change: (
     session: OnboardingSession,
-    tx: Tx,
+    tx: T,
     runs?: LatestRuns,
   ) => Promise<Prisma.OnboardingSessionUncheckedUpdateInput | null>;
   /** The change needs the session's newest runs: read them in the session's own statement. */
@@ -86,27 +90,46 @@ export function conflictError(
   );
 }
 
-export async function latestRuns(tx: Tx, sessionId: string): Promise<LifecycleRuns> {
+export async function latestRuns(tx: RawTx, sessionId: string): Promise<LifecycleRuns> {
   // One statement for both kinds and their steps (every session write derives the lifecycle).
-  const rows = await tx.$queryRaw<LifecycleRunInput[]>`
+  const rows = await tx.$queryRawUnsafe<LifecycleRunInput[]>(
+    `
     SELECT r."kind"::text AS "kind", r."status"::text AS "status", r."outcome"::text AS "outcome",
       r."reasonCode", r."report",
       COALESCE((SELECT json_agg(json_build_object('key', st."key", 'status', st."status", 'errorCode', st."errorCode",
                   'errorMessage', st."errorMessage", 'result', st."result") ORDER BY st."position")
                 FROM "OperationRunStep" st WHERE st."runId" = r."id"), '[]'::json) AS "steps"
     FROM (SELECT DISTINCT ON ("kind") "id", "kind", "status", "outcome", "reasonCode", "report"
-          FROM "OperationRun" WHERE "sessionId" = ${sessionId} AND "kind" IN ('verify_access', 'bootstrap')
-          ORDER BY "kind", "createdAt" DESC, "id" DESC) r`;
+          FROM "OperationRun" WHERE "sessionId" = $1 AND "kind" IN ('verify_access', 'bootstrap')
+          ORDER BY "kind", "createdAt" DESC, "id" DESC) r`,
+    sessionId,
+  );
   return {
     verify: rows.find((r) => r.kind === "verify_access") ?? null,
     bootstrap: rows.find((r) => r.kind === "bootstrap") ?? null,
   };
 }
 
-export async function mutateSession(change: SessionChange): Promise<OnboardingSession> {
+export function mutateSession(change: SessionChange<Tx>): Promise<OnboardingSession> {
+  return mutateIn((apply) => db().$transaction(apply), change);
+}
+
+/**
+ * The same write in a plain pg transaction (lib/db/sql.ts), for a change whose statements are all
+ * raw — a run's start and end, on every run: Prisma's interactive transaction and raw calls cost
+ * its client more CPU than the statements cost PostgreSQL.
+ */
+export function mutateSessionSql(change: SessionChange<RawTx>): Promise<OnboardingSession> {
+  return mutateIn(sqlTransaction, change);
+}
+
+async function mutateIn<T extends RawTx>(
+  transaction: <R>(fn: (tx: T) => Promise<R>) => Promise<R>,
+  change: SessionChange<T>,
+): Promise<OnboardingSession> {
   for (let attempt = 0, progressRaces = 0; ; attempt++) {
     try {
-      const { session, deliveries } = await db().$transaction((tx) => applySessionChange(tx, change));
+      const { session, deliveries } = await transaction((tx) => applySessionChange(tx, change));
       await enqueueDeliveries(deliveries);
       return session;
     } catch (err) {
@@ -134,9 +157,9 @@ const SESSION_COLUMNS = columnList(Prisma.OnboardingSessionScalarFieldEnum);
  * its first run in the same transaction and passes the row it just inserted as `current`). The
  * caller enqueues the returned webhook deliveries after commit (`enqueueDeliveries`).
  */
-export async function applySessionChange(
-  tx: Tx,
-  change: SessionChange,
+export async function applySessionChange<T extends RawTx>(
+  tx: T,
+  change: SessionChange<T>,
   current?: OnboardingSession,
 ): Promise<{ session: OnboardingSession; deliveries: string[] }> {
   // Raw: the same row Prisma's findUnique gives, without its query compiler (every write reads it).
@@ -199,7 +222,8 @@ export async function applySessionChange(
     ...audit.values,
   );
   if (!updated) {
-    const current = await tx.onboardingSession.findUniqueOrThrow({ where: { id: session.id } });
+    const [current] = await tx.$queryRawUnsafe<OnboardingSession[]>(SESSION_BY_ID_SQL, session.id);
+    if (!current) throw notFound("Onboarding");
     if (current.version === session.version) throw new ProgressMoved();
     const err = conflictError(current, change.versionSource, expected);
     throw new VersionConflict(err.code, err.message, { extra: err.extra, headers: err.headers });
@@ -233,7 +257,28 @@ export const SESSION_COLUMN_TYPES: Record<string, string> = {
  * Prisma.DbNull / JsonNull; an operation such as `{ increment: 1 }` is refused.
  */
 export function sessionUpdateSql(data: Record<string, unknown>): { set: string; values: unknown[] } {
-  const sets: string[] = [];
+  const { columns, params, values } = sessionParams(data, 4);
+  return { set: columns.map((c, i) => `"${c}" = ${params[i]}`).join(", "), values };
+}
+
+/**
+ * A new session row as one raw INSERT … RETURNING the row (a create, in the transaction that may
+ * also start its first run). `data` as for sessionUpdateSql, with its id; columns left out take
+ * their database defaults (version 1, progress 0, createdAt).
+ */
+export function sessionInsertSql(data: Record<string, unknown>): { sql: string; values: unknown[] } {
+  const { columns, params, values } = sessionParams(data, 1);
+  return {
+    sql: `INSERT INTO "OnboardingSession" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${params.join(", ")})
+     RETURNING ${SESSION_COLUMNS}`,
+    values,
+  };
+}
+
+/** Each defined column of `data` with its typed parameter ($first…) and value. */
+function sessionParams(data: Record<string, unknown>, first: number) {
+  const columns: string[] = [];
+  const params: string[] = [];
   const values: unknown[] = [];
   for (const [column, value] of Object.entries(data)) {
     if (value === undefined) continue;
@@ -247,9 +292,10 @@ export function sessionUpdateSql(data: Record<string, unknown>): { set: string; 
     else if (typeof value === "object") throw new Error(`unsupported update of ${column}: ${JSON.stringify(value)}`);
     else param = value;
     values.push(param);
-    sets.push(`"${column}" = $${values.length + 3}${type ? `::${type}` : ""}`);
+    columns.push(column);
+    params.push(`$${first + values.length - 1}${type ? `::${type}` : ""}`);
   }
-  return { set: sets.join(", "), values };
+  return { columns, params, values };
 }
 
 const AUDITED_FIELDS = [

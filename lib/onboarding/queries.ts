@@ -1,7 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import { sqlRead } from "@/lib/db/sql";
-import type { Tx } from "@/lib/db/client";
+import { sqlRead, type RawTx } from "@/lib/db/sql";
 import { Prisma, type OnboardingSession } from "@/lib/generated/prisma/client";
 import { columnList } from "@/lib/db/statements";
 import { encodeCursor, keysetWhere } from "@/lib/api/cursor";
@@ -56,7 +55,7 @@ export async function loadSessionView(actor: Actor, id: string): Promise<Session
 }
 
 /** The newest run of each kind (ids and states only), inside a transaction or not. */
-export async function latestRunsOf(client: Pick<Tx, "$queryRawUnsafe">, sessionId: string): Promise<LatestRuns> {
+export async function latestRunsOf(client: Pick<RawTx, "$queryRawUnsafe">, sessionId: string): Promise<LatestRuns> {
   return latestByKind(await client.$queryRawUnsafe<LatestRunRow[]>(latestRunRows("$1"), sessionId));
 }
 

@@ -6,7 +6,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import pg from "pg";
-import type { Tx } from "@/lib/db/client";
+import type { RawTx } from "@/lib/db/sql";
 import { log } from "@/lib/log/logger";
 import { env } from "@/lib/env/env";
 import { statementName } from "@/lib/db/statements";
@@ -155,7 +155,7 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<PgBoss.Queu
  * wake-up is sent in the same transaction, so PostgreSQL delivers it at commit.
  */
 export async function enqueueRunInTx(
-  tx: Tx,
+  tx: RawTx,
   runId: string,
   recordedJobId?: string,
   /** The caller's own statement in this transaction already sent RUN_WAKE_UP (a run start's insert). */
@@ -170,15 +170,15 @@ export async function enqueueRunInTx(
     { db: txExecutor(tx), ...(recordedJobId ? { id: recordedJobId } : {}) },
   );
   if (!recordedJobId)
-    await tx.$executeRaw`UPDATE "OperationRun" SET "queueJobId" = ${jobId}::uuid WHERE "id" = ${runId}`;
-  if (!wakeUpSent) await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${RUN_QUEUE})`;
+    await tx.$executeRawUnsafe(`UPDATE "OperationRun" SET "queueJobId" = $1::uuid WHERE "id" = $2`, jobId, runId);
+  if (!wakeUpSent) await tx.$executeRawUnsafe(`SELECT pg_notify($1, $2)`, WAKE_CHANNEL, RUN_QUEUE);
 }
 
 /** A job id to record on a run as it is created, then pass to enqueueRunInTx. */
 export const newRunJobId = () => randomUUID();
 
-/** pg-boss' `db` option: its SQL through the Prisma transaction's connection. */
-function txExecutor(tx: Tx) {
+/** pg-boss' `db` option: its SQL through the caller's transaction (Prisma's or a plain pg one). */
+function txExecutor(tx: RawTx) {
   return {
     async executeSql(text: string, values: unknown[] = []) {
       const params = values.map((v) =>

@@ -9,10 +9,10 @@ import "server-only";
 // and every step is idempotent. One function ends a run (`finish`) and one runs each attempt of
 // a step (`runStepAttempt`).
 import { randomUUID } from "node:crypto";
-import { db, type Tx } from "@/lib/db/client";
-import { sqlRead, utcTimestamp } from "@/lib/db/sql";
+import { db } from "@/lib/db/client";
+import { sqlRead, utcTimestamp, type RawTx } from "@/lib/db/sql";
 import type { OnboardingSession, OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
-import { mutateSession } from "@/lib/onboarding/mutate-session";
+import { mutateSession, mutateSessionSql, type SessionChange } from "@/lib/onboarding/mutate-session";
 import { SESSION_BY_ID_SQL } from "@/lib/onboarding/queries";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
 import { providersFor, type SessionProviders } from "@/lib/providers/resolve-providers";
@@ -376,10 +376,26 @@ function normalise(raw: unknown, timedOut: boolean): ProviderError {
   });
 }
 
-/** Every run's end goes through here (one transaction with the session's lifecycle). */
+/**
+ * Every run's end goes through here (one transaction with the session's lifecycle). Its statements
+ * are raw, in a plain pg transaction — except a re-check's success, which rewrites the
+ * verification it re-checked through Prisma's models.
+ */
 async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "failed" | "cancelled" | "blocked") {
+  if (run.kind === "recheck_access" && outcome === "succeeded")
+    await mutateSession(runEnd(lease, run, outcome, (tx) => applyRecheckInTx(tx, run)));
+  else await mutateSessionSql(runEnd(lease, run, outcome));
+}
+
+/** The session change that ends `run`; `alsoInTx` runs in its transaction before the notification. */
+function runEnd<T extends RawTx>(
+  lease: Lease,
+  run: RunWithSteps,
+  outcome: "succeeded" | "failed" | "cancelled" | "blocked",
+  alsoInTx?: (tx: T) => Promise<void>,
+): SessionChange<T> {
   let ended: LifecycleRunInput | null = null;
-  await mutateSession({
+  return {
     sessionId: run.sessionId,
     expectedVersion: null,
     actor: SYSTEM_ACTOR,
@@ -431,11 +447,11 @@ async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "f
           result: s.result,
         })),
       };
-      if (current.kind === "recheck_access" && outcome === "succeeded") await applyRecheckInTx(tx, current);
+      await alsoInTx?.(tx);
       await notifyRunEndedInTx(tx, { ...current, reasonCode }, outcome, session.platformName);
       return finishSessionFields(session, current.kind as RunKind, outcome);
     },
-  });
+  };
 }
 
 /**
@@ -443,7 +459,7 @@ async function finish(lease: Lease, run: RunWithSteps, outcome: "succeeded" | "f
  * is ours): the run completed, its unfinished steps skipped or cancelled, the closing log line.
  */
 async function completeRunInTx(
-  tx: Tx,
+  tx: RawTx,
   lease: Lease,
   end: {
     outcome: string;

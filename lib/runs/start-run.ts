@@ -12,6 +12,7 @@ import { auditInsertSql, recordAudit, type AuditActor } from "@/lib/audit/record
 import {
   applySessionChange,
   mutateSession,
+  mutateSessionSql,
   type LifecycleRuns,
   type SessionChange,
   type VersionSource,
@@ -21,7 +22,7 @@ import type { LatestRuns } from "@/lib/onboarding/actions";
 import type { Role } from "@/lib/auth/capabilities";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { newId } from "@/lib/db/ids";
-import { utcTimestamp } from "@/lib/db/sql";
+import { utcTimestamp, type RawTx } from "@/lib/db/sql";
 import { assertAllowed, assertRole, assertRunCancellable, type GuardedAction } from "@/lib/onboarding/actions";
 import { latestRunsOf } from "@/lib/onboarding/queries";
 import { activeKey, RUN_STEPS, type RunKind } from "./definitions";
@@ -69,7 +70,8 @@ export async function startRun(
   await getBoss(); // started outside the transaction that sends the job
 
   try {
-    const updated = await mutateSession({
+    // Every statement of a start is raw: a plain pg transaction (no Prisma client on this path).
+    const updated = await mutateSessionSql({
       sessionId: session.id,
       expectedVersion: base.expectedVersion,
       versionSource: base.versionSource,
@@ -97,7 +99,7 @@ export async function startRun(
  * transaction and enqueues the returned webhook deliveries after commit.
  */
 export async function startFirstRunInTx(
-  tx: Tx,
+  tx: RawTx,
   actor: Actor,
   created: OnboardingSession,
   kind: RunKind,
@@ -124,7 +126,7 @@ function runStart(
   input: Prisma.InputJsonValue | undefined,
   priorRuns?: LatestRuns,
 ): {
-  change: Pick<SessionChange, "actor" | "action" | "change" | "runsAfter" | "readsRuns">;
+  change: Pick<SessionChange<RawTx>, "actor" | "action" | "change" | "runsAfter" | "readsRuns">;
   started: () => { run: OperationRun; runs: LatestRuns };
 } {
   const action = START_ACTION[kind];
@@ -193,7 +195,7 @@ export function lifecycleRunsAfterStart(run: OperationRun, before: LatestRuns): 
  * statements). It also sends the workers' wake-up (delivered at commit), so enqueueRunInTx need not.
  */
 async function insertRun(
-  tx: Tx,
+  tx: RawTx,
   run: {
     queueJobId: string;
     workspaceId: string;

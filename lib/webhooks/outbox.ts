@@ -1,7 +1,8 @@
 import "server-only";
 // Webhook events are written to WebhookDelivery rows in the transaction of the change that
 // caused them (an outbox), then handed to the queue after commit.
-import type { Tx } from "@/lib/db/client";
+import { newId } from "@/lib/db/ids";
+import { utcTimestamp, type RawTx } from "@/lib/db/sql";
 import type { OnboardingSession, OperationRun, Prisma } from "@/lib/generated/prisma/client";
 
 export const WEBHOOK_EVENTS = [
@@ -44,22 +45,42 @@ export function eventPayload(event: WebhookEvent, s: OnboardingSession): Prisma.
 
 /** Returns the ids of the deliveries created, to be enqueued once the transaction commits. */
 export async function recordWebhookEvent(
-  tx: Tx,
+  tx: RawTx,
   before: OnboardingSession,
   after: OnboardingSession,
 ): Promise<string[]> {
   const event = eventFor(before, after);
   if (!event) return [];
-  const endpoints = await tx.webhookEndpoint.findMany({
-    where: { workspaceId: after.workspaceId, active: true, events: { has: event } },
-  });
-  const ids: string[] = [];
-  for (const endpoint of endpoints) {
-    const delivery = await tx.webhookDelivery.create({
-      data: { endpointId: endpoint.id, event, payload: eventPayload(event, after) },
-    });
-    ids.push(delivery.id);
-  }
+  return insertDeliveries(tx, after.workspaceId, event, eventPayload(event, after));
+}
+
+/**
+ * One delivery of `payload` per active endpoint of the workspace subscribed to `event`, in raw
+ * statements (a session change may run in a plain pg transaction: lib/db/sql.ts). Answers their ids.
+ */
+async function insertDeliveries(
+  tx: RawTx,
+  workspaceId: string,
+  event: WebhookEvent,
+  payload: Prisma.InputJsonValue,
+): Promise<string[]> {
+  const endpoints = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT "id" FROM "WebhookEndpoint" WHERE "workspaceId" = $1 AND "active" AND $2 = ANY("events") ORDER BY "createdAt", "id"`,
+    workspaceId,
+    event,
+  );
+  if (endpoints.length === 0) return [];
+  const ids = endpoints.map(() => newId());
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "WebhookDelivery" ("id", "endpointId", "event", "payload", "createdAt", "updatedAt")
+     SELECT d."id", d."endpointId", $3, $4::jsonb, $5::timestamp, $5::timestamp
+     FROM unnest($1::text[], $2::text[]) AS d("id", "endpointId")`,
+    ids,
+    endpoints.map((e) => e.id),
+    event,
+    JSON.stringify(payload),
+    utcTimestamp(new Date()),
+  );
   return ids;
 }
 
@@ -68,14 +89,11 @@ export async function recordWebhookEvent(
  * the session as it is, plus the run and its health.
  */
 export async function recordRunEvent(
-  tx: Tx,
+  tx: RawTx,
   event: WebhookEvent,
   session: OnboardingSession,
   run: OperationRun,
 ): Promise<string[]> {
-  const endpoints = await tx.webhookEndpoint.findMany({
-    where: { workspaceId: session.workspaceId, active: true, events: { has: event } },
-  });
   const payload = {
     ...(eventPayload(event, session) as Record<string, unknown>),
     run: {
@@ -87,10 +105,5 @@ export async function recordRunEvent(
       heartbeatAt: run.heartbeatAt?.toISOString() ?? null,
     },
   } as Prisma.InputJsonValue;
-  const ids: string[] = [];
-  for (const endpoint of endpoints) {
-    const delivery = await tx.webhookDelivery.create({ data: { endpointId: endpoint.id, event, payload } });
-    ids.push(delivery.id);
-  }
-  return ids;
+  return insertDeliveries(tx, session.workspaceId, event, payload);
 }
