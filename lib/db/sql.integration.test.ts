@@ -85,6 +85,14 @@ describe("sqlTransaction", () => {
     expect(await platformRows(a)).toHaveLength(0);
   });
 
+  it("bounds each statement's wait inside the transaction only", async () => {
+    const timeout = (rows: { statement_timeout: string }[]) => rows[0].statement_timeout;
+    expect(timeout(await sqlTransaction((tx) => tx.$queryRawUnsafe(`SHOW statement_timeout`)))).toBe("15s");
+    // SET LOCAL ends with the transaction: the pool's connections are as they were.
+    const after = await Promise.all(Array.from({ length: 8 }, () => sqlRead(`SHOW statement_timeout`, [])));
+    expect(after.map((r) => timeout(r as { statement_timeout: string }[]))).toEqual(Array(8).fill("0"));
+  });
+
   it("gives up a connection lost mid-transaction, and the next transaction gets a working one", async () => {
     const { workspace } = await createWorkspaceWithMember("owner");
     const a = uniqueId("a");

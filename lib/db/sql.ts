@@ -66,6 +66,8 @@ export interface RawTx {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
+const TRANSACTION_STATEMENT_TIMEOUT_MS = 15_000;
+
 /**
  * A transaction on this pool's connections, for the hot writes whose statements are all raw (a
  * run's start and end, a create): Prisma's interactive transaction costs its client more CPU than
@@ -84,7 +86,8 @@ export async function sqlTransaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<
   };
   let broken: Error | undefined;
   try {
-    await client.query("BEGIN");
+    // No statement waits on a lock for ever (Prisma's transactions end after 15 s): one round trip.
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${TRANSACTION_STATEMENT_TIMEOUT_MS}`);
     const result = await fn(tx);
     await client.query("COMMIT");
     return result;
