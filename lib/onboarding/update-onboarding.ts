@@ -1,10 +1,10 @@
 import "server-only";
 // Save wizard answers (draft fields, connections) or an executor's progress report; every
-// write through mutateSession, allowed by lib/onboarding/actions.ts.
+// write through mutate-session.ts, allowed by lib/onboarding/actions.ts.
 import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
 import { auditActor, type Actor } from "@/lib/auth/actor";
 import { initialSteps, type SeedStep } from "./constants";
-import { conflictError, mutateSession, type VersionSource } from "./mutate-session";
+import { conflictError, mutateSessionSql, type VersionSource } from "./mutate-session";
 import type { PatchOnboardingInput } from "./schemas";
 import { illegal, slugTaken } from "./errors";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -46,7 +46,8 @@ export async function updateOnboarding(
     await assertConnection(existing.workspaceId, input.infraConnectionId, existing.simulation, "infraConnectionId");
   }
 
-  return mutateSession({
+  // Every statement of a save is raw: a plain pg transaction (lib/db/sql.ts).
+  return mutateSessionSql({
     sessionId: id,
     expectedVersion: base.version,
     versionSource: base.source,
