@@ -45,9 +45,14 @@ export function notificationText(
   return { title, body };
 }
 
+type EndedRun = Pick<
+  OperationRun,
+  "id" | "workspaceId" | "sessionId" | "kind" | "attempt" | "initiatorId" | "reasonCode"
+>;
+
 export async function notifyRunEndedInTx(
   tx: RawTx,
-  run: Pick<OperationRun, "id" | "workspaceId" | "sessionId" | "kind" | "attempt" | "initiatorId" | "reasonCode">,
+  run: EndedRun,
   outcome: Outcome,
   /** The session's platform name when the caller has it (saves a read). */
   platformName?: string,
@@ -62,21 +67,41 @@ export async function notifyRunEndedInTx(
         run.sessionId,
       )
     )[0]?.platformName;
-  const { title, body } = notificationText(run.kind, outcome, name ?? "an onboarding", run.reasonCode);
-  // Raw: every run's end writes one (Prisma's createMany went through its query compiler).
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "Notification" ("id", "workspaceId", "userId", "kind", "runId", "runAttempt", "title", "body", "href", "createdAt")
-     VALUES ($1, $2, $3, $4, $5, $6::int, $7, $8, $9, $10::timestamp)
+  const insert = notificationInsertSql(run, outcome, name ?? "an onboarding", 1);
+  if (insert) await tx.$executeRawUnsafe(insert.sql, ...insert.values);
+}
+
+/**
+ * The notification's INSERT … SELECT with its parameters numbered from `firstParam`, or null for
+ * a run nobody started. `from` (e.g. `FROM r`): written only when that CTE has a row — a run's end
+ * writes it in the statement that completes the run (lib/runs/execute-run.ts).
+ */
+export function notificationInsertSql(
+  run: EndedRun,
+  outcome: Outcome,
+  platformName: string,
+  firstParam: number,
+  from = "",
+): { sql: string; values: unknown[] } | null {
+  if (!run.initiatorId) return null;
+  const { title, body } = notificationText(run.kind, outcome, platformName, run.reasonCode);
+  const $ = (i: number) => `$${firstParam + i}`;
+  return {
+    sql: `INSERT INTO "Notification" ("id", "workspaceId", "userId", "kind", "runId", "runAttempt", "title", "body", "href", "createdAt")
+     SELECT ${$(0)}::text, ${$(1)}::text, ${$(2)}::text, ${$(3)}::text, ${$(4)}::text, ${$(5)}::int, ${$(6)}::text,
+       ${$(7)}::text, ${$(8)}::text, ${$(9)}::timestamp ${from}
      ON CONFLICT ("runId", "runAttempt", "userId") DO NOTHING`,
-    newId(),
-    run.workspaceId,
-    run.initiatorId,
-    `run_${outcome}`,
-    run.id,
-    run.attempt,
-    title,
-    body,
-    `/runs/${run.id}`,
-    utcTimestamp(new Date()),
-  );
+    values: [
+      newId(),
+      run.workspaceId,
+      run.initiatorId,
+      `run_${outcome}`,
+      run.id,
+      run.attempt,
+      title,
+      body,
+      `/runs/${run.id}`,
+      utcTimestamp(new Date()),
+    ],
+  };
 }

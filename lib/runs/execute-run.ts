@@ -13,6 +13,7 @@ import { db } from "@/lib/db/client";
 import { sqlRead, utcTimestamp, type RawTx } from "@/lib/db/sql";
 import type { OnboardingSession, OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
 import { mutateSession, mutateSessionSql, type SessionChange } from "@/lib/onboarding/mutate-session";
+import type { LatestRuns } from "@/lib/onboarding/actions";
 import { SESSION_BY_ID_SQL } from "@/lib/onboarding/queries";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
 import { providersFor, type SessionProviders } from "@/lib/providers/resolve-providers";
@@ -31,7 +32,7 @@ import { STEP_HANDLERS, type JobCopy, type StepContext } from "./steps";
 import { stepsFromRun, verificationFingerprint, type LifecycleRunInput } from "@/lib/onboarding/lifecycle";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { errorFields, log } from "@/lib/log/logger";
-import { notifyRunEndedInTx } from "@/lib/notifications/notify-run-ended";
+import { notificationInsertSql } from "@/lib/notifications/notify-run-ended";
 import { applyRecheckInTx } from "@/lib/verification/recheck-access";
 import { withStepSpan } from "@/lib/observability/run-tracing";
 import { claim, LeaseLost, leaseLost, release, renew, type Lease } from "./lease";
@@ -395,14 +396,26 @@ function runEnd<T extends RawTx>(
   alsoInTx?: (tx: T) => Promise<void>,
 ): SessionChange<T> {
   let ended: LifecycleRunInput | null = null;
+  let before: LatestRuns | undefined;
   return {
     sessionId: run.sessionId,
     expectedVersion: null,
     actor: SYSTEM_ACTOR,
     action: `run.${run.kind}.${outcome}`,
-    // A bootstrap decides the lifecycle alone (lifecycle.test.ts): its end needs no read of the runs.
-    runsAfter: () => (ended && run.kind === "bootstrap" ? { verify: null, bootstrap: ended } : undefined),
-    change: async (session, tx) => {
+    // A verification's end reads the session's newest runs with the session (one statement):
+    // without a bootstrap, the verification decides the lifecycle (lifecycle.test.ts).
+    readsRuns: run.kind === "verify_access",
+    // A bootstrap decides the lifecycle alone: its end needs no read of the runs either.
+    runsAfter: () =>
+      !ended
+        ? undefined
+        : run.kind === "bootstrap"
+          ? { verify: null, bootstrap: ended }
+          : run.kind === "verify_access" && before && !before.bootstrap
+            ? { verify: ended, bootstrap: null }
+            : undefined,
+    change: async (session, tx, runs) => {
+      before = runs;
       // Our copy of the run and its steps is the truth: every write to them since the claim
       // was ours (the statement below is fenced by the lease).
       const current = run;
@@ -431,6 +444,14 @@ function runEnd<T extends RawTx>(
         stepStatus,
         logLevel: outcome === "succeeded" ? "info" : "warn",
         logMessage: `Run ${outcome}${reasonCode ? ` (${reasonCode})` : ""}`,
+        // Whoever started the run learns how it ended: written by the same statement.
+        notification: notificationInsertSql(
+          { ...current, reasonCode },
+          outcome,
+          session.platformName,
+          RUN_END_PARAMS + 1,
+          "FROM r",
+        ),
       });
       // The run as that statement left it.
       ended = {
@@ -448,7 +469,6 @@ function runEnd<T extends RawTx>(
         })),
       };
       await alsoInTx?.(tx);
-      await notifyRunEndedInTx(tx, { ...current, reasonCode }, outcome, session.platformName);
       return finishSessionFields(session, current.kind as RunKind, outcome);
     },
   };
@@ -458,6 +478,9 @@ function runEnd<T extends RawTx>(
  * The run's end in one statement, fenced by the lease (the UPDATE matches only while the lease
  * is ours): the run completed, its unfinished steps skipped or cancelled, the closing log line.
  */
+/** completeRunInTx's own parameters ($1…$10); a notification's follow. */
+const RUN_END_PARAMS = 10;
+
 async function completeRunInTx(
   tx: RawTx,
   lease: Lease,
@@ -468,6 +491,7 @@ async function completeRunInTx(
     stepStatus: "cancelled" | "skipped";
     logLevel: string;
     logMessage: string;
+    notification: { sql: string; values: unknown[] } | null;
   },
 ): Promise<void> {
   const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
@@ -482,7 +506,7 @@ async function completeRunInTx(
        WHERE "runId" = $1 AND "status" IN ('pending', 'running') AND EXISTS (SELECT 1 FROM r)
      ), l AS (
        INSERT INTO "OperationRunLog" ("runId", "level", "message", "at") SELECT "id", $9, $10, $6::timestamp FROM r
-     )
+     )${end.notification ? `, n AS (${end.notification.sql})` : ""}
      SELECT "id" FROM r`,
     lease.runId,
     lease.generation,
@@ -494,6 +518,7 @@ async function completeRunInTx(
     end.stepStatus,
     end.logLevel,
     end.logMessage,
+    ...(end.notification?.values ?? []),
   );
   if (rows.length === 0) throw leaseLost(lease);
 }

@@ -17,9 +17,9 @@ import { processRun } from "./execute-run";
 
 const BUDGET = {
   "POST /onboarding with autoStart": 10,
-  "Verify Access run": 13,
+  "Verify Access run": 11,
   "POST /onboarding/:id/bootstrap": 9,
-  "bootstrap run": 32,
+  "bootstrap run": 31,
 };
 
 let owner: Awaited<ReturnType<typeof createWorkspaceWithMember>>;
