@@ -23,7 +23,7 @@ const SPEC = {
   DATABASE_HOT_POOL_MAX: [
     positiveInt(1000),
     "4",
-    "plain pg pool per process for the per-request reads (caller, record, watch tag)",
+    "plain pg pool per process for the hot statements and transactions (caller, record, watch tag, step bookkeeping, run starts and ends, creates, saves)",
   ],
   DATABASE_PREPARED_STATEMENTS: [
     bool,

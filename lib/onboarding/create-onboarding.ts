@@ -3,10 +3,9 @@ import "server-only";
 // Verify Access at once with autoStart.
 import { createHash } from "node:crypto";
 import { db } from "@/lib/db/client";
-import type { OnboardingSession, Prisma } from "@/lib/generated/prisma/client";
+import type { OnboardingSession } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { auditActor, authorize, type Actor, type ActorMembership } from "@/lib/auth/actor";
-import { recordAudit } from "@/lib/audit/record-audit";
 import { initialSteps } from "./constants";
 import { deriveLifecycle } from "./lifecycle";
 import type { z } from "zod";
@@ -83,32 +82,39 @@ export async function createOnboarding(
         activatedAt: null,
       };
       const derived = deriveLifecycle(draftInput, {});
-      const insert = sessionInsertSql({
-        id: newId(),
-        workspaceId: membership.workspaceId,
-        platformName: input.platformName,
-        slug: input.slug,
-        activeSlug: input.slug,
-        tier: input.tier,
-        stackTemplateId: input.stackTemplateId ?? null,
-        userId: actor.userId,
-        connectionId: input.connectionId ?? null,
-        infraConnectionId: input.infraConnectionId ?? null,
-        draft: draftInput.draft,
-        simulation: input.simulation ?? undefined,
-        ...derived,
-        updatedById: actor.userId,
-        updatedAt: new Date(),
-      });
+      const id = newId();
+      const insert = sessionInsertSql(
+        {
+          id,
+          workspaceId: membership.workspaceId,
+          platformName: input.platformName,
+          slug: input.slug,
+          activeSlug: input.slug,
+          tier: input.tier,
+          stackTemplateId: input.stackTemplateId ?? null,
+          userId: actor.userId,
+          connectionId: input.connectionId ?? null,
+          infraConnectionId: input.infraConnectionId ?? null,
+          draft: draftInput.draft,
+          simulation: input.simulation ?? undefined,
+          ...derived,
+          updatedById: actor.userId,
+          updatedAt: new Date(),
+          version: 1,
+        },
+        {
+          actor: auditActor(actor),
+          entry: {
+            workspaceId: membership.workspaceId,
+            action: "onboarding.created",
+            targetType: "onboarding_session",
+            targetId: id,
+            toVersion: 1,
+            data: { platformName: input.platformName, slug: input.slug, tier: input.tier },
+          },
+        },
+      );
       const [created] = await tx.$queryRawUnsafe<OnboardingSession[]>(insert.sql, ...insert.values);
-      await recordAudit(tx, auditActor(actor), {
-        workspaceId: membership.workspaceId,
-        action: "onboarding.created",
-        targetType: "onboarding_session",
-        targetId: created.id,
-        toVersion: created.version,
-        data: { platformName: input.platformName, slug: input.slug, tier: input.tier } as Prisma.InputJsonValue,
-      });
       let result = created;
       if (input.autoStart) {
         const started = await startFirstRunInTx(tx, actor, created, "verify_access");

@@ -55,20 +55,28 @@ describe("sessionUpdateSql", () => {
 });
 
 describe("sessionInsertSql", () => {
-  it("inserts the defined columns with their types, from $1, and returns the whole row", () => {
-    const { sql, values } = sessionInsertSql({
-      id: "c1",
-      tier: "growth",
-      draft: {},
-      simulation: undefined,
-      stackTemplateId: null,
-      updatedAt: new Date("2026-12-03T10:00:00.5Z"),
-    });
-    expect(sql).toMatch(
-      /^INSERT INTO "OnboardingSession" \("id", "tier", "draft", "stackTemplateId", "updatedAt"\) VALUES \(\$1, \$2::"Tier", \$3::jsonb, \$4, \$5::timestamp\)/,
+  it("inserts the defined columns with their types, from $1, and its audit row from the inserted row", () => {
+    const { sql, values } = sessionInsertSql(
+      {
+        id: "c1",
+        tier: "growth",
+        draft: {},
+        simulation: undefined,
+        stackTemplateId: null,
+        updatedAt: new Date("2026-12-03T10:00:00.5Z"),
+      },
+      {
+        actor: { userId: "u1", label: "a@b.c" },
+        entry: { workspaceId: "w1", action: "onboarding.created", targetType: "onboarding_session", targetId: "c1" },
+      },
     );
-    expect(sql).toMatch(/RETURNING s?"?id"?.*"version"/s);
-    expect(values).toEqual(["c1", "growth", "{}", null, "2026-12-03T10:00:00.500"]);
+    expect(sql).toMatch(
+      /INSERT INTO "OnboardingSession" \("id", "tier", "draft", "stackTemplateId", "updatedAt"\) VALUES \(\$1, \$2::"Tier", \$3::jsonb, \$4, \$5::timestamp\)/,
+    );
+    // The audit row's parameters follow the row's, and it is written only with the row.
+    expect(sql).toMatch(/audit AS \(INSERT INTO "AuditEvent" [\s\S]*SELECT \$6::text[\s\S]* FROM i\)/);
+    expect(values.slice(0, 5)).toEqual(["c1", "growth", "{}", null, "2026-12-03T10:00:00.500"]);
+    expect(values).toContain("onboarding.created");
   });
 });
 

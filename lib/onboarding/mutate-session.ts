@@ -10,7 +10,7 @@ import { Prisma, type OnboardingSession } from "@/lib/generated/prisma/client";
 import { sqlTransaction, utcTimestamp, type RawTx } from "@/lib/db/sql";
 import { columnList } from "@/lib/db/statements";
 import { ApiError, notFound } from "@/lib/api/errors";
-import { auditInsertSql, type AuditActor } from "@/lib/audit/record-audit";
+import { auditInsertSql, type AuditActor, type AuditEntry } from "@/lib/audit/record-audit";
 import { deriveLifecycle, type LifecycleRunInput } from "./lifecycle";
 import { latestByKind, type LatestRuns } from "./actions";
 import { SESSION_BY_ID_SQL, SESSION_WITH_RUNS_SQL, type SessionWithRunsRow } from "./queries";
@@ -262,16 +262,23 @@ export function sessionUpdateSql(data: Record<string, unknown>): { set: string; 
 }
 
 /**
- * A new session row as one raw INSERT … RETURNING the row (a create, in the transaction that may
- * also start its first run). `data` as for sessionUpdateSql, with its id; columns left out take
- * their database defaults (version 1, progress 0, createdAt).
+ * A new session row and its audit row as one raw statement, answering the row (a create, in the
+ * transaction that may also start its first run). `data` as for sessionUpdateSql, with its id;
+ * columns left out take their database defaults (version 1, progress 0, createdAt).
  */
-export function sessionInsertSql(data: Record<string, unknown>): { sql: string; values: unknown[] } {
+export function sessionInsertSql(
+  data: Record<string, unknown>,
+  audit: { actor: AuditActor; entry: AuditEntry },
+): { sql: string; values: unknown[] } {
   const { columns, params, values } = sessionParams(data, 1);
+  const auditRow = auditInsertSql(audit.actor, audit.entry, values.length + 1);
   return {
-    sql: `INSERT INTO "OnboardingSession" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${params.join(", ")})
-     RETURNING ${SESSION_COLUMNS}`,
-    values,
+    sql: `WITH i AS (
+       INSERT INTO "OnboardingSession" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${params.join(", ")})
+       RETURNING ${SESSION_COLUMNS}
+     ), audit AS (${auditRow.sql} FROM i)
+     SELECT ${SESSION_COLUMNS} FROM i`,
+    values: [...values, ...auditRow.values],
   };
 }
 

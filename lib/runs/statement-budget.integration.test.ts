@@ -16,7 +16,7 @@ import { installQueryRecorder, recordStatements } from "@/scripts/bench/lib/cens
 import { processRun } from "./execute-run";
 
 const BUDGET = {
-  "POST /onboarding with autoStart": 10,
+  "POST /onboarding with autoStart": 9,
   "Verify Access run": 11,
   "POST /onboarding/:id/bootstrap": 9,
   "bootstrap run": 31,
