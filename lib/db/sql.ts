@@ -1,12 +1,13 @@
-// A plain `pg` pool for the statements on the hot paths that need no transaction: the reads every
-// request makes (the caller's identity, the record it names, a watch's tag, active runs' health),
-// a run's per-step bookkeeping (one statement to start an attempt, one to record its success —
-// lib/runs/step-attempt.ts) and the resource ledger's upsert. Through Prisma one primary-key read
-// costs the app ≈ 2–3× its CPU through `pg` (query compiler, adapter, result mapping —
-// BENCHMARKS.md). The hot writes inside a transaction (mutateSession's read and guarded UPDATE,
-// audit rows, a run's insert and its end) are raw statements through the transaction's
-// `$queryRawUnsafe`, for the same reason. Everything else stays on Prisma (lib/db/client.ts).
-// Both pools send named (prepared) statements: lib/db/statements.ts.
+// A plain `pg` pool for the statements and transactions on the hot paths: the reads every request
+// makes (the caller's identity, the record it names, a watch's tag, active runs' health), a run's
+// per-step bookkeeping (one statement to start an attempt, one to record its success —
+// lib/runs/step-attempt.ts), the resource ledger's upsert, the write rate limit, and the hot
+// transactions (sqlTransaction: a run's start and end, a create, a save). Through Prisma one
+// primary-key read costs the app ≈ 2–3× its CPU through `pg` (query compiler, adapter, result
+// mapping), and an interactive transaction of raw statements ≈ 2× (BENCHMARKS.md). Code that
+// writes only raw statements takes RawTx and runs in either kind of transaction. Everything else
+// stays on Prisma (lib/db/client.ts). Both pools send named (prepared) statements:
+// lib/db/statements.ts.
 import pg from "pg";
 import { env } from "@/lib/env/env";
 import { statementName } from "@/lib/db/statements";
