@@ -56,6 +56,21 @@ export interface LifecycleRuns {
   bootstrap: LifecycleRunInput | null;
 }
 
+/**
+ * The latest verify and bootstrap runs once `run` is the newest of its kind, when they follow
+ * without a read: a bootstrap decides the lifecycle alone, a verification does when there is no
+ * bootstrap (lifecycle.test.ts holds deriveLifecycle to both). `before`: the session's newest
+ * runs as last read, undefined when not read. Undefined → read them.
+ */
+export function runsDecidingLifecycle(
+  run: LifecycleRunInput,
+  before: LatestRuns | undefined,
+): LifecycleRuns | undefined {
+  if (run.kind === "bootstrap") return { verify: null, bootstrap: run };
+  if (run.kind === "verify_access" && before && !before.bootstrap) return { verify: run, bootstrap: null };
+  return undefined;
+}
+
 const SYSTEM_RETRIES = 8;
 const PROGRESS_RETRIES = 8;
 

@@ -12,7 +12,12 @@ import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { sqlRead, utcTimestamp, type RawTx } from "@/lib/db/sql";
 import type { OnboardingSession, OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
-import { mutateSession, mutateSessionSql, type SessionChange } from "@/lib/onboarding/mutate-session";
+import {
+  mutateSession,
+  mutateSessionSql,
+  runsDecidingLifecycle,
+  type SessionChange,
+} from "@/lib/onboarding/mutate-session";
 import type { LatestRuns } from "@/lib/onboarding/actions";
 import { SESSION_BY_ID_SQL } from "@/lib/onboarding/queries";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
@@ -402,18 +407,10 @@ function runEnd<T extends RawTx>(
     expectedVersion: null,
     actor: SYSTEM_ACTOR,
     action: `run.${run.kind}.${outcome}`,
-    // A verification's end reads the session's newest runs with the session (one statement):
-    // without a bootstrap, the verification decides the lifecycle (lifecycle.test.ts).
+    // A verification's end reads the session's newest runs with the session (one statement), so
+    // that its lifecycle follows from the run it ended; a bootstrap's needs no read at all.
     readsRuns: run.kind === "verify_access",
-    // A bootstrap decides the lifecycle alone: its end needs no read of the runs either.
-    runsAfter: () =>
-      !ended
-        ? undefined
-        : run.kind === "bootstrap"
-          ? { verify: null, bootstrap: ended }
-          : run.kind === "verify_access" && before && !before.bootstrap
-            ? { verify: ended, bootstrap: null }
-            : undefined,
+    runsAfter: () => (ended ? runsDecidingLifecycle(ended, before) : undefined),
     change: async (session, tx, runs) => {
       before = runs;
       // Our copy of the run and its steps is the truth: every write to them since the claim

@@ -13,6 +13,7 @@ import {
   applySessionChange,
   mutateSession,
   mutateSessionSql,
+  runsDecidingLifecycle,
   type LifecycleRuns,
   type SessionChange,
   type VersionSource,
@@ -184,9 +185,7 @@ export function lifecycleRunsAfterStart(run: OperationRun, before: LatestRuns): 
       result: null,
     })),
   };
-  if (kind === "bootstrap") return { verify: null, bootstrap: queued };
-  if (kind === "verify_access" && !before.bootstrap) return { verify: queued, bootstrap: null };
-  return undefined;
+  return runsDecidingLifecycle(queued, before);
 }
 
 /**
