@@ -2,11 +2,10 @@ import "server-only";
 // The resource ledger: every external resource a step creates or adopts is written here before
 // anything relies on it, keyed by (session, provider, type, name) so a retried step updates its
 // row instead of adding one. Deprovision deletes from this list and nothing else.
-import { db } from "@/lib/db/client";
 import { Prisma, type Resource } from "@/lib/generated/prisma/client";
 import { columnList } from "@/lib/db/statements";
 import { newId } from "@/lib/db/ids";
-import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
+import { sqlRead, sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import type { CreatedResource, LedgerEntry, RecordResource } from "@/lib/providers/types";
 
 export interface LedgerScope {
@@ -67,9 +66,15 @@ export function recorderFor(scope: LedgerScope, provider: LedgerProvider): Recor
   };
 }
 
-/** The session's ledger in creation order (oldest first), deleted rows included. */
+/**
+ * The session's ledger in creation order (oldest first), deleted rows included. Through the pg
+ * pool (a bootstrap reads it twice): the rows as Prisma's findMany gives them.
+ */
 export async function ledgerRows(sessionId: string): Promise<Resource[]> {
-  return db().resource.findMany({ where: { sessionId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  return sqlRead<Resource>(
+    `SELECT ${RESOURCE_COLUMNS} FROM "Resource" WHERE "sessionId" = $1 ORDER BY "createdAt" ASC, "id" ASC`,
+    [sessionId],
+  );
 }
 
 export function toLedgerEntry(row: Resource): LedgerEntry {

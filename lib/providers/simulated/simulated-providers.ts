@@ -1,10 +1,14 @@
 import "server-only";
 // The simulated provider: the default, needs no credentials, and behaves like a real one —
 // resources persist (in SimulatedResource), a second create answers "already exists", steps
-// take realistic time and every wait honours cancellation.
+// take realistic time and every wait honours cancellation. Its reads and creates (every
+// bootstrap's) go through the pg pool; deletes through Prisma.
 import { sleep } from "@/lib/util/abortable-sleep";
 import { db } from "@/lib/db/client";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type SimulatedResource } from "@/lib/generated/prisma/client";
+import { columnList } from "@/lib/db/statements";
+import { newId } from "@/lib/db/ids";
+import { sqlRead, sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import type {
   AccessCheck,
   InfraProvider,
@@ -27,27 +31,40 @@ function delayFor(opts: SimulationOptions): number {
   return opts.stepDelayMs ?? env("SIMULATED_STEP_DELAY_MS");
 }
 
-/** Creates the resource, or reports that it was already there (a 409 from a real provider). */
+const SIMULATED_COLUMNS = columnList(Prisma.SimulatedResourceScalarFieldEnum);
+
+/**
+ * Creates the resource, or reports that it was already there (a 409 from a real provider). One
+ * statement through the pg pool (a bootstrap makes four): the row inserted, or the one in the way.
+ */
 async function ensureResource(ctx: ProviderContext, kind: string, name: string, data: Prisma.InputJsonValue) {
-  try {
-    const created = await db().simulatedResource.create({ data: { workspaceId: ctx.workspaceId, kind, name, data } });
-    return { resource: created, alreadyExisted: false };
-  } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
-      const existing = await db().simulatedResource.findUniqueOrThrow({
-        where: { workspaceId_kind_name: { workspaceId: ctx.workspaceId, kind, name } },
-      });
-      ctx.log(`${kind} ${name} already exists (409); reusing it`);
-      return { resource: existing, alreadyExisted: true };
-    }
-    throw err;
-  }
+  const [row] = await sqlWrite<SimulatedResource & { alreadyExisted: boolean }>(
+    `WITH ins AS (
+       INSERT INTO "SimulatedResource" ("id", "workspaceId", "kind", "name", "data", "createdAt")
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::timestamp)
+       ON CONFLICT ("workspaceId", "kind", "name") DO NOTHING
+       RETURNING ${SIMULATED_COLUMNS}
+     )
+     SELECT ${SIMULATED_COLUMNS}, false AS "alreadyExisted" FROM ins
+     UNION ALL
+     SELECT ${SIMULATED_COLUMNS}, true FROM "SimulatedResource"
+     WHERE "workspaceId" = $2 AND "kind" = $3 AND "name" = $4 AND NOT EXISTS (SELECT 1 FROM ins)`,
+    [newId(), ctx.workspaceId, kind, name, JSON.stringify(data), utcTimestamp(new Date())],
+  );
+  // A writer racing ours committed after this statement's snapshot: its row is there now.
+  const found = row ?? (await findResource(ctx, kind, name));
+  if (!found) throw new Error(`simulated ${kind} ${name}: neither created nor found`);
+  const { alreadyExisted = true, ...resource } = found as SimulatedResource & { alreadyExisted?: boolean };
+  if (alreadyExisted) ctx.log(`${kind} ${name} already exists (409); reusing it`);
+  return { resource, alreadyExisted };
 }
 
-async function findResource(ctx: ProviderContext, kind: string, name: string) {
-  return db().simulatedResource.findUnique({
-    where: { workspaceId_kind_name: { workspaceId: ctx.workspaceId, kind, name } },
-  });
+async function findResource(ctx: ProviderContext, kind: string, name: string): Promise<SimulatedResource | null> {
+  const [row] = await sqlRead<SimulatedResource>(
+    `SELECT ${SIMULATED_COLUMNS} FROM "SimulatedResource" WHERE "workspaceId" = $1 AND "kind" = $2 AND "name" = $3`,
+    [ctx.workspaceId, kind, name],
+  );
+  return row ?? null;
 }
 
 function check(key: string, label: string, failCheck: string | undefined, message: string): AccessCheck {
