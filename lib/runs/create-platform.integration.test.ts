@@ -44,7 +44,7 @@ async function bootstrapQueued(slug?: string) {
 async function createPlatformAs(sessionId: string, lease: StepContext["lease"], run: StepContext["run"]) {
   const session = await db().onboardingSession.findUniqueOrThrow({ where: { id: sessionId } });
   const lines: string[] = [];
-  const job = { platform: null };
+  const job = { platform: null, staged: null };
   const result = await STEP_HANDLERS.bootstrap.create_platform({
     run,
     session,

@@ -34,6 +34,7 @@ import {
 } from "./definitions";
 import { enqueueRun, hasFreeRunConsumer } from "@/lib/queue/queue";
 import { STEP_HANDLERS, type JobCopy, type StepContext } from "./steps";
+import { applyPlatformChange, type StagedPlatformChange } from "./platform-change";
 import { stepsFromRun, verificationFingerprint, type LifecycleRunInput } from "@/lib/onboarding/lifecycle";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { errorFields, log } from "@/lib/log/logger";
@@ -205,7 +206,7 @@ async function stepInputs(lease: Lease, run: RunWithSteps, step: OperationRunSte
   const [session] = await sqlRead<OnboardingSession>(SESSION_BY_ID_SQL, [run.sessionId]);
   if (!session) throw new Error(`run ${run.id}: its onboarding ${run.sessionId} is gone`);
   try {
-    return { session, providers: await providersFor(session), job: { platform: null } };
+    return { session, providers: await providersFor(session), job: { platform: null, staged: null } };
   } catch (err) {
     if (isDatabaseUnavailable(err)) throw new DatabaseUnavailable(step.key, err);
     await attemptFailed(lease, step, null, normalise(err, false));
@@ -268,6 +269,7 @@ async function runStepAttempt({
   };
   const handler = STEP_HANDLERS[run.kind as RunKind][step.key];
   let result: unknown;
+  takeStaged(job); // an earlier attempt's change is not this one's
   try {
     result = await withStepSpan(run.kind, step.key, handle.stepAttempts, async () => {
       injectSimulatedFailure(providers, run.kind as RunKind, step.key, handle.stepAttempts);
@@ -323,17 +325,33 @@ async function runStepAttempt({
       ? stepsFromRun({ ...run, steps: run.steps.map((s) => (s.id === step.id ? done : s)) })
       : null;
   const following = successor(step);
+  const staged = takeStaged(job);
   const next = await attemptSucceeded(
     lease,
     step,
     handle,
     result,
-    { sessionId: run.sessionId, sessionSteps, logLines: [...lines, { level: "info", message: `${step.label}: done` }] },
+    {
+      sessionId: run.sessionId,
+      sessionSteps,
+      logLines: [...lines, { level: "info", message: `${step.label}: done` }],
+      platform: staged,
+    },
     following,
   );
+  // The job's copy of the platform follows what that statement wrote (lib/runs/steps.ts: JobCopy).
+  if (staged && job.platform?.id === staged.platformId)
+    job.platform = applyPlatformChange(job.platform, staged.change, done.finishedAt);
   Object.assign(step, done);
   if (following && next) Object.assign(following, { status: "running", attempts: next.stepAttempts });
   return { next };
+}
+
+/** The platform change the step made (lib/runs/steps.ts: stagePlatformChange), taken off the job. */
+function takeStaged(job: JobCopy): StagedPlatformChange | null {
+  const staged = job.staged;
+  job.staged = null;
+  return staged;
 }
 
 /** The wait before a retry is never shorter than the provider asked for (a 429's Retry-After). */

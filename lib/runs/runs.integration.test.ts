@@ -140,6 +140,19 @@ describe("operation runs", () => {
       currentCheckpoint: "activate",
     });
     expect(done.steps.every((s: { status: string }) => s.status === "completed")).toBe(true);
+    // What each step found or made is on the platform record (written with each step's success).
+    const { platformId, slug: platformSlug } = await db().onboardingSession.findUniqueOrThrow({ where: { id } });
+    const built = await db().platform.findUniqueOrThrow({ where: { id: platformId! } });
+    expect(built).toMatchObject({
+      status: "active",
+      repoUrl: `https://git.example.test/onramp-sim/${platformSlug}`,
+      deploymentUrl: `https://${platformSlug}.pages.example.test`,
+      resources: {
+        infra: { database: `sim-d1-${platformSlug}` },
+        repository: { fullName: `onramp-sim/${platformSlug}` },
+        deployment: { environmentUrl: `https://${platformSlug}.pages.example.test` },
+      },
+    });
 
     const detail = await callRoute(runRoute.GET, {
       method: "GET",

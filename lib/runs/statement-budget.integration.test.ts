@@ -19,7 +19,7 @@ const BUDGET = {
   "POST /onboarding with autoStart": 9,
   "Verify Access run": 11,
   "POST /onboarding/:id/bootstrap": 9,
-  "bootstrap run": 31,
+  "bootstrap run": 27,
 };
 
 let owner: Awaited<ReturnType<typeof createWorkspaceWithMember>>;

@@ -166,3 +166,86 @@ describe("a step boundary", () => {
     expect(await runLog(run.id)).toEqual([`${first.key} ${first.label}: attempt 1`]);
   });
 });
+
+describe("a step's platform change", () => {
+  const platformOf = async () =>
+    db().platform.create({
+      data: {
+        workspaceId: owner.workspace.id,
+        slug: `plat-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+        tier: "growth",
+      },
+    });
+  const change = {
+    resources: { repository: { fullName: "o/r" } },
+    repoUrl: "https://git.example.test/o/r",
+    status: "active" as const,
+    deploymentUrl: "https://r.pages.example.test",
+  };
+
+  it("is written with the step's success, in the same statement", async () => {
+    const { lease, run, sessionId } = await claimedRun("worker-a");
+    const platform = await platformOf();
+    const handle = await beginAttempt(lease, run.steps[0], 1);
+    await attemptSucceeded(
+      lease,
+      run.steps[0],
+      handle,
+      {},
+      {
+        sessionId,
+        sessionSteps: null,
+        logLines: [],
+        platform: { platformId: platform.id, change },
+      },
+    );
+    const after = await db().platform.findUniqueOrThrow({ where: { id: platform.id } });
+    expect(after).toMatchObject({ ...change, slug: platform.slug, tier: "growth" });
+    expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(platform.updatedAt.getTime());
+    expect((await db().operationRunStep.findUniqueOrThrow({ where: { id: run.steps[0].id } })).status).toBe(
+      "succeeded",
+    );
+  });
+
+  it("is not written by a worker whose lease was taken over", async () => {
+    const { lease, run, sessionId } = await claimedRun("worker-a");
+    const platform = await platformOf();
+    const handle = await beginAttempt(lease, run.steps[0], 1);
+    await db().operationRun.update({ where: { id: run.id }, data: { heartbeatAt: new Date(Date.now() - 3_600_000) } });
+    expect(await claim(run.id, "worker-b")).not.toBeNull();
+    await expect(
+      attemptSucceeded(
+        lease,
+        run.steps[0],
+        handle,
+        {},
+        {
+          sessionId,
+          sessionSteps: null,
+          logLines: [],
+          platform: { platformId: platform.id, change },
+        },
+      ),
+    ).rejects.toBeInstanceOf(LeaseLost);
+    expect(await db().platform.findUniqueOrThrow({ where: { id: platform.id } })).toEqual(platform);
+  });
+
+  it("names the step when its platform is not there to update", async () => {
+    const { lease, run, sessionId } = await claimedRun("worker-a");
+    const handle = await beginAttempt(lease, run.steps[0], 1);
+    await expect(
+      attemptSucceeded(
+        lease,
+        run.steps[0],
+        handle,
+        {},
+        {
+          sessionId,
+          sessionSteps: null,
+          logLines: [],
+          platform: { platformId: "no-such-platform", change },
+        },
+      ),
+    ).rejects.toThrow(`step ${run.steps[0].key}: platform no-such-platform was not updated`);
+  });
+});

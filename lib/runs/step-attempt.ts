@@ -10,6 +10,7 @@ import type { ProviderError } from "@/lib/providers/types";
 import { randomUUID } from "node:crypto";
 import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import { fenced, heldRunSql, leaseLost, type Lease } from "./lease";
+import { platformSetClause, type StagedPlatformChange } from "./platform-change";
 
 export interface AttemptHandle {
   id: string;
@@ -112,7 +113,8 @@ export async function attemptRetrying(
 
 /**
  * Records a step's success in one statement, fenced by the lease: the step row, the attempt row,
- * a log line and, when `sessionSteps` is given (a bootstrap), the session's seed `steps` — as
+ * a log line, the platform change the step made (a bootstrap's) and, when `sessionSteps` is
+ * given (a bootstrap), the session's seed `steps` — as
  * progress (`progress` + 1), not as a new version: nothing an operator edits changed, so a draft
  * save in flight keeps its version (lib/onboarding/mutate-session.ts). LeaseLost when the lease
  * is gone; then nothing is written.
@@ -126,11 +128,39 @@ export async function attemptSucceeded(
   step: Pick<OperationRunStep, "id" | "key">,
   handle: AttemptHandle,
   result: unknown,
-  progress: { sessionId: string; sessionSteps: unknown | null; logLines: LogLine[] },
+  progress: {
+    sessionId: string;
+    sessionSteps: unknown | null;
+    logLines: LogLine[];
+    /** The platform change the step made (a bootstrap's), written in the same statement. */
+    platform?: StagedPlatformChange | null;
+  },
   next: Pick<OperationRunStep, "id" | "key" | "label"> | null = null,
 ): Promise<AttemptHandle | null> {
   const nextAttemptId = next ? randomUUID() : null;
-  const rows = await sqlWrite<{ held: number; attempts: number | null }>(
+  const values: unknown[] = [
+    lease.runId,
+    lease.generation,
+    lease.workerId,
+    step.id,
+    utcTimestamp(new Date()),
+    JSON.stringify(result ?? {}),
+    handle.id,
+    progress.sessionId,
+    progress.sessionSteps === null ? null : JSON.stringify(progress.sessionSteps),
+    step.key,
+    JSON.stringify(progress.logLines),
+    ...(next ? [next.id, nextAttemptId, next.key, next.label] : []),
+  ];
+  const param = (v: unknown, cast = "") => `$${values.push(v)}${cast}`;
+  const platform = progress.platform
+    ? `plat AS (
+       UPDATE "Platform" SET ${platformSetClause(progress.platform.change, "$5", param)}
+       WHERE "id" = ${param(progress.platform.platformId)} AND EXISTS (SELECT 1 FROM lease)
+       RETURNING "id"
+     ), `
+    : "";
+  const rows = await sqlWrite<{ held: number; attempts: number | null; platforms: number }>(
     `WITH lease AS (${next ? leaseBeatSql("$1", "$2", "$3", "$5") : heldRunSql("$1", "$2", "$3")}), st AS (
        UPDATE "OperationRunStep" SET "status" = 'succeeded', "finishedAt" = $5::timestamp, "result" = $6::jsonb
        WHERE "id" = $4 AND "runId" = (SELECT "id" FROM lease)
@@ -140,7 +170,7 @@ export async function attemptSucceeded(
      ), progress AS (
        UPDATE "OnboardingSession" SET "steps" = $9::jsonb, "progress" = "progress" + 1, "updatedAt" = $5::timestamp
        WHERE "id" = $8 AND $9::jsonb IS NOT NULL AND EXISTS (SELECT 1 FROM lease)
-     ), ${
+     ), ${platform}${
        next
          ? `${beginStepCtes({ stepId: "$12", attemptId: "$13", key: "$14", attempt: "1", generation: "$2", owner: "$3", now: "$5" })},
      lines AS (
@@ -157,23 +187,14 @@ export async function attemptSucceeded(
        INSERT INTO "OperationRunLog" ("runId", "stepKey", "level", "message")
        SELECT lease."id", l."stepKey", l."level", l."message" FROM lease, lines l ORDER BY l.n
      )
-     SELECT count(*)::int AS "held", ${next ? `(SELECT "attempts" FROM begin_st)` : "NULL::int"} AS "attempts" FROM lease`,
-    [
-      lease.runId,
-      lease.generation,
-      lease.workerId,
-      step.id,
-      utcTimestamp(new Date()),
-      JSON.stringify(result ?? {}),
-      handle.id,
-      progress.sessionId,
-      progress.sessionSteps === null ? null : JSON.stringify(progress.sessionSteps),
-      step.key,
-      JSON.stringify(progress.logLines),
-      ...(next ? [next.id, nextAttemptId, next.key, next.label] : []),
-    ],
+     SELECT count(*)::int AS "held", ${next ? `(SELECT "attempts" FROM begin_st)` : "NULL::int"} AS "attempts",
+       ${platform ? `(SELECT count(*) FROM plat)::int` : "0"} AS "platforms" FROM lease`,
+    values,
   );
   if (rows[0]?.held !== 1) throw leaseLost(lease);
+  // Platforms are never deleted, and the step found this one: a miss is a bug, not a race.
+  if (progress.platform && rows[0].platforms !== 1)
+    throw new Error(`step ${step.key}: platform ${progress.platform.platformId} was not updated`);
   if (!next || !nextAttemptId) return null;
   return { id: nextAttemptId, attempt: 1, stepAttempts: rows[0].attempts! };
 }

@@ -3,6 +3,7 @@ import "server-only";
 // a resume) it finds its resource and succeeds without creating it again.
 import { db } from "@/lib/db/client";
 import { heldRunSql, leaseLost, type Lease } from "./lease";
+import { platformSetClause, type PlatformChange, type StagedPlatformChange } from "./platform-change";
 import { sqlRead, sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { OnboardingSession, OperationRun, OperationRunStep, Platform } from "@/lib/generated/prisma/client";
@@ -38,6 +39,8 @@ export interface StepContext {
  */
 export interface JobCopy {
   platform: Platform | null;
+  /** The platform change of the step running now, not yet written (`stagePlatformChange`). */
+  staged: StagedPlatformChange | null;
 }
 
 type StepHandler = (c: StepContext) => Promise<Record<string, unknown> | void>;
@@ -59,43 +62,41 @@ async function platformOf({ session, job }: Pick<StepContext, "session" | "job">
   return platform;
 }
 
-/** The Platform columns a step sets. */
-interface PlatformChange {
-  resources?: Record<string, unknown>;
-  repoUrl?: string | null;
-  status?: Platform["status"];
-  deploymentUrl?: string | null;
-}
-
 /**
  * Updates the platform in one statement, fenced by the lease (refused with LeaseLost once
- * another worker holds the run), and returns it.
+ * another worker holds the run), and returns it. (A bootstrap step's change rides on its
+ * success instead: `stagePlatformChange`.)
  */
 async function updatePlatform(lease: Lease, platformId: string, change: PlatformChange): Promise<Platform> {
   const values: unknown[] = [platformId, utcTimestamp(new Date()), lease.runId, lease.generation, lease.workerId];
-  const set = ['"updatedAt" = $2::timestamp'];
   const param = (v: unknown, cast = "") => `$${values.push(v)}${cast}`;
-  if (change.resources !== undefined) set.push(`"resources" = ${param(JSON.stringify(change.resources), "::jsonb")}`);
-  if (change.repoUrl !== undefined) set.push(`"repoUrl" = ${param(change.repoUrl)}`);
-  if (change.status !== undefined) set.push(`"status" = ${param(change.status, '::"PlatformStatus"')}`);
-  if (change.deploymentUrl !== undefined) set.push(`"deploymentUrl" = ${param(change.deploymentUrl)}`);
   const rows = await sqlWrite<Platform>(
-    `UPDATE "Platform" SET ${set.join(", ")} WHERE "id" = $1 AND EXISTS (${heldRunSql("$3", "$4", "$5")}) RETURNING ${PLATFORM_COLUMNS}`,
+    `UPDATE "Platform" SET ${platformSetClause(change, "$2", param)}
+     WHERE "id" = $1 AND EXISTS (${heldRunSql("$3", "$4", "$5")}) RETURNING ${PLATFORM_COLUMNS}`,
     values,
   );
   if (rows.length === 0) throw leaseLost(lease);
   return rows[0];
 }
 
-async function mergeResources(
-  { lease, job }: Pick<StepContext, "lease" | "job">,
+/**
+ * The step's change to its platform (resources merged into what the job's copy holds), written
+ * with the step's success — in the same statement, fenced by the same lease — and applied to the
+ * job's copy once that has committed (lib/runs/execute-run.ts). A step that fails writes none of it.
+ */
+function stagePlatformChange(
+  { job }: Pick<StepContext, "job">,
   platform: Platform,
   patch: Record<string, unknown>,
   change: Omit<PlatformChange, "resources"> = {},
-) {
-  const resources = { ...((platform.resources as Record<string, unknown>) ?? {}), ...patch };
-  job.platform = await updatePlatform(lease, platform.id, { ...change, resources });
-  return job.platform;
+): void {
+  const before = job.staged?.platformId === platform.id ? job.staged.change : {};
+  const resources = {
+    ...((platform.resources as Record<string, unknown>) ?? {}),
+    ...(before.resources ?? {}),
+    ...patch,
+  };
+  job.staged = { platformId: platform.id, change: { ...before, ...change, resources } };
 }
 
 /**
@@ -178,7 +179,7 @@ const provisionInfra: StepHandler = async (c) => {
     record: recorderFor(scope, providers.infra.kind),
     secrets: (names, owner) => workerSecretsFor(scope, names, owner),
   });
-  await mergeResources(c, platform, { infra: resources });
+  stagePlatformChange(c, platform, { infra: resources });
   return { resources, alreadyExisted };
 };
 
@@ -193,7 +194,7 @@ const setupRepo: StepHandler = async (c) => {
     alreadyExisted: repo.alreadyExisted,
     data: { url: repo.url },
   });
-  await mergeResources(c, platform, { repository: repo }, { repoUrl: repo.url });
+  stagePlatformChange(c, platform, { repository: repo }, { repoUrl: repo.url });
   return { repository: repo.fullName, url: repo.url, alreadyExisted: repo.alreadyExisted };
 };
 
@@ -215,7 +216,7 @@ const deployServices: StepHandler = async (c) => {
       recorded: await liveLedger(session.id),
       record: recorderFor(scopeOf(c), providers.infra.kind),
     });
-    await mergeResources(c, platform, { deployment });
+    stagePlatformChange(c, platform, { deployment });
     return {
       deploymentId: deployment.deploymentId,
       environmentUrl: deployment.environmentUrl,
@@ -230,7 +231,7 @@ const deployServices: StepHandler = async (c) => {
     alreadyExisted: deployment.alreadyExisted,
     data: deployment.environmentUrl ? { url: deployment.environmentUrl } : {},
   });
-  await mergeResources(c, platform, { deployment });
+  stagePlatformChange(c, platform, { deployment });
   return {
     deploymentId: deployment.deploymentId,
     environmentUrl: deployment.environmentUrl,
@@ -238,7 +239,7 @@ const deployServices: StepHandler = async (c) => {
   };
 };
 
-const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease, job }) => {
+const verifyPlatform: StepHandler = async ({ session, providers, ctx, job }) => {
   const platform = await platformOf({ session, job });
   const resources = platform.resources as { repository?: RepositoryInfo; deployment?: DeploymentInfo };
   if (!resources.repository || !resources.deployment) {
@@ -252,8 +253,8 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease, job
   if (providers.infra.deploy) {
     // The infrastructure's own check covered the deployment (Cloudflare Pages) and knows its URL.
     const environmentUrl = infra.url ?? resources.deployment.environmentUrl;
-    await mergeResources(
-      { lease, job },
+    stagePlatformChange(
+      { job },
       platform,
       { deployment: { ...resources.deployment, ...(environmentUrl ? { environmentUrl } : {}) } },
       { status: "active", deploymentUrl: environmentUrl ?? null },
@@ -267,8 +268,8 @@ const verifyPlatform: StepHandler = async ({ session, providers, ctx, lease, job
     });
   // A real provider may learn the URL only now (GitHub reports it on the success status).
   const environmentUrl = deployed.environmentUrl ?? resources.deployment.environmentUrl;
-  await mergeResources(
-    { lease, job },
+  stagePlatformChange(
+    { job },
     platform,
     { deployment: { ...resources.deployment, ...(environmentUrl ? { environmentUrl } : {}) } },
     { status: "active", deploymentUrl: environmentUrl ?? null },
