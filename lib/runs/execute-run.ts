@@ -10,7 +10,7 @@ import "server-only";
 // a step (`runStepAttempt`).
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
-import { sqlRead, utcTimestamp, type RawTx } from "@/lib/db/sql";
+import { utcTimestamp, type RawTx } from "@/lib/db/sql";
 import type { OnboardingSession, OperationRunStep, Prisma } from "@/lib/generated/prisma/client";
 import {
   mutateSession,
@@ -19,7 +19,6 @@ import {
   type SessionChange,
 } from "@/lib/onboarding/mutate-session";
 import type { LatestRuns } from "@/lib/onboarding/actions";
-import { SESSION_BY_ID_SQL } from "@/lib/onboarding/queries";
 import { SYSTEM_ACTOR } from "@/lib/audit/record-audit";
 import { providersFor, type SessionProviders } from "@/lib/providers/resolve-providers";
 import { ProviderError, type AccessCheck, type ProviderContext } from "@/lib/providers/types";
@@ -93,7 +92,7 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
     // queues a fresh job when it takes a stale lease over).
     throw new RunBusy(`run ${runId} is held by another worker`);
   }
-  const { lease: held, run } = claimed;
+  const { lease: held, run, session } = claimed;
   const controller = new AbortController();
   const heartbeat = setInterval(() => {
     void beat(held, controller);
@@ -126,7 +125,7 @@ export async function processRun(runId: string, workerIdentity = WORKER_ID): Pro
         await release(held);
         return;
       }
-      context ??= await stepInputs(held, run, step);
+      context ??= await stepInputs(held, run, step, session);
       if (!context) return await finish(held, (await loadRun(runId)) ?? run, "failed");
       const { ok, next } = await executeStep(
         { lease: held, run, step, ...context, runSignal: controller.signal, successor },
@@ -200,10 +199,16 @@ interface StepInputs {
   job: JobCopy;
 }
 
-/** Null (the step recorded as failed) when the session's providers cannot be set up. */
-async function stepInputs(lease: Lease, run: RunWithSteps, step: OperationRunStep): Promise<StepInputs | null> {
-  // Through the pg pool (every job reads it): the row as Prisma's findUnique gives it.
-  const [session] = await sqlRead<OnboardingSession>(SESSION_BY_ID_SQL, [run.sessionId]);
+/**
+ * What the job's steps work with: the session as claimed (lib/runs/lease.ts) and its providers.
+ * Null (the step recorded as failed) when the session's providers cannot be set up.
+ */
+async function stepInputs(
+  lease: Lease,
+  run: RunWithSteps,
+  step: OperationRunStep,
+  session: OnboardingSession | null,
+): Promise<StepInputs | null> {
   if (!session) throw new Error(`run ${run.id}: its onboarding ${run.sessionId} is gone`);
   try {
     return { session, providers: await providersFor(session), job: { platform: null, staged: null } };

@@ -7,7 +7,7 @@ import "server-only";
 import { db, type Tx } from "@/lib/db/client";
 import { sqlWrite, utcTimestamp } from "@/lib/db/sql";
 import { columnList } from "@/lib/db/statements";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type OnboardingSession } from "@/lib/generated/prisma/client";
 import { stepsJson, withStepDates, type RunWithSteps } from "./run-rows";
 import { LEASE_STALE_MS } from "./definitions";
 
@@ -22,14 +22,22 @@ export interface Lease {
 const RUN_COLUMNS = columnList(Prisma.OperationRunScalarFieldEnum);
 const CLAIMED_COLUMNS = columnList(Prisma.OperationRunScalarFieldEnum, "c");
 
+const CLAIMED_SESSION_COLUMNS = Object.values(Prisma.OnboardingSessionScalarFieldEnum)
+  .map((f) => `s."${f}" AS "session.${f}"`)
+  .join(", ");
+
 /**
  * Claims a run that is queued, unleased or whose lease went stale, and returns it as claimed with
- * its steps (one statement). Null when someone else holds it.
+ * its steps and its onboarding (one statement: every job reads the session it works for). Null
+ * when someone else holds it.
  */
-export async function claim(runId: string, workerId: string): Promise<{ lease: Lease; run: RunWithSteps } | null> {
+export async function claim(
+  runId: string,
+  workerId: string,
+): Promise<{ lease: Lease; run: RunWithSteps; session: OnboardingSession | null } | null> {
   const now = new Date();
   const staleBefore = new Date(now.getTime() - LEASE_STALE_MS);
-  const rows = await sqlWrite<RunWithSteps>(
+  const rows = await sqlWrite<Record<string, unknown>>(
     `WITH claimed AS (
        UPDATE "OperationRun" SET "status" = 'running', "leaseOwner" = $2, "heartbeatAt" = $3::timestamp,
          "leaseGeneration" = "leaseGeneration" + 1, "health" = 'healthy', "healthReason" = NULL,
@@ -39,12 +47,20 @@ export async function claim(runId: string, workerId: string): Promise<{ lease: L
          AND ("leaseOwner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < $4::timestamp)
        RETURNING ${RUN_COLUMNS}
      )
-     SELECT ${CLAIMED_COLUMNS}, ${stepsJson("c")} FROM claimed c`,
+     SELECT ${CLAIMED_COLUMNS}, ${stepsJson("c")}, ${CLAIMED_SESSION_COLUMNS}
+     FROM claimed c LEFT JOIN "OnboardingSession" s ON s."id" = c."sessionId"`,
     [runId, workerId, utcTimestamp(now), utcTimestamp(staleBefore)],
   );
   if (rows.length !== 1) return null;
-  const run = withStepDates(rows[0]);
-  return { lease: { runId, workerId, generation: run.leaseGeneration }, run };
+  const runRow: Record<string, unknown> = {};
+  const sessionRow: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rows[0])) {
+    if (key.startsWith("session.")) sessionRow[key.slice("session.".length)] = value;
+    else runRow[key] = value;
+  }
+  const run = withStepDates(runRow as unknown as RunWithSteps);
+  const session = sessionRow.id == null ? null : (sessionRow as unknown as OnboardingSession);
+  return { lease: { runId, workerId, generation: run.leaseGeneration }, run, session };
 }
 
 export async function release(lease: Lease): Promise<void> {

@@ -17,9 +17,9 @@ import { processRun } from "./execute-run";
 
 const BUDGET = {
   "POST /onboarding with autoStart": 9,
-  "Verify Access run": 11,
+  "Verify Access run": 10,
   "POST /onboarding/:id/bootstrap": 9,
-  "bootstrap run": 27,
+  "bootstrap run": 26,
 };
 
 let owner: Awaited<ReturnType<typeof createWorkspaceWithMember>>;

@@ -249,3 +249,20 @@ describe("a step's platform change", () => {
     ).rejects.toThrow(`step ${run.steps[0].key}: platform no-such-platform was not updated`);
   });
 });
+
+describe("a claim", () => {
+  it("answers the run with its steps and its onboarding as Prisma reads them, in one statement", async () => {
+    const { lease, run, session, sessionId } = await claimedRun("worker-a");
+    expect(lease).toMatchObject({ runId: run.id, workerId: "worker-a", generation: 1 });
+    expect(run.steps.map((s) => s.key)).toEqual(["check_infrastructure", "check_repository"]);
+    expect(run).toEqual(
+      await db().operationRun.findUniqueOrThrow({
+        where: { id: run.id },
+        include: { steps: { orderBy: { position: "asc" } } },
+      }),
+    );
+    // Every column, with Dates and JSON as the job's steps expect them (no "session." left on the run).
+    expect(session).toEqual(await db().onboardingSession.findUniqueOrThrow({ where: { id: sessionId } }));
+    expect(Object.keys(run).some((k) => k.startsWith("session."))).toBe(false);
+  });
+});
