@@ -23,6 +23,8 @@ export interface Settings {
   pickupRatePerSecond: number;
   pipelineOnboardings: number;
   pipelineBatchSeconds: number;
+  /** Onboardings the pipeline keeps in flight per worker slot (BENCH_PIPELINE_INFLIGHT_PER_SLOT). */
+  pipelineInflightPerSlot: number;
   workerConcurrency: number;
   /** BENCH_PROFILE=1: CPU-profile the app (adds overhead; for finding where the time goes). */
   profile: boolean;
@@ -48,6 +50,7 @@ export function settingsFromEnv(): Settings {
     pickupRatePerSecond: 5,
     pipelineOnboardings: num("BENCH_PIPELINE_ONBOARDINGS", quick ? 40 : 1_000),
     pipelineBatchSeconds: num("BENCH_PIPELINE_BATCH_SECONDS", quick ? 10 : 25),
+    pipelineInflightPerSlot: num("BENCH_PIPELINE_INFLIGHT_PER_SLOT", 16),
     workerConcurrency: num("BENCH_WORKER_CONCURRENCY", env("WORKER_CONCURRENCY")),
     profile: process.env.BENCH_PROFILE === "1",
   };

@@ -8,7 +8,7 @@
 // time. The only assertion is a correctness one (exactly one winner among concurrent writes).
 //
 // Environment: BENCH_QUICK=1 (a short smoke run), BENCH_ROUNDS, BENCH_SKIP_BUILD=1 (reuse the
-// existing build), BENCH_PIPELINE_ONBOARDINGS, BENCH_PIPELINE_BATCH_SECONDS, BENCH_PICKUP_RUNS,
+// existing build), BENCH_PIPELINE_ONBOARDINGS, BENCH_PIPELINE_BATCH_SECONDS, BENCH_PIPELINE_INFLIGHT_PER_SLOT, BENCH_PICKUP_RUNS,
 // BENCH_WORKER_CONCURRENCY, BENCH_ONLY (census,api,polling,watch,contention,pickup,pipeline,insights), BENCH_INSIGHTS_SESSIONS (100000),
 // BENCH_PROFILE=1 (CPU profile of the app), BENCH_KEEP_LOGS=1, BENCH_WAIT_FOR_QUIET=<s>, ONRAMP_DIST_DIR (default
 // node_modules/.cache/onramp-bench-next), BENCH_OUTPUT (default BENCHMARKS.md).

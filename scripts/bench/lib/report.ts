@@ -404,7 +404,7 @@ export function renderResults(r: Results): string {
     "",
     "#### Onboardings through the whole pipeline (Verify Access + Bootstrap)",
     "",
-    `Simulated provider, \`simulation: { stepDelayMs: 0 }\`; the web process with ONRAMP_INLINE_WORKER=false, so only the worker processes (\`npm run worker\`, WORKER_CONCURRENCY=${r.settings.workerConcurrency}) execute runs. The driver keeps ${4 * r.settings.workerConcurrency} onboardings per worker process in flight (creates with \`autoStart\`, starts Bootstrap when Verify Access has passed). Target ${fmt(r.settings.pipelineOnboardings)} onboardings per configuration, split over ${r.settings.rounds} batches of at most ${r.settings.pipelineBatchSeconds} s each (1 and 2 workers alternating).`,
+    `Simulated provider, \`simulation: { stepDelayMs: 0 }\`; the web process with ONRAMP_INLINE_WORKER=false, so only the worker processes (\`npm run worker\`, WORKER_CONCURRENCY=${r.settings.workerConcurrency}) execute runs. The driver keeps ${r.settings.pipelineInflightPerSlot * r.settings.workerConcurrency} onboardings per worker process in flight (creates with \`autoStart\`, starts Bootstrap when Verify Access has passed). Target ${fmt(r.settings.pipelineOnboardings)} onboardings per configuration, split over ${r.settings.rounds} batches of at most ${r.settings.pipelineBatchSeconds} s each (1 and 2 workers alternating).`,
     "",
     ...pipelineSection(r),
     "",

@@ -90,9 +90,11 @@ async function pipelineBatch(ctx: Ctx, round: number, workers: number, onboardin
   const prisma = ctx.b.prisma;
   const auth = { authorization: `Bearer ${ctx.tokenB}` };
   const capMs = ctx.settings.pipelineBatchSeconds * 1000;
-  // Enough onboardings in flight to keep every worker slot busy (an onboarding spends part of
-  // its time between its two runs, waiting for the driver), few enough to finish many.
-  const inflightMax = 4 * ctx.settings.workerConcurrency * workers;
+  // Enough onboardings in flight that no worker slot waits for this driver: an onboarding spends
+  // one or two of its 100 ms polling turns between its runs and after them. At 4 per slot (until
+  // 2026-12-04) the slots did wait — the driver, not the workers, set the pace (BENCHMARKS.md,
+  // "A driver that kept the workers waiting").
+  const inflightMax = ctx.settings.pipelineInflightPerSlot * ctx.settings.workerConcurrency * workers;
   const active = new Map<string, Tracked>();
   const all: string[] = [];
   let created = 0;
