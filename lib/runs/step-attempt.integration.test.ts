@@ -8,7 +8,7 @@ import { callRoute, createWorkspaceWithMember } from "@/test/fixtures";
 import { createOnboarding } from "@/test/onboarding-fixtures";
 import * as verify from "@/app/api/v1/onboarding/[id]/verify-access/route";
 import { claim, LeaseLost } from "./lease";
-import { attemptSucceeded, beginAttempt, LOG_BATCH_MS, makeRunLogger } from "./step-attempt";
+import { attemptSucceeded, beginAttempt, LOG_BATCH_MS, makeRunLogger, type AttemptHandle } from "./step-attempt";
 import { stopQueue } from "@/lib/queue/queue";
 
 let owner: Awaited<ReturnType<typeof createWorkspaceWithMember>>;
@@ -182,12 +182,13 @@ describe("a step's platform change", () => {
     status: "active" as const,
     deploymentUrl: "https://r.pages.example.test",
   };
-
-  it("is written with the step's success, in the same statement", async () => {
-    const { lease, run, sessionId } = await claimedRun("worker-a");
-    const platform = await platformOf();
-    const handle = await beginAttempt(lease, run.steps[0], 1);
-    await attemptSucceeded(
+  /** The first step's success, with `change` to the platform `platformId`. */
+  const succeed = (
+    { lease, run, sessionId }: Pick<Awaited<ReturnType<typeof claimedRun>>, "lease" | "run" | "sessionId">,
+    handle: AttemptHandle,
+    platformId: string,
+  ) =>
+    attemptSucceeded(
       lease,
       run.steps[0],
       handle,
@@ -196,9 +197,15 @@ describe("a step's platform change", () => {
         sessionId,
         sessionSteps: null,
         logLines: [],
-        platform: { platformId: platform.id, change },
+        platform: { platformId, change },
       },
     );
+
+  it("is written with the step's success, in the same statement", async () => {
+    const { lease, run, sessionId } = await claimedRun("worker-a");
+    const platform = await platformOf();
+    const handle = await beginAttempt(lease, run.steps[0], 1);
+    await succeed({ lease, run, sessionId }, handle, platform.id);
     const after = await db().platform.findUniqueOrThrow({ where: { id: platform.id } });
     expect(after).toMatchObject({ ...change, slug: platform.slug, tier: "growth" });
     expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(platform.updatedAt.getTime());
@@ -213,40 +220,16 @@ describe("a step's platform change", () => {
     const handle = await beginAttempt(lease, run.steps[0], 1);
     await db().operationRun.update({ where: { id: run.id }, data: { heartbeatAt: new Date(Date.now() - 3_600_000) } });
     expect(await claim(run.id, "worker-b")).not.toBeNull();
-    await expect(
-      attemptSucceeded(
-        lease,
-        run.steps[0],
-        handle,
-        {},
-        {
-          sessionId,
-          sessionSteps: null,
-          logLines: [],
-          platform: { platformId: platform.id, change },
-        },
-      ),
-    ).rejects.toBeInstanceOf(LeaseLost);
+    await expect(succeed({ lease, run, sessionId }, handle, platform.id)).rejects.toBeInstanceOf(LeaseLost);
     expect(await db().platform.findUniqueOrThrow({ where: { id: platform.id } })).toEqual(platform);
   });
 
   it("names the step when its platform is not there to update", async () => {
     const { lease, run, sessionId } = await claimedRun("worker-a");
     const handle = await beginAttempt(lease, run.steps[0], 1);
-    await expect(
-      attemptSucceeded(
-        lease,
-        run.steps[0],
-        handle,
-        {},
-        {
-          sessionId,
-          sessionSteps: null,
-          logLines: [],
-          platform: { platformId: "no-such-platform", change },
-        },
-      ),
-    ).rejects.toThrow(`step ${run.steps[0].key}: platform no-such-platform was not updated`);
+    await expect(succeed({ lease, run, sessionId }, handle, "no-such-platform")).rejects.toThrow(
+      `step ${run.steps[0].key}: platform no-such-platform was not updated`,
+    );
   });
 });
 
