@@ -34,6 +34,7 @@ import {
 import { enqueueRun, hasFreeRunConsumer } from "@/lib/queue/queue";
 import { STEP_HANDLERS, type JobCopy, type StepContext } from "./steps";
 import { applyPlatformChange, type StagedPlatformChange } from "./platform-change";
+import { withDeadline } from "@/lib/util/deadline";
 import { stepsFromRun, verificationFingerprint, type LifecycleRunInput } from "@/lib/onboarding/lifecycle";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { errorFields, log } from "@/lib/log/logger";
@@ -262,7 +263,9 @@ async function runStepAttempt({
 }: AttemptInput): Promise<{ next: AttemptHandle | null } | "failed" | "retry"> {
   const { log, flush, take } = makeRunLogger(lease, step.key);
   const handle = begun ?? (await beginAttempt(lease, step, attempt));
-  const signal = AbortSignal.any([runSignal, AbortSignal.timeout(STEP_TIMEOUT_MS)]);
+  // The step's time budget (lib/util/deadline.ts says why not AbortSignal.timeout here).
+  const deadline = withDeadline(STEP_TIMEOUT_MS, runSignal);
+  const signal = deadline.signal;
   const ctx: ProviderContext = {
     workspaceId: session.workspaceId,
     platformSlug: session.slug,
@@ -279,7 +282,7 @@ async function runStepAttempt({
     result = await withStepSpan(run.kind, step.key, handle.stepAttempts, async () => {
       injectSimulatedFailure(providers, run.kind as RunKind, step.key, handle.stepAttempts);
       return handler({ run, session, step, providers, ctx, lease, job } satisfies StepContext);
-    });
+    }).finally(deadline.clear);
   } catch (raw) {
     await flush();
     if (runSignal.aborted) {

@@ -9,6 +9,7 @@ import type { Octokit, RequestError } from "octokit";
 import { log } from "@/lib/log/logger";
 import { guardedFetch, refusalOf } from "@/lib/net/guarded-fetch";
 import { ProviderError } from "../types";
+import { withDeadline } from "@/lib/util/deadline";
 
 /** Options Octokit passes through untouched to the throttle handlers. */
 export interface CallOptions {
@@ -117,11 +118,11 @@ export function githubClient(config: GitHubClientConfig): () => Promise<GitHubCl
   const { token, requestTimeoutMs, maxRateLimitRetries, maxRateLimitWaitSeconds, retryBaseMs } = config;
   const baseFetch = config.fetch ?? (guardedFetch as typeof fetch);
 
-  // The caller's signal aborts the whole call; this adds a deadline per HTTP attempt.
-  const timedFetch: typeof fetch = (input, init) => {
-    const deadline = AbortSignal.timeout(requestTimeoutMs);
-    return baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline });
-  };
+  // The caller's signal aborts the whole call; this adds a deadline per HTTP attempt, body
+  // included (so it is not cleared when the headers arrive; its timer is unref'd). Not
+  // AbortSignal.timeout: lib/util/deadline.ts says why.
+  const timedFetch: typeof fetch = (input, init) =>
+    baseFetch(input, { ...init, signal: withDeadline(requestTimeoutMs, init?.signal ?? undefined).signal });
 
   const onLimit =
     (kind: "primary" | "secondary") =>
