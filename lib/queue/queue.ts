@@ -64,7 +64,8 @@ export function getBoss(): Promise<PgBoss> {
       const db = new QueueDb(url);
       state.db = db;
       const boss = new PgBoss({
-        db,
+        // Its Db type promises rows; a stopped queue's null reads as "0 jobs affected" (QueueDb).
+        db: db as unknown as PgBoss.Db,
         schema: "pgboss",
         // Expiry of jobs left active by a dead worker happens in maintenance: keep it frequent.
         maintenanceIntervalSeconds: 5,
@@ -117,8 +118,15 @@ class QueueDb {
     );
   }
 
-  async executeSql(text: string, values: unknown[] = []) {
-    if (!this.pool) throw new Error("the queue's pool is closed");
+  async executeSql(text: string, values: unknown[] = []): Promise<pg.QueryResult | null> {
+    if (!this.pool) {
+      // Only after stopQueue: a job that ended after a hard stop, whose completion (or failure)
+      // pg-boss sends without awaiting it — a throw here was an unhandled rejection. No result
+      // reads as "0 jobs affected" there (mapCommandResponse). The job is left to expire and be
+      // retried, which finds its run finished; nothing else is lost.
+      log.warn({ statement: text.replace(/\s+/g, " ").trim().slice(0, 80) }, "queue stopped: statement dropped");
+      return null;
+    }
     const name = this.prepared ? statementName(text, values.length) : undefined;
     return this.pool.query({ text, values, name });
   }
