@@ -80,9 +80,10 @@ async function updatePlatform(lease: Lease, platformId: string, change: Platform
 }
 
 /**
- * The step's change to its platform (resources merged into what the job's copy holds), written
- * with the step's success — in the same statement, fenced by the same lease — and applied to the
- * job's copy once that has committed (lib/runs/execute-run.ts). A step that fails writes none of it.
+ * The step's one change to its platform (`patch` merged into the resources the job's copy holds),
+ * written with the step's success — in the same statement, fenced by the same lease — and applied
+ * to the job's copy once that has committed (lib/runs/execute-run.ts). A step that fails writes
+ * none of it.
  */
 function stagePlatformChange(
   { job }: Pick<StepContext, "job">,
@@ -90,13 +91,8 @@ function stagePlatformChange(
   patch: Record<string, unknown>,
   change: Omit<PlatformChange, "resources"> = {},
 ): void {
-  const before = job.staged?.platformId === platform.id ? job.staged.change : {};
-  const resources = {
-    ...((platform.resources as Record<string, unknown>) ?? {}),
-    ...(before.resources ?? {}),
-    ...patch,
-  };
-  job.staged = { platformId: platform.id, change: { ...before, ...change, resources } };
+  const resources = { ...((platform.resources as Record<string, unknown>) ?? {}), ...patch };
+  job.staged = { platformId: platform.id, change: { ...change, resources } };
 }
 
 /**

@@ -128,19 +128,28 @@ function progress(ctx: Ctx, watchers: Watcher[], seed: number): { stop: () => Pr
   };
 }
 
-/** One conditional watch per operator, following the answer's ETag and cursor (as a tab does). */
+/** A tab's watch request: conditional on its ETag, the log after its cursor. */
+function watchRequest(w: Watcher): RequestSpec {
+  const q = w.cursor ? `?logAfter=${encodeURIComponent(w.cursor)}` : "";
+  return {
+    path: `/api/v1/onboarding/${w.sessionId}/watch${q}`,
+    headers: { cookie: w.cookie, ...(w.etag ? { "if-none-match": w.etag } : {}) },
+  };
+}
+
+/** What a tab keeps from a 200 watch answer: its ETag and the log's cursor. */
+function follow(w: Watcher, etag: unknown, body: Buffer): void {
+  w.etag = String(etag);
+  w.cursor = (JSON.parse(body.toString("utf8")) as { log: { cursor: string | null } | null }).log?.cursor ?? w.cursor;
+}
+
+/** One watch per tab (conditional once it has an ETag), following the answer (as a tab does). */
 async function catchUp(port: number, watchers: Watcher[]): Promise<void> {
   await mapLimit(watchers, 32, async (w) => {
-    const q = w.cursor ? `?logAfter=${encodeURIComponent(w.cursor)}` : "";
-    const res = await send(port, {
-      path: `/api/v1/onboarding/${w.sessionId}/watch${q}`,
-      headers: { cookie: w.cookie, ...(w.etag ? { "if-none-match": w.etag } : {}) },
-    });
+    const res = await send(port, watchRequest(w));
     if (res.status === 304) return;
     if (res.status !== 200) throw new Error(`watch answered ${res.status}: ${res.body.toString("utf8").slice(0, 200)}`);
-    w.etag = String(res.headers.etag);
-    w.cursor =
-      (JSON.parse(res.body.toString("utf8")) as { log: { cursor: string | null } | null }).log?.cursor ?? w.cursor;
+    follow(w, res.headers.etag, res.body);
   });
 }
 
@@ -149,16 +158,8 @@ export async function measureWatch(ctx: Ctx): Promise<void> {
   const s = ctx.settings;
   const n = Math.min(1_000, ctx.operators.length);
   const watchers = await seedRuns(ctx, n);
-  // Each tab's first watch (unconditional), as the browser makes it when the run starts.
-  await mapLimit(watchers, 32, async (w) => {
-    const res = await send(web.port, {
-      path: `/api/v1/onboarding/${w.sessionId}/watch`,
-      headers: { cookie: w.cookie },
-    });
-    if (res.status !== 200) throw new Error(`watch answered ${res.status}: ${res.body.toString("utf8").slice(0, 200)}`);
-    w.etag = String(res.headers.etag);
-    w.cursor = (JSON.parse(res.body.toString("utf8")) as { log: { cursor: string | null } | null }).log?.cursor ?? null;
-  });
+  // Each tab's first watch (unconditional: no ETag yet), as the browser makes it when the run starts.
+  await catchUp(web.port, watchers);
   ctx.log(`watch: ${n} operators with a running verification each, first watch fetched`);
 
   for (let round = 1; round <= s.rounds; round++) {
@@ -194,14 +195,7 @@ export async function measureWatch(ctx: Ctx): Promise<void> {
       // before: three clients per operator (session, runs, run detail), each every 5 s.
       const clients = mode === "before" ? n * 3 : n;
       const spec = (i: number): RequestSpec => {
-        if (mode === "after") {
-          const w = watchers[i];
-          const q = w.cursor ? `?logAfter=${encodeURIComponent(w.cursor)}` : "";
-          return {
-            path: `/api/v1/onboarding/${w.sessionId}/watch${q}`,
-            headers: { cookie: w.cookie, ...(w.etag ? { "if-none-match": w.etag } : {}) },
-          };
-        }
+        if (mode === "after") return watchRequest(watchers[i]);
         const w = watchers[Math.floor(i / 3)];
         const path = [
           `/api/v1/onboarding/${w.sessionId}`,
@@ -224,11 +218,7 @@ export async function measureWatch(ctx: Ctx): Promise<void> {
         spec,
         onReply: (i, status, headers, body) => {
           bytes += body.length;
-          if (mode !== "after" || status !== 200) return;
-          const w = watchers[i];
-          w.etag = String(headers.etag);
-          w.cursor =
-            (JSON.parse(body.toString("utf8")) as { log: { cursor: string | null } | null }).log?.cursor ?? w.cursor;
+          if (mode === "after" && status === 200) follow(watchers[i], headers.etag, body);
         },
       });
       const elapsed = Date.now() - t0;
