@@ -7,6 +7,13 @@ import type { LoadResult, OpenLoopResult } from "./lib/load";
 import type { MachineInfo } from "./lib/proc";
 import type { TableCounters } from "./lib/db-stats";
 
+/**
+ * The watch phase's configurations: the wizard's polling before issue 15, the one conditional
+ * watch, and the framework floor at the same rate (a route handler answering 304, no work).
+ */
+export const WATCH_MODES = ["before", "after", "floor"] as const;
+export type WatchMode = (typeof WATCH_MODES)[number];
+
 export interface Settings {
   rounds: number;
   quick: boolean;
@@ -28,6 +35,8 @@ export interface Settings {
   workerConcurrency: number;
   /** BENCH_PROFILE=1: CPU-profile the app (adds overhead; for finding where the time goes). */
   profile: boolean;
+  /** BENCH_WATCH_MODES=after: the watch phase's configurations (all by default; one to profile it). */
+  watchModes: WatchMode[];
 }
 
 export function settingsFromEnv(): Settings {
@@ -53,6 +62,9 @@ export function settingsFromEnv(): Settings {
     pipelineInflightPerSlot: num("BENCH_PIPELINE_INFLIGHT_PER_SLOT", 16),
     workerConcurrency: num("BENCH_WORKER_CONCURRENCY", env("WORKER_CONCURRENCY")),
     profile: process.env.BENCH_PROFILE === "1",
+    watchModes: WATCH_MODES.filter((m) =>
+      (process.env.BENCH_WATCH_MODES ?? WATCH_MODES.join(",")).split(",").includes(m),
+    ),
   };
 }
 

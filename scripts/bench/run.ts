@@ -10,7 +10,7 @@
 // Environment: BENCH_QUICK=1 (a short smoke run), BENCH_ROUNDS, BENCH_SKIP_BUILD=1 (reuse the
 // existing build), BENCH_PIPELINE_ONBOARDINGS, BENCH_PIPELINE_BATCH_SECONDS, BENCH_PIPELINE_INFLIGHT_PER_SLOT, BENCH_PICKUP_RUNS,
 // BENCH_WORKER_CONCURRENCY, BENCH_ONLY (census,api,polling,watch,contention,pickup,pipeline,insights), BENCH_INSIGHTS_SESSIONS (100000),
-// BENCH_PROFILE=1 (CPU profile of the app), BENCH_KEEP_LOGS=1, BENCH_WAIT_FOR_QUIET=<s>, ONRAMP_DIST_DIR (default
+// BENCH_PROFILE=1 (CPU profile of the app), BENCH_WATCH_MODES (before,after,floor), BENCH_KEEP_LOGS=1, BENCH_WAIT_FOR_QUIET=<s>, ONRAMP_DIST_DIR (default
 // node_modules/.cache/onramp-bench-next), BENCH_OUTPUT (default BENCHMARKS.md).
 //
 // Over 400 lines on purpose: it is the bench's table of contents — phase order, budgets and the
@@ -426,7 +426,8 @@ async function main(): Promise<number> {
     c.target.etag = `"${createdTarget.body.version}-owner"`; // version and role, as GET answers it
 
     await phase(c, "census", "census: statements per request (in-process)", () => runCensus(c));
-    await phase(c, "api", "floor: bare node:http server", () => startBareServer(c));
+    // The floors (and the framework floor's replay file, which the watch phase's floor answers from).
+    await phase(c, wanted("api") ? "api" : "watch", "floor: bare node:http server", () => startBareServer(c));
     results.targetBytes = c.target.bytes;
 
     if (c.bare && wanted("api")) {

@@ -1,7 +1,7 @@
 // Report sections of issue 15: GET against its three floors (node:http, node:http + pg, the
 // framework's own no-work route), GET at a fixed open-loop rate, and 1,000 operators watching
 // active runs (the wizard's old three polls vs. the one conditional watch).
-import type { ApiRun, Results } from "../context";
+import type { ApiRun, Results, WatchMode } from "../context";
 import { fmt, median, ms, ratio } from "./stats";
 
 const pick = (r: Results, target: ApiRun["target"], auth: ApiRun["auth"], c: number, mode: string) =>
@@ -58,7 +58,7 @@ export function floorsSection(r: Results): string[] {
 
 export function watchSection(r: Results): string[] {
   if (!r.watch.length) return [];
-  const of = (mode: "before" | "after") => r.watch.filter((x) => x.mode === mode);
+  const of = (mode: WatchMode) => r.watch.filter((x) => x.mode === mode);
   const base = r.watchBaseline;
   const baseApp = base.length ? median(base.map((b) => b.serverCpuPct)) : 0;
   const baseDb = base.length ? median(base.map((b) => b.dbCpuPct)) : 0;
@@ -75,8 +75,11 @@ export function watchSection(r: Results): string[] {
     "",
     "| | requests/s | 304s | p50 / p99 ms | app CPU | PostgreSQL CPU | app + PostgreSQL | of which watching (net of nobody watching) | response bytes per operator per tick | polls skipped |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    line("before: session + runs + run detail", of("before")),
-    line("after: one conditional watch", of("after")),
+    ...(of("before").length ? [line("before: session + runs + run detail", of("before"))] : []),
+    ...(of("after").length ? [line("after: one conditional watch", of("after"))] : []),
+    ...(of("floor").length
+      ? [line("framework floor: a route handler of the same build answering 304, no work", of("floor"))]
+      : []),
     "",
     ...(base.length
       ? [

@@ -110,7 +110,7 @@ export async function startBareServer(ctx: Ctx): Promise<void> {
   );
 }
 
-const frameworkPath = (ctx: Ctx) => `/api/bench-floor/${ctx.target.id}`;
+export const frameworkPath = (ctx: Ctx) => `/api/bench-floor/${ctx.target.id}`;
 
 export async function measureApi(ctx: Ctx): Promise<void> {
   const web = ctx.webA!;

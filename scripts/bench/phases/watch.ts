@@ -11,11 +11,12 @@ import { randomBytes } from "node:crypto";
 import { DbCpuSampler } from "../lib/db-stats";
 import { mapLimit, openLoop, send, type OpenLoopResult, type RequestSpec } from "../lib/load";
 import { treeCpuMs } from "../lib/proc";
-import type { Ctx } from "../context";
+import type { Ctx, WatchMode } from "../context";
+import { frameworkPath } from "./api";
 
 export interface WatchRun {
   round: number;
-  mode: "before" | "after";
+  mode: WatchMode;
   operators: number;
   result: OpenLoopResult;
   /** Share of answers that were 304. */
@@ -183,19 +184,27 @@ export async function measureWatch(ctx: Ctx): Promise<void> {
         `watch r${round} nobody watching: app ${baseline.serverCpuPct.toFixed(0)}% CPU, db ${baseline.dbCpuPct.toFixed(0)}%`,
       );
     }
-    for (const mode of round % 2 ? (["before", "after"] as const) : (["after", "before"] as const)) {
+    const modes = round % 2 ? s.watchModes : [...s.watchModes].reverse();
+    for (const mode of modes) {
       // Let the previous configuration's backlog drain (the old polling saturates the app).
       await new Promise((r) => setTimeout(r, 5_000));
       // A tab that watches all along is current when a window starts; the bench's tabs were not
       // watching during the phases before this one (≈ 30 s, in which most runs wrote a line),
       // so each catches up once first. Without it a 10 s window's first tick is mostly 200s.
       if (mode === "after") await catchUp(web.port, watchers);
-      const writer = progress(ctx, watchers, round * 31 + (mode === "after" ? 1 : 2));
+      const writer = progress(ctx, watchers, round * 31 + { after: 1, before: 2, floor: 3 }[mode]);
       let bytes = 0;
       // before: three clients per operator (session, runs, run detail), each every 5 s.
       const clients = mode === "before" ? n * 3 : n;
       const spec = (i: number): RequestSpec => {
         if (mode === "after") return watchRequest(watchers[i]);
+        // floor: the framework's own cost at this rate — a route handler of the same build
+        // answering 304 to the tab's If-None-Match, reading nothing (app/api/bench-floor).
+        if (mode === "floor")
+          return {
+            path: frameworkPath(ctx),
+            headers: { cookie: watchers[i].cookie, "if-none-match": ctx.target.etag },
+          };
         const w = watchers[Math.floor(i / 3)];
         const path = [
           `/api/v1/onboarding/${w.sessionId}`,
@@ -213,7 +222,7 @@ export async function measureWatch(ctx: Ctx): Promise<void> {
         clients,
         periodMs: s.pollPeriodMs,
         windowMs: s.pollWindowMs,
-        expect: [200, 304],
+        expect: mode === "floor" ? 304 : [200, 304],
         seed: round * 1_000_003 + clients,
         spec,
         onReply: (i, status, headers, body) => {
