@@ -13,6 +13,8 @@ interface StatFields {
   ppid: number;
   /** utime + stime of the process itself, in ms. */
   cpuMs: number;
+  /** cutime + cstime: its children that ended and were waited for, in ms. */
+  reapedMs: number;
 }
 
 function readStat(pid: number): StatFields | null {
@@ -23,7 +25,8 @@ function readStat(pid: number): StatFields | null {
     // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
     const ppid = Number(rest[1]);
     const ticks = Number(rest[11]) + Number(rest[12]);
-    return { ppid, cpuMs: (ticks * 1000) / CLK_TCK };
+    const reaped = Number(rest[13]) + Number(rest[14]);
+    return { ppid, cpuMs: (ticks * 1000) / CLK_TCK, reapedMs: (reaped * 1000) / CLK_TCK };
   } catch {
     return null;
   }
@@ -61,6 +64,20 @@ export function treeCpuMs(root: number): number {
   for (const pid of processTree(root)) {
     const v = cpuMsOf(pid);
     if (Number.isFinite(v)) total += v;
+  }
+  return total;
+}
+
+/**
+ * CPU time of a process tree including descendants that ended (each counted in the process that
+ * waited for it): it never goes down when a child exits, unlike treeCpuMs — for a window in which
+ * the tree's processes come and go (the bench's own share of a phase).
+ */
+export function treeCpuMsWithEnded(root: number): number {
+  let total = 0;
+  for (const pid of processTree(root)) {
+    const st = readStat(pid);
+    if (st) total += st.cpuMs + st.reapedMs;
   }
   return total;
 }
