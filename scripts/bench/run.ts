@@ -192,8 +192,12 @@ async function phase(ctx: Ctx, key: string, name: string, fn: () => Promise<void
   // processes (this one and its children) nor the PostgreSQL backends of its databases.
   const machine0 = machineCpuMs();
   const own0 = treeCpuMsWithEnded(process.pid);
-  const dbCpu = new DbCpuSampler(ctx.admin, [ctx.a.name, ctx.b.name, insightsDatabase(ctx.a.name)], 1_000);
-  await dbCpu.start();
+  // An embedded PostgreSQL the bench started is in its process tree already (its backends that
+  // ended too, through the postmaster): the databases' backends are sampled only when it is not.
+  const dbCpu = (await databaseInTree(ctx))
+    ? null
+    : new DbCpuSampler(ctx.admin, [ctx.a.name, ctx.b.name, insightsDatabase(ctx.a.name)], 1_000);
+  await dbCpu?.start();
   const loads: number[] = [];
   const loadTimer = setInterval(() => loads.push(os.loadavg()[0]), 1_000);
   try {
@@ -208,10 +212,7 @@ async function phase(ctx: Ctx, key: string, name: string, fn: () => Promise<void
   const machine1 = machineCpuMs();
   const total = machine1.total - machine0.total;
   const busyPct = ((machine1.busy - machine0.busy) / total) * 100;
-  // An embedded PostgreSQL started by the bench is in its process tree already (backends that
-  // ended too, through the postmaster): its databases' backends are added only when it is not.
-  const dbMs = await dbCpu.stop();
-  const benchPct = ((treeCpuMsWithEnded(process.pid) - own0 + ((await databaseInTree(ctx)) ? 0 : dbMs)) / total) * 100;
+  const benchPct = ((treeCpuMsWithEnded(process.pid) - own0 + ((await dbCpu?.stop()) ?? 0)) / total) * 100;
   const load: PhaseLoad = {
     name,
     seconds: (Date.now() - t0) / 1000,
@@ -502,8 +503,9 @@ async function main(): Promise<number> {
       peaks("pipeline", rss.stop());
     }
     await phase(c, "insights", "6. Insights queries and /api/metrics at 100,000 onboardings (in-process)", async () => {
-      const url = await createScratchDatabase(server!.url, insightsDatabase(a.name));
-      created.push(insightsDatabase(a.name));
+      const name = insightsDatabase(a.name);
+      const url = await createScratchDatabase(server!.url, name);
+      created.push(name);
       await applyMigrations(url, { log: () => undefined });
       results.insights = await measureInsights({ url, log });
       process.env.DATABASE_URL = a.url;
